@@ -1,0 +1,1 @@
+// The FineXLCLIP module; see the files beside this one.

@@ -1,0 +1,1 @@
+// The FineXLConcepts module; see the files beside this one.

@@ -1,0 +1,29 @@
+/// The decomposition methods `--method` selects.
+public enum DecompositionMethod: String, Sendable, CaseIterable, Codable {
+    /// The paper: greedy least squares, adding concepts until the residual < eDecomp (Eqs. 10–11).
+    case paper
+    /// Lawson–Hanson non-negative least squares over the kept set.
+    case nnls
+    /// NNLS after whitening the space by the pair-difference covariance (Mahalanobis metric).
+    case whitenedNNLS = "whitened-nnls"
+}
+
+/// Knobs of one explanation run; defaults are the documented ones.
+public struct ExplainOptions: Sendable, Equatable {
+    public var method: DecompositionMethod
+    /// Eq. 9: reject a candidate whose summed |cos| with the kept concepts is ≥ eOrtho.
+    public var eOrtho: Double
+    /// Eq. 11: stop adding concepts once the relative residual < eDecomp.
+    public var eDecomp: Double
+    public var bootstrapResamples: Int
+    public var seed: UInt64
+
+    public init(method: DecompositionMethod = .nnls, eOrtho: Double = 0.2, eDecomp: Double = 0.2,
+                bootstrapResamples: Int = 200, seed: UInt64 = 0) {
+        self.method = method
+        self.eOrtho = eOrtho
+        self.eDecomp = eDecomp
+        self.bootstrapResamples = bootstrapResamples
+        self.seed = seed
+    }
+}

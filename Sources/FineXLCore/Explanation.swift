@@ -1,0 +1,132 @@
+/// The outcome of explaining one personalized model against its base; encodes
+/// as the `finexl.explanation/1` JSON schema of PRODUCT.md.
+public struct Explanation: Sendable, Codable, Equatable {
+    public struct EncoderInfo: Sendable, Codable, Equatable {
+        public var name: String
+        public var dimension: Int
+        public var identity: String?
+
+        public init(name: String, dimension: Int, identity: String? = nil) {
+            self.name = name
+            self.dimension = dimension
+            self.identity = identity
+        }
+    }
+
+    public struct DivergenceInfo: Sendable, Codable, Equatable {
+        /// ‖V_div‖.
+        public var norm: Double
+        /// Mean ‖Enc(personal) − Enc(base)‖ over pairs, to compare with `norm`:
+        /// when it is much larger, pairs disagree and the mean hides spread.
+        public var meanPairNorm: Double
+
+        public init(norm: Double, meanPairNorm: Double) {
+            self.norm = norm
+            self.meanPairNorm = meanPairNorm
+        }
+    }
+
+    /// One kept concept and the evidence for it.
+    public struct Weighted: Sendable, Codable, Equatable {
+        public var name: String
+        /// `w_i` of `V_div ≈ Σ w_i f(C_i)`: the level of this aspect.
+        public var weight: Double
+        /// 95 % bootstrap interval of the weight over pairs.
+        public var ci: [Double]
+        /// cos(f(C), V_div).
+        public var alignment: Double
+        /// AUROC of the per-image projection onto f(C), personal against base.
+        public var auroc: Double
+        /// Welch t-test p-value of the same projections.
+        public var p: Double
+        public var origin: ConceptOrigin
+
+        public init(name: String, weight: Double, ci: [Double], alignment: Double, auroc: Double, p: Double, origin: ConceptOrigin) {
+            self.name = name
+            self.weight = weight
+            self.ci = ci
+            self.alignment = alignment
+            self.auroc = auroc
+            self.p = p
+            self.origin = origin
+        }
+    }
+
+    public struct Rejected: Sendable, Codable, Equatable {
+        public var name: String
+        public var reason: String
+
+        public init(name: String, reason: String) {
+            self.name = name
+            self.reason = reason
+        }
+    }
+
+    public struct Residual: Sendable, Codable, Equatable {
+        /// ‖V_div − Σ w_i f(C_i)‖ / ‖V_div‖.
+        public var relative: Double
+
+        public init(relative: Double) {
+            self.relative = relative
+        }
+    }
+
+    /// One step of the greedy decomposition (paper Eq. 11), for teaching.
+    public struct Step: Sendable, Codable, Equatable {
+        public var added: String
+        public var relativeResidual: Double
+
+        public init(added: String, relativeResidual: Double) {
+            self.added = added
+            self.relativeResidual = relativeResidual
+        }
+    }
+
+    public var schema: String = "finexl.explanation/1"
+    public var encoder: EncoderInfo
+    public var pairs: Int
+    public var method: String
+    public var thresholds: Thresholds
+    public var divergence: DivergenceInfo
+    /// Sorted by weight, largest first.
+    public var concepts: [Weighted]
+    public var rejected: [Rejected]
+    public var residual: Residual
+    public var steps: [Step]
+    /// Messages for the reader: large residual, few pairs, intervals spanning 0.
+    public var warnings: [String]
+
+    public struct Thresholds: Sendable, Codable, Equatable {
+        public var eOrtho: Double
+        public var eDecomp: Double
+        public var bootstrapResamples: Int
+        public var seed: UInt64
+
+        public init(eOrtho: Double, eDecomp: Double, bootstrapResamples: Int, seed: UInt64) {
+            self.eOrtho = eOrtho
+            self.eDecomp = eDecomp
+            self.bootstrapResamples = bootstrapResamples
+            self.seed = seed
+        }
+    }
+
+    public init(encoder: EncoderInfo, pairs: Int, method: String, thresholds: Thresholds,
+                divergence: DivergenceInfo, concepts: [Weighted], rejected: [Rejected],
+                residual: Residual, steps: [Step], warnings: [String]) {
+        self.encoder = encoder
+        self.pairs = pairs
+        self.method = method
+        self.thresholds = thresholds
+        self.divergence = divergence
+        self.concepts = concepts
+        self.rejected = rejected
+        self.residual = residual
+        self.steps = steps
+        self.warnings = warnings
+    }
+
+    /// The weight of a kept concept, or nil when it was not kept.
+    public func weight(of name: String) -> Double? {
+        concepts.first { $0.name == name }?.weight
+    }
+}

@@ -1,0 +1,44 @@
+/// An embedding `Enc` shared by images and concepts (the paper's CLIP, or the
+/// built-in descriptor encoder). The notebook engine and the command line see
+/// encoders only through this protocol.
+public protocol ImageEncoder: Sendable {
+    /// Short name used in reports and JSON (`descriptor`, `clip`, `npy`).
+    var name: String { get }
+    /// Length of every embedding this encoder returns.
+    var dimension: Int { get }
+    /// A checksum of everything that determines the embeddings (weights, version):
+    /// embeddings cached on disk are keyed by it.
+    var identity: String { get }
+    /// How many images `embed` wants at once; `1` lets the caller parallelize over images.
+    var preferredBatchSize: Int { get }
+    /// Whether `embed` already uses every core (then callers run batches one after another).
+    var parallelizesInternally: Bool { get }
+    /// One sentence telling a reader how this encoder maps a concept into its space.
+    var conceptMappingDescription: String { get }
+
+    /// `Enc(image)` for each image, in order.
+    func embed(_ images: [RGBImage]) throws -> [[Float]]
+
+    /// `f(C)` for each concept name, in order (paper Eq. 6 for CLIP).
+    func mapConcepts(_ names: [String], context: ConceptContext) throws -> [ConceptMapping]
+}
+
+/// What an encoder may use to map a concept: the generation prompts of the images
+/// (paper Eq. 6 sums over them) and where those prompts came from.
+public struct ConceptContext: Sendable {
+    public var prompts: [String]
+    /// Human-readable note on the prompts' origin ("manifest.json", "generic templates").
+    public var promptSource: String
+
+    public init(prompts: [String], promptSource: String) {
+        self.prompts = prompts
+        self.promptSource = promptSource
+    }
+}
+
+/// The result of mapping one concept into an encoder's space.
+public enum ConceptMapping: Sendable, Equatable {
+    case vector([Double])
+    /// The encoder cannot represent this concept; the reason is shown to the user.
+    case unrepresentable(reason: String)
+}

@@ -1,0 +1,1 @@
+// The FineXLDescriptor module; see the files beside this one.

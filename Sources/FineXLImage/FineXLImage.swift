@@ -1,0 +1,1 @@
+// The FineXLImage module; see the files beside this one.

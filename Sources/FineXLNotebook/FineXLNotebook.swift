@@ -1,0 +1,1 @@
+// The FineXLNotebook module; see the files beside this one.

@@ -1,0 +1,1 @@
+// The FineXLPipeline module; see the files beside this one.
