@@ -32,13 +32,15 @@ let package = Package(
         .target(name: "FineXLCLIP", dependencies: ["FineXLCore", "FineXLImage", "CBLAS"]),
         // Concept sources: VLM proposer, built-in vocabulary, explicit lists.
         .target(name: "FineXLConcepts", dependencies: ["FineXLCore", "FineXLImage"]),
+        // Charts drawn by the project: antialiased raster, FreeType text, PNG out.
+        .target(name: "FineXLCharts", dependencies: ["FineXLImage", "CFreeType"]),
         // Glue shared by the command line and the notebooks: encoders, embedding runs, caches.
         .target(name: "FineXLPipeline", dependencies: [
             "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLCLIP", "FineXLConcepts",
         ]),
         // Notebooks (cmark + YAML), HTML reports (mustache), charts (FreeType + PNG).
         .target(name: "FineXLNotebook", dependencies: [
-            "FineXLCore", "FineXLImage", "FineXLPipeline", "CCmark", "CFreeType",
+            "FineXLCore", "FineXLImage", "FineXLPipeline", "FineXLCharts", "CCmark",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
@@ -50,5 +52,11 @@ let package = Package(
 
         .testTarget(name: "FineXLCoreTests", dependencies: ["FineXLCore"]),
         .testTarget(name: "FineXLImageTests", dependencies: ["FineXLImage"]),
+        .testTarget(name: "FineXLChartsTests", dependencies: ["FineXLCharts", "FineXLImage"]),
+        .testTarget(name: "FineXLDescriptorTests", dependencies: ["FineXLDescriptor", "FineXLImage"]),
+        .testTarget(name: "FineXLCLIPTests", dependencies: ["FineXLCLIP", "FineXLImage"]),
+        .testTarget(name: "FineXLConceptsTests", dependencies: ["FineXLConcepts", "FineXLImage"]),
+        .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLPipeline"]),
+        .testTarget(name: "FineXLNotebookTests", dependencies: ["FineXLNotebook", "FineXLCharts", "FineXLImage"]),
     ]
 )

@@ -1,0 +1,1 @@
+// The FineXLCharts module; see the files beside this one.
