@@ -1,1 +1,0 @@
-// The FineXLNotebook module; see the files beside this one.
