@@ -32,9 +32,13 @@ public struct VLMProposer: Sendable {
         var concepts: [ProposedConcept] = []
         var position: [String: Int] = [:]
         var rejected: [(text: String, reason: String)] = []
+        var shownSets: Set<[Int]> = []
         for round in 0..<max(1, settings.rounds) {
+            let shown = sampler.pairs(forRound: round)
+            // With fewer pairs than one round shows, every round would ask the very same question.
+            guard shownSets.insert(shown).inserted else { continue }
             let request = ChatRequest(model: settings.model, messages: [
-                .init(role: "user", content: VLMPrompt.proposal(pairs: try payload(sampler.pairs(forRound: round)))),
+                .init(role: "user", content: VLMPrompt.proposal(pairs: try payload(shown))),
             ])
             let answer: [String: Any]
             do {

@@ -1,5 +1,6 @@
 @testable import FineXLConcepts
 import FineXLCore
+import FineXLImage
 import Foundation
 import XCTest
 
@@ -97,6 +98,9 @@ final class VLMProposerTests: XCTestCase {
             let size = try XCTUnwrap(PNGHeader.size(of: [UInt8](png)), "not a PNG")
             XCTAssertEqual(size.width, 512)
             XCTAssertEqual(size.height, 219, accuracy: 1)
+            let decoded = try ImageDecoder.decode(bytes: [UInt8](png), name: "sent image")
+            XCTAssertEqual(decoded.width, size.width)
+            XCTAssertEqual(decoded.height, size.height)
         }
     }
 
@@ -238,6 +242,16 @@ final class VLMProposerTests: XCTestCase {
         XCTAssertEqual(first.count, 2)
         XCTAssertEqual(Set(first[0]).intersection(first[1]).count, 0, "rounds should show different pairs")
         XCTAssertEqual(try shownImages(seed: 7), first)
+    }
+
+    func testRoundsThatWouldRepeatTheSameQuestionAreSkipped() throws {
+        let server = try conceptServer("{\"concepts\": [\"sepia\"]}", ratings: "{\"ratings\": {\"sepia\": 5}}")
+        defer { server.stop() }
+        let result = try VLMProposer(settings: settings(server, rounds: 4, pairsPerRound: 3, cache: false))
+            .propose(from: InMemoryPairs(count: 2))
+        XCTAssertEqual(result.requestsSent, 2, "one proposal round over both pairs, then the ratings")
+        XCTAssertEqual(result.concepts.first?.rounds, [1])
+        XCTAssertEqual(server.requests.first.map(Self.imageURLs)?.count, 4)
     }
 
     // MARK: Failures
