@@ -13,76 +13,48 @@ public struct VLMProposer: Sendable {
     }
 
     public func propose(from pairs: any PairedImageSource) throws -> VLMProposal {
-        let pairCount = pairs.names.count
-        guard pairCount > 0 else {
+        try settings.validate()
+        guard !pairs.names.isEmpty else {
             throw FineXLError("no image pairs to show the VLM in \(pairs.description)")
         }
         let client = VLMClient(settings: settings)
-        let sampler = PairSampler(pairCount: pairCount, pairsPerRound: settings.pairsPerRound, seed: settings.seed)
-        var encoded: [Int: (base: String, personal: String)] = [:]
-        func payload(_ indices: [Int]) throws -> [(base: String, personal: String)] {
-            try indices.map { index in
-                if let known = encoded[index] { return known }
-                let pair = (base: try dataURL(pairs, .base, index), personal: try dataURL(pairs, .personal, index))
-                encoded[index] = pair
-                return pair
-            }
-        }
+        let sampler = PairSampler(pairCount: pairs.names.count, pairsPerRound: settings.pairsPerRound,
+                                  seed: settings.seed)
+        var images = ImageCache(source: pairs, maxSide: settings.maxImageSide)
 
-        var concepts: [ProposedConcept] = []
-        var position: [String: Int] = [:]
-        var rejected: [(text: String, reason: String)] = []
-        var shownSets: Set<[Int]> = []
-        for round in 0..<max(1, settings.rounds) {
-            let shown = sampler.pairs(forRound: round)
+        var proposals = Proposals()
+        var askedSets: Set<[Int]> = []
+        for round in 1...settings.rounds {
+            let shown = sampler.pairs(forRound: round - 1)
             // With fewer pairs than one round shows, every round would ask the very same question.
-            guard shownSets.insert(shown).inserted else { continue }
+            guard askedSets.insert(shown).inserted else { continue }
             let request = ChatRequest(model: settings.model, messages: [
-                .init(role: "user", content: VLMPrompt.proposal(pairs: try payload(shown))),
+                .init(role: "user", content: VLMPrompt.proposal(pairs: try images.dataURLs(shown))),
             ])
             let answer: [String: Any]
             do {
-                answer = try client.jsonAnswer(to: request, what: "the concept proposal of round \(round + 1)") {
+                answer = try client.jsonAnswer(to: request, what: "the concept proposal of round \(round)") {
                     Self.proposedItems(in: $0) != nil
                 }
             } catch let unusable as VLMClient.UnusableAnswer {
                 throw FineXLError(unusable.message)
             }
-            var seenThisRound: [String: String] = [:]
-            for item in Self.proposedItems(in: answer) ?? [] {
-                guard let text = item as? String ?? Self.namedItem(item) else {
-                    rejected.append((Self.describe(item), "not a string"))
-                    continue
-                }
-                switch ConceptNormalizer.normalize(text) {
-                case .rejected(let reason):
-                    rejected.append((text, reason))
-                case .concept(let name):
-                    if let first = seenThisRound[name] {
-                        rejected.append((text, "duplicate of \"\(first)\""))
-                        continue
-                    }
-                    seenThisRound[name] = text
-                    if let index = position[name] {
-                        concepts[index].rounds.append(round + 1)
-                    } else {
-                        position[name] = concepts.count
-                        concepts.append(ProposedConcept(name: name, rounds: [round + 1]))
-                    }
-                }
-            }
+            proposals.add(Self.proposedItems(in: answer) ?? [], round: round)
         }
-        guard !concepts.isEmpty else {
-            let examples = rejected.prefix(3).map { "\"\(JSONAnswer.quote($0.text, limit: 40))\" (\($0.reason))" }
-            throw FineXLError("VLM model \"\(settings.model)\" proposed no usable concept in \(settings.rounds) "
-                + "round\(settings.rounds == 1 ? "" : "s")"
+        guard !proposals.concepts.isEmpty else {
+            let examples = proposals.rejected.prefix(3)
+                .map { "\"\(JSONAnswer.quote($0.text, limit: 40))\" (\($0.reason))" }
+            throw FineXLError("VLM model \"\(settings.model)\" proposed no usable concept in \(askedSets.count) "
+                + "round\(askedSets.count == 1 ? "" : "s")"
                 + (examples.isEmpty ? "" : "; rejected: " + examples.joined(separator: ", ")))
         }
 
+        var concepts = proposals.concepts
         var warnings: [String] = []
         let names = concepts.map(\.name)
         let ratingRequest = ChatRequest(model: settings.model, messages: [
-            .init(role: "user", content: VLMPrompt.rating(concepts: names, pairs: try payload(sampler.pairs(forRound: 0)))),
+            .init(role: "user", content: VLMPrompt.rating(concepts: names,
+                                                          pairs: try images.dataURLs(sampler.pairs(forRound: 0)))),
         ])
         do {
             let answer = try client.jsonAnswer(to: ratingRequest, what: "the concept ratings") {
@@ -98,12 +70,68 @@ public struct VLMProposer: Sendable {
             // The ratings are only a baseline; a model that will not rate still proposed concepts.
             warnings.append(unusable.message)
         }
-        return VLMProposal(concepts: concepts, rejected: rejected, requestsSent: client.requestsSent,
+        return VLMProposal(concepts: concepts, rejected: proposals.rejected, requestsSent: client.requestsSent,
                            cacheHits: client.cacheHits, warnings: warnings)
     }
 
-    private func dataURL(_ pairs: any PairedImageSource, _ side: PairSide, _ index: Int) throws -> String {
-        try VLMImagePayload.dataURL(for: pairs.image(side, at: index), maxSide: settings.maxImageSide)
+    /// The union of the rounds' answers, and what was turned away.
+    private struct Proposals {
+        var concepts: [ProposedConcept] = []
+        var rejected: [(text: String, reason: String)] = []
+        private var position: [String: Int] = [:]
+        private var rejectedSeen: Set<String> = []
+
+        mutating func add(_ items: [Any], round: Int) {
+            var namedThisRound: Set<String> = []
+            for item in items {
+                guard let text = item as? String ?? VLMProposer.namedItem(item) else {
+                    reject(VLMProposer.describe(item), "not a string")
+                    continue
+                }
+                switch ConceptNormalizer.normalize(text) {
+                case .rejected(let reason):
+                    reject(text, reason)
+                case .concept(let name) where !namedThisRound.insert(name).inserted:
+                    reject(text, "duplicate of \"\(name)\"")
+                case .concept(let name):
+                    if let index = position[name] {
+                        concepts[index].rounds.append(round)
+                    } else {
+                        position[name] = concepts.count
+                        concepts.append(ProposedConcept(name: name, rounds: [round]))
+                    }
+                }
+            }
+        }
+
+        /// The same junk proposed in several rounds is listed once.
+        private mutating func reject(_ text: String, _ reason: String) {
+            guard rejectedSeen.insert(text + "\u{0}" + reason).inserted else { return }
+            rejected.append((text, reason))
+        }
+    }
+
+    /// Each pair is decoded, downscaled and encoded once, however many requests show it.
+    private struct ImageCache {
+        let source: any PairedImageSource
+        let maxSide: Int
+        private var encoded: [Int: (base: String, personal: String)] = [:]
+
+        init(source: any PairedImageSource, maxSide: Int) {
+            self.source = source
+            self.maxSide = maxSide
+        }
+
+        mutating func dataURLs(_ indices: [Int]) throws -> [(base: String, personal: String)] {
+            try indices.map { index in
+                if let known = encoded[index] { return known }
+                let pair = (base: try VLMImagePayload.dataURL(for: source.image(.base, at: index), maxSide: maxSide),
+                            personal: try VLMImagePayload.dataURL(for: source.image(.personal, at: index),
+                                                                  maxSide: maxSide))
+                encoded[index] = pair
+                return pair
+            }
+        }
     }
 
     /// The proposed phrases: the `concepts` list, a comma-separated `concepts` string, or
@@ -119,12 +147,12 @@ public struct VLMProposer: Sendable {
     }
 
     /// Some models answer `[{"name": "warm tones"}]` instead of `["warm tones"]`.
-    private static func namedItem(_ item: Any) -> String? {
+    fileprivate static func namedItem(_ item: Any) -> String? {
         guard let object = item as? [String: Any] else { return nil }
         return (object["name"] ?? object["concept"]) as? String
     }
 
-    private static func describe(_ item: Any) -> String {
+    fileprivate static func describe(_ item: Any) -> String {
         if let data = try? JSONSerialization.data(withJSONObject: [item], options: [.sortedKeys]) {
             return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
         }
@@ -137,7 +165,8 @@ public struct VLMProposer: Sendable {
         let table = object.first(where: { $0.key.lowercased() == "ratings" })?.value as? [String: Any] ?? object
         let wanted = Set(names)
         var ratings: [String: Double] = [:]
-        for (key, value) in table {
+        // Sorted so that two spellings of one name resolve the same way on every run.
+        for (key, value) in table.sorted(by: { $0.key < $1.key }) {
             guard case .concept(let name) = ConceptNormalizer.normalize(key), wanted.contains(name) else { continue }
             let number = (value as? String).flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
                 ?? (value as? NSNumber)?.doubleValue

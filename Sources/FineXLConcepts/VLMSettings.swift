@@ -62,6 +62,17 @@ public struct VLMSettings: Sendable {
             throw FineXLError("no VLM model: pass --vlm-model NAME or set FINEXL_VLM_MODEL (e.g. gpt-4o)")
         }
         let apiKey = nonEmpty(environment["FINEXL_VLM_API_KEY"]) ?? nonEmpty(environment["OPENAI_API_KEY"])
+        let settings = VLMSettings(
+            endpoint: try chatCompletionsURL(endpointText), model: modelName,
+            apiKey: apiKey?.trimmingCharacters(in: .whitespacesAndNewlines), timeout: timeout,
+            maxRetries: maxRetries, rounds: rounds, pairsPerRound: pairsPerRound, seed: seed,
+            cacheDirectory: cacheDirectory)
+        try settings.validate()
+        return settings
+    }
+
+    /// Throws when a number makes no sense (settings can also come from a notebook).
+    public func validate() throws {
         guard timeout > 0, timeout.isFinite else {
             throw FineXLError("VLM timeout must be a positive number of seconds, got \(timeout)")
         }
@@ -70,11 +81,15 @@ public struct VLMSettings: Sendable {
         guard pairsPerRound >= 1 else {
             throw FineXLError("VLM pairs per round must be at least 1, got \(pairsPerRound)")
         }
-        return VLMSettings(
-            endpoint: try chatCompletionsURL(endpointText), model: modelName,
-            apiKey: apiKey?.trimmingCharacters(in: .whitespacesAndNewlines), timeout: timeout,
-            maxRetries: maxRetries, rounds: rounds, pairsPerRound: pairsPerRound, seed: seed,
-            cacheDirectory: cacheDirectory)
+        guard maxImageSide >= 16 else {
+            throw FineXLError("VLM image size must be at least 16 pixels, got \(maxImageSide)")
+        }
+        guard retryBaseDelay >= 0, retryBaseDelay.isFinite else {
+            throw FineXLError("VLM retry delay must be 0 or more seconds, got \(retryBaseDelay)")
+        }
+        guard !model.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw FineXLError("VLM model name is empty; pass --vlm-model NAME or set FINEXL_VLM_MODEL")
+        }
     }
 
     /// Accepts the full chat-completions URL or a base URL (`…/v1`, or a bare host, which

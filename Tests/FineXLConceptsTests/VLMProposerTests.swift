@@ -191,6 +191,33 @@ final class VLMProposerTests: XCTestCase {
         XCTAssertEqual(result.rejected.count, 6)
     }
 
+    func testAcceptsOtherShapesOfAConceptList() {
+        XCTAssertEqual(VLMProposer.proposedItems(in: ["concepts": "sepia, film grain"]) as? [String], ["sepia", " film grain"])
+        XCTAssertEqual(VLMProposer.proposedItems(in: ["differences": ["sepia"]]) as? [String], ["sepia"])
+        XCTAssertNil(VLMProposer.proposedItems(in: ["a": ["x"], "b": ["y"]]))
+        XCTAssertNil(VLMProposer.proposedItems(in: ["concepts": 3]))
+    }
+
+    func testAcceptsConceptsGivenAsNamedObjectsAndListsRepeatedJunkOnce() throws {
+        let server = try conceptServer("{\"concepts\": [{\"name\": \"Sepia\"}, {\"score\": 3}, \"dog\"]}",
+                                       ratings: "{\"ratings\": {\"sepia\": 5}}")
+        defer { server.stop() }
+        let result = try VLMProposer(settings: settings(server, rounds: 3, pairsPerRound: 1)).propose(from: InMemoryPairs(count: 3))
+        XCTAssertEqual(result.concepts.map(\.name), ["sepia"])
+        XCTAssertEqual(result.concepts[0].rounds, [1, 2, 3])
+        XCTAssertEqual(result.rejected.map(\.text), ["{\"score\":3}", "dog"])
+    }
+
+    func testInvalidSettingsAreRejectedBeforeAnythingIsSent() throws {
+        let server = try conceptServer("{\"concepts\": [\"sepia\"]}")
+        defer { server.stop() }
+        var settings = try settings(server)
+        settings.pairsPerRound = 0
+        let message = expectError { _ = try VLMProposer(settings: settings).propose(from: InMemoryPairs(count: 2)) }
+        XCTAssertTrue(message.contains("pairs per round"), message)
+        XCTAssertTrue(server.requests.isEmpty)
+    }
+
     func testAnswerWithoutJSONFailsNamingModelAndQuotingAnswer() throws {
         let prose = "The second image of each pair looks warmer and has more grain than the first one does, overall."
         let server = try LocalHTTPServer { _, _ in .respond(status: 200, body: LocalHTTPServer.chatCompletion(prose)) }
