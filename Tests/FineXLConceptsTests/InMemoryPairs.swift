@@ -6,7 +6,9 @@ struct InMemoryPairs: PairedImageSource {
     let base: [RGBImage]
     let personal: [RGBImage]
 
-    init(count: Int, width: Int = 8, height: Int = 6) {
+    /// `noise` adds seeded pixel noise, which PNG cannot compress: request bodies become megabytes.
+    init(count: Int, width: Int = 8, height: Int = 6, noise: Bool = false) {
+        var state: UInt64 = 0x5EED
         var base: [RGBImage] = []
         var personal: [RGBImage] = []
         for pair in 0..<count {
@@ -17,6 +19,12 @@ struct InMemoryPairs: PairedImageSource {
                     pixels[i] = Float(x) / Float(max(1, width - 1))
                     pixels[i + 1] = Float(y) / Float(max(1, height - 1))
                     pixels[i + 2] = 0.3 + Float(pair % 7) / 10
+                    if noise {
+                        for c in 0..<3 {
+                            state = state &* 6364136223846793005 &+ 1442695040888963407
+                            pixels[i + c] = min(1, pixels[i + c] * 0.5 + Float(state >> 40) / Float(1 << 24) * 0.5)
+                        }
+                    }
                 }
             }
             let plain = RGBImage(width: width, height: height, pixels: pixels)

@@ -104,6 +104,17 @@ final class VLMProposerTests: XCTestCase {
         }
     }
 
+    func testSendsLargeRequestsIntact() throws {
+        let server = try conceptServer("{\"concepts\": [\"grainy\"]}", ratings: "{\"ratings\": {\"grainy\": 7}}")
+        defer { server.stop() }
+        let result = try VLMProposer(settings: settings(server, rounds: 1, pairsPerRound: 1))
+            .propose(from: InMemoryPairs(count: 1, width: 320, height: 320, noise: true))
+        XCTAssertEqual(result.concepts.first?.naiveStrength, 7)
+        let request = try XCTUnwrap(server.requests.first)
+        XCTAssertGreaterThan(request.body.count, 500_000)
+        XCTAssertEqual(Self.imageURLs(request).count, 2)
+    }
+
     func testSendsTheKeyOnlyAsBearerHeader() throws {
         let server = try conceptServer("{\"concepts\": [\"sepia\"]}")
         defer { server.stop() }
