@@ -36,7 +36,8 @@ struct ChatRequest: Encodable {
     var messages: [Message]
     /// 0 so that the answer depends on the question only, which is what caching assumes.
     var temperature: Double = 0
-    var responseFormat = ResponseFormat()
+    /// Nil for servers that refuse it; the prompt asks for JSON in words as well.
+    var responseFormat: ResponseFormat? = ResponseFormat()
 
     private enum CodingKeys: String, CodingKey {
         case model, messages, temperature

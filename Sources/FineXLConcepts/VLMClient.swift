@@ -54,14 +54,8 @@ final class VLMClient {
     /// this exact question was answered before. `what` names the question in errors.
     /// Throws `UnusableAnswer` when the model never gave such JSON, else `FineXLError`.
     func jsonAnswer(to request: ChatRequest, what: String, accept: ([String: Any]) -> Bool) throws -> [String: Any] {
-        let body: Data
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            body = try encoder.encode(request)
-        } catch {
-            throw FineXLError("cannot encode the VLM request for \(what): \(error.localizedDescription)")
-        }
+        let body = try encode(request, what: what)
+        // Keyed by the question as written, so a re-run hits the cache whichever form was sent.
         let key = VLMAnswerCache.key(endpoint: settings.endpoint, body: body)
         if let cached = cache?.answer(forKey: key), let object = JSONAnswer.firstObject(in: cached), accept(object) {
             cacheHits += 1
@@ -69,7 +63,7 @@ final class VLMClient {
         }
         var lastAnswer = ""
         for _ in 0...Self.unusableAnswerRetries {
-            let content = try completion(body: body)
+            let content = try completionAcceptingFormat(request, body: body, what: what)
             if let object = JSONAnswer.firstObject(in: content), accept(object) {
                 try cache?.store(content, model: settings.model, forKey: key)
                 return object
@@ -79,6 +73,43 @@ final class VLMClient {
         throw UnusableAnswer(message: "VLM model \"\(settings.model)\" at \(endpointDescription) did not answer "
             + "\(what) with the JSON asked for after \(Self.unusableAnswerRetries + 1) tries; last answer: "
             + "\"\(redacted(JSONAnswer.quote(lastAnswer)))\"")
+    }
+
+    /// Some servers (LM Studio, older llama.cpp builds) refuse `response_format: json_object`;
+    /// the prompt asks for JSON anyway, so the request is sent again without it, and so are
+    /// later ones.
+    private var omitsResponseFormat = false
+
+    private func completionAcceptingFormat(_ request: ChatRequest, body: Data, what: String) throws -> String {
+        if !omitsResponseFormat {
+            do {
+                return try completion(body: body)
+            } catch is ResponseFormatRefused {
+                omitsResponseFormat = true
+            }
+        }
+        var plain = request
+        plain.responseFormat = nil
+        do {
+            return try completion(body: try encode(plain, what: what))
+        } catch let refused as ResponseFormatRefused {
+            throw refused.error
+        }
+    }
+
+    private func encode(_ request: ChatRequest, what: String) throws -> Data {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return try encoder.encode(request)
+        } catch {
+            throw FineXLError("cannot encode the VLM request for \(what): \(error.localizedDescription)")
+        }
+    }
+
+    /// An HTTP 400 that blames `response_format`.
+    private struct ResponseFormatRefused: Error {
+        let error: FineXLError
     }
 
     /// Sends the body, retrying transient failures, and returns the answer's message text.
@@ -105,6 +136,8 @@ final class VLMClient {
                 if status == 429 || status == 408 || (500..<600).contains(status) {
                     retryable = "HTTP \(status)\(detail.isEmpty ? "" : ": \(detail)")"
                     serverDelay = retryAfter
+                } else if status == 400 && detail.contains("response_format") {
+                    throw ResponseFormatRefused(error: httpError(status: status, detail: detail))
                 } else {
                     throw httpError(status: status, detail: detail)
                 }

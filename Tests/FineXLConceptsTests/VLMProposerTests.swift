@@ -309,6 +309,50 @@ final class VLMProposerTests: XCTestCase {
         XCTAssertEqual(server.requests.count, 4)
     }
 
+    func testWaitsAsLongAsRetryAfterSays() throws {
+        let server = try LocalHTTPServer { request, index in
+            if index == 0 { return .respond(status: 429, headers: ["Retry-After": "1"], body: "{}") }
+            return .respond(status: 200, body: LocalHTTPServer.chatCompletion(
+                Self.isRatingRequest(request) ? "{\"ratings\": {\"sepia\": 2}}" : "{\"concepts\": [\"sepia\"]}"))
+        }
+        defer { server.stop() }
+        let started = Date()
+        _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 1)
+        XCTAssertEqual(server.requests.count, 3)
+    }
+
+    func testServerRefusingResponseFormatIsAskedAgainWithoutIt() throws {
+        let server = try LocalHTTPServer { request, _ in
+            if request.json?["response_format"] != nil {
+                return .respond(status: 400, body: "{\"error\": {\"message\": \"'response_format.type' must be 'json_schema'\"}}")
+            }
+            return .respond(status: 200, body: LocalHTTPServer.chatCompletion(
+                Self.isRatingRequest(request) ? "{\"ratings\": {\"sepia\": 2}}" : "{\"concepts\": [\"sepia\"]}"))
+        }
+        defer { server.stop() }
+        let settings = try settings(server, rounds: 2, pairsPerRound: 1)
+        let result = try VLMProposer(settings: settings).propose(from: InMemoryPairs(count: 2))
+        XCTAssertEqual(result.concepts.map(\.name), ["sepia"])
+        XCTAssertEqual(server.requests.map { $0.json?["response_format"] == nil }, [false, true, true, true],
+                       "only the first request should carry response_format")
+
+        let again = try VLMProposer(settings: settings).propose(from: InMemoryPairs(count: 2))
+        XCTAssertEqual(again.requestsSent, 0, "answers to the plain requests are cached under the original question")
+    }
+
+    func testOtherBadRequestsAreNotRetried() throws {
+        let server = try LocalHTTPServer { _, _ in
+            .respond(status: 400, body: "{\"error\": {\"message\": \"image too large\"}}")
+        }
+        defer { server.stop() }
+        let message = expectError {
+            _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
+        }
+        XCTAssertTrue(message.contains("HTTP 400") && message.contains("image too large"), message)
+        XCTAssertEqual(server.requests.count, 1)
+    }
+
     func testRetriesServerErrorsAndDroppedConnectionsThenGivesUp() throws {
         let server = try LocalHTTPServer { _, index in
             index % 2 == 0 ? .reset : .respond(status: 503, body: "{\"error\": {\"message\": \"overloaded\"}}")
