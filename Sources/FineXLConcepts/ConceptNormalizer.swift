@@ -16,6 +16,7 @@ enum ConceptNormalizer {
         var text = raw.replacingOccurrences(of: "_", with: " ")
         text = collapseWhitespace(text)
         text = strippingListMarker(text)
+        text = strippingTrailingAside(text)
         text = text.trimmingCharacters(in: Self.wrappingCharacters)
         text = collapseWhitespace(text.lowercased())
         guard !text.isEmpty else { return .rejected(reason: "empty") }
@@ -84,6 +85,12 @@ enum ConceptNormalizer {
             }
         }
         return rest.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// "warm tones (orange cast)" names "warm tones"; the aside explains it.
+    private static func strippingTrailingAside(_ text: String) -> String {
+        guard text.hasSuffix(")"), let open = text.range(of: " (", options: .backwards) else { return text }
+        return String(text[..<open.lowerBound])
     }
 
     private static let wrappingCharacters = CharacterSet(charactersIn: "\"'`“”‘’.,;:!?()[]{} ")

@@ -18,6 +18,11 @@ final class ConceptNormalizerTests: XCTestCase {
         XCTAssertEqual(name("soft_focus!"), "soft focus")
     }
 
+    func testDropsATrailingAside() {
+        XCTAssertEqual(name("Warm tones (orange cast)"), "warm tones")
+        XCTAssertEqual(name("(sepia)"), "sepia")
+    }
+
     func testDropsListMarkers() {
         XCTAssertEqual(name("1. bright"), "bright")
         XCTAssertEqual(name("- vignette"), "vignette")
