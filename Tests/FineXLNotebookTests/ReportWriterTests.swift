@@ -149,6 +149,9 @@ final class ReportWriterTests: XCTestCase {
                         XCTAssertTrue(value.hasPrefix("data:image/png;base64,") || value.hasPrefix("%22%3E%3Cimg%20src"),
                                       "src \(value.prefix(60)) is not a figure")
                         XCTAssertFalse(value.contains(":") && !value.hasPrefix("data:"), "src \(value) could carry a scheme")
+                        // The template writes src unescaped (it is large); it must never need escaping.
+                        XCTAssertNotNil(value.range(of: #"^[A-Za-z0-9+/=%._~:;,-]+$"#, options: .regularExpression),
+                                        "src \(value.prefix(80)) holds characters that need escaping")
                     }
                 }
             }
