@@ -19,7 +19,7 @@ final class BrowserTests: XCTestCase {
     func testEveryFigureLoadsInFolderMode() throws {
         let browser = try chromium()
         let directory = try makeDirectory()
-        let url = try ReportWriter.write(try figureDocument(), name: "browser report", to: directory,
+        let url = try ReportWriter.write(try figureDocument(), name: "browser réport #1", to: directory,
                                          selfContained: false, templates: try ReportTemplates.builtIn())
         let result = try inspect(url, with: browser, in: directory)
         XCTAssertEqual(result.images, 3)
