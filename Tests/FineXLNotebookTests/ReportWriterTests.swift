@@ -137,7 +137,7 @@ final class ReportWriterTests: XCTestCase {
                                             "figure", "img", "figcaption", "aside", "code", "pre", "footer", "dl",
                                             "dt", "dd", "em"]
             let allowedAttributes: Set<String> = ["lang", "charset", "http-equiv", "content", "name", "class", "id",
-                                                  "href", "aria-label", "aria-hidden", "scope", "colspan", "src",
+                                                  "href", "aria-label", "aria-hidden", "tabindex", "scope", "colspan", "src",
                                                   "width", "height", "alt", "role"]
             for (tag, attributes) in startTags(in: html) {
                 XCTAssertTrue(allowedTags.contains(tag), "unexpected <\(tag)>")
