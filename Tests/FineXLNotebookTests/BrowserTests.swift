@@ -25,6 +25,7 @@ final class BrowserTests: XCTestCase {
         XCTAssertEqual(result.images, 3)
         XCTAssertEqual(result.broken, [], "images that did not load")
         XCTAssertEqual(result.scripts, 0)
+        XCTAssertEqual(result.missingTargets, [], "links to anchors that do not exist")
         XCTAssertEqual(result.reportConsole, [], "console messages caused by the report")
         keepSample()
     }
@@ -53,6 +54,7 @@ final class BrowserTests: XCTestCase {
         var document = try figureDocument()
         document.title = payloads[2]
         document.author = payloads[1]
+        document.blocks.append(.heading(level: 2, text: "Résumé des poids — 重み", anchor: ""))
         for payload in payloads {
             document.blocks.append(.heading(level: 2, text: payload, anchor: payload))
             document.blocks.append(.table(ReportTable(caption: payload, headers: [payload], rows: [[payload]])))
@@ -69,6 +71,7 @@ final class BrowserTests: XCTestCase {
             let result = try inspect(url, with: browser, in: directory)
             XCTAssertEqual(result.pwned, "", "a payload ran in the report")
             XCTAssertEqual(result.scripts, 0)
+            XCTAssertEqual(result.missingTargets, [], "links to anchors that do not exist")
             XCTAssertEqual(result.broken, [])
             XCTAssertEqual(result.images, 3 + payloads.count)
             XCTAssertEqual(result.reportConsole, [])
@@ -141,6 +144,8 @@ final class BrowserTests: XCTestCase {
         var images: Int
         var broken: [String]
         var scripts: Int
+        /// In-page links (contents, heading anchors) whose target id the browser cannot find.
+        var missingTargets: [String]
         var pwned: String
         var title: String
         var reportConsole: [String]
@@ -195,7 +200,8 @@ final class BrowserTests: XCTestCase {
         let consoleLines = log.split(separator: "\n").map(String.init).filter { $0.contains("CONSOLE") }
         let fromReport = consoleLines.filter { $0.contains(reportFile) || $0.contains(encodedFile) || !$0.contains("wrapper-") }
         return Inspection(images: decoded["images"] as? Int ?? -1, broken: decoded["broken"] as? [String] ?? ["?"],
-                          scripts: decoded["scripts"] as? Int ?? -1, pwned: decoded["pwned"] as? String ?? "?",
+                          scripts: decoded["scripts"] as? Int ?? -1,
+                          missingTargets: decoded["missingTargets"] as? [String] ?? ["?"], pwned: decoded["pwned"] as? String ?? "?",
                           title: decoded["title"] as? String ?? "", reportConsole: fromReport)
     }
 
@@ -223,6 +229,9 @@ final class BrowserTests: XCTestCase {
               images: images.length,
               broken: images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => (i.getAttribute('src') || '').slice(0, 80)),
               scripts: doc.querySelectorAll('script').length,
+              missingTargets: Array.from(doc.querySelectorAll('a[href^="#"]'))
+                .map(a => a.getAttribute('href'))
+                .filter(href => !doc.getElementById(decodeURIComponent(href.slice(1)))),
               pwned: (document.body.getAttribute('data-pwned') || '') + (doc.body.getAttribute('data-pwned') || ''),
               title: doc.title
             });
