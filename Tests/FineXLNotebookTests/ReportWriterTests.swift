@@ -366,6 +366,16 @@ final class ReportWriterTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: url.path))
     }
 
+    func testOutputFolderThatCannotBeCreatedIsNamed() throws {
+        let file = try makeDirectory().appendingPathComponent("plain-file")
+        try Data("x".utf8).write(to: file)
+        let output = file.appendingPathComponent("Output")
+        XCTAssertThrowsError(try ReportWriter.write(sampleDocument(), name: "r", to: output, selfContained: true,
+                                                    templates: try builtIn())) { error in
+            XCTAssertTrue((error as? FineXLError)?.message.contains(output.path) ?? false, "\(error)")
+        }
+    }
+
     // MARK: Atomic writes
 
     func testFailureWhileMovingFiguresKeepsPreviousReportByteForByte() throws {
