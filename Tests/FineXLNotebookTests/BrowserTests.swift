@@ -182,7 +182,7 @@ final class BrowserTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: profile) }
 
         let (dom, log) = try run(browser, arguments: [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-extensions",
             "--allow-file-access-from-files", "--user-data-dir=\(profile.path)",
             "--virtual-time-budget=5000", "--enable-logging=stderr", "--v=0",
             "--dump-dom", wrapper.absoluteString,
