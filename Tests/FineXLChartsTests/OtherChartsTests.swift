@@ -150,6 +150,18 @@ final class HeatMapTests: XCTestCase {
         XCTAssertEqual(decoded.chart.layout.marks(.colorBar).count, 1)
     }
 
+    func testLongLabelsAreEllipsizedInsideTheImage() throws {
+        let long = "a remarkably long concept description that goes on and on"
+        let chart = try HeatMap(title: nil, labels: [long, "b"], matrix: [[1, 0.2], [0.2, 1]], range: -1...1).render()
+        let labels = chart.layout.marks(.categoryLabel).filter { $0.label.hasPrefix("a remarkably") }
+        XCTAssertEqual(labels.count, 2)
+        let bounds = PixelRect(minX: 0, minY: 0, maxX: Double(chart.pixelWidth), maxY: Double(chart.pixelHeight))
+        for label in labels {
+            XCTAssertTrue(label.label.hasSuffix("…"), label.label)
+            XCTAssertTrue(bounds.contains(label.rect), "\(label.rect)")
+        }
+    }
+
     func testNonSquareMatrixIsAnError() {
         let bad = HeatMap(title: nil, labels: ["a", "b"], matrix: [[1, 0], [0]], range: -1...1)
         XCTAssertEqual(errorMessage { _ = try bad.render() }, "heat map row \"b\" has 1 values; expected 2")
