@@ -20,7 +20,9 @@ public struct HeatMap: Sendable {
     enum Metrics {
         static let margin: Double = 16
         static let maxCell: Double = 60
-        static let minCell: Double = 12
+        /// Below this cell size labels shrink, down to `minLabelSize`.
+        static let cellForFullSizeLabels: Double = 16
+        static let minLabelSize: Double = 7
         static let labelGap: Double = 8
         /// Room under the matrix before turned column labels, which rise above their anchor.
         static let columnLabelGap: Double = 12
@@ -54,29 +56,47 @@ public struct HeatMap: Sendable {
         let colorMap = DivergingColorMap(range: range)
         let decimals = 2
 
-        let rowLabelColumn = min(try labels.map { try drawing.textWidth($0, size: Size.label) }.max()!, width * 0.3)
         let rangeTexts = [range.lowerBound, (range.lowerBound + range.upperBound) / 2, range.upperBound]
             .map { NumberText.format($0, decimals: decimals) }
         let colorBarTicks = try rangeTexts.map { try drawing.textWidth($0, size: Size.tick) }.max()! + 6
+        func layout(labelSize: Double) throws -> (labelColumn: Double, cell: Double) {
+            let labelColumn = min(try labels.map { try drawing.textWidth($0, size: labelSize) }.max()!, width * 0.3)
+            let available = width - Metrics.margin - (Metrics.margin + labelColumn + Metrics.labelGap)
+                - Metrics.colorBarGap - Metrics.colorBarWidth - colorBarTicks
+            let fit = available / Double(count)
+            // Whole-point cells keep edges crisp; only very many labels get fractional ones.
+            return (labelColumn, min(Metrics.maxCell, fit >= 4 ? fit.rounded(.down) : fit))
+        }
+        var labelSize = Size.label
+        var (rowLabelColumn, cell) = try layout(labelSize: labelSize)
+        if cell < Metrics.cellForFullSizeLabels {
+            // Many concepts: smaller labels, which also frees width for the cells.
+            labelSize = max(Metrics.minLabelSize, cell * 0.8)
+            (rowLabelColumn, cell) = try layout(labelSize: labelSize)
+        }
+        // When even small labels are taller than a cell, name every k-th row and column.
+        let labelEvery = max(1, Int((labelSize * 1.15 / cell).rounded(.up)))
+        // Turned 45°, neighbouring column labels are only cell · cos 45° apart.
+        let columnLabelEvery = max(1, Int((labelSize * 1.1 / (cell * 0.7071)).rounded(.up)))
         let matrixLeft = Metrics.margin + rowLabelColumn + Metrics.labelGap
-        let available = width - Metrics.margin - matrixLeft - Metrics.colorBarGap - Metrics.colorBarWidth - colorBarTicks
-        let cell = max(Metrics.minCell, min(Metrics.maxCell, (available / Double(count)).rounded(.down)))
         let matrixTop = drawing.contentTop(title: title) + 4
         let matrixSize = cell * Double(count)
         let matrixBottom = matrixTop + matrixSize
-        let columnTexts = try labels.map { try drawing.fitted($0, size: Size.label, maxWidth: Metrics.maxColumnLabel) }
-        let columnLabelDrop = (try columnTexts.map { try drawing.textWidth($0, size: Size.label) }.max()!
-            + Size.label) * 0.7071
+        let columnTexts = try labels.map { try drawing.fitted($0, size: labelSize, maxWidth: Metrics.maxColumnLabel) }
+        let columnLabelDrop = (try columnTexts.map { try drawing.textWidth($0, size: labelSize) }.max()!
+            + labelSize) * 0.7071
         drawing.begin(height: matrixBottom + Metrics.columnLabelGap + columnLabelDrop + Metrics.margin)
         try drawing.drawTitle(title)
 
         let valueSize = min(Size.small, cell * 0.3)
         for row in 0..<count {
             let y0 = matrixTop + Double(row) * cell
-            let rowText = try drawing.fitted(labels[row], size: Size.label, maxWidth: rowLabelColumn)
-            try drawing.text(rowText, x: matrixLeft - Metrics.labelGap,
-                             baseline: y0 + cell / 2 + drawing.capHeight(size: Size.label) / 2,
-                             size: Size.label, alignment: .right, role: .categoryLabel)
+            if row % labelEvery == 0 {
+                let rowText = try drawing.fitted(labels[row], size: labelSize, maxWidth: rowLabelColumn)
+                try drawing.text(rowText, x: matrixLeft - Metrics.labelGap,
+                                 baseline: y0 + cell / 2 + drawing.capHeight(size: labelSize) / 2,
+                                 size: labelSize, alignment: .right, role: .categoryLabel)
+            }
             for column in 0..<count {
                 let value = matrix[row][column]
                 let x0 = matrixLeft + Double(column) * cell
@@ -92,10 +112,10 @@ public struct HeatMap: Sendable {
                 }
             }
         }
-        for (column, text) in columnTexts.enumerated() {
+        for (column, text) in columnTexts.enumerated() where column % columnLabelEvery == 0 {
             // Turned 45° and ending under the column's centre, so long names fan out to the lower left.
             try drawing.rotatedText(text, anchorX: matrixLeft + (Double(column) + 0.5) * cell + 3,
-                                    anchorY: matrixBottom + Metrics.columnLabelGap, degrees: 45, size: Size.label,
+                                    anchorY: matrixBottom + Metrics.columnLabelGap, degrees: 45, size: labelSize,
                                     alignment: .right, role: .categoryLabel)
         }
 

@@ -32,8 +32,10 @@ public struct Histogram: Sendable {
         var lower = min(values.min()!, marker ?? .infinity)
         var upper = max(values.max()!, marker ?? -.infinity)
         if upper - lower <= 1e-12 * max(1, abs(lower)) {
-            lower -= 0.5
-            upper += 0.5
+            // All values equal: a unit range placed so they fall in the middle of one bin.
+            let shift = bins % 2 == 0 ? 0.5 / Double(bins) : 0
+            lower -= 0.5 + shift
+            upper += 0.5 - shift
         }
         var counts = [Int](repeating: 0, count: bins)
         for value in values {

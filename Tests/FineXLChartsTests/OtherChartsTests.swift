@@ -211,3 +211,21 @@ final class HistogramTests: XCTestCase {
                        "histogram value 2 is inf; chart values must be finite numbers")
     }
 }
+
+final class HeatMapScalingTests: XCTestCase {
+    func testManyConceptsFitTheWidthWithThinnedLabels() throws {
+        let count = 60
+        let labels = (0..<count).map { "concept \($0)" }
+        let matrix = (0..<count).map { i in (0..<count).map { j in i == j ? 1.0 : 0.1 } }
+        let chart = try HeatMap(title: nil, labels: labels, matrix: matrix, range: -1...1).render()
+        let bounds = PixelRect(minX: 0, minY: 0, maxX: Double(chart.pixelWidth), maxY: Double(chart.pixelHeight))
+        XCTAssertEqual(chart.pixelWidth, 1440)
+        for mark in chart.layout.marks { XCTAssertTrue(bounds.contains(mark.rect), "\(mark.role) \(mark.label)") }
+        XCTAssertEqual(chart.layout.marks(.cell).count, count * count)
+        XCTAssertTrue(chart.layout.marks(.valueText).isEmpty, "cells this small print no values")
+        let labelMarks = chart.layout.marks(.categoryLabel)
+        XCTAssertLessThan(labelMarks.count, 2 * count)
+        let rows = labelMarks.filter { $0.rect.maxX <= chart.layout.plotArea.minX }
+        for (a, b) in zip(rows, rows.dropFirst()) { XCTAssertFalse(a.rect.intersects(b.rect), "\(a.label) / \(b.label)") }
+    }
+}
