@@ -177,10 +177,11 @@ struct Canvas {
                 Point(x: b.x - nx, y: b.y - ny), Point(x: a.x - nx, y: a.y - ny)]
     }
 
+    /// A circle wound like `quad`'s rectangles, so joins add to strokes instead of cancelling them.
     private func circle(_ center: Point, radius: Double) -> [Point] {
         let steps = max(12, Int(radius * 4))
         return (0..<steps).map { i in
-            let t = Double(i) / Double(steps) * 2 * Double.pi
+            let t = -Double(i) / Double(steps) * 2 * Double.pi
             return Point(x: center.x + radius * cos(t), y: center.y + radius * sin(t))
         }
     }

@@ -34,6 +34,16 @@ final class RasterTests: XCTestCase {
         XCTAssertEqual(ink(canvas), 9 * 6, accuracy: 0.01)
     }
 
+    func testRoundJoinsFillCornersOfAPolylineWithoutHoles() {
+        var canvas = Canvas(width: 40, height: 40, background: ChartColor(hex: 0xFFFFFF))
+        canvas.polyline([Point(x: 10, y: 10), Point(x: 30, y: 10), Point(x: 30, y: 30)], width: 4, ChartColor(hex: 0x000000))
+        // Pixel (28, 9) lies in the first segment and in the join's disc, but not in the second segment.
+        XCTAssertEqual(1 - canvas.pixels[(9 * 40 + 28) * 3], 1, accuracy: 1e-3)
+        // The outer corner is rounded: (31.5, 8.5) is just outside the disc of radius 2 around (30, 10).
+        XCTAssertLessThan(1 - canvas.pixels[(8 * 40 + 31) * 3], 0.5)
+        XCTAssertEqual(1 - canvas.pixels[(20 * 40 + 30) * 3], 1, accuracy: 1e-3)
+    }
+
     func testTurnedTextKeepsItsInk() throws {
         let font = try FontFace(path: ChartStyle.defaultFontPath)
         let mask = try font.mask(of: "warm tones", pixelSize: 24)
