@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import FineXLCore
 import FineXLImage
+import FineXLCharts
 @testable import FineXLNotebook
 
 /// Opens written reports in headless Chromium. A wrapper page (never the report) loads the
@@ -81,13 +82,28 @@ final class BrowserTests: XCTestCase {
 
     // MARK: Document
 
-    /// A report shaped like a rendered notebook: prose, contents, notes of every level, a table, figures, footer.
+    /// A report shaped like a rendered notebook: prose, contents, notes of every level, a table,
+    /// figures drawn by FineXLCharts, provenance and timings.
     private func figureDocument() throws -> ReportDocument {
-        let colors: [(UInt8, UInt8, UInt8)] = [(214, 96, 77), (67, 147, 195), (90, 174, 97)]
-        let figures = try colors.enumerated().map { index, color in
-            ReportBlock.figure(ReportFigure(png: try barChartPNG(bars: index + 3, color: color), displayWidth: 320,
-                                            displayHeight: 160, caption: "Concept weights, variant \(index + 1)",
-                                            altText: "Bar chart with \(index + 3) bars", fileStem: "weights-\(index + 1)"))
+        let concepts = ["warm tones", "film grain", "vignette", "muted colors"]
+        let weights = BarChart(title: nil, bars: zip(concepts, [0.82, 0.31, 0.22, 0.12]).map { name, weight in
+            BarChart.Bar(label: name, value: weight, interval: (weight - 0.05)...(weight + 0.06))
+        }, valueLabel: "weight w_i")
+        let cosines = HeatMap(title: nil, labels: concepts, matrix: [
+            [1, 0.31, 0.22, 0.41], [0.31, 1, 0.18, 0.27], [0.22, 0.18, 1, 0.35], [0.41, 0.27, 0.35, 1],
+        ], range: -1...1)
+        let residual = LineChart(title: nil, xLabels: ["1", "2", "3", "4"],
+                                 series: [(name: "relative residual", values: [0.83, 0.71, 0.64, 0.61])],
+                                 yLabel: "||r|| / ||V_div||", threshold: 0.2)
+        let charts: [(image: ChartImage, caption: String, stem: String)] = [
+            (try weights.render(), "Weight of each kept concept, with 95 % bootstrap intervals.", "weights"),
+            (try cosines.render(), "Cosine between concept vectors f(C); far from orthogonal, as is usual with CLIP.", "cosines"),
+            (try residual.render(), "Relative residual as concepts are added (Eq. 11); the dashed line is eDecomp.", "residual"),
+        ]
+        let figures = charts.map { chart in
+            ReportBlock.figure(ReportFigure(png: chart.image.png, displayWidth: chart.image.displayWidth,
+                                            displayHeight: chart.image.displayHeight, caption: chart.caption,
+                                            altText: chart.image.summary, fileStem: chart.stem))
         }
         let sample = sampleDocument(figures: 0)
         var blocks: [ReportBlock] = [
@@ -100,13 +116,14 @@ final class BrowserTests: XCTestCase {
             .heading(level: 2, text: "Concept weights", anchor: "concept-weights"),
         ]
         blocks += sample.blocks.filter { if case .table = $0 { return true } else { return false } }
-        blocks += figures
+        blocks += figures.prefix(2)
         blocks += [
             .heading(level: 3, text: "Residual", anchor: "residual"),
+            figures[2],
             .note(ReportNote(level: .warning, message: "The residual is large: 61 % of V_div is not explained by the kept concepts.")),
             .note(ReportNote(level: .error, message: "decompose: eOrtho must be between 0 and 1, got 4", line: 12,
                              quote: "```finexl decompose")),
-            .code("V_div ≈ 0.82·f(warm tones) + 0.31·f(film grain) + residual"),
+            .code("V_div ≈ 0.82·f(warm tones) + 0.31·f(film grain) + 0.22·f(vignette) + 0.12·f(muted colors) + r"),
         ]
         return ReportDocument(title: sample.title, author: sample.author, blocks: blocks,
                               provenance: sample.provenance, timings: sample.timings)
@@ -114,28 +131,6 @@ final class BrowserTests: XCTestCase {
 
     private func solidPNG(red: UInt8, green: UInt8, blue: UInt8) throws -> [UInt8] {
         try PNGEncoder.encodeRGBA(width: 4, height: 2, rgba: [red, green, blue, 255].repeated(8))
-    }
-
-    /// A 2× bar chart on a light background, enough for a browser to decode and a person to recognise.
-    private func barChartPNG(bars: Int, color: (UInt8, UInt8, UInt8)) throws -> [UInt8] {
-        let width = 640, height = 320
-        var rgba = [UInt8](repeating: 255, count: width * height * 4)
-        let slot = (width - 80) / bars
-        for bar in 0..<bars {
-            let barHeight = (height - 60) * (bars - bar) / bars
-            let x0 = 60 + bar * slot + slot / 6, x1 = 60 + (bar + 1) * slot - slot / 6
-            for y in (height - 30 - barHeight)..<(height - 30) {
-                for x in x0..<x1 {
-                    let offset = (y * width + x) * 4
-                    rgba[offset] = color.0; rgba[offset + 1] = color.1; rgba[offset + 2] = color.2
-                }
-            }
-        }
-        for x in 50..<(width - 10) {  // axis
-            let offset = ((height - 30) * width + x) * 4
-            rgba[offset] = 60; rgba[offset + 1] = 60; rgba[offset + 2] = 60
-        }
-        return try PNGEncoder.encodeRGBA(width: width, height: height, rgba: rgba)
     }
 
     // MARK: Browser
