@@ -74,8 +74,8 @@ public struct Aspect: Sendable, Hashable {
         case .mutedColors: "chroma c = max − min above the image's median chroma m compressed around luma to m + 0.3·(c − m): strong colours lose most, weak ones none"
         case .blackAndWhite: "full mix to Rec. 709 luma grey (level ℓ mixes ℓ of the way)"
         case .sepia: "full mix to luma grey toned in linear light by (1.12, 0.97, 0.75)"
-        case .highContrast: "luma-pivoted linear contrast ×1.5 around the image's mean luma"
-        case .lowContrast: "luma-pivoted linear contrast ×0.6 around the image's mean luma"
+        case .highContrast: "luma contrast ×1.5 around the image's mean luma, chroma kept (each pixel shifted by its luma change)"
+        case .lowContrast: "luma contrast ×0.6 around the image's mean luma, chroma kept (each pixel shifted by its luma change)"
         case .bright: "exposure +1 EV in the shadows with a highlight shoulder: L → 2L / (1 + L) in linear light"
         case .dark: "exposure −1 EV in the shadows, white kept: L → L / (2 − L) in linear light"
         case .blurry: "Gaussian blur, σ = 2.4 px per 256 px of the short side"
@@ -350,7 +350,9 @@ public struct Aspect: Sendable, Hashable {
         }
         let mean = sum / Float(image.width * image.height)
         return ImageFilters.mapPixels(image) { r, g, b in
-            (mean + (r - mean) * k, mean + (g - mean) * k, mean + (b - mean) * k)
+            let y = ImageFilters.luma(r, g, b)
+            let shift = mean + (y - mean) * k - y
+            return (r + shift, g + shift, b + shift)
         }
     }
 
