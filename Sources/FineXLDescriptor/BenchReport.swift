@@ -22,6 +22,8 @@ public struct BenchReport: Sendable {
     public var imagesEmbedded: Int
     /// The NNLS method's misidentified single-aspect models, "setting: aspect at level → top concept".
     public var identificationMisses: [String]
+    /// The NNLS method's recovered two-aspect models per aspect pair, one line per setting.
+    public var multiAspectByPair: [String]
 
     public func row(variant: Aspect.Variant, baseKind: SyntheticSpec.BaseKind, method: String) -> Row? {
         rows.first { $0.variant == variant && $0.baseKind == baseKind && $0.method == method }
@@ -62,6 +64,10 @@ public struct BenchReport: Sendable {
         lines.append("")
         lines.append("paper (synthetic, CLIP): rank MAE FineXL 0.7, VisDiff 1.6; multi-aspect 94.4 %")
         lines.append("targets: rank MAE ≤ 0.3, identified ≥ 95 %, multi-aspect 100 % on the alternate renderings")
+        if !multiAspectByPair.isEmpty {
+            lines.append("nnls two-aspect models recovered per pair:")
+            lines += multiAspectByPair.map { "  " + $0 }
+        }
         if !identificationMisses.isEmpty {
             lines.append("nnls misidentified (\(identificationMisses.count)): " + identificationMisses.joined(separator: "; "))
         }

@@ -65,6 +65,7 @@ public enum DescriptorBenchmark {
 
         var rows: [BenchReport.Row] = []
         var misses: [String] = []
+        var pairSummaries: [String] = []
         var images = 0
         for variant in options.variants {
             for baseKind in options.baseKinds {
@@ -74,11 +75,12 @@ public enum DescriptorBenchmark {
                 images += result.images
                 rows += result.rows
                 misses += result.misses.map { "\(variant.rawValue)/\(baseKind.rawValue): \($0)" }
+                pairSummaries.append("\(variant.rawValue) \(baseKind.rawValue): \(result.pairSummary)")
             }
         }
         return BenchReport(rows: rows, options: options, calibrationSeconds: calibration,
                            elapsedSeconds: Date().timeIntervalSince(start), imagesEmbedded: images,
-                           identificationMisses: misses)
+                           identificationMisses: misses, multiAspectByPair: pairSummaries)
     }
 
     /// One base generator with one rendering variant.
@@ -89,7 +91,7 @@ public enum DescriptorBenchmark {
         let encoder: DescriptorEncoder
         let candidates: [Concept]
 
-        func score() throws -> (rows: [BenchReport.Row], misses: [String], images: Int) {
+        func score() throws -> (rows: [BenchReport.Row], misses: [String], pairSummary: String, images: Int) {
             let spec = SyntheticSpec(aspects: [], count: options.count, seed: options.seed, size: options.size,
                                      baseKind: baseKind, variant: variant)
             let bases = try Parallel.map(options.count) { spec.baseImage($0) }
@@ -120,6 +122,7 @@ public enum DescriptorBenchmark {
 
             var rows: [BenchReport.Row] = []
             var misses: [String] = []
+            var pairSummary = ""
             for method in DescriptorBenchmark.methodNames {
                 let predictions = try divergences.map { try weights(method: method, divergence: $0, levels: false) }
                 // Top-cosine ranks by cosine, which is no level; its levels are projections.
@@ -146,23 +149,28 @@ public enum DescriptorBenchmark {
                     rankErrors.append(DescriptorBenchmark.rankMAE(truth: options.levels, predicted: predicted))
                 }
                 var recovered = 0, multiModels = 0
+                var perPair: [String] = []
                 for pair in options.aspectPairs {
+                    var pairRecovered = 0
                     for a in options.multiLevels {
                         for b in options.multiLevels {
                             let w = levelPredictions[k]
                             k += 1
                             multiModels += 1
-                            if nearest(w[pair[0]] ?? 0) == a && nearest(w[pair[1]] ?? 0) == b { recovered += 1 }
+                            if nearest(w[pair[0]] ?? 0) == a && nearest(w[pair[1]] ?? 0) == b { pairRecovered += 1 }
                         }
                     }
+                    recovered += pairRecovered
+                    perPair.append("\(pair.joined(separator: " + ")) \(pairRecovered)/\(options.multiLevels.count * options.multiLevels.count)")
                 }
+                if method == "nnls" { pairSummary = perPair.joined(separator: ", ") }
                 rows.append(BenchReport.Row(
                     variant: variant, baseKind: baseKind, method: method,
                     rankMAE: rankErrors.reduce(0, +) / Double(max(rankErrors.count, 1)),
                     identification: Double(identified) / Double(max(identifiable, 1)),
                     multiAspect: Double(recovered) / Double(max(multiModels, 1))))
             }
-            return (rows, misses, images)
+            return (rows, misses, pairSummary, images)
         }
 
         private func nearest(_ w: Double) -> Double {
