@@ -77,6 +77,53 @@ public final class CLIPModel: @unchecked Sendable {
                              preprocessor: preprocessor, identity: hasher.finalizeHex())
     }
 
+    /// A model of `config`'s size with random weights, held in memory: for
+    /// measuring speed without a model folder.
+    static func random(_ config: CLIPConfig, seed: UInt64 = 1) throws -> CLIPModel {
+        let weights = SafeTensors(randomTensors: tensorShapes(config), seed: seed)
+        let tokenizer = try CLIPTokenizer(byteLevelVocabularyWithContext: min(77, config.maxPositions))
+        guard tokenizer.endID < config.vocabularySize else {
+            throw FineXLError("a random CLIP model needs a vocabulary of at least \(tokenizer.endID + 1) tokens")
+        }
+        return try CLIPModel(config: config, weights: weights, tokenizer: tokenizer,
+                             preprocessor: CLIPImagePreprocessor(imageSize: config.imageSize),
+                             identity: "random-\(seed)")
+    }
+
+    /// Every tensor the model reads, with the shape `config` implies.
+    static func tensorShapes(_ config: CLIPConfig) -> [(name: String, shape: [Int])] {
+        var shapes: [(name: String, shape: [Int])] = []
+        func tower(_ prefix: String, _ tower: CLIPConfig.Tower) {
+            let h = tower.hiddenSize, m = tower.intermediateSize
+            for i in 0..<tower.layers {
+                let p = "\(prefix).encoder.layers.\(i)."
+                for norm in ["layer_norm1", "layer_norm2"] {
+                    shapes += [(p + norm + ".weight", [h]), (p + norm + ".bias", [h])]
+                }
+                for projection in ["q_proj", "k_proj", "v_proj", "out_proj"] {
+                    shapes += [(p + "self_attn.\(projection).weight", [h, h]), (p + "self_attn.\(projection).bias", [h])]
+                }
+                shapes += [(p + "mlp.fc1.weight", [m, h]), (p + "mlp.fc1.bias", [m]),
+                           (p + "mlp.fc2.weight", [h, m]), (p + "mlp.fc2.bias", [h])]
+            }
+        }
+        let v = config.vision.hiddenSize, t = config.text.hiddenSize
+        shapes += [("vision_model.embeddings.patch_embedding.weight", [v, config.channels, config.patchSize, config.patchSize]),
+                   ("vision_model.embeddings.class_embedding", [v]),
+                   ("vision_model.embeddings.position_embedding.weight", [config.visionTokens, v])]
+        for norm in ["vision_model.pre_layrnorm", "vision_model.post_layernorm"] {
+            shapes += [(norm + ".weight", [v]), (norm + ".bias", [v])]
+        }
+        tower("vision_model", config.vision)
+        shapes.append(("visual_projection.weight", [config.projectionDimension, v]))
+        shapes += [("text_model.embeddings.token_embedding.weight", [config.vocabularySize, t]),
+                   ("text_model.embeddings.position_embedding.weight", [config.maxPositions, t])]
+        tower("text_model", config.text)
+        shapes += [("text_model.final_layer_norm.weight", [t]), ("text_model.final_layer_norm.bias", [t]),
+                   ("text_projection.weight", [config.projectionDimension, t])]
+        return shapes
+    }
+
     init(config: CLIPConfig, weights: SafeTensors, tokenizer: CLIPTokenizer,
          preprocessor: CLIPImagePreprocessor, identity: String) throws {
         self.config = config

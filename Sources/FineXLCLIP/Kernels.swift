@@ -75,11 +75,18 @@ enum Kernels {
         }
     }
 
-    /// e^x to about 2 ulp (Cephes' expf polynomial on x − n·ln 2).
+    /// e^x to about 2 ulp (Cephes' expf polynomial on x − n·ln 2). Rounding
+    /// and 2^n use the 1.5·2²³ trick: Swift's generic SIMD float→int
+    /// conversion and `rounded` fall back to per-lane library calls.
     @inline(__always)
     static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let x = x.clamped(lowerBound: SIMD8(repeating: -87.33654), upperBound: SIMD8(repeating: 88.37626))
-        let n = (x * 1.44269504088896341).rounded(.toNearestOrEven)
+        let low = SIMD8<Float>(repeating: -87.33654)
+        let high = SIMD8<Float>(repeating: 88.37626)
+        var x = x.replacing(with: low, where: x .< low)
+        x = x.replacing(with: high, where: x .> high)
+        let magic = SIMD8<Float>(repeating: 12_582_912)
+        let shifted = x * 1.44269504088896341 + magic
+        let n = shifted - magic
         let r = x - n * 0.693359375 + n * 2.12194440e-4
         var p = SIMD8<Float>(repeating: 1.9875691500e-4)
         p = p * r + 1.3981999507e-3
@@ -88,9 +95,9 @@ enum Kernels {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         p = p * (r * r) + r + 1
-        // 2^n by building the exponent field; n + 127 stays in 1...254 after the clamp.
-        let exponent = (SIMD8<Int32>(n, rounding: .toNearestOrEven) &+ 127) &<< 23
-        return p * unsafeBitCast(exponent, to: SIMD8<Float>.self)
+        // The low mantissa bits of `shifted` hold n; n + 127 stays in 1...254 after the clamp.
+        let bits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &+ (127 - 0x4B40_0000)
+        return p * unsafeBitCast(bits &<< 23, to: SIMD8<Float>.self)
     }
 
     /// Layer normalization of each `width`-long row of `source` into `destination`
@@ -167,37 +174,46 @@ enum Kernels {
     }
 
     /// softmax(q·kᵀ)·v for every (sequence, head): q already carries the
-    /// 1/√d scale; `causal` lets token i see tokens 0...i only.
+    /// 1/√d scale; `causal` lets token i see tokens 0...i only. Each job copies
+    /// its head's keys transposed, so that scores and outputs are both built
+    /// from 8-wide multiply-adds along rows, with no horizontal sums.
     static func attention(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                           output: UnsafeMutablePointer<Float>, sequences: Int, tokens: Int,
-                          heads: Int, headDimension: Int, causal: Bool) {
-        let width = heads * headDimension
+                          heads: Int, headDimension d: Int, causal: Bool) {
+        let width = heads * d
         let jobs = sequences * heads
         parallelFor(jobs) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: tokens + 8) { scores in
-                let s = scores.baseAddress!
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: tokens * d + tokens) { buffer in
+                let keysT = buffer.baseAddress!
+                let s = keysT + tokens * d
                 for job in range {
                     let sequence = job / heads
                     let head = job % heads
-                    let base = sequence * tokens * width + head * headDimension
+                    let base = sequence * tokens * width + head * d
+                    for j in 0..<tokens {
+                        let kj = k + base + j * width
+                        for c in 0..<d { keysT[c * tokens + j] = kj[c] }
+                    }
                     for i in 0..<tokens {
                         let qi = q + base + i * width
                         let visible = causal ? i + 1 : tokens
-                        var maximum = -Float.infinity
-                        for j in 0..<visible {
-                            let score = dot(qi, k + base + j * width, headDimension)
-                            s[j] = score
-                            maximum = max(maximum, score)
+                        s.update(repeating: 0, count: visible)
+                        for c in 0..<d {
+                            axpy(qi[c], keysT + c * tokens, s, visible)
                         }
+                        var maximum = -Float.infinity
+                        for j in 0..<visible { maximum = max(maximum, s[j]) }
                         var total: Float = 0
                         var j = 0
                         let vmax = SIMD8<Float>(repeating: maximum)
+                        var sums = SIMD8<Float>()
                         while j + 8 <= visible {
                             let e = exp(load(s + j) - vmax)
                             store(e, s + j)
-                            total += e.sum()
+                            sums += e
                             j += 8
                         }
+                        total = sums.sum()
                         while j < visible {
                             let e = Foundation.exp(s[j] - maximum)
                             s[j] = e
@@ -205,10 +221,10 @@ enum Kernels {
                             j += 1
                         }
                         let out = output + base + i * width
-                        out.update(repeating: 0, count: headDimension)
+                        out.update(repeating: 0, count: d)
                         let inverse = 1 / total
                         for j in 0..<visible {
-                            axpy(s[j] * inverse, v + base + j * width, out, headDimension)
+                            axpy(s[j] * inverse, v + base + j * width, out, d)
                         }
                     }
                 }
