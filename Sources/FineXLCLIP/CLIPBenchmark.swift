@@ -4,14 +4,19 @@ import Foundation
 /// What `CLIPBenchmark.run` measured.
 public struct CLIPBenchReport: Sendable, CustomStringConvertible {
     public var model: String
+    public var batchSize: Int
     public var backend: String
     public var threads: Int
     public var loadSeconds: Double
     public var images: Int
     public var imageSeconds: Double
+    /// Processor time of the image phase, all threads: steadier than the wall
+    /// clock when other programs share the cores.
+    public var imageCPUSeconds: Double
     public var texts: Int
     public var textTokens: Int
     public var textSeconds: Double
+    public var textCPUSeconds: Double
     /// Achieved GFLOP/s of the vision tower (2 × multiply-adds / time, preprocessing included).
     public var imageGFLOPS: Double
     /// The same process's sgemm on 1600×768 · 768×3072, the ceiling the towers aim at.
@@ -25,11 +30,11 @@ public struct CLIPBenchReport: Sendable, CustomStringConvertible {
         func f(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
         return """
         CLIP benchmark: \(model)
-          matrix products: \(backend), \(threads) cores
+          matrix products: \(backend), \(threads) cores, \(batchSize) images per batch
           load:    \(f(loadSeconds, 2)) s
           images:  \(images) in \(f(imageSeconds, 2)) s = \(f(imagesPerSecond)) images/s \
-        (\(f(imageGFLOPS)) GFLOP/s, \(f(100 * imageGFLOPS / sgemmGFLOPS))% of sgemm)
-          texts:   \(texts) of \(textTokens) tokens in \(f(textSeconds, 2)) s = \(f(textsPerSecond)) texts/s
+        (\(f(imageGFLOPS)) GFLOP/s, \(f(100 * imageGFLOPS / sgemmGFLOPS))% of sgemm), \(f(imageCPUSeconds, 2)) CPU s
+          texts:   \(texts) of \(textTokens) tokens in \(f(textSeconds, 2)) s = \(f(textsPerSecond)) texts/s, \(f(textCPUSeconds, 2)) CPU s
           sgemm 1600×768·768×3072: \(f(sgemmGFLOPS)) GFLOP/s
           peak RSS: \(f(peakResidentMB, 0)) MB
         """
@@ -41,8 +46,9 @@ public enum CLIPBenchmark {
     /// Embeds `images` synthetic 512×512 images (resized and cropped like
     /// generator outputs) and `texts` prompts, streaming in the model's
     /// batches. With no model folder, random weights at the ViT-B/32 size are
-    /// built in memory and texts are 16-token sequences.
-    public static func run(modelDirectory: URL?, images: Int, texts: Int) throws -> CLIPBenchReport {
+    /// built in memory and texts are 16-token sequences. `batchSize` overrides
+    /// the model's images per forward pass.
+    public static func run(modelDirectory: URL?, images: Int, texts: Int, batchSize: Int? = nil) throws -> CLIPBenchReport {
         let sgemm = measureSgemm()
         let loadStart = Date()
         let model: CLIPModel
@@ -55,8 +61,10 @@ public enum CLIPBenchmark {
             name = "random weights, ViT-B/32 size"
         }
         let loadSeconds = Date().timeIntervalSince(loadStart)
+        if let batchSize { model.batchSize = max(1, batchSize) }
 
         let imageStart = Date()
+        let imageCPUStart = processorSeconds()
         var done = 0
         while done < images {
             let count = min(model.batchSize, images - done)
@@ -66,8 +74,10 @@ public enum CLIPBenchmark {
             done += count
         }
         let imageSeconds = Date().timeIntervalSince(imageStart)
+        let imageCPUSeconds = processorSeconds() - imageCPUStart
 
         let textStart = Date()
+        let textCPUStart = processorSeconds()
         var textTokens = 16
         if modelDirectory != nil {
             let prompts = (0..<texts).map { syntheticPrompt(index: $0) }
@@ -81,11 +91,12 @@ public enum CLIPBenchmark {
             _ = try model.embedTokens(sequences)
         }
         let textSeconds = Date().timeIntervalSince(textStart)
+        let textCPUSeconds = processorSeconds() - textCPUStart
 
         return CLIPBenchReport(
-            model: name, backend: BLAS.backendName, threads: Kernels.cores,
-            loadSeconds: loadSeconds, images: images, imageSeconds: imageSeconds,
-            texts: texts, textTokens: textTokens, textSeconds: textSeconds,
+            model: name, batchSize: model.batchSize, backend: BLAS.backendName, threads: Kernels.cores,
+            loadSeconds: loadSeconds, images: images, imageSeconds: imageSeconds, imageCPUSeconds: imageCPUSeconds,
+            texts: texts, textTokens: textTokens, textSeconds: textSeconds, textCPUSeconds: textCPUSeconds,
             imageGFLOPS: 2 * model.imageMultiplyAdds * Double(images) / imageSeconds / 1e9,
             sgemmGFLOPS: sgemm, peakResidentMB: peakResidentMegabytes())
     }
@@ -131,6 +142,13 @@ public enum CLIPBenchmark {
         let subjects = ["a photo of a house", "a painting of the sea", "a portrait of a woman", "a city street at night"]
         let concepts = ["warm tones", "film grain", "high contrast", "muted colors", "vignette"]
         return "\(subjects[index % subjects.count]), \(concepts[(index / subjects.count) % concepts.count])"
+    }
+
+    /// CPU time of the whole process, every thread.
+    static func processorSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// VmHWM from /proc/self/status (Linux); 0 where unavailable.
