@@ -125,14 +125,15 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
             mean = [0, 0, 0]
             std = [1, 1, 1]
         } else {
-            for (key, fallback) in [("image_mean", Self.clipMean), ("image_std", Self.clipStd)] {
-                guard let raw = root[key] else { continue }
+            func triple(_ key: String) throws -> [Float]? {
+                guard let raw = root[key] else { return nil }
                 guard let values = (raw as? [NSNumber])?.map(\.floatValue), values.count == 3 else {
                     throw FineXLError("\(name): \(key) must be a list of 3 numbers, found \(raw)")
                 }
-                if key == "image_mean" { mean = values } else { std = values }
-                _ = fallback
+                return values
             }
+            mean = try triple("image_mean") ?? mean
+            std = try triple("image_std") ?? std
             if let zero = std.firstIndex(of: 0) {
                 throw FineXLError("\(name): image_std[\(zero)] is 0")
             }
