@@ -1,5 +1,6 @@
 import FineXLCLIP
 import FineXLCore
+import FineXLImage
 import Foundation
 import XCTest
 
@@ -80,6 +81,27 @@ final class CLIPParityTests: XCTestCase {
         let oneByOne = try model.embedImages(images)
         for (a, b) in zip(together, oneByOne) {
             XCTAssertLessThanOrEqual(maxAbsDifference(a, b), 1e-5)
+        }
+    }
+}
+
+/// The path real images take: PNG file → `ImageDecoder` → CLIP.
+final class CLIPDecodedImageTests: XCTestCase {
+    func testPNGFixturesEmbedLikeTheReference() throws {
+        let reference = try Fixtures.reference()
+        let model = try CLIPModel.load(from: Fixtures.model("gelu-fp16"))
+        let expected = try Fixtures.referenceFile("gelu-fp16", "image_embeds.npy")
+        let decoded = try reference.images.map {
+            try ImageDecoder.decode(contentsOf: Fixtures.root.appendingPathComponent("images/\($0).png"))
+        }
+        for (image, name) in zip(decoded, reference.images) {
+            // Same 8-bit values (the float for v/255 may differ in its last bit).
+            let bytes = image.pixels.map { ($0 * 255).rounded() }
+            XCTAssertEqual(bytes, try Fixtures.image(name).pixels.map { ($0 * 255).rounded() }, name)
+        }
+        let actual = try model.embedImages(decoded)
+        for i in expected.indices {
+            XCTAssertLessThanOrEqual(maxAbsDifference(actual[i], expected[i]), 1e-4, reference.images[i])
         }
     }
 }
