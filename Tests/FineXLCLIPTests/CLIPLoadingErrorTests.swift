@@ -100,3 +100,18 @@ final class CLIPLoadingErrorTests: XCTestCase {
         XCTAssertEqual(CLIPEncoder(model: model).dimension, 24)
     }
 }
+
+final class CLIPConfigTests: XCTestCase {
+    func testAbsurdSizesAreRejectedWithTheKey() {
+        let json = #"{"projection_dim": 512, "vision_config": {"hidden_size": 1e15}}"#
+        XCTAssertThrowsError(try CLIPConfig(json: Data(json.utf8), name: "config.json")) { error in
+            XCTAssertTrue("\(error)".contains("vision_config.hidden_size"), "\(error)")
+        }
+    }
+
+    func testMissingKeysTakeTheViTB32Defaults() throws {
+        let config = try CLIPConfig(json: Data("{}".utf8), name: "config.json")
+        XCTAssertEqual(config, .vitB32)
+        XCTAssertEqual(config.visionTokens, 50)
+    }
+}
