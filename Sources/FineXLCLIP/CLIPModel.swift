@@ -33,9 +33,17 @@ public final class CLIPModel: @unchecked Sendable {
 
     /// Loads a model folder; every missing file or mismatched tensor is a `FineXLError` naming it.
     public static func load(from directory: URL) throws -> CLIPModel {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw FineXLError("\(directory.path): no such CLIP model folder")
+        }
         func required(_ name: String) throws -> URL {
             let url = directory.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: url.path) else {
+                let pickle = directory.appendingPathComponent("pytorch_model.bin")
+                if name == "model.safetensors", FileManager.default.fileExists(atPath: pickle.path) {
+                    throw FineXLError("\(url.path): missing; the folder has only pytorch_model.bin, which is not read (save the model with safe_serialization=True)")
+                }
                 throw FineXLError("\(url.path): missing from the CLIP model folder")
             }
             return url

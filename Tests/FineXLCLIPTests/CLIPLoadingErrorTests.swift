@@ -25,6 +25,11 @@ final class CLIPLoadingErrorTests: XCTestCase {
         XCTAssertTrue(loadError(folder).contains("vocab.json"))
     }
 
+    func testMissingFolderIsNamed() {
+        let folder = URL(fileURLWithPath: "/nonexistent/clip-model")
+        XCTAssertEqual(loadError(folder), "/nonexistent/clip-model: no such CLIP model folder")
+    }
+
     func testMissingWeightsFileIsNamed() throws {
         let folder = try Fixtures.scratchCopy(of: "quickgelu-fp32")
         defer { try? FileManager.default.removeItem(at: folder) }
