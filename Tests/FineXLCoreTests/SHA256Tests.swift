@@ -19,4 +19,17 @@ final class SHA256Tests: XCTestCase {
         // The loop appends one extra trailing space.
         XCTAssertEqual(hasher.finalizeHex(), SHA256.hex(text + " "))
     }
+
+    func testLongInputFedInOddChunks() {
+        let bytes = (0..<40).flatMap { _ in (0...255).map(UInt8.init) }
+        var hasher = SHA256()
+        var start = 0
+        for size in [1, 63, 64, 65, 7, 1000, 3000] where start < bytes.count {
+            hasher.update(bytes[start..<min(start + size, bytes.count)])
+            start += size
+        }
+        hasher.update(bytes[min(start, bytes.count)...])
+        XCTAssertEqual(hasher.finalizeHex(), "e96760a87768717bcebcfd25ddc7d46b4dbc95a4b0014def080c08539f7d90d0")
+        XCTAssertEqual(SHA256.hex(bytes: bytes), "e96760a87768717bcebcfd25ddc7d46b4dbc95a4b0014def080c08539f7d90d0")
+    }
 }

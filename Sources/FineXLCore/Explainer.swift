@@ -1,0 +1,123 @@
+import Foundation
+
+/// The FineXL method end to end on embeddings: orthogonality filter (Eq. 9),
+/// decomposition (Eqs. 10–11 or NNLS), and the evidence for every kept concept.
+public enum Explainer {
+    public static func explain(divergence: Divergence, candidates: [Concept],
+                               unrepresentable: [Explanation.Rejected],
+                               encoder: Explanation.EncoderInfo,
+                               options: ExplainOptions) throws -> Explanation {
+        try checkMeasurable(divergence)
+        for concept in candidates where concept.direction.count != divergence.dimension {
+            throw FineXLError("concept \"\(concept.name)\" has \(concept.direction.count) dimensions but the embeddings have \(divergence.dimension)")
+        }
+        guard !candidates.isEmpty else {
+            throw FineXLError(unrepresentable.isEmpty
+                ? "no candidate concepts to explain the divergence with"
+                : "none of the \(unrepresentable.count) candidate concepts can be represented by the \(encoder.name) encoder (\(unrepresentable.prefix(3).map(\.name).joined(separator: ", "))…)")
+        }
+
+        let filter = OrthogonalityFilter(eOrtho: options.eOrtho)
+        let (kept, filtered) = filter.apply(to: candidates, divergence: divergence.vector)
+        guard !kept.isEmpty else {
+            throw FineXLError("all \(candidates.count) candidate concepts were rejected (\(filtered.first?.reason ?? ""))")
+        }
+
+        let whitening = options.method == .whitenedNNLS
+            ? Whitening(pairDifferences: divergence.pairDifferences) : nil
+        let decomposer = Decomposer(method: options.method, eDecomp: options.eDecomp, whitening: whitening)
+        let directions = kept.map(\.direction)
+        let fit = decomposer.decompose(divergence.vector, over: directions)
+        let intervals = bootstrapIntervals(divergence: divergence, directions: directions, used: fit.used,
+                                           decomposer: decomposer, options: options)
+
+        var weighted: [Explanation.Weighted] = []
+        var rejected = unrepresentable + filtered
+        for (i, concept) in kept.enumerated() {
+            guard fit.used[i] else {
+                rejected.append(.init(name: concept.name, reason: notUsedReason(options, fit)))
+                continue
+            }
+            let unit = Vector.scale(concept.direction, 1 / Vector.norm(concept.direction))
+            let basePoints = divergence.base.map { Vector.dot($0, unit) }
+            let personalPoints = divergence.personal.map { Vector.dot($0, unit) }
+            weighted.append(.init(
+                name: concept.name, weight: fit.weights[i], ci: intervals[i],
+                alignment: Vector.cosine(concept.direction, divergence.vector),
+                auroc: Statistics.auroc(positive: personalPoints, negative: basePoints),
+                p: Statistics.welchTTest(personalPoints, basePoints),
+                origin: concept.origin))
+        }
+        weighted.sort { $0.weight > $1.weight }
+
+        let steps = fit.steps.map { Explanation.Step(added: kept[$0.index].name, relativeResidual: $0.relativeResidual) }
+        return Explanation(
+            encoder: encoder, pairs: divergence.pairs, method: options.method.rawValue,
+            thresholds: .init(eOrtho: options.eOrtho, eDecomp: options.eDecomp,
+                              bootstrapResamples: options.bootstrapResamples, seed: options.seed),
+            divergence: .init(norm: divergence.norm, meanPairNorm: divergence.meanPairNorm),
+            concepts: weighted, rejected: rejected, residual: .init(relative: fit.relativeResidual),
+            steps: steps,
+            warnings: warnings(divergence: divergence, concepts: weighted, residual: fit.relativeResidual))
+    }
+
+    /// V_div ≈ 0 has no direction to explain: say so instead of dividing by it.
+    private static func checkMeasurable(_ divergence: Divergence) throws {
+        let scale = max(divergence.meanPairNorm,
+                        divergence.base.map(Vector.norm).reduce(0, +) / Double(divergence.pairs))
+        if divergence.norm <= 1e-9 * max(scale, 1e-300) {
+            throw FineXLError("no measurable personalization: the personalized images embed like the base images (‖V_div‖ = \(String(format: "%.3g", divergence.norm)))")
+        }
+    }
+
+    /// 95 % percentile intervals of each weight over pairs resampled with replacement,
+    /// refitting the same concepts with the same method (seeded, so reproducible).
+    private static func bootstrapIntervals(divergence: Divergence, directions: [[Double]], used: [Bool],
+                                           decomposer: Decomposer, options: ExplainOptions) -> [[Double]] {
+        var samples = [[Double]](repeating: [], count: directions.count)
+        var generator = SeededGenerator(seed: options.seed)
+        let n = divergence.pairs
+        for _ in 0..<max(options.bootstrapResamples, 0) {
+            let resample = (0..<n).map { _ in divergence.pairDifferences[Int.random(in: 0..<n, using: &generator)] }
+            let weights = decomposer.refit(Vector.mean(resample), over: directions, used: used)
+            for (i, w) in weights.enumerated() { samples[i].append(w) }
+        }
+        return samples.map { s in
+            s.isEmpty ? [] : [Statistics.quantile(s, 0.025), Statistics.quantile(s, 0.975)]
+        }
+    }
+
+    private static func notUsedReason(_ options: ExplainOptions, _ fit: Decomposer.Result) -> String {
+        switch options.method {
+        case .paper:
+            return String(format: "not needed: residual already %.2f < eDecomp %.2f", fit.relativeResidual, options.eDecomp)
+        case .nnls, .whitenedNNLS:
+            return "weight 0 under non-negative least squares: adding it does not bring the sum closer to V_div"
+        }
+    }
+
+    private static func warnings(divergence: Divergence, concepts: [Explanation.Weighted], residual: Double) -> [String] {
+        var warnings: [String] = []
+        if divergence.pairs < 10 {
+            warnings.append("only \(divergence.pairs) image pairs: intervals are wide (the paper uses 25–200 prompts)")
+        }
+        // ‖V_div‖ against the norm a mean of n pure-noise differences would have.
+        let noise = (divergence.pairDifferences.map { d in
+            Vector.norm(Vector.subtract(d, divergence.vector)).squared
+        }.reduce(0, +) / Double(max(divergence.pairs - 1, 1)) / Double(divergence.pairs)).squareRoot()
+        if divergence.norm < 2 * noise {
+            warnings.append(String(format: "V_div is barely above noise: ‖V_div‖ = %.3g against %.3g expected from pair-to-pair spread alone", divergence.norm, noise))
+        }
+        if residual > 0.5 {
+            warnings.append(String(format: "large residual: %.0f %% of V_div is not explained by the kept concepts", residual * 100))
+        }
+        for concept in concepts where concept.ci.count == 2 && concept.ci[0] <= 0 && concept.ci[1] >= 0 {
+            warnings.append("the 95 % interval of \"\(concept.name)\" spans 0: its weight is not distinguishable from 0")
+        }
+        return warnings
+    }
+}
+
+extension Double {
+    fileprivate var squared: Double { self * self }
+}

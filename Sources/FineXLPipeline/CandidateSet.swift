@@ -1,0 +1,16 @@
+import FineXLCore
+
+/// Candidate concepts mapped into the encoder's space, ready for the orthogonality filter.
+public struct CandidateSet: Sendable {
+    public var concepts: [Concept]
+    /// Names the encoder cannot represent, with the reason.
+    public var unrepresentable: [Explanation.Rejected]
+    /// Remarks for the reader (where prompts came from, how many VLM requests were sent…).
+    public var notes: [String]
+
+    public init(concepts: [Concept], unrepresentable: [Explanation.Rejected], notes: [String]) {
+        self.concepts = concepts
+        self.unrepresentable = unrepresentable
+        self.notes = notes
+    }
+}

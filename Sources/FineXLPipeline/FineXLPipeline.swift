@@ -1,1 +1,0 @@
-// The FineXLPipeline module; see the files beside this one.

@@ -1,0 +1,185 @@
+import FineXLCore
+import Foundation
+import XCTest
+
+/// Embeddings built so that personal = base + Σ level_i f(C_i) + noise.
+private func plantedPairs(levels: [Double], directions: [[Double]], pairs: Int = 30, noise: Double = 0.01,
+                          seed: UInt64 = 1) throws -> Divergence {
+    var generator = SeededGenerator(seed: seed)
+    let dimension = directions[0].count
+    var base: [[Double]] = []
+    var personal: [[Double]] = []
+    let shift = Vector.combination(directions, weights: levels, dimension: dimension)
+    for _ in 0..<pairs {
+        let b = (0..<dimension).map { _ in Double.random(in: -1...1, using: &generator) }
+        let jitter = (0..<dimension).map { _ in Double.random(in: -noise...noise, using: &generator) }
+        base.append(b)
+        personal.append(Vector.add(Vector.add(b, shift), jitter))
+    }
+    return try Divergence(base: base, personal: personal)
+}
+
+private func axis(_ i: Int, _ dimension: Int = 6) -> [Double] {
+    (0..<dimension).map { $0 == i ? 1 : 0 }
+}
+
+private let encoder = Explanation.EncoderInfo(name: "test", dimension: 6)
+
+private func concept(_ name: String, _ direction: [Double]) -> Concept {
+    Concept(name: name, direction: direction, origin: ConceptOrigin(kind: .list))
+}
+
+final class ExplainerTests: XCTestCase {
+    func testDivergenceIsMeanOfPairDifferences() throws {
+        let d = try Divergence(base: [[0, 0], [1, 1]], personal: [[1, 0], [2, 3]])
+        XCTAssertEqual(d.vector, [1, 1])
+        XCTAssertEqual(d.norm, 2.0.squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(d.pairDifferences, [[1, 0], [1, 2]])
+    }
+
+    func testRecoversPlantedLevelsWithEveryMethod() throws {
+        let directions = [axis(0), axis(1), axis(2)]
+        let divergence = try plantedPairs(levels: [0.8, 0.3, 0], directions: directions)
+        let candidates = [concept("warm tones", axis(0)), concept("film grain", axis(1)), concept("vignette", axis(2))]
+        for method in DecompositionMethod.allCases {
+            let e = try Explainer.explain(divergence: divergence, candidates: candidates, unrepresentable: [],
+                                          encoder: encoder, options: ExplainOptions(method: method, eDecomp: 0.05))
+            XCTAssertEqual(e.concepts.first?.name, "warm tones", "\(method)")
+            XCTAssertEqual(e.weight(of: "warm tones") ?? 0, 0.8, accuracy: 0.02, "\(method)")
+            XCTAssertEqual(e.weight(of: "film grain") ?? 0, 0.3, accuracy: 0.02, "\(method)")
+            XCTAssertLessThan(e.residual.relative, 0.05, "\(method)")
+            let warm = e.concepts[0]
+            XCTAssertLessThanOrEqual(warm.ci[0], 0.8 + 0.01)
+            XCTAssertGreaterThanOrEqual(warm.ci[1], 0.8 - 0.01)
+            XCTAssertGreaterThan(warm.alignment, 0.9)
+        }
+    }
+
+    func testRejectsConceptParallelToKeptOne() {
+        let filter = OrthogonalityFilter(eOrtho: 0.2)
+        let tilted = Vector.add(axis(0), Vector.scale(axis(1), 0.5))  // cos with axis 0 ≈ 0.89
+        let (kept, rejected) = filter.apply(
+            to: [concept("warm tones", axis(0)), concept("orange cast", tilted), concept("film grain", axis(2))],
+            divergence: Vector.add(axis(0), Vector.scale(axis(2), 0.5)))
+        XCTAssertEqual(kept.map(\.name), ["warm tones", "film grain"])
+        XCTAssertEqual(rejected.map(\.name), ["orange cast"])
+        XCTAssertTrue(rejected[0].reason.contains("eOrtho"), rejected[0].reason)
+        XCTAssertTrue(rejected[0].reason.contains("warm tones"), rejected[0].reason)
+    }
+
+    func testSummedCosineDecidesNotTheLargestOne() {
+        // 0.15 with each of two kept concepts: each alone passes 0.2, the sum (0.3) does not.
+        let c = 0.15
+        let probe = [c, c, 0, (1 - 2 * c * c).squareRoot(), 0, 0]
+        let (kept, rejected) = OrthogonalityFilter(eOrtho: 0.2).apply(
+            to: [concept("a", axis(0)), concept("b", axis(1)), concept("probe", probe)],
+            divergence: [1, 1, 0, 0.1, 0, 0])
+        XCTAssertEqual(kept.map(\.name), ["a", "b"])
+        XCTAssertEqual(rejected.map(\.name), ["probe"])
+        XCTAssertEqual(OrthogonalityFilter(eOrtho: 0.31).apply(
+            to: [concept("a", axis(0)), concept("b", axis(1)), concept("probe", probe)],
+            divergence: [1, 1, 0, 0.1, 0, 0]).kept.count, 3)
+    }
+
+    func testRejectsZeroAndDuplicateDirections() {
+        let (kept, rejected) = OrthogonalityFilter(eOrtho: 5).apply(
+            to: [concept("a", axis(0)), concept("zero", [0, 0, 0, 0, 0, 0]), concept("twin", Vector.scale(axis(0), 3)),
+                 concept("A", axis(1))],
+            divergence: axis(0))
+        XCTAssertEqual(kept.map(\.name), ["a"])
+        XCTAssertEqual(Set(rejected.map(\.name)), ["zero", "twin", "A"])
+        XCTAssertTrue(rejected.first { $0.name == "zero" }!.reason.contains("zero vector"))
+        XCTAssertTrue(rejected.first { $0.name == "twin" }!.reason.contains("same direction"))
+    }
+
+    func testPaperMethodStopsOnceResidualIsUnderEDecomp() throws {
+        let divergence = try plantedPairs(levels: [1, 0.1, 0.05], directions: [axis(0), axis(1), axis(2)], noise: 0)
+        let candidates = [concept("main", axis(0)), concept("minor", axis(1)), concept("tiny", axis(2))]
+        let e = try Explainer.explain(divergence: divergence, candidates: candidates, unrepresentable: [],
+                                      encoder: encoder, options: ExplainOptions(method: .paper, eDecomp: 0.2))
+        XCTAssertEqual(e.concepts.map(\.name), ["main"])
+        XCTAssertEqual(e.steps.count, 1)
+        XCTAssertLessThan(e.residual.relative, 0.2)
+        XCTAssertEqual(Set(e.rejected.map(\.name)), ["minor", "tiny"])
+        XCTAssertTrue(e.rejected.allSatisfy { $0.reason.contains("eDecomp") })
+    }
+
+    func testNonNegativeMethodDropsOpposingConcept() throws {
+        let divergence = try plantedPairs(levels: [0.7], directions: [axis(0)], noise: 0)
+        let e = try Explainer.explain(
+            divergence: divergence, candidates: [concept("warm", axis(0)), concept("cool", Vector.scale(axis(3), -1))],
+            unrepresentable: [], encoder: encoder, options: ExplainOptions(method: .nnls))
+        XCTAssertEqual(e.concepts.map(\.name), ["warm"])
+        XCTAssertTrue(e.rejected.contains { $0.name == "cool" && $0.reason.contains("non-negative") })
+    }
+
+    func testBootstrapIsDeterministicForASeedAndChangesWithIt() throws {
+        let divergence = try plantedPairs(levels: [0.5, 0.2], directions: [axis(0), axis(1)], noise: 0.3)
+        let candidates = [concept("a", axis(0)), concept("b", axis(1))]
+        func run(_ seed: UInt64) throws -> Explanation {
+            try Explainer.explain(divergence: divergence, candidates: candidates, unrepresentable: [],
+                                  encoder: encoder, options: ExplainOptions(seed: seed))
+        }
+        XCTAssertEqual(try run(3), try run(3))
+        XCTAssertNotEqual(try run(3).concepts[0].ci, try run(4).concepts[0].ci)
+        let a = try run(3).concepts.first { $0.name == "a" }!
+        XCTAssertLessThan(a.ci[0], a.weight)
+        XCTAssertGreaterThan(a.ci[1], a.weight)
+    }
+
+    func testPerImageValidationSeparatesAStrongAspect() throws {
+        let divergence = try plantedPairs(levels: [3], directions: [axis(0)], noise: 0.01)
+        let e = try Explainer.explain(divergence: divergence, candidates: [concept("a", axis(0))], unrepresentable: [],
+                                      encoder: encoder, options: ExplainOptions())
+        XCTAssertEqual(e.concepts[0].auroc, 1)
+        XCTAssertLessThan(e.concepts[0].p, 1e-6)
+    }
+
+    func testNoPersonalizationIsAClearErrorNotNaN() throws {
+        let same = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.1]]
+        let divergence = try Divergence(base: same, personal: same)
+        XCTAssertThrowsError(try Explainer.explain(
+            divergence: divergence, candidates: [concept("a", [1, 0])], unrepresentable: [],
+            encoder: encoder, options: ExplainOptions())) { error in
+            XCTAssertTrue("\(error)".contains("no measurable personalization"), "\(error)")
+        }
+    }
+
+    func testFewerThanTwoPairsIsAnError() {
+        XCTAssertThrowsError(try Divergence(base: [[1, 2]], personal: [[2, 2]])) { error in
+            XCTAssertTrue("\(error)".contains("at least 2"), "\(error)")
+        }
+    }
+
+    func testAllCandidatesRejectedIsAnError() throws {
+        let divergence = try plantedPairs(levels: [0.5], directions: [axis(0)])
+        XCTAssertThrowsError(try Explainer.explain(
+            divergence: divergence, candidates: [concept("zero", [0, 0, 0, 0, 0, 0])], unrepresentable: [],
+            encoder: encoder, options: ExplainOptions())) { error in
+            XCTAssertTrue("\(error)".contains("rejected"), "\(error)")
+        }
+    }
+
+    func testJSONFollowsTheSchema() throws {
+        let divergence = try plantedPairs(levels: [0.6, 0.3], directions: [axis(0), axis(1)])
+        let e = try Explainer.explain(
+            divergence: divergence, candidates: [concept("warm tones", axis(0)), concept("film grain", axis(1))],
+            unrepresentable: [.init(name: "impressionist brushwork", reason: "not representable")],
+            encoder: encoder, options: ExplainOptions())
+        let data = try JSONEncoder().encode(e)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual(object["schema"] as? String, "finexl.explanation/1")
+        XCTAssertEqual(object["pairs"] as? Int, 30)
+        XCTAssertEqual(object["method"] as? String, "nnls")
+        XCTAssertNotNil((object["divergence"] as? [String: Any])?["norm"] as? Double)
+        XCTAssertNotNil((object["residual"] as? [String: Any])?["relative"] as? Double)
+        XCTAssertEqual((object["encoder"] as? [String: Any])?["dimension"] as? Int, 6)
+        let concepts = try XCTUnwrap(object["concepts"] as? [[String: Any]])
+        XCTAssertEqual(concepts.map { $0["name"] as? String }, ["warm tones", "film grain"])
+        for key in ["weight", "alignment", "auroc", "p"] { XCTAssertNotNil(concepts[0][key] as? Double, key) }
+        XCTAssertEqual((concepts[0]["ci"] as? [Double])?.count, 2)
+        let rejected = try XCTUnwrap(object["rejected"] as? [[String: Any]])
+        XCTAssertEqual(rejected.first?["name"] as? String, "impressionist brushwork")
+        XCTAssertEqual(try JSONDecoder().decode(Explanation.self, from: data), e)
+    }
+}
