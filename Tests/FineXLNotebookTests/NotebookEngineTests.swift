@@ -17,7 +17,7 @@ final class NotebookEngineTests: XCTestCase {
             ```
 
             ```finexl concepts
-            list: [warm tones, film grain, cool tones, blurry]
+            list: [warm tones, film grain, vignette, blurry]
             ```
 
             ```finexl decompose
@@ -63,7 +63,10 @@ final class NotebookEngineTests: XCTestCase {
         XCTAssertEqual(errors[2].quote, "base: no/such/folder")
         XCTAssertTrue(errors[3].message.contains("needs a divergence"), errors[3].message)
         // The divergence after the broken directive still ran, and its inline value rendered.
-        XCTAssertNotNil(engine.state.divergence)
+        XCTAssertTrue(Support.tables(document).contains { $0.caption?.hasPrefix("V_div = mean") ?? false })
+        // The failed images directive discarded the images, so nothing stale is left for later directives.
+        XCTAssertNil(engine.state.source)
+        XCTAssertNil(engine.state.divergence)
         XCTAssertTrue(Support.prose(document).contains("The divergence norm is <span class=\"finexl-value\">"))
         XCTAssertTrue(Support.prose(document).contains("finexl-inline-error"))
     }

@@ -12,7 +12,7 @@ final class NotebookRendererTests: XCTestCase {
         ```
 
         ```finexl concepts
-        list: [warm tones, film grain, cool tones]
+        list: [warm tones, film grain, vignette]
         ```
 
         ```finexl decompose

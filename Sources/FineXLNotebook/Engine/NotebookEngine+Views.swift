@@ -34,16 +34,14 @@ extension NotebookEngine {
         // Step 1: the candidates as they came, most aligned with V_div first.
         let ranked = candidates.sorted { abs(Vector.cosine($0.direction, divergence)) > abs(Vector.cosine($1.direction, divergence)) }
         let shown = Array(ranked.prefix(limit))
-        blocks.append(.heading(level: 3, text: "Step 1 — candidates and their cosines", anchor: ""))
-        blocks.append(Self.sentence("Concept vectors f(C) are rarely orthogonal. The matrix below holds |cos| between the "
+        blocks.append(Self.labelled("Before the filter.", "Concept vectors f(C) are rarely orthogonal. The matrix below holds |cos| between the "
             + "\(shown.count) candidates most aligned with V_div\(ranked.count > shown.count ? " (of \(ranked.count))" : "")."))
         blocks += try cosineBlocks(shown, title: "|cos| between candidates, before the filter", divergence: divergence)
 
         // Step 2: the orthogonality filter (Eq. 9).
         let filter = OrthogonalityFilter(eOrtho: explanation.thresholds.eOrtho)
         let (kept, rejected) = filter.apply(to: candidates, divergence: divergence)
-        blocks.append(.heading(level: 3, text: "Step 2 — orthogonality filter (Eq. 9)", anchor: ""))
-        blocks.append(Self.sentence("Visiting candidates by |cos(f(C), V_div)|, a candidate is rejected when its summed |cos| "
+        blocks.append(Self.labelled("The orthogonality filter (Eq. 9).", "Visiting candidates by |cos(f(C), V_div)|, a candidate is rejected when its summed |cos| "
             + "with the concepts already kept reaches eOrtho = \(explanation.thresholds.eOrtho.formatted). "
             + "\(kept.count) of \(candidates.count) candidates are kept."))
         if kept.count >= 1 {
@@ -56,8 +54,7 @@ extension NotebookEngine {
         }
 
         // Step 3: the decomposition, one concept at a time (Eqs. 10–11).
-        blocks.append(.heading(level: 3, text: "Step 3 — decomposition, one concept at a time (Eqs. 10–11)", anchor: ""))
-        blocks.append(Self.sentence(explanation.method == DecompositionMethod.paper.rawValue
+        blocks.append(Self.labelled("The decomposition, one concept at a time (Eqs. 10–11).", explanation.method == DecompositionMethod.paper.rawValue
             ? "Concepts are added in the filter's order; after each, the weights are refitted by least squares and the "
                 + "relative residual ‖V_div − Σ w_i f(C_i)‖ / ‖V_div‖ is measured, stopping once it falls under eDecomp = "
                 + "\(explanation.thresholds.eDecomp.formatted)."

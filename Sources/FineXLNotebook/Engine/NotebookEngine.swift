@@ -160,11 +160,7 @@ final class NotebookEngine {
             let outcome = try execute(kind, directive)
             cached = outcome.cached
             if cached { cachedDirectives += 1 }
-            // Headings a directive writes (the steps of `steps`) get anchors like the notebook's own.
-            blocks += outcome.blocks.map { block in
-                guard case .heading(let level, let text, _) = block else { return block }
-                return .heading(level: level, text: text, anchor: anchor(for: text))
-            }
+            blocks += outcome.blocks
             succeeded = true
         } catch let failure as DirectiveFailure {
             fail("`\(kind.rawValue)`: \(failure.message)", line: failure.line ?? directive.line)
@@ -374,6 +370,11 @@ final class NotebookEngine {
     /// A generated sentence, escaped, as a paragraph.
     static func sentence(_ text: String) -> ReportBlock {
         .prose(html: "<p>" + escapeHTML(text) + "</p>\n")
+    }
+
+    /// A generated paragraph that starts with a bold label.
+    static func labelled(_ label: String, _ text: String) -> ReportBlock {
+        .prose(html: "<p><strong>" + escapeHTML(label) + "</strong> " + escapeHTML(text) + "</p>\n")
     }
 
     private func fail(_ message: String, line: Int) {

@@ -3,13 +3,14 @@ import Foundation
 /// How numbers read in tables and inline values: weights and cosines with two decimals,
 /// tiny values in scientific notation, p-values the way papers print them.
 enum NotebookFormat {
-    /// Two decimals for ordinary magnitudes; two significant digits in scientific notation
-    /// below 0.01 so a small but non-zero value never prints as "0.00".
+    /// Two decimals for ordinary magnitudes, three below 0.01 and scientific notation below
+    /// 0.001, so a small but non-zero value never prints as "0.00".
     static func number(_ value: Double, decimals: Int = 2) -> String {
         guard value.isFinite else { return value.isNaN ? "n/a" : (value > 0 ? "∞" : "−∞") }
         if value == 0 { return "0" }
         let magnitude = abs(value)
-        if magnitude < 0.01 || magnitude >= 1e6 { return minus(String(format: "%.1e", value)) }
+        if magnitude < 0.001 || magnitude >= 1e6 { return minus(String(format: "%.1e", value)) }
+        if magnitude < 0.01 { return minus(String(format: "%.3f", value)) }
         return minus(String(format: "%.\(decimals)f", value))
     }
 
