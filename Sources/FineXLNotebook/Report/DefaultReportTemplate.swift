@@ -9,10 +9,12 @@ enum DefaultReportTemplate {
   report.css) and pass `--templates DIR`. Other .mustache files in the folder
   are partials, included by their name without the extension.
 
-  Double braces escape HTML. Only `html` (prose rendered by cmark) and `css`
-  (this folder's style sheet) are markup and use triple braces; everything else
-  is plain text from a notebook, a file name or a model and must stay in double
-  braces, including inside attributes.
+  Double braces escape HTML. Only `html` (prose rendered by cmark), `css` (this
+  folder's style sheet) and a figure's `src` (a base64 data URI or a
+  percent-encoded relative path, made by the writer, never holding a quote or
+  an angle bracket) may use triple braces; everything else is plain text from a
+  notebook, a file name or a model and must stay in double braces, including
+  inside attributes.
 
   Keys: title, author/hasAuthor, css, selfContained, figureCount,
   hasContents + contents[level, text, anchor],
@@ -83,7 +85,7 @@ enum DefaultReportTemplate {
 {{/table}}
 {{#figure}}
 <figure class="figure" id="{{figureID}}">
-<img src="{{src}}" width="{{width}}" height="{{height}}" alt="{{alt}}">
+<img src="{{{src}}}" width="{{width}}" height="{{height}}" alt="{{alt}}">
 <figcaption><span class="label">Figure {{number}}.</span> {{caption}}</figcaption>
 </figure>
 {{/figure}}
@@ -152,7 +154,6 @@ enum DefaultReportTemplate {
   --error-bg: #fdeeed;
   --figure-bg: #ffffff;
   --measure: 72ch;
-  --wide: 60rem;
   --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "Liberation Sans", Arial, sans-serif;
   --mono: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace;
   color-scheme: light dark;
@@ -194,14 +195,9 @@ html {
 body { margin: 0; }
 
 .page {
-  max-width: var(--wide);
+  max-width: calc(var(--measure) + 3rem);
   margin: 0 auto;
   padding: 3.5rem 1.5rem 3rem;
-}
-
-/* Prose keeps a comfortable measure; figures and tables may use the wider column. */
-.masthead, .contents, .report > :not(.figure):not(.table-wrap):not(pre), .provenance > h2, .provenance > dl {
-  max-width: var(--measure);
 }
 
 .masthead {
@@ -304,8 +300,8 @@ pre code { padding: 0; background: none; font-size: 0.86rem; }
   text-transform: uppercase;
   color: var(--muted);
 }
-.contents ol { list-style: none; margin: 0; padding: 0; columns: 2 18rem; column-gap: 2rem; }
-.contents li { margin: 0 0 0.3em; break-inside: avoid; }
+.contents ol { list-style: none; margin: 0; padding: 0; }
+.contents li { margin: 0 0 0.3em; }
 .contents a { color: var(--ink); text-decoration: none; }
 .contents a:hover { color: var(--accent); text-decoration: underline; }
 .contents .toc-1 { font-weight: 600; }
@@ -359,7 +355,6 @@ tbody tr:nth-child(even) { background: var(--stripe); }
 }
 figcaption, caption .label, figcaption .label { font-variant-numeric: tabular-nums; }
 figcaption {
-  max-width: var(--measure);
   margin-top: 0.75em;
   color: var(--muted);
   font-size: 0.9rem;
@@ -424,7 +419,7 @@ figcaption {
 .timings { font-size: 0.86rem; }
 .timings caption { font-size: 0.78rem; font-weight: 600; letter-spacing: 0.08em; text-transform: uppercase; }
 .timings tfoot th, .timings tfoot td { border-bottom: 0; font-weight: 600; color: var(--ink); }
-.timings code { background: none; padding: 0; }
+.timings code { background: none; padding: 0; font-size: 0.95em; }
 .badge {
   display: inline-block;
   padding: 0 0.5em;

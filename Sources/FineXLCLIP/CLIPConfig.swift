@@ -1,0 +1,114 @@
+import FineXLCore
+import Foundation
+
+/// The sizes of a CLIP model as `transformers` writes them in `config.json`.
+/// Keys a config leaves out take `transformers`' defaults (ViT-B/32).
+public struct CLIPConfig: Sendable, Equatable {
+    public enum Activation: String, Sendable {
+        case quickGELU = "quick_gelu"
+        case gelu = "gelu"
+    }
+
+    /// One transformer stack (the text or the vision tower).
+    public struct Tower: Sendable, Equatable {
+        public var hiddenSize: Int
+        public var intermediateSize: Int
+        public var layers: Int
+        public var heads: Int
+        public var activation: Activation
+        public var layerNormEpsilon: Float
+
+        public var headDimension: Int { hiddenSize / heads }
+    }
+
+    public var text: Tower
+    public var vision: Tower
+    public var vocabularySize: Int
+    public var maxPositions: Int
+    /// The text model pools at the first `eosTokenID`; configs written before
+    /// transformers fixed this say 2, which means "the largest token id".
+    public var eosTokenID: Int
+    public var imageSize: Int
+    public var patchSize: Int
+    public var channels: Int
+    /// The top-level `projection_dim`: the length of every embedding.
+    public var projectionDimension: Int
+
+    public var patchesPerSide: Int { imageSize / patchSize }
+    public var visionTokens: Int { patchesPerSide * patchesPerSide + 1 }
+
+    /// transformers' defaults, which are OpenAI's ViT-B/32.
+    public static let vitB32 = CLIPConfig(
+        text: Tower(hiddenSize: 512, intermediateSize: 2048, layers: 12, heads: 8,
+                    activation: .quickGELU, layerNormEpsilon: 1e-5),
+        vision: Tower(hiddenSize: 768, intermediateSize: 3072, layers: 12, heads: 12,
+                      activation: .quickGELU, layerNormEpsilon: 1e-5),
+        vocabularySize: 49408, maxPositions: 77, eosTokenID: 49407,
+        imageSize: 224, patchSize: 32, channels: 3, projectionDimension: 512)
+
+    public init(text: Tower, vision: Tower, vocabularySize: Int, maxPositions: Int, eosTokenID: Int,
+                imageSize: Int, patchSize: Int, channels: Int, projectionDimension: Int) {
+        self.text = text
+        self.vision = vision
+        self.vocabularySize = vocabularySize
+        self.maxPositions = maxPositions
+        self.eosTokenID = eosTokenID
+        self.imageSize = imageSize
+        self.patchSize = patchSize
+        self.channels = channels
+        self.projectionDimension = projectionDimension
+    }
+
+    /// Parses `config.json`; `name` is used in error messages.
+    public init(json data: Data, name: String) throws {
+        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw FineXLError("\(name): not a JSON object")
+        }
+        let textJSON = root["text_config"] as? [String: Any] ?? [:]
+        let visionJSON = root["vision_config"] as? [String: Any] ?? [:]
+        let defaults = Self.vitB32
+
+        func int(_ object: [String: Any], _ key: String, _ fallback: Int, _ path: String) throws -> Int {
+            guard let value = object[key], !(value is NSNull) else { return fallback }
+            guard let number = value as? NSNumber, number.doubleValue == number.doubleValue.rounded(),
+                  number.intValue > 0 else {
+                throw FineXLError("\(name): \(path)\(key) must be a positive integer, found \(value)")
+            }
+            return number.intValue
+        }
+        func tower(_ object: [String: Any], _ fallback: Tower, _ path: String) throws -> Tower {
+            var tower = fallback
+            tower.hiddenSize = try int(object, "hidden_size", fallback.hiddenSize, path)
+            tower.intermediateSize = try int(object, "intermediate_size", fallback.intermediateSize, path)
+            tower.layers = try int(object, "num_hidden_layers", fallback.layers, path)
+            tower.heads = try int(object, "num_attention_heads", fallback.heads, path)
+            if let act = object["hidden_act"] {
+                guard let raw = act as? String, let activation = Activation(rawValue: raw) else {
+                    throw FineXLError("\(name): \(path)hidden_act \(act) is not supported (quick_gelu or gelu)")
+                }
+                tower.activation = activation
+            }
+            if let eps = object["layer_norm_eps"] as? NSNumber { tower.layerNormEpsilon = eps.floatValue }
+            guard tower.hiddenSize % tower.heads == 0 else {
+                throw FineXLError("\(name): \(path)hidden_size \(tower.hiddenSize) is not divisible by num_attention_heads \(tower.heads)")
+            }
+            return tower
+        }
+
+        text = try tower(textJSON, defaults.text, "text_config.")
+        vision = try tower(visionJSON, defaults.vision, "vision_config.")
+        vocabularySize = try int(textJSON, "vocab_size", defaults.vocabularySize, "text_config.")
+        maxPositions = try int(textJSON, "max_position_embeddings", defaults.maxPositions, "text_config.")
+        eosTokenID = try int(textJSON, "eos_token_id", defaults.eosTokenID, "text_config.")
+        imageSize = try int(visionJSON, "image_size", defaults.imageSize, "vision_config.")
+        patchSize = try int(visionJSON, "patch_size", defaults.patchSize, "vision_config.")
+        channels = try int(visionJSON, "num_channels", defaults.channels, "vision_config.")
+        projectionDimension = try int(root, "projection_dim", defaults.projectionDimension, "")
+        guard imageSize % patchSize == 0 else {
+            throw FineXLError("\(name): vision_config.image_size \(imageSize) is not a multiple of patch_size \(patchSize)")
+        }
+        guard channels == 3 else {
+            throw FineXLError("\(name): vision_config.num_channels is \(channels); only RGB (3) models are supported")
+        }
+    }
+}

@@ -1,0 +1,287 @@
+import FineXLCore
+import Foundation
+
+/// The reference `CLIPImageProcessor` (PIL backend): 8-bit image, shortest side
+/// resized with PIL's antialiased convolution resampling, center crop, rescale
+/// by 1/255, normalize by mean and std. The resize reproduces Pillow's 8-bit
+/// fixed-point arithmetic (horizontal pass, 8-bit intermediate, vertical pass)
+/// so that images that need no resize come out bit-identical and resized ones
+/// differ from PIL by at most rounding.
+public struct CLIPImagePreprocessor: Sendable, Equatable {
+    /// PIL's resampling filters that `transformers` configs name by number.
+    public enum Resample: Int, Sendable {
+        case lanczos = 1, bilinear = 2, bicubic = 3
+
+        var support: Double {
+            switch self {
+            case .bilinear: return 1
+            case .bicubic: return 2
+            case .lanczos: return 3
+            }
+        }
+
+        func weight(_ x: Double) -> Double {
+            switch self {
+            case .bilinear:
+                let x = abs(x)
+                return x < 1 ? 1 - x : 0
+            case .bicubic:
+                // Keys' cubic with a = -0.5, as PIL.
+                let a = -0.5
+                let x = abs(x)
+                if x < 1 { return ((a + 2) * x - (a + 3)) * x * x + 1 }
+                if x < 2 { return (((x - 5) * x + 8) * x - 4) * a }
+                return 0
+            case .lanczos:
+                func sinc(_ x: Double) -> Double {
+                    if x == 0 { return 1 }
+                    let px = x * Double.pi
+                    return sin(px) / px
+                }
+                return x > -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0
+            }
+        }
+    }
+
+    public enum Resize: Sendable, Equatable {
+        case shortestEdge(Int)
+        case exact(width: Int, height: Int)
+    }
+
+    public var resize: Resize?
+    public var resample: Resample
+    public var crop: (width: Int, height: Int)?
+    public var rescaleFactor: Float
+    public var mean: [Float]
+    public var std: [Float]
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.resize == rhs.resize && lhs.resample == rhs.resample && lhs.crop?.width == rhs.crop?.width
+            && lhs.crop?.height == rhs.crop?.height && lhs.rescaleFactor == rhs.rescaleFactor
+            && lhs.mean == rhs.mean && lhs.std == rhs.std
+    }
+
+    public static let clipMean: [Float] = [0.48145466, 0.4578275, 0.40821073]
+    public static let clipStd: [Float] = [0.26862954, 0.26130258, 0.27577711]
+
+    /// The reference defaults for a model whose input is `imageSize` square.
+    public init(imageSize: Int) {
+        resize = .shortestEdge(imageSize)
+        resample = .bicubic
+        crop = (imageSize, imageSize)
+        rescaleFactor = 1 / 255
+        mean = Self.clipMean
+        std = Self.clipStd
+    }
+
+    /// Reads `preprocessor_config.json`; keys it leaves out keep the defaults.
+    public init(json data: Data, name: String, imageSize: Int) throws {
+        self.init(imageSize: imageSize)
+        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw FineXLError("\(name): not a JSON object")
+        }
+        func positive(_ value: Any?, _ key: String) throws -> Int {
+            guard let number = value as? NSNumber, number.intValue > 0 else {
+                throw FineXLError("\(name): \(key) must be a positive integer, found \(value.map { "\($0)" } ?? "nothing")")
+            }
+            return number.intValue
+        }
+        if (root["do_resize"] as? Bool) == false {
+            resize = nil
+        } else if let size = root["size"] {
+            if let dict = size as? [String: Any] {
+                if let edge = dict["shortest_edge"] {
+                    resize = .shortestEdge(try positive(edge, "size.shortest_edge"))
+                } else {
+                    resize = .exact(width: try positive(dict["width"], "size.width"),
+                                    height: try positive(dict["height"], "size.height"))
+                }
+            } else {
+                resize = .shortestEdge(try positive(size, "size"))
+            }
+        }
+        if let raw = root["resample"] {
+            guard let code = raw as? NSNumber, let filter = Resample(rawValue: code.intValue) else {
+                throw FineXLError("\(name): resample \(raw) is not supported (1 lanczos, 2 bilinear, 3 bicubic)")
+            }
+            resample = filter
+        }
+        if (root["do_center_crop"] as? Bool) == false {
+            crop = nil
+        } else if let size = root["crop_size"] {
+            if let dict = size as? [String: Any] {
+                crop = (try positive(dict["width"], "crop_size.width"), try positive(dict["height"], "crop_size.height"))
+            } else {
+                let side = try positive(size, "crop_size")
+                crop = (side, side)
+            }
+        }
+        if (root["do_rescale"] as? Bool) == false {
+            rescaleFactor = 1
+        } else if let factor = root["rescale_factor"] as? NSNumber {
+            rescaleFactor = factor.floatValue
+        }
+        if (root["do_normalize"] as? Bool) == false {
+            mean = [0, 0, 0]
+            std = [1, 1, 1]
+        } else {
+            for (key, fallback) in [("image_mean", Self.clipMean), ("image_std", Self.clipStd)] {
+                guard let raw = root[key] else { continue }
+                guard let values = (raw as? [NSNumber])?.map(\.floatValue), values.count == 3 else {
+                    throw FineXLError("\(name): \(key) must be a list of 3 numbers, found \(raw)")
+                }
+                if key == "image_mean" { mean = values } else { std = values }
+                _ = fallback
+            }
+            if let zero = std.firstIndex(of: 0) {
+                throw FineXLError("\(name): image_std[\(zero)] is 0")
+            }
+        }
+    }
+
+    /// The output size the model sees.
+    func outputSize(for width: Int, _ height: Int) -> (width: Int, height: Int) {
+        if let crop { return crop }
+        return resizedSize(width, height)
+    }
+
+    private func resizedSize(_ width: Int, _ height: Int) -> (width: Int, height: Int) {
+        switch resize {
+        case nil:
+            return (width, height)
+        case .exact(let w, let h):
+            return (w, h)
+        case .shortestEdge(let edge):
+            // transformers: new_long = int(edge * long / short), truncated.
+            if width <= height {
+                return (edge, Int(Double(edge) * Double(height) / Double(width)))
+            }
+            return (Int(Double(edge) * Double(width) / Double(height)), edge)
+        }
+    }
+
+    /// Writes the normalized image, channel-first (3 × H × W), into `output`.
+    func process(_ image: RGBImage, into output: UnsafeMutableBufferPointer<Float>) {
+        // The images came from 8-bit files; recover those bytes exactly.
+        var bytes = [UInt8](repeating: 0, count: image.pixels.count)
+        image.pixels.withUnsafeBufferPointer { source in
+            for i in 0..<source.count {
+                bytes[i] = UInt8(max(0, min(255, (source[i] * 255).rounded())))
+            }
+        }
+        var width = image.width
+        var height = image.height
+        let target = resizedSize(width, height)
+        if target.width != width || target.height != height {
+            if target.width != width {
+                bytes = resampleRows(bytes, width: width, height: height, to: target.width)
+                width = target.width
+            }
+            if target.height != height {
+                bytes = resampleColumns(bytes, width: width, height: height, to: target.height)
+                height = target.height
+            }
+        }
+        let (outWidth, outHeight) = crop ?? (width, height)
+        // numpy center crop: top = (H - h) // 2; zero padding when the image is smaller.
+        let top = floorDiv(height - outHeight, 2)
+        let left = floorDiv(width - outWidth, 2)
+        let plane = outWidth * outHeight
+        for c in 0..<3 {
+            let scale = rescaleFactor / std[c]
+            let offset = mean[c] / std[c]
+            for y in 0..<outHeight {
+                let sy = y + top
+                for x in 0..<outWidth {
+                    let sx = x + left
+                    var value: Float = 0
+                    if sy >= 0, sy < height, sx >= 0, sx < width {
+                        value = Float(bytes[(sy * width + sx) * 3 + c])
+                    }
+                    output[c * plane + y * outWidth + x] = value * scale - offset
+                }
+            }
+        }
+    }
+
+    private func floorDiv(_ a: Int, _ b: Int) -> Int {
+        a >= 0 ? a / b : -((-a + b - 1) / b)
+    }
+
+    /// Pillow's `precompute_coeffs` followed by `normalize_coeffs_8bpc`: for each
+    /// output index the first input index and 22-bit fixed-point weights.
+    private func coefficients(inSize: Int, outSize: Int) -> (starts: [Int], weights: [[Int32]]) {
+        let scale = Double(inSize) / Double(outSize)
+        let filterScale = max(scale, 1)
+        let support = resample.support * filterScale
+        var starts: [Int] = []
+        var weights: [[Int32]] = []
+        starts.reserveCapacity(outSize)
+        weights.reserveCapacity(outSize)
+        let precision = Double(1 << 22)
+        for xx in 0..<outSize {
+            let center = (Double(xx) + 0.5) * scale
+            let inverse = 1 / filterScale
+            let xmin = max(Int(center - support + 0.5), 0)
+            let xmax = min(Int(center + support + 0.5), inSize) - xmin
+            var k = [Double](repeating: 0, count: max(xmax, 0))
+            var total = 0.0
+            for x in 0..<max(xmax, 0) {
+                let w = resample.weight((Double(x + xmin) - center + 0.5) * inverse)
+                k[x] = w
+                total += w
+            }
+            if total != 0 {
+                for x in k.indices { k[x] /= total }
+            }
+            starts.append(xmin)
+            weights.append(k.map { $0 < 0 ? Int32(-0.5 + $0 * precision) : Int32(0.5 + $0 * precision) })
+        }
+        return (starts, weights)
+    }
+
+    @inline(__always)
+    private func clip8(_ accumulator: Int32) -> UInt8 {
+        let shifted = accumulator >> 22
+        return UInt8(max(0, min(255, shifted)))
+    }
+
+    private func resampleRows(_ bytes: [UInt8], width: Int, height: Int, to newWidth: Int) -> [UInt8] {
+        let (starts, weights) = coefficients(inSize: width, outSize: newWidth)
+        var out = [UInt8](repeating: 0, count: newWidth * height * 3)
+        for y in 0..<height {
+            let row = y * width * 3
+            for xx in 0..<newWidth {
+                let k = weights[xx]
+                let start = starts[xx]
+                for c in 0..<3 {
+                    var sum: Int32 = 1 << 21
+                    for x in 0..<k.count {
+                        sum &+= Int32(bytes[row + (start + x) * 3 + c]) &* k[x]
+                    }
+                    out[(y * newWidth + xx) * 3 + c] = clip8(sum)
+                }
+            }
+        }
+        return out
+    }
+
+    private func resampleColumns(_ bytes: [UInt8], width: Int, height: Int, to newHeight: Int) -> [UInt8] {
+        let (starts, weights) = coefficients(inSize: height, outSize: newHeight)
+        var out = [UInt8](repeating: 0, count: width * newHeight * 3)
+        for yy in 0..<newHeight {
+            let k = weights[yy]
+            let start = starts[yy]
+            for x in 0..<width {
+                for c in 0..<3 {
+                    var sum: Int32 = 1 << 21
+                    for y in 0..<k.count {
+                        sum &+= Int32(bytes[((start + y) * width + x) * 3 + c]) &* k[y]
+                    }
+                    out[(yy * width + x) * 3 + c] = clip8(sum)
+                }
+            }
+        }
+        return out
+    }
+}

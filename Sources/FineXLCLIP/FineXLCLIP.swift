@@ -1,1 +1,0 @@
-// The FineXLCLIP module; see the files beside this one.

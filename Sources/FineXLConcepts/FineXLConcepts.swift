@@ -1,1 +1,0 @@
-// The FineXLConcepts module; see the files beside this one.

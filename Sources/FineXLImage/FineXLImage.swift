@@ -1,1 +1,0 @@
-// The FineXLImage module; see the files beside this one.
