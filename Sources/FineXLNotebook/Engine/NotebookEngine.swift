@@ -191,9 +191,9 @@ final class NotebookEngine {
         let inputs = try prepareInputs(kind, context)
         let usesEncoder = [.divergence, .concepts, .compare, .explain].contains(kind)
         let key = try cacheKey(kind, directive, inputs: inputs, usesEncoder: usesEncoder)
-        if case .decompose = kind { decompositions.append((directive.line, directive.options.explainOptions)) }
-        if case .explain = kind { decompositions.append((directive.line, directive.options.explainOptions)) }
-        if case .compare = kind { decompositions.append((directive.line, directive.options.explainOptions)) }
+        if [.decompose, .explain, .compare].contains(kind) {
+            decompositions.append((directive.line, directive.options.explainOptions))
+        }
 
         let cache = DirectiveCache(directory: cacheDirectory.appendingPathComponent("notebook"))
         if useCache, let entry = cache.load(key: key) {
