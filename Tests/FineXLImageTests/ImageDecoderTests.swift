@@ -101,6 +101,34 @@ final class ImageDecoderTests: XCTestCase {
         XCTAssertTrue(message.lowercased().contains("crc"), message)
     }
 
+    func testHugeDeclaredSizesAreRefusedBeforeAllocating() throws {
+        // A PNG header claiming 20000 x 20000 pixels, with a correct CRC so only the size is wrong.
+        var png = try Fixtures.bytes("rgb8.png")
+        let side: [UInt8] = [0, 0, 0x4E, 0x20]
+        png.replaceSubrange(16..<20, with: side)
+        png.replaceSubrange(20..<24, with: side)
+        let crc = crc32(Array(png[12..<29]))
+        png.replaceSubrange(29..<33, with: (0..<4).map { UInt8(truncatingIfNeeded: crc >> (24 - 8 * $0)) })
+        let message = errorMessage { _ = try ImageDecoder.decode(bytes: png, name: "big.png") }
+        XCTAssertTrue(message.contains("20000 x 20000 pixels is larger than the limit"), message)
+
+        // The same claim in a JPEG frame header (SOF0: marker, length, precision, height, width).
+        var jpeg = try Fixtures.bytes("baseline.jpg")
+        let sof = try XCTUnwrap((0..<(jpeg.count - 1)).first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 })
+        jpeg.replaceSubrange((sof + 5)..<(sof + 9), with: [0x4E, 0x20, 0x4E, 0x20])
+        let jpegMessage = errorMessage { _ = try ImageDecoder.decode(bytes: jpeg, name: "big.jpg") }
+        XCTAssertTrue(jpegMessage.contains("20000 x 20000 pixels is larger than the limit"), jpegMessage)
+    }
+
+    private func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
+    }
+
     func testOtherFormatsAreNamedInTheError() throws {
         let gif = Array("GIF89a".utf8) + [UInt8](repeating: 0, count: 20)
         XCTAssertEqual(errorMessage { _ = try ImageDecoder.decode(bytes: gif, name: "a.png") },

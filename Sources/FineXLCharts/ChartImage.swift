@@ -1,0 +1,84 @@
+/// A rendered chart: PNG bytes drawn at `ChartStyle.scale` (2×) for sharp display, plus where
+/// each mark landed so tests and HTML (image maps, alt text) can refer to them.
+public struct ChartImage: Sendable, Equatable {
+    public let png: [UInt8]
+    public let pixelWidth: Int
+    public let pixelHeight: Int
+    /// Size in CSS pixels: the pixel size divided by the scale.
+    public let displayWidth: Int
+    public let displayHeight: Int
+    public let layout: ChartLayout
+    /// A plain-text account of what the chart shows, for `alt` text.
+    public let summary: String
+}
+
+/// Pixel positions of a chart's parts, in the PNG's own pixels (origin top left, y down).
+public struct ChartLayout: Sendable, Equatable {
+    /// The area the data is drawn in (inside the axes).
+    public let plotArea: PixelRect
+    public let marks: [ChartMark]
+
+    /// The marks of one role, in drawing order.
+    public func marks(_ role: ChartMark.Role) -> [ChartMark] {
+        marks.filter { $0.role == role }
+    }
+}
+
+/// One drawn element and the rectangle it occupies.
+public struct ChartMark: Sendable, Equatable {
+    public enum Role: String, Sendable {
+        case title
+        /// A data bar (bar charts, histogram bins).
+        case bar
+        /// An interval whisker around a bar's value.
+        case interval
+        /// A number printed at a bar's end or in a heat map cell.
+        case valueText
+        /// A category or row/column name.
+        case categoryLabel
+        case tickLabel
+        case axisLabel
+        case legendEntry
+        /// A data point of a line chart.
+        case point
+        case cell
+        /// A reference line: zero line, threshold, histogram marker.
+        case referenceLine
+        case colorBar
+    }
+
+    public let role: Role
+    /// The text drawn, or the name of the bar / point / cell ("row × column" for cells).
+    public let label: String
+    /// The series index for grouped bars and lines.
+    public let series: Int?
+    public let rect: PixelRect
+}
+
+/// An axis-aligned rectangle in pixels; edges may be fractional (antialiased shapes).
+public struct PixelRect: Sendable, Equatable {
+    public var minX: Double
+    public var minY: Double
+    public var maxX: Double
+    public var maxY: Double
+
+    public init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
+        self.minX = min(minX, maxX)
+        self.minY = min(minY, maxY)
+        self.maxX = max(minX, maxX)
+        self.maxY = max(minY, maxY)
+    }
+
+    public var width: Double { maxX - minX }
+    public var height: Double { maxY - minY }
+    public var midX: Double { (minX + maxX) / 2 }
+    public var midY: Double { (minY + maxY) / 2 }
+
+    public func contains(_ other: PixelRect) -> Bool {
+        other.minX >= minX - 1e-6 && other.maxX <= maxX + 1e-6 && other.minY >= minY - 1e-6 && other.maxY <= maxY + 1e-6
+    }
+
+    public func intersects(_ other: PixelRect) -> Bool {
+        minX < other.maxX && other.minX < maxX && minY < other.maxY && other.minY < maxY
+    }
+}

@@ -1,1 +1,0 @@
-// The FineXLCharts module; see the files beside this one.
