@@ -34,9 +34,9 @@ extension NotebookEngine {
         // Step 1: the candidates as they came, most aligned with V_div first.
         let ranked = candidates.sorted { abs(Vector.cosine($0.direction, divergence)) > abs(Vector.cosine($1.direction, divergence)) }
         let shown = Array(ranked.prefix(limit))
-        blocks.append(Self.labelled("Before the filter.", "Concept vectors f(C) are rarely orthogonal. The matrix below holds |cos| between the "
+        blocks.append(Self.labelled("Before the filter.", "Concept vectors f(C) are rarely orthogonal. The matrix below holds the cosines between the "
             + "\(shown.count) candidates most aligned with V_div\(ranked.count > shown.count ? " (of \(ranked.count))" : "")."))
-        blocks += try cosineBlocks(shown, title: "|cos| between candidates, before the filter", divergence: divergence)
+        blocks += try cosineBlocks(shown, title: "cos between candidates, before the filter", divergence: divergence)
 
         // Step 2: the orthogonality filter (Eq. 9).
         let filter = OrthogonalityFilter(eOrtho: explanation.thresholds.eOrtho)
@@ -45,7 +45,7 @@ extension NotebookEngine {
             + "with the concepts already kept reaches eOrtho = \(explanation.thresholds.eOrtho.formatted). "
             + "\(kept.count) of \(candidates.count) candidates are kept."))
         if kept.count >= 1 {
-            blocks += try cosineBlocks(Array(kept.prefix(limit)), title: "|cos| between kept concepts, after the filter",
+            blocks += try cosineBlocks(Array(kept.prefix(limit)), title: "cos between kept concepts, after the filter",
                                        divergence: divergence)
         }
         if !rejected.isEmpty {
@@ -75,21 +75,21 @@ extension NotebookEngine {
     }
 
     private func cosineBlocks(_ concepts: [Concept], title: String, divergence: [Double]) throws -> [ReportBlock] {
-        let matrix = Vector.cosineMatrix(concepts.map(\.direction)).map { $0.map(abs) }
+        let matrix = Vector.cosineMatrix(concepts.map(\.direction))
         let names = concepts.map(\.name)
         var blocks: [ReportBlock] = []
         if concepts.count >= 2 {
             blocks.append(.figure(try Figures.heatMap(matrix, labels: names, title: title)))
-            let offDiagonal = matrix.enumerated().flatMap { i, row in row.enumerated().filter { $0.offset > i }.map(\.element) }
+            let offDiagonal = matrix.enumerated().flatMap { i, row in row.enumerated().filter { $0.offset > i }.map { abs($0.element) } }
             let mean = offDiagonal.reduce(0, +) / Double(max(offDiagonal.count, 1))
             blocks.append(Self.sentence("Mean |cos| between different concepts: \(NotebookFormat.number(mean))."))
         }
         blocks.append(.table(ReportTable(
-            caption: title + " (numbers behind the figure; last column |cos(f(C), V_div)|)",
+            caption: title + " (numbers behind the figure; last column cos(f(C), V_div))",
             headers: ["Concept"] + names.indices.map { String($0 + 1) } + ["V_div"],
             rows: concepts.indices.map { i in
                 ["\(i + 1). \(names[i])"] + matrix[i].map { NotebookFormat.number($0) }
-                    + [NotebookFormat.number(abs(Vector.cosine(concepts[i].direction, divergence)))]
+                    + [NotebookFormat.number(Vector.cosine(concepts[i].direction, divergence))]
             },
             numericColumns: Set(1...(names.count + 1)))))
         return blocks
