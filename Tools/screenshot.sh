@@ -18,7 +18,7 @@ for scheme in light dark; do
     flag=""
     [ "$scheme" = dark ] && flag="--force-dark-mode"
     "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
-        --user-data-dir="$profile" $flag --window-size=1200,2400 \
+        --user-data-dir="$profile" $flag --window-size=1200,2800 \
         --screenshot="$out/report-$scheme.png" "file://$out/sample.html" 2>/dev/null
 done
 echo "$out/sample.html"

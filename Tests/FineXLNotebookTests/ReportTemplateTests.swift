@@ -76,6 +76,25 @@ final class ReportTemplateTests: XCTestCase {
         XCTAssertTrue(text.contains("'blok'") && text.contains("blok.mustache"), text)
     }
 
+    func testPartialsIncludingEachOtherAreRefusedInsteadOfOverflowingTheStack() throws {
+        let folder = try templatesFolder(page: "{{#blocks}}{{> a}}{{/blocks}}", css: "",
+                                         partials: ["a": "{{#figure}}{{> b}}{{/figure}}", "b": "{{> a}}"])
+        let text = message(of: try ReportTemplates.load(from: folder))
+        XCTAssertTrue(text.contains("cycle") && text.contains("a → b → a"), text)
+        let selfIncluding = try templatesFolder(page: "{{#blocks}}{{> report}}{{/blocks}}", css: "")
+        let selfText = message(of: try ReportTemplates.load(from: selfIncluding))
+        XCTAssertTrue(selfText.contains("report → report"), selfText)
+        let viaParent = try templatesFolder(page: "{{<frame}}{{/frame}}", css: "", partials: ["frame": "{{<report}}{{/report}}"])
+        let parentText = message(of: try ReportTemplates.load(from: viaParent))
+        XCTAssertTrue(parentText.contains("frame → report → frame"), parentText)
+    }
+
+    func testDynamicPartialsAreRefusedBecauseTheNotebookWouldNameThem() throws {
+        let folder = try templatesFolder(page: "{{>*title}}", css: "", partials: ["x": "x"])
+        let text = message(of: try ReportTemplates.load(from: folder))
+        XCTAssertTrue(text.contains("dynamic partial '*title'"), text)
+    }
+
     func testMissingTemplatesFolderIsNamed() throws {
         let text = message(of: try ReportTemplates.load(from: URL(fileURLWithPath: "/nonexistent/finexl-templates")))
         XCTAssertTrue(text.contains("/nonexistent/finexl-templates"), text)

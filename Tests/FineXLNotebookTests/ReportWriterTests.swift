@@ -137,7 +137,7 @@ final class ReportWriterTests: XCTestCase {
                                             "figure", "img", "figcaption", "aside", "code", "pre", "footer", "dl",
                                             "dt", "dd", "em"]
             let allowedAttributes: Set<String> = ["lang", "charset", "http-equiv", "content", "name", "class", "id",
-                                                  "href", "aria-label", "aria-hidden", "scope", "colspan", "src",
+                                                  "href", "aria-label", "aria-hidden", "tabindex", "scope", "colspan", "src",
                                                   "width", "height", "alt", "role"]
             for (tag, attributes) in startTags(in: html) {
                 XCTAssertTrue(allowedTags.contains(tag), "unexpected <\(tag)>")
@@ -364,6 +364,16 @@ final class ReportWriterTests: XCTestCase {
         let directory = try makeDirectory().appendingPathComponent("nested/Output")
         let url = try ReportWriter.write(sampleDocument(), name: "r", to: directory, selfContained: true, templates: try builtIn())
         XCTAssertTrue(FileManager.default.fileExists(atPath: url.path))
+    }
+
+    func testOutputFolderThatCannotBeCreatedIsNamed() throws {
+        let file = try makeDirectory().appendingPathComponent("plain-file")
+        try Data("x".utf8).write(to: file)
+        let output = file.appendingPathComponent("Output")
+        XCTAssertThrowsError(try ReportWriter.write(sampleDocument(), name: "r", to: output, selfContained: true,
+                                                    templates: try builtIn())) { error in
+            XCTAssertTrue((error as? FineXLError)?.message.contains(output.path) ?? false, "\(error)")
+        }
     }
 
     // MARK: Atomic writes

@@ -64,7 +64,7 @@ enum DefaultReportTemplate {
 {{{html}}}
 {{/prose}}
 {{#heading}}
-<h{{level}} id="{{anchor}}"><a class="anchor" href="#{{anchor}}" aria-hidden="true">#</a>{{text}}</h{{level}}>
+<h{{level}} id="{{anchor}}"><a class="anchor" href="#{{anchor}}" aria-hidden="true" tabindex="-1">#</a>{{text}}</h{{level}}>
 {{/heading}}
 {{#table}}
 <div class="table-wrap">

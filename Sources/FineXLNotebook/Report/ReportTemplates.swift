@@ -34,15 +34,17 @@ public struct ReportTemplates: Sendable {
         let page = try readTemplateFile(pageURL)
         let css = try readTemplateFile(styleURL)
 
-        var library = MustacheLibrary()
-        try register(page, named: "report", file: pageURL.path, in: &library)
+        var sources = ["report": (text: page, url: pageURL)]
         let entries = (try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []
-        for entry in entries.sorted() where entry.hasSuffix(".mustache") && entry != pageFileName {
+        for entry in entries where entry.hasSuffix(".mustache") && entry != pageFileName {
             let url = directory.appendingPathComponent(entry)
-            try register(try readTemplateFile(url), named: String(entry.dropLast(".mustache".count)),
-                         file: url.path, in: &library)
+            sources[String(entry.dropLast(".mustache".count))] = (try readTemplateFile(url), url)
         }
-        try checkPartials(of: page, file: pageURL, available: entries)
+        var library = MustacheLibrary()
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
+            try register(source.text, named: name, file: source.url.path, in: &library)
+        }
+        try checkPartials(sources, directory: directory)
         return ReportTemplates(directory: directory, library: library, css: css)
     }
 
@@ -127,18 +129,39 @@ public struct ReportTemplates: Sendable {
         }
     }
 
-    /// swift-mustache renders a missing partial as nothing; a user's typo should fail loudly instead.
-    private static func checkPartials(of page: String, file: URL, available: [String]) throws {
-        let pattern = #"\{\{>\s*([^}\s]+)\s*\}\}"#
-        guard let expression = try? NSRegularExpression(pattern: pattern) else { return }
-        let range = NSRange(page.startIndex..., in: page)
-        for match in expression.matches(in: page, range: range) {
-            guard let nameRange = Range(match.range(at: 1), in: page) else { continue }
-            let name = String(page[nameRange])
-            if !available.contains(name + ".mustache") {
-                throw FineXLError("template \(file.path) uses partial '\(name)' but "
-                    + "\(file.deletingLastPathComponent().appendingPathComponent(name + ".mustache").path) is missing")
+    /// swift-mustache renders a missing partial (`{{> name}}` or parent `{{< name}}`) as nothing, and one that includes itself
+    /// (directly or through others) recurses until the stack overflows, since every key is
+    /// found again up the context stack; both are refused here with the file at fault.
+    private static func checkPartials(_ sources: [String: (text: String, url: URL)], directory: URL) throws {
+        var references: [String: [String]] = [:]
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
+            references[name] = partialNames(in: source.text)
+            for partial in references[name] ?? [] where partial.hasPrefix("*") {
+                // The partial's name would come from the data, i.e. from the notebook.
+                throw FineXLError("template \(source.url.path) uses dynamic partial '\(partial)', which reports do not support")
             }
+            for partial in references[name] ?? [] where sources[partial] == nil {
+                throw FineXLError("template \(source.url.path) uses partial '\(partial)' but "
+                    + "\(directory.appendingPathComponent(partial + ".mustache").path) is missing")
+            }
+        }
+        var finished: Set<String> = []
+        func visit(_ name: String, path: [String]) throws {
+            if let start = path.firstIndex(of: name) {
+                let cycle = (path[start...] + [name]).joined(separator: " → ")
+                throw FineXLError("templates in \(directory.path) include each other in a cycle: \(cycle)")
+            }
+            guard !finished.contains(name) else { return }
+            for partial in references[name] ?? [] { try visit(partial, path: path + [name]) }
+            finished.insert(name)
+        }
+        for name in sources.keys.sorted() { try visit(name, path: []) }
+    }
+
+    private static func partialNames(in text: String) -> [String] {
+        guard let expression = try? NSRegularExpression(pattern: #"\{\{[<>]\s*([^}\s]+)\s*\}\}"#) else { return [] }
+        return expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
+            Range(match.range(at: 1), in: text).map { String(text[$0]) }
         }
     }
 

@@ -110,9 +110,8 @@ struct TimingEntry {
     var cached: Bool
 }
 
-/// A figure as it will be written: its number in the report and its file name.
+/// A figure file the folder mode writes under `NAME_files/`.
 struct PlacedFigure {
-    var number: Int
     var fileName: String
     var png: [UInt8]
 }
@@ -174,7 +173,7 @@ extension ReportView {
                 let src: String
                 if let figureDirectoryURL {
                     src = figureDirectoryURL + "/" + fileName
-                    figures.append(PlacedFigure(number: figureNumber, fileName: fileName, png: figure.png))
+                    figures.append(PlacedFigure(fileName: fileName, png: figure.png))
                 } else {
                     src = "data:image/png;base64," + Data(figure.png).base64EncodedString()
                 }
