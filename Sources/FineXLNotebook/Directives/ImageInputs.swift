@@ -162,6 +162,24 @@ enum ImageInputs {
         return result
     }
 
+    static func hasImageOptions(_ context: DirectiveContext) -> Bool {
+        ["base", "personal", "synthetic"].contains { context.options.has($0) }
+    }
+
+    /// A digest of the contents of every file directly in a folder (precomputed embeddings).
+    static func digest(ofFilesIn folder: URL) throws -> String {
+        var hasher = SHA256()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
+        for name in names {
+            let file = folder.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            hasher.update(name)
+            hasher.update(SHA256.hex(bytes: try Data(contentsOf: file)))
+        }
+        return hasher.finalizeHex()
+    }
+
     /// A digest of every image (and prompt) a source provides, for cache keys.
     static func digest(of source: any PairedImageSource) throws -> String {
         var hasher = SHA256()

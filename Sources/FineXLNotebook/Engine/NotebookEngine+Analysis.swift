@@ -39,13 +39,20 @@ extension NotebookEngine {
     // MARK: divergence
 
     func runDivergence(_ context: DirectiveContext) throws -> ([ReportBlock], StateChange) {
-        let (embedded, blocks) = try divergence(of: state.source!, bins: context.options.integer("bins"))
+        let (embedded, blocks) = try divergence(of: state.source, bins: context.options.integer("bins"))
         return (blocks, StateChange(embedded: embedded))
     }
 
-    func divergence(of source: any PairedImageSource, bins: Int?) throws -> (EmbeddedPairs, [ReportBlock]) {
-        let run = EmbeddingRun(encoder: try currentEncoder(), cacheDirectory: sharedCacheDirectory)
-        let embedded = try run.embed(source)
+    /// Embeds the images, or with `encoder: npy` (no images) loads the precomputed embeddings.
+    func divergence(of source: (any PairedImageSource)?, bins: Int?) throws -> (EmbeddedPairs, [ReportBlock]) {
+        let embedded: EmbeddedPairs
+        if let source {
+            embedded = try EmbeddingRun(encoder: try currentEncoder(), cacheDirectory: sharedCacheDirectory).embed(source)
+        } else if let folder = precomputedFolder {
+            embedded = try PrecomputedEmbeddings.load(from: folder)
+        } else {
+            throw MissingInput(message: "needs images: add a `finexl images` block above it (or fix the one that failed)")
+        }
         let divergence = try embedded.divergence()
         let projections = divergence.pairProjections(onto: divergence.vector)
         let against = projections.filter { $0 < 0 }.count
@@ -79,7 +86,7 @@ extension NotebookEngine {
     // MARK: concepts
 
     func runConcepts(_ context: DirectiveContext) throws -> ([ReportBlock], StateChange) {
-        let (candidates, blocks) = try concepts(context, divergence: state.divergence!, source: state.source!)
+        let (candidates, blocks) = try concepts(context, divergence: state.divergence!, source: state.source)
         return (blocks, StateChange(candidates: CachedCandidates(candidates)))
     }
 
@@ -112,10 +119,13 @@ extension NotebookEngine {
     }
 
     func concepts(_ context: DirectiveContext, divergence: Divergence,
-                  source: any PairedImageSource) throws -> (CandidateSet, [ReportBlock]) {
+                  source: (any PairedImageSource)?) throws -> (CandidateSet, [ReportBlock]) {
         let encoder = try currentEncoder()
+        let promptContext = source.map(PromptContext.context(for:))
+            ?? ConceptContext(prompts: [], promptSource: "precomputed concept vectors")
         let candidates = try ConceptGathering.gather(try conceptRequest(context), encoder: encoder, divergence: divergence,
-                                                     source: source, cacheDirectory: sharedCacheDirectory)
+                                                     source: source, context: promptContext,
+                                                     cacheDirectory: sharedCacheDirectory)
         let showStrength = candidates.concepts.contains { $0.origin.naiveStrength != nil }
         let rows = candidates.concepts.map { concept -> [String] in
             var row = [concept.name, Self.describe(concept.origin),
@@ -124,7 +134,7 @@ extension NotebookEngine {
             return row
         }
         var blocks: [ReportBlock] = [.table(ReportTable(
-            caption: "\(candidates.concepts.count) candidate concepts. \(encoder.conceptMappingDescription)",
+            caption: "\(candidates.concepts.count) candidate concepts",
             headers: ["Concept", "From", "cos(f(C), V_div)"] + (showStrength ? ["VLM strength (0–10)"] : []),
             rows: rows, numericColumns: showStrength ? [2, 3] : [2]))]
         if !candidates.unrepresentable.isEmpty {
@@ -198,8 +208,8 @@ extension NotebookEngine {
 
     // MARK: explain
 
-    func runExplain(_ context: DirectiveContext, source: any PairedImageSource) throws -> ([ReportBlock], StateChange) {
-        var blocks = imageBlocks(source)
+    func runExplain(_ context: DirectiveContext, source: (any PairedImageSource)?) throws -> ([ReportBlock], StateChange) {
+        var blocks = source.map(imageBlocks) ?? []
         let (embedded, divergenceBlocks) = try divergence(of: source, bins: context.options.integer("bins"))
         let divergence = try embedded.divergence()
         let (candidates, conceptBlocks) = try concepts(context, divergence: divergence, source: source)

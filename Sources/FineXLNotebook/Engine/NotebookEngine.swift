@@ -35,6 +35,16 @@ final class NotebookEngine {
     /// The version written into provenance and cache keys.
     static let version = "0.1.0"
 
+    /// Size and modification time of the running executable: results cached by one build are
+    /// not reused by another, even when a change to the method did not bump the version.
+    static let buildIdentity: String = {
+        guard let path = Bundle.main.executablePath,
+              let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return "unknown build" }
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(size)-\(modified)"
+    }()
+
     func run(title fallbackTitle: String) -> ReportDocument {
         for problem in notebook.frontMatterProblems {
             fail(problem.message, line: problem.line)
@@ -224,7 +234,7 @@ final class NotebookEngine {
         case .samples: return try runSamples(context)
         case .steps: return try runSteps(context)
         case .compare: return try runCompare(context, inputs: inputs)
-        case .explain: return try runExplain(context, source: inputs.source!)
+        case .explain: return try runExplain(context, source: inputs.source)
         }
     }
 
@@ -237,7 +247,8 @@ final class NotebookEngine {
         }
         switch kind {
         case .images, .compare, .explain: return
-        case .divergence, .samples: try need(state.source != nil, "images", "images")
+        case .divergence: try need(state.source != nil || precomputedFolder != nil, "images", "images")
+        case .samples: try need(state.source != nil, "images", "images")
         case .concepts: try need(state.divergence != nil, "a divergence", "divergence")
         case .decompose:
             try need(state.divergence != nil, "a divergence", "divergence")
@@ -260,8 +271,14 @@ final class NotebookEngine {
     private func prepareInputs(_ kind: DirectiveKind, _ context: DirectiveContext) throws -> PreparedInputs {
         switch kind {
         case .images, .explain:
+            if kind == .explain, let folder = precomputedFolder, !ImageInputs.hasImageOptions(context) {
+                return PreparedInputs(digest: try ImageInputs.digest(ofFilesIn: folder))
+            }
             let source = try ImageInputs.source(context)
             return PreparedInputs(source: source, digest: try ImageInputs.digest(of: source))
+        case .divergence:
+            guard state.source == nil, let folder = precomputedFolder else { return PreparedInputs() }
+            return PreparedInputs(digest: try ImageInputs.digest(ofFilesIn: folder))
         case .compare:
             let models = try ImageInputs.comparedModels(context)
             var hasher = SHA256()
@@ -277,11 +294,11 @@ final class NotebookEngine {
 
     /// SHA-256 over everything that determines a directive's result: the directive's text and
     /// options after defaults, the upstream state's key, the encoder's identity when it embeds,
-    /// and the contents of the files it reads.
+    /// the contents of the files it reads, and the FineXL build.
     private func cacheKey(_ kind: DirectiveKind, _ directive: Notebook.Directive, inputs: PreparedInputs,
                           usesEncoder: Bool) throws -> String {
         var hasher = SHA256()
-        for part in ["finexl-notebook-directive", Self.version, "layout \(DirectiveCache.Entry.layout)", kind.rawValue,
+        for part in ["finexl-notebook-directive", Self.version, Self.buildIdentity, "layout \(DirectiveCache.Entry.layout)", kind.rawValue,
                      directive.body, directive.options.canonical, state.key, inputs.digest] {
             hasher.update(part)
             hasher.update([0])
@@ -337,6 +354,12 @@ final class NotebookEngine {
             }
             return .npy(directory: resolve(model))
         }
+    }
+
+    /// The folder of precomputed embeddings under `encoder: npy`, which stands in for images.
+    var precomputedFolder: URL? {
+        guard notebook.frontMatter.encoder == .npy, let model = notebook.frontMatter.model else { return nil }
+        return resolve(model)
     }
 
     func resolve(_ path: String) -> URL {
