@@ -41,6 +41,9 @@ static const char *openblas_core_type(void) {
 }
 
 static void load_backend(void) {
+    // Between products the Swift side runs its own threads; OpenMP workers
+    // spinning in the meantime would take their cores (a user's choice wins).
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
     static const char *const dnnl_names[] = {"libdnnl.so.3", "libdnnl.so.2", "libdnnl.so", NULL};
     void *dnnl = open_first(dnnl_names);
     if (dnnl != NULL) {
