@@ -153,4 +153,17 @@ final class NotebookParserTests: XCTestCase {
         let html = block.segments.map { if case .html(let text) = $0 { text } else { "#" } }.joined()
         XCTAssertEqual(html, "<p>Top is # at #; plain <code>code</code> stays.</p>\n")
     }
+
+    func testDirectiveNestedInAListIsReportedNotRun() {
+        let notebook = Notebook.parse("- item\n\n  ```finexl chart\n  ```\n")
+        XCTAssertTrue(notebook.directives.isEmpty)
+        guard case .markdown(let block) = notebook.cells[0] else { return XCTFail("expected prose") }
+        XCTAssertEqual(block.nestedDirectiveLines, [3])
+    }
+
+    func testByteOrderMarkDoesNotHideFrontMatter() {
+        let notebook = Notebook.parse("\u{FEFF}---\ntitle: Marked\n---\nText\n")
+        XCTAssertEqual(notebook.frontMatter.title, "Marked")
+        XCTAssertEqual(notebook.frontMatterProblems, [])
+    }
 }

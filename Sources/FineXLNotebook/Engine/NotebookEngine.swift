@@ -102,6 +102,10 @@ final class NotebookEngine {
             blocks.append(.prose(html: html))
         }
         for error in errors { fail(error.message, line: error.line) }
+        for line in block.nestedDirectiveLines {
+            note(.warning, "this `finexl` block is inside a list or a quote, so it was not run; "
+                 + "directives run only at the top level of the notebook", line: line)
+        }
     }
 
     private func inlineValue(_ expression: String) -> Result<String, DirectiveFailure> {

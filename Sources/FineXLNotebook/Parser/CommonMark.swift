@@ -41,8 +41,10 @@ enum CommonMark {
                 blocks.append(MarkdownBlock(kind: .codeBlock(info: info, body: body), startLine: startLine, endLine: endLine,
                                             segments: [.html(renderHTML(node))]))
             } else {
+                let nested = nestedDirectiveLines(node, lineOffset: lineOffset)
                 let segments = proseSegments(node, blockLine: startLine, lineOffset: lineOffset, nonce: nonce)
-                blocks.append(MarkdownBlock(kind: .prose, startLine: startLine, endLine: endLine, segments: segments))
+                blocks.append(MarkdownBlock(kind: .prose, startLine: startLine, endLine: endLine, segments: segments,
+                                            nestedDirectiveLines: nested))
             }
         }
         return blocks
@@ -75,6 +77,16 @@ enum CommonMark {
             }
         }
         return pieces
+    }
+
+    private static func nestedDirectiveLines(_ block: OpaquePointer, lineOffset: Int) -> [Int] {
+        var lines: [Int] = []
+        forEachDescendant(of: block) { node in
+            guard cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK,
+                  string(cmark_node_get_fence_info(node)).split(separator: " ").first == "finexl" else { return }
+            lines.append(Int(cmark_node_get_start_line(node)) + lineOffset)
+        }
+        return lines
     }
 
     private static func proseSegments(_ block: OpaquePointer, blockLine: Int, lineOffset: Int, nonce: String) -> [MarkdownBlock.Segment] {

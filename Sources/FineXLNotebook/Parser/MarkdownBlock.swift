@@ -29,4 +29,6 @@ struct MarkdownBlock: Sendable, Equatable {
     var endLine: Int
     /// The block rendered to HTML by cmark without unsafe content, split around inline values.
     var segments: [Segment]
+    /// Lines of `finexl` blocks nested in a list or quote, which are not run (only top-level blocks are directives).
+    var nestedDirectiveLines: [Int] = []
 }

@@ -41,7 +41,9 @@ struct Notebook: Sendable {
 
     /// Parses notebook text. Never throws: every problem becomes a value with its line.
     static func parse(_ text: String) -> Notebook {
-        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        var normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        // A byte-order mark would hide the front matter's opening `---`.
+        if normalized.hasPrefix("\u{FEFF}") { normalized.removeFirst() }
         let lines = normalized.components(separatedBy: "\n")
         let (frontMatter, frontMatterProblems) = FrontMatter.read(lines)
         let markdown = lines.dropFirst(frontMatter.lineCount).joined(separator: "\n")
