@@ -23,7 +23,7 @@ public enum ConceptGathering {
     public static func gather(_ request: ConceptRequest, encoder: any ImageEncoder, divergence: Divergence,
                               source: (any PairedImageSource)?, context: ConceptContext,
                               cacheDirectory: URL?) throws -> CandidateSet {
-        var notes = ["f(C): \(encoder.conceptMappingDescription)"]
+        var notes = [encoder.conceptMappingDescription]
         if encoder.name == "clip" { notes.append("concept prompts: \(context.promptSource)") }
         switch request {
         case .vocabulary(let top):

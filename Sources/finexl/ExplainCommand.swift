@@ -50,7 +50,7 @@ struct ExplainCommand: ParsableCommand {
             let report = ExplanationReport.Request(base: base, personal: personal, encoder: encoderOptions.encoder,
                                                    model: encoderOptions.model, concepts: request,
                                                    options: try methodOptions.options())
-            let url = try ExplanationReport.write(report, to: URL(fileURLWithPath: output))
+            let url = try ExplanationReport.write(report, to: URL(fileURLWithPath: output), useCache: !noCache)
             FileHandle.standardError.write(Data("wrote \(url.path)\n".utf8))
         }
     }

@@ -15,7 +15,7 @@ enum ExplanationReport {
         var options: ExplainOptions
     }
 
-    static func write(_ request: Request, to file: URL) throws -> URL {
+    static func write(_ request: Request, to file: URL, useCache: Bool) throws -> URL {
         guard file.pathExtension.lowercased() == "html" else {
             throw FineXLError("--output must name an .html file (got \(file.path))")
         }
@@ -26,7 +26,7 @@ enum ExplanationReport {
         let notebook = scratch.appendingPathComponent(stem + ".md")
         try notebookText(request, title: stem).write(to: notebook, atomically: true, encoding: .utf8)
         let result = try NotebookRenderer(options: RenderOptions(
-            outputDirectory: file.deletingLastPathComponent(), selfContained: false, useCache: true, templates: nil))
+            outputDirectory: file.deletingLastPathComponent(), selfContained: false, useCache: useCache, templates: nil))
             .render(notebook: notebook)
         if result.failures > 0 {
             throw FineXLError("the report \(result.htmlFile.path) was written but \(result.failures) part(s) failed; see it for details")
