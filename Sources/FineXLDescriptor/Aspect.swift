@@ -1,0 +1,410 @@
+import FineXLCore
+import Foundation
+
+/// One low-level aspect of personalization as an image operation with a level in 0–1.
+///
+/// Level 1.0 is the aspect's documented canonical strength; the canonical rendering at
+/// level 1.0 defines the concept's direction `f(C)` (see `DescriptorCalibration`), so a
+/// recovered weight reads as a fraction of that strength. The alternate rendering is a
+/// different implementation of the same look, matched in strength at one documented
+/// point, so a benchmark on it does not grade the encoder against its own definition.
+public struct Aspect: Sendable, Hashable {
+    public enum Variant: String, Sendable, CaseIterable, Codable {
+        case canonical
+        case alternate
+    }
+
+    public enum Kind: String, Sendable, CaseIterable {
+        case warmTones = "warm tones"
+        case coolTones = "cool tones"
+        case greenTint = "green tint"
+        case magentaTint = "magenta tint"
+        case vividColors = "vivid colors"
+        case mutedColors = "muted colors"
+        case blackAndWhite = "black and white"
+        case sepia
+        case highContrast = "high contrast"
+        case lowContrast = "low contrast"
+        case faded
+        case bright
+        case dark
+        case blurry
+        case sharp
+        case filmGrain = "film grain"
+        case vignette
+        case posterized
+    }
+
+    public let kind: Kind
+
+    public init(_ kind: Kind) {
+        self.kind = kind
+    }
+
+    /// The concept name, as PRODUCT.md spells the built-in ones.
+    public var name: String { kind.rawValue }
+
+    public static let all: [Aspect] = Kind.allCases.map(Aspect.init)
+
+    /// The aspect with this concept name (exact spelling), if any.
+    public static func named(_ name: String) -> Aspect? {
+        Kind(rawValue: name).map(Aspect.init)
+    }
+
+    /// Where the aspect sits in a combined rendering: optics first, then tone and colour,
+    /// then grain, then quantization — the order a camera and a print pipeline apply them.
+    public var processingOrder: Int {
+        switch kind {
+        case .blurry: 0
+        case .sharp: 1
+        case .vignette: 2
+        case .bright, .dark: 3
+        case .highContrast, .lowContrast, .faded: 4
+        case .warmTones, .coolTones, .greenTint, .magentaTint: 5
+        case .vividColors, .mutedColors: 6
+        case .blackAndWhite, .sepia: 7
+        case .filmGrain: 8
+        case .posterized: 9
+        }
+    }
+
+    /// What level 1.0 of the canonical rendering does.
+    public var canonicalDescription: String {
+        switch kind {
+        case .warmTones: "luma-neutral white-balance gains in linear light: red ×1.20, green ×0.96, blue ×0.80"
+        case .coolTones: "luma-neutral white-balance gains in linear light: red ×0.80, green ×1.04, blue ×1.20"
+        case .greenTint: "luma-neutral gains in linear light: green ×1.06, red and blue ×0.85"
+        case .magentaTint: "luma-neutral gains in linear light: green ×0.94, red and blue ×1.15"
+        case .vividColors: "vibrance: chroma c around Rec. 709 luma scaled by 1 + 0.6·(1 − c / 0.6), weak colours most, in gamut"
+        case .mutedColors: "chroma c = max − min above the image's median chroma m compressed around luma to m + 0.3·(c − m): strong colours lose most, weak ones none"
+        case .blackAndWhite: "full mix to Rec. 709 luma grey (level ℓ mixes ℓ of the way)"
+        case .sepia: "full mix to luma grey toned in linear light by (1.12, 0.97, 0.75)"
+        case .highContrast: "luma-pivoted linear contrast ×1.5 around the image's mean luma"
+        case .lowContrast: "luma-pivoted linear contrast ×0.6 around the image's mean luma"
+        case .faded: "black point lifted to 0.22 (v → 0.22 + 0.78·v) and chroma ×0.8"
+        case .bright: "exposure +1 EV in the shadows with a highlight shoulder: L → 2L / (1 + L) in linear light"
+        case .dark: "exposure −1 EV in the shadows, white kept: L → L / (2 − L) in linear light"
+        case .blurry: "Gaussian blur, σ = 2.4 px per 256 px of the short side"
+        case .sharp: "unsharp mask, amount 1.2, Gaussian radius σ = 1 px"
+        case .filmGrain: "Gaussian luminance grain, σ = 0.06 (variance grows linearly with the level)"
+        case .vignette: "linear-light falloff 1 − 0.6·((ρ − 0.4) / 0.6)² outside ρ = 0.4 (ρ = distance to centre over half-diagonal)"
+        case .posterized: "uniform quantization to 2^(8 − 5ℓ) levels per sRGB channel (8 levels at 1.0)"
+        }
+    }
+
+    /// What the alternate rendering does differently.
+    public var alternateDescription: String {
+        switch kind {
+        case .warmTones: "per-channel gamma curves on sRGB: red v^(1/1.14), blue v^1.14 (matched at mid-grey)"
+        case .coolTones: "per-channel gamma curves on sRGB: blue v^(1/1.14), red v^1.14 (matched at mid-grey)"
+        case .greenTint: "per-channel gamma curves on sRGB: green v^(1/1.04), red and blue v^1.1"
+        case .magentaTint: "per-channel gamma curves on sRGB: green v^1.04, red and blue v^(1/1.1)"
+        case .vividColors: "the same vibrance around the HSL lightness (max + min) / 2 instead of luma"
+        case .mutedColors: "the same knee on chroma around the HSL lightness (max + min) / 2 instead of luma"
+        case .blackAndWhite: "mix to the channel average (R + G + B) / 3"
+        case .sepia: "the classic sRGB sepia matrix, rows normalized so green sums to 1"
+        case .highContrast: "smoothstep S-curve per channel pivoted at 0.5 (same mid-tone slope 1.5)"
+        case .lowContrast: "linear compression ×0.6 per channel around 0.5"
+        case .faded: "shadow-lifting curve v + 0.3·(1 − v)² and HSV saturation ×0.8"
+        case .bright: "the shoulder curve applied to sRGB values: v → 1.7v / (1 + 0.7v) (matched at mid-grey)"
+        case .dark: "the inverse shoulder applied to sRGB values: v → v / (1.62 − 0.62v) (matched at mid-grey)"
+        case .blurry: "uniform disk (defocus) blur with the same second moment (radius 2σ)"
+        case .sharp: "5-point Laplacian high boost, amount 0.3"
+        case .filmGrain: "signal-dependent (shot-noise-like) grain, variance ∝ value, matched at mid-grey"
+        case .vignette: "cos⁴ natural vignetting on sRGB values (tan θ = 0.46 at the corners, matched there)"
+        case .posterized: "uniform quantization in linear light to the same number of levels"
+        }
+    }
+
+    /// Renders the aspect at `level` (0 leaves the image unchanged; 1 is canonical strength).
+    /// `seed` only matters for grain.
+    public func apply(to image: RGBImage, level: Double, variant: Variant = .canonical, seed: UInt64 = 0) -> RGBImage {
+        let l = Float(min(max(level, 0), 1))
+        guard l > 0 else { return image }
+        switch variant {
+        case .canonical: return canonical(image, l, seed)
+        case .alternate: return alternate(image, l, seed)
+        }
+    }
+
+    // MARK: - Canonical renderings
+
+    private func canonical(_ image: RGBImage, _ l: Float, _ seed: UInt64) -> RGBImage {
+        switch kind {
+        case .warmTones: return Self.linearGains(image, 1 + 0.2 * l, 1 - 0.04 * l, 1 - 0.2 * l)
+        case .coolTones: return Self.linearGains(image, 1 - 0.2 * l, 1 + 0.04 * l, 1 + 0.2 * l)
+        case .greenTint: return Self.linearGains(image, 1 - 0.15 * l, 1 + 0.06 * l, 1 - 0.15 * l)
+        case .magentaTint: return Self.linearGains(image, 1 + 0.15 * l, 1 - 0.06 * l, 1 + 0.15 * l)
+        case .vividColors: return Self.scaleChroma(image) { c in 1 + 0.6 * l * max(0, 1 - c / 0.6) }
+        case .mutedColors:
+            let m = Self.medianChroma(image)
+            return Self.scaleChroma(image) { c in c > m ? (m + (c - m) * (1 - 0.7 * l)) / c : 1 }
+        case .blackAndWhite: return Self.scaleChroma(image) { _ in 1 - l }
+        case .sepia:
+            return ImageFilters.mapPixels(image) { r, g, b in
+                let grey = ImageFilters.toLinear(ImageFilters.luma(r, g, b))
+                let sr = ImageFilters.toSRGB(grey * 1.12), sg = ImageFilters.toSRGB(grey * 0.97)
+                let sb = ImageFilters.toSRGB(grey * 0.75)
+                return (r + l * (sr - r), g + l * (sg - g), b + l * (sb - b))
+            }
+        case .highContrast: return Self.lumaContrast(image, 1 + 0.5 * l)
+        case .lowContrast: return Self.lumaContrast(image, 1 - 0.4 * l)
+        case .faded:
+            let lift = 0.22 * l
+            let lifted = ImageFilters.mapPixels(image) { r, g, b in
+                (lift + (1 - lift) * r, lift + (1 - lift) * g, lift + (1 - lift) * b)
+            }
+            return Self.scaleChroma(lifted) { _ in 1 - 0.2 * l }
+        case .bright: return Self.exposureShoulder(image, gain: powf(2, l))
+        case .dark: return Self.exposureShoulder(image, gain: powf(2, -l))
+        case .blurry:
+            return ImageFilters.gaussianBlur(image, sigma: Self.blurSigma(image, l))
+        case .sharp:
+            let soft = ImageFilters.gaussianBlur(image, sigma: 1)
+            let amount = 1.2 * l
+            var out = image.pixels
+            for i in out.indices { out[i] = ImageFilters.clamp01(out[i] + amount * (out[i] - soft.pixels[i])) }
+            return RGBImage(width: image.width, height: image.height, pixels: out)
+        case .filmGrain:
+            let sigma = 0.06 * l.squareRoot()
+            return ImageFilters.mapPixelsAt(image) { x, y, r, g, b in
+                let n = sigma * PixelNoise.gaussian(seed, x, y)
+                return (r + n, g + n, b + n)
+            }
+        case .vignette:
+            return Self.radialGain(image) { rho in
+                let t = max(0, rho - 0.4) / 0.6
+                return (1 - 0.6 * l * t * t, true)
+            }
+        case .posterized:
+            let levels = Self.posterizeLevels(l)
+            return ImageFilters.mapPixels(image) { r, g, b in
+                (Self.quantize(r, levels), Self.quantize(g, levels), Self.quantize(b, levels))
+            }
+        }
+    }
+
+    // MARK: - Alternate renderings
+
+    private func alternate(_ image: RGBImage, _ l: Float, _ seed: UInt64) -> RGBImage {
+        switch kind {
+        case .warmTones: return Self.channelGammas(image, 1 / (1 + 0.14 * l), 1, 1 + 0.14 * l)
+        case .coolTones: return Self.channelGammas(image, 1 + 0.14 * l, 1, 1 / (1 + 0.14 * l))
+        case .greenTint: return Self.channelGammas(image, 1 + 0.1 * l, 1 / (1 + 0.04 * l), 1 + 0.1 * l)
+        case .magentaTint: return Self.channelGammas(image, 1 / (1 + 0.1 * l), 1 + 0.04 * l, 1 / (1 + 0.1 * l))
+        case .vividColors:
+            return ImageFilters.mapPixels(image) { r, g, b in
+                let mx = max(r, g, b), mn = min(r, g, b), lightness = (mx + mn) / 2
+                var f = 1 + 0.6 * l * max(0, 1 - (mx - mn) / 0.6)
+                for c in [r, g, b] where abs(c - lightness) > 1e-6 {
+                    f = min(f, c > lightness ? (1 - lightness) / (c - lightness) : lightness / (lightness - c))
+                }
+                f = max(f, 1)
+                return (lightness + (r - lightness) * f, lightness + (g - lightness) * f, lightness + (b - lightness) * f)
+            }
+        case .mutedColors:
+            let m = Self.medianChroma(image)
+            return ImageFilters.mapPixels(image) { r, g, b in
+                let mx = max(r, g, b), mn = min(r, g, b), lightness = (mx + mn) / 2
+                let s = mx - mn
+                let f = s > m ? (m + (s - m) * (1 - 0.7 * l)) / s : 1
+                return (lightness + (r - lightness) * f, lightness + (g - lightness) * f, lightness + (b - lightness) * f)
+            }
+        case .blackAndWhite:
+            return ImageFilters.mapPixels(image) { r, g, b in
+                let m = (r + g + b) / 3
+                return (r + l * (m - r), g + l * (m - g), b + l * (m - b))
+            }
+        case .sepia:
+            return ImageFilters.mapPixels(image) { r, g, b in
+                let sr = (0.393 * r + 0.769 * g + 0.189 * b) / 1.203
+                let sg = (0.349 * r + 0.686 * g + 0.168 * b) / 1.203
+                let sb = (0.272 * r + 0.534 * g + 0.131 * b) / 1.203
+                return (r + l * (sr - r), g + l * (sg - g), b + l * (sb - b))
+            }
+        case .highContrast:
+            return ImageFilters.mapPixels(image) { r, g, b in
+                func s(_ v: Float) -> Float { v + l * (v * v * (3 - 2 * v) - v) }
+                return (s(r), s(g), s(b))
+            }
+        case .lowContrast:
+            let k = 1 - 0.4 * l
+            return ImageFilters.mapPixels(image) { r, g, b in
+                (0.5 + (r - 0.5) * k, 0.5 + (g - 0.5) * k, 0.5 + (b - 0.5) * k)
+            }
+        case .faded:
+            let lifted = ImageFilters.mapPixels(image) { r, g, b in
+                func f(_ v: Float) -> Float { v + 0.3 * l * (1 - v) * (1 - v) }
+                return (f(r), f(g), f(b))
+            }
+            return Self.mapHSVSaturation(lifted) { s in s * (1 - 0.2 * l) }
+        case .bright:
+            let g = 1 + 0.7 * l
+            return ImageFilters.mapPixels(image) { r, gr, b in
+                func f(_ v: Float) -> Float { g * v / (1 + (g - 1) * v) }
+                return (f(r), f(gr), f(b))
+            }
+        case .dark:
+            let g = 1 + 0.62 * l
+            return ImageFilters.mapPixels(image) { r, gr, b in
+                func f(_ v: Float) -> Float { v / (g - (g - 1) * v) }
+                return (f(r), f(gr), f(b))
+            }
+        case .blurry:
+            return ImageFilters.diskBlur(image, radius: 2 * Self.blurSigma(image, l))
+        case .sharp:
+            let w = image.width, h = image.height, amount = 0.3 * l
+            var out = image.pixels
+            image.pixels.withUnsafeBufferPointer { p in
+                for y in 0..<h {
+                    for x in 0..<w {
+                        for c in 0..<3 {
+                            let i = (y * w + x) * 3 + c
+                            let lap = 4 * p[i] - p[(y * w + max(x - 1, 0)) * 3 + c] - p[(y * w + min(x + 1, w - 1)) * 3 + c]
+                                - p[(max(y - 1, 0) * w + x) * 3 + c] - p[(min(y + 1, h - 1) * w + x) * 3 + c]
+                            out[i] = ImageFilters.clamp01(p[i] + amount * lap)
+                        }
+                    }
+                }
+            }
+            return RGBImage(width: w, height: h, pixels: out)
+        case .filmGrain:
+            // Shot noise: variance proportional to the signal, 0.06² at mid-grey like the canonical grain.
+            let k = 0.085 * l.squareRoot()
+            return ImageFilters.mapPixelsAt(image) { x, y, r, g, b in
+                let n = k * PixelNoise.gaussian(seed, x, y, 1)
+                return (r + n * r.squareRoot(), g + n * g.squareRoot(), b + n * b.squareRoot())
+            }
+        case .vignette:
+            return Self.radialGain(image) { rho in
+                let t = 0.462 * rho
+                let cos2 = 1 / (1 + t * t)
+                return (1 - l * (1 - cos2 * cos2), false)
+            }
+        case .posterized:
+            let levels = Self.posterizeLevels(l)
+            return ImageFilters.mapPixels(image) { r, g, b in
+                func q(_ v: Float) -> Float { ImageFilters.toSRGB(Self.quantize(ImageFilters.toLinear(v), levels)) }
+                return (q(r), q(g), q(b))
+            }
+        }
+    }
+
+    // MARK: - Building blocks
+
+    /// Blur scale follows the image size so a level means the same look at any resolution.
+    static func blurSigma(_ image: RGBImage, _ l: Float) -> Float {
+        2.4 * l * Float(min(image.width, image.height)) / 256
+    }
+
+    static func posterizeLevels(_ l: Float) -> Float {
+        max(2, powf(2, 8 - 5 * l).rounded())
+    }
+
+    @inline(__always)
+    static func quantize(_ v: Float, _ levels: Float) -> Float {
+        (ImageFilters.clamp01(v) * (levels - 1)).rounded() / (levels - 1)
+    }
+
+    static func linearGains(_ image: RGBImage, _ gr: Float, _ gg: Float, _ gb: Float) -> RGBImage {
+        ImageFilters.mapPixels(image) { r, g, b in
+            (ImageFilters.toSRGB(ImageFilters.toLinear(r) * gr), ImageFilters.toSRGB(ImageFilters.toLinear(g) * gg),
+             ImageFilters.toSRGB(ImageFilters.toLinear(b) * gb))
+        }
+    }
+
+    /// Gain `gain` near black, white mapped to white: L → gL / (1 + (g − 1)L) in linear light.
+    static func exposureShoulder(_ image: RGBImage, gain g: Float) -> RGBImage {
+        ImageFilters.mapPixels(image) { r, gr, b in
+            func f(_ v: Float) -> Float {
+                let x = ImageFilters.toLinear(v)
+                return ImageFilters.toSRGB(g * x / (1 + (g - 1) * x))
+            }
+            return (f(r), f(gr), f(b))
+        }
+    }
+
+    static func channelGammas(_ image: RGBImage, _ er: Float, _ eg: Float, _ eb: Float) -> RGBImage {
+        ImageFilters.mapPixels(image) { r, g, b in (powf(r, er), powf(g, eg), powf(b, eb)) }
+    }
+
+    /// Scales each pixel's distance from its luma grey by `factor(chroma)`; a boost stops at
+    /// the gamut boundary instead of clipping, so hue and luma are kept.
+    static func scaleChroma(_ image: RGBImage, _ factor: (Float) -> Float) -> RGBImage {
+        ImageFilters.mapPixels(image) { r, g, b in
+            let y = ImageFilters.luma(r, g, b)
+            var f = factor(max(r, g, b) - min(r, g, b))
+            if f > 1 {
+                for c in [r, g, b] where abs(c - y) > 1e-6 {
+                    f = min(f, c > y ? (1 - y) / (c - y) : y / (y - c))
+                }
+                f = max(f, 1)
+            }
+            return (y + (r - y) * f, y + (g - y) * f, y + (b - y) * f)
+        }
+    }
+
+    /// Median of max − min over the pixels (a 256-bin histogram is exact enough).
+    static func medianChroma(_ image: RGBImage) -> Float {
+        var histogram = [Int](repeating: 0, count: 256)
+        image.pixels.withUnsafeBufferPointer { p in
+            var i = 0
+            while i < p.count {
+                let c = max(p[i], p[i + 1], p[i + 2]) - min(p[i], p[i + 1], p[i + 2])
+                histogram[min(255, max(0, Int(c * 255 + 0.5)))] += 1
+                i += 3
+            }
+        }
+        let half = image.width * image.height / 2
+        var cumulative = 0
+        for (bin, count) in histogram.enumerated() {
+            cumulative += count
+            if cumulative > half { return Float(bin) / 255 }
+        }
+        return 1
+    }
+
+    static func lumaContrast(_ image: RGBImage, _ k: Float) -> RGBImage {
+        var sum: Float = 0
+        image.pixels.withUnsafeBufferPointer { p in
+            var i = 0
+            while i < p.count {
+                sum += ImageFilters.luma(p[i], p[i + 1], p[i + 2])
+                i += 3
+            }
+        }
+        let mean = sum / Float(image.width * image.height)
+        return ImageFilters.mapPixels(image) { r, g, b in
+            (mean + (r - mean) * k, mean + (g - mean) * k, mean + (b - mean) * k)
+        }
+    }
+
+    /// Maps HSV saturation, keeping hue and value.
+    static func mapHSVSaturation(_ image: RGBImage, _ transform: (Float) -> Float) -> RGBImage {
+        ImageFilters.mapPixels(image) { r, g, b in
+            let mx = max(r, g, b), mn = min(r, g, b)
+            guard mx > 0.0001, mx > mn else { return (r, g, b) }
+            let s = (mx - mn) / mx
+            let s2 = min(max(transform(s), 0), 1)
+            // Each channel keeps its position between min and max; min moves to mx·(1 − s2).
+            let newMin = mx * (1 - s2)
+            func f(_ v: Float) -> Float { newMin + (v - mn) / (mx - mn) * (mx - newMin) }
+            return (f(r), f(g), f(b))
+        }
+    }
+
+    /// Multiplies by a radial profile of ρ in [0, 1]; `linear` says whether in linear light.
+    static func radialGain(_ image: RGBImage, _ profile: (Float) -> (Float, Bool)) -> RGBImage {
+        let cx = Float(image.width - 1) / 2, cy = Float(image.height - 1) / 2
+        let halfDiagonal = (cx * cx + cy * cy).squareRoot()
+        return ImageFilters.mapPixelsAt(image) { x, y, r, g, b in
+            let dx = (Float(x) - cx) / halfDiagonal, dy = (Float(y) - cy) / halfDiagonal
+            let (f, linear) = profile((dx * dx + dy * dy).squareRoot())
+            if linear {
+                return (ImageFilters.toSRGB(ImageFilters.toLinear(r) * f), ImageFilters.toSRGB(ImageFilters.toLinear(g) * f),
+                        ImageFilters.toSRGB(ImageFilters.toLinear(b) * f))
+            }
+            return (r * f, g * f, b * f)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import FineXLCore
+import Foundation
+
+/// What the descriptor encoder measures once: the standardization of each statistic and
+/// the concept directions `f(C)` over the reference image set.
+///
+/// The reference set is procedural and seeded (scenes and textures), so the calibration
+/// is identical on every machine and run. Like the paper's Eq. 6, each direction is an
+/// average of paired differences: `f(C) = mean_i Enc(render_C(img_i)) − Enc(img_i)` with
+/// `render_C` the aspect's canonical rendering at level 1.0.
+struct DescriptorCalibration: Sendable {
+    static let referenceScenes = 14
+    static let referenceTextures = 14
+    static let referenceSize = 128
+
+    /// Per-statistic centre (mean over the reference images).
+    let mean: [Double]
+    /// Per-statistic unit: pooled within-aspect std of the paired differences.
+    let scale: [Double]
+    /// `f(C)` in standardized units, one per aspect.
+    let directions: [Aspect.Kind: [Double]]
+    /// Wall time the calibration took, for the benchmark report.
+    let seconds: Double
+
+    static let shared = DescriptorCalibration()
+
+    /// Description of the reference set, part of the encoder's identity.
+    static var referenceDescription: String {
+        "\(referenceScenes) scenes + \(referenceTextures) textures, \(referenceSize) px, seeds 1…, 8-bit"
+    }
+
+    static func referenceImages() -> [RGBImage] {
+        let size = referenceSize
+        var images: [RGBImage] = []
+        for i in 0..<referenceScenes {
+            let seed = UInt64(1000 + i)
+            images.append(ImageFilters.quantized8(SceneGenerator().render(
+                prompt: SceneGenerator.prompt(seed: seed), seed: seed, width: size, height: size)))
+        }
+        for i in 0..<referenceTextures {
+            let seed = UInt64(2000 + i)
+            images.append(ImageFilters.quantized8(TextureGenerator().render(
+                prompt: TextureGenerator.prompt(seed: seed), seed: seed, width: size, height: size)))
+        }
+        return images
+    }
+
+    private init() {
+        let start = Date()
+        let kinds = Aspect.Kind.allCases
+        let images = Self.referenceImages()
+        // raw[i][0] is the reference image, raw[i][k + 1] its rendering of aspect k.
+        let raw = ParallelMap.map(images.indices) { i -> [[Double]] in
+            var rows = [DescriptorStatistics.measure(images[i])]
+            for kind in kinds {
+                let rendered = Aspect(kind).apply(to: images[i], level: 1, variant: .canonical, seed: UInt64(7 + i))
+                rows.append(DescriptorStatistics.measure(ImageFilters.quantized8(rendered)))
+            }
+            return rows
+        }
+        let d = DescriptorStatistics.count
+        let base = raw.map { $0[0] }
+        // differences[k][i]: how rendering aspect k changed image i.
+        let differences = kinds.indices.map { k in raw.map { rows in (0..<d).map { j in rows[k + 1][j] - rows[0][j] } } }
+        let meanDifferences = differences.map(Vector.mean)
+        // A statistic's unit is the typical disagreement between images about how much a
+        // rendering moves it (pooled within-aspect std of the paired differences): a
+        // difference of 1 is then one unit of measurement noise in every dimension, so no
+        // statistic dominates by its range and consistent responses count most.
+        var pooled = [Double](repeating: 0, count: d)
+        for k in kinds.indices {
+            for row in differences[k] {
+                for j in 0..<d { pooled[j] += (row[j] - meanDifferences[k][j]) * (row[j] - meanDifferences[k][j]) }
+            }
+        }
+        let samples = Double(kinds.count * images.count)
+        let spread = (0..<d).map { j -> Double in
+            let m = base.reduce(0) { $0 + $1[j] } / Double(base.count)
+            return (base.reduce(0) { $0 + ($1[j] - m) * ($1[j] - m) } / Double(base.count)).squareRoot()
+        }
+        let scale = (0..<d).map { j in max((pooled[j] / samples).squareRoot(), 0.01 * spread[j], 1e-9) }
+        mean = Vector.mean(base)
+        self.scale = scale
+        var directions: [Aspect.Kind: [Double]] = [:]
+        for (k, kind) in kinds.enumerated() {
+            directions[kind] = (0..<d).map { meanDifferences[k][$0] / scale[$0] }
+        }
+        self.directions = directions
+        seconds = Date().timeIntervalSince(start)
+    }
+
+    /// `(raw − mean) / scale`.
+    func standardize(_ raw: [Double]) -> [Float] {
+        (0..<raw.count).map { Float((raw[$0] - mean[$0]) / scale[$0]) }
+    }
+}
+
+/// Order-preserving parallel map over a small collection (images), on all cores.
+enum ParallelMap {
+    static func map<T: Sendable>(_ indices: Range<Int>, _ body: @Sendable (Int) -> T) -> [T] {
+        let results = ResultBox<T>(count: indices.count)
+        DispatchQueue.concurrentPerform(iterations: indices.count) { k in
+            results.set(k, body(indices.lowerBound + k))
+        }
+        return results.values()
+    }
+
+    /// Slots written once each from different threads, read after all writers finished.
+    private final class ResultBox<T>: @unchecked Sendable {
+        private var slots: [T?]
+        private let lock = NSLock()
+
+        init(count: Int) {
+            slots = Array(repeating: nil, count: count)
+        }
+
+        func set(_ index: Int, _ value: T) {
+            lock.lock()
+            slots[index] = value
+            lock.unlock()
+        }
+
+        func values() -> [T] { slots.map { $0! } }
+    }
+}

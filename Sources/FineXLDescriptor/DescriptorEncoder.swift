@@ -1,0 +1,77 @@
+import FineXLCore
+import Foundation
+
+/// FineXL's embedded default encoder: a training-free, interpretable embedding of measured
+/// low-level image statistics (tone, contrast, colour, white balance, sharpness, noise,
+/// vignetting, posterization, texture), each standardized over a procedural reference set.
+///
+/// It represents only concepts it can render: a concept's direction is the mean change
+/// its canonical rendering causes on the reference images, so weights read as levels.
+public struct DescriptorEncoder: ImageEncoder {
+    /// Bumped whenever a statistic, the reference set or a canonical rendering changes.
+    static let version = "finexl.descriptor/1"
+
+    public init() {}
+
+    public var name: String { "descriptor" }
+    public var dimension: Int { DescriptorStatistics.count }
+    public var preferredBatchSize: Int { 1 }
+    public var parallelizesInternally: Bool { false }
+
+    /// SHA-256 of everything that defines the embedding and the concept directions.
+    public var identity: String { Self.definitionDigest }
+
+    private static let definitionDigest: String = {
+        var definition = [version, DescriptorCalibration.referenceDescription]
+        definition += DescriptorStatistics.names
+        definition += Aspect.all.map { "\($0.name): \($0.canonicalDescription)" }
+        return SHA256.hex(definition.joined(separator: "\n"))
+    }()
+
+    public var conceptMappingDescription: String {
+        "f(C) is the mean change of the descriptor over \(DescriptorCalibration.referenceScenes + DescriptorCalibration.referenceTextures) "
+            + "procedural reference images when C's canonical rendering is applied at level 1.0, so a weight reads as a level"
+    }
+
+    /// Names of the embedding's dimensions, in order, for reports.
+    public static var dimensionNames: [String] { DescriptorStatistics.names }
+
+    /// The concepts this encoder can represent, in their canonical spelling.
+    public static var representableConcepts: [String] { Aspect.all.map(\.name) }
+
+    /// What level 1.0 of a concept means, e.g. "warm tones: white-balance gains …"; nil for
+    /// a concept this encoder does not represent. Synonyms are accepted.
+    public static func canonicalDescription(of concept: String) -> String? {
+        DescriptorVocabulary.kind(for: concept).map { "\($0.rawValue): \(Aspect($0).canonicalDescription)" }
+    }
+
+    /// The canonical concept a name (or synonym) stands for, if representable.
+    public static func canonicalName(of concept: String) -> String? {
+        DescriptorVocabulary.kind(for: concept)?.rawValue
+    }
+
+    /// Seconds the one-time calibration (reference set and concept directions) took.
+    public static var calibrationSeconds: Double { DescriptorCalibration.shared.seconds }
+
+    /// Thread-safe; the first call also runs the one-time calibration.
+    public func embed(_ images: [RGBImage]) throws -> [[Float]] {
+        let calibration = DescriptorCalibration.shared
+        return images.map { calibration.standardize(DescriptorStatistics.measure($0)) }
+    }
+
+    public func mapConcepts(_ names: [String], context: ConceptContext) throws -> [ConceptMapping] {
+        let calibration = DescriptorCalibration.shared
+        return names.map { name in
+            guard let kind = DescriptorVocabulary.kind(for: name), let direction = calibration.directions[kind] else {
+                return .unrepresentable(reason: Self.unrepresentableReason(name))
+            }
+            return .vector(direction)
+        }
+    }
+
+    static func unrepresentableReason(_ name: String) -> String {
+        "the descriptor encoder only measures low-level image statistics and represents these concepts: "
+            + representableConcepts.joined(separator: ", ")
+            + "; use --encoder clip with a CLIP model for a concept like \"\(name)\""
+    }
+}

@@ -1,0 +1,359 @@
+import FineXLCore
+import Foundation
+
+/// The raw, unstandardized low-level statistics the descriptor encoder is built on.
+///
+/// Global statistics (tone, colour, vignetting, posterization) are measured on a stride
+/// grid of about 40 000 pixels: they are averages, and subsampling barely moves them.
+/// Sharpness and noise depend on neighbouring pixels, so they are measured at full
+/// resolution, on 16 patches spread over the image.
+enum DescriptorStatistics {
+    /// One name per statistic, in embedding order.
+    static let names: [String] = [
+        // Tone
+        "luma mean", "luma spread (std)", "luma 5th percentile", "luma 25th percentile", "luma median",
+        "luma 75th percentile", "luma 95th percentile", "black clipping", "white clipping",
+        "log mean linear luminance",
+        // Contrast
+        "interquartile contrast", "local contrast (8 px)", "local contrast (32 px)",
+        // Saturation and colourfulness
+        "chroma mean", "chroma 90th percentile", "chroma median", "HSV saturation mean",
+        "colourfulness (Hasler–Süsstrunk)", "chroma 25th percentile", "chroma 75th percentile",
+        // Hue and white balance
+        "warm–cool axis mean (R−B)", "green–magenta axis mean", "warm–cool spread", "green–magenta spread",
+        "red mean", "green mean", "blue mean", "red–green axis mean", "shadow warmth", "highlight warmth",
+        // Sharpness and blur
+        "gradient energy (1 px, log)", "gradient energy (2 px, log)", "gradient energy (4 px, log)",
+        "Laplacian energy (log)", "high-frequency ratio (1 px / 4 px)", "edge acutance",
+        // Noise and grain
+        "flat-area luma noise", "flat-area chroma noise", "luma noise (Immerkær)",
+        // Vignetting
+        "ring 2 vs centre (log)", "ring 3 vs centre (log)", "corners vs centre (log)",
+        // Posterization and texture
+        "distinct levels per channel (log2)", "equal-neighbour fraction (8-bit luma)", "texture energy (mid scale)",
+        "chroma 10th percentile",
+    ]
+
+    static var count: Int { names.count }
+
+    /// Measures all statistics of one image.
+    static func measure(_ image: RGBImage) -> [Double] {
+        var out = [Double](repeating: 0, count: count)
+        image.pixels.withUnsafeBufferPointer { px in
+            globalStatistics(px, width: image.width, height: image.height, into: &out)
+            localStatistics(px, width: image.width, height: image.height, into: &out)
+        }
+        return out
+    }
+
+    // MARK: - Global statistics on the stride grid
+
+    /// sRGB → linear and log2(linear + 0.01) on 4096 steps: exact enough for averages, and
+    /// the per-pixel `powf` / `log2f` would dominate the encoder's time.
+    private static let linearTable: [Float] = (0..<4096).map { ImageFilters.toLinear(Float($0) / 4095) }
+    private static let logTable: [Float] = (0..<4096).map { log2f(Float($0) / 4095 + 0.01) }
+
+    private static func globalStatistics(_ px: UnsafeBufferPointer<Float>, width w: Int, height h: Int,
+                                         into out: inout [Double]) {
+        let stride = max(1, Int((Double(w * h) / 40_000).squareRoot()))
+        let gw = (w + stride - 1) / stride, gh = (h + stride - 1) / stride
+        var gridLuma = [Float](repeating: 0, count: gw * gh)
+        var lumaHist = [Int](repeating: 0, count: 1024)
+        var chromaHist = [Int](repeating: 0, count: 512)
+        var occupied = [Bool](repeating: false, count: 3 * 256)
+        var sumY = 0.0, sumY2 = 0.0, sumLogLin = 0.0, shadowClip = 0.0, whiteClip = 0.0
+        var sumC = 0.0, sumS = 0.0
+        var sumRG = 0.0, sumRG2 = 0.0, sumYB = 0.0, sumYB2 = 0.0
+        var sumWarm = 0.0, sumWarm2 = 0.0, sumTint = 0.0, sumTint2 = 0.0
+        var sumR = 0.0, sumG = 0.0, sumB = 0.0
+        var shadowWarm = 0.0, shadowN = 0.0, highWarm = 0.0, highN = 0.0
+        var rings = [Double](repeating: 0, count: 4), ringN = [Double](repeating: 0, count: 4)
+        let cx = Float(w - 1) / 2, cy = Float(h - 1) / 2
+        let halfDiagonal = (cx * cx + cy * cy).squareRoot()
+        var n = 0
+        var gy = 0
+        for y in Swift.stride(from: 0, to: h, by: stride) {
+            var gx = 0
+            let dy = (Float(y) - cy) / halfDiagonal
+            for x in Swift.stride(from: 0, to: w, by: stride) {
+                let i = (y * w + x) * 3
+                let r = px[i], g = px[i + 1], b = px[i + 2]
+                let luma = ImageFilters.luma(r, g, b)
+                gridLuma[gy * gw + gx] = luma
+                occupied[Int(ImageFilters.clamp01(r) * 255 + 0.5)] = true
+                occupied[256 + Int(ImageFilters.clamp01(g) * 255 + 0.5)] = true
+                occupied[512 + Int(ImageFilters.clamp01(b) * 255 + 0.5)] = true
+                let dx = (Float(x) - cx) / halfDiagonal
+                let rho = (dx * dx + dy * dy).squareRoot()
+                let ring = rho < 0.45 ? 0 : rho < 0.6 ? 1 : rho < 0.8 ? 2 : 3
+                rings[ring] += Double(luma)
+                ringN[ring] += 1
+                gx += 1
+                // Tone and colour are measured on the central disc, so vignetting (which
+                // only darkens the outer rings) moves the ring ratios and little else.
+                guard rho < 0.55 else { continue }
+                lumaHist[min(1023, max(0, Int(luma * 1023 + 0.5)))] += 1
+                let ly = Double(luma)
+                sumY += ly
+                sumY2 += ly * ly
+                let linear = 0.2126 * linearTable[Int(ImageFilters.clamp01(r) * 4095 + 0.5)]
+                    + 0.7152 * linearTable[Int(ImageFilters.clamp01(g) * 4095 + 0.5)]
+                    + 0.0722 * linearTable[Int(ImageFilters.clamp01(b) * 4095 + 0.5)]
+                sumLogLin += Double(logTable[Int(linear * 4095 + 0.5)])
+                shadowClip += Double(min(max((0.06 - luma) / 0.06, 0), 1))
+                whiteClip += Double(min(max((luma - 0.94) / 0.06, 0), 1))
+                let mx = max(r, g, b), mn = min(r, g, b)
+                let c = mx - mn
+                chromaHist[min(511, max(0, Int(c * 511 + 0.5)))] += 1
+                let dc = Double(c)
+                sumC += dc
+                sumS += mx > 0.004 ? Double(c / mx) : 0
+                let rg = Double(r - g), yb = Double(0.5 * (r + g) - b)
+                sumRG += rg
+                sumRG2 += rg * rg
+                sumYB += yb
+                sumYB2 += yb * yb
+                let warm = Double(r - b), tint = Double(g - 0.5 * (r + b))
+                sumWarm += warm
+                sumWarm2 += warm * warm
+                sumTint += tint
+                sumTint2 += tint * tint
+                sumR += Double(r)
+                sumG += Double(g)
+                sumB += Double(b)
+                if luma < 0.35 {
+                    shadowWarm += warm
+                    shadowN += 1
+                } else if luma > 0.65 {
+                    highWarm += warm
+                    highN += 1
+                }
+                n += 1
+            }
+            gy += 1
+        }
+        let count = Double(max(n, 1))
+        func percentile(_ hist: [Int], _ q: Double) -> Double {
+            let target = q * count
+            var cumulative = 0.0
+            for (bin, c) in hist.enumerated() {
+                cumulative += Double(c)
+                if cumulative >= target { return Double(bin) / Double(hist.count - 1) }
+            }
+            return 1
+        }
+        let meanY = sumY / count
+        out[0] = meanY
+        out[1] = max(0, sumY2 / count - meanY * meanY).squareRoot()
+        out[2] = percentile(lumaHist, 0.05)
+        out[3] = percentile(lumaHist, 0.25)
+        out[4] = percentile(lumaHist, 0.5)
+        out[5] = percentile(lumaHist, 0.75)
+        out[6] = percentile(lumaHist, 0.95)
+        out[7] = shadowClip / count
+        out[8] = whiteClip / count
+        out[9] = sumLogLin / count
+        out[10] = out[5] - out[3]
+        out[11] = localContrast(gridLuma, gw, gh, block: max(2, 8 / stride))
+        out[12] = localContrast(gridLuma, gw, gh, block: max(4, 32 / stride))
+        let meanC = sumC / count
+        out[13] = meanC
+        out[14] = percentile(chromaHist, 0.9)
+        out[15] = percentile(chromaHist, 0.5)
+        out[16] = sumS / count
+        let mRG = sumRG / count, mYB = sumYB / count
+        let sRG = max(0, sumRG2 / count - mRG * mRG), sYB = max(0, sumYB2 / count - mYB * mYB)
+        out[17] = (sRG + sYB).squareRoot() + 0.3 * (mRG * mRG + mYB * mYB).squareRoot()
+        // Scaling all chroma (black and white) moves every percentile in proportion;
+        // compressing strong colours (muted colours) moves the upper ones most.
+        out[18] = percentile(chromaHist, 0.25)
+        out[19] = percentile(chromaHist, 0.75)
+        let mWarm = sumWarm / count, mTint = sumTint / count
+        out[20] = mWarm
+        out[21] = mTint
+        out[22] = max(0, sumWarm2 / count - mWarm * mWarm).squareRoot()
+        out[23] = max(0, sumTint2 / count - mTint * mTint).squareRoot()
+        out[24] = sumR / count
+        out[25] = sumG / count
+        out[26] = sumB / count
+        out[27] = mRG
+        out[28] = shadowN > 0 ? shadowWarm / shadowN : mWarm
+        out[29] = highN > 0 ? highWarm / highN : mWarm
+        let centre = rings[0] / max(1, ringN[0]) + 0.02
+        out[39] = log((rings[2] / max(1, ringN[2]) + 0.02) / centre)
+        out[40] = log((rings[3] / max(1, ringN[3]) + 0.02) / centre)
+        out[41] = cornerRatio(gridLuma, gw, gh)
+        var distinct = 0.0
+        for c in 0..<3 {
+            distinct += Double((0..<256).reduce(0) { $0 + (occupied[c * 256 + $1] ? 1 : 0) })
+        }
+        out[42] = log2(distinct / 3 + 1)
+        out[45] = percentile(chromaHist, 0.1)
+    }
+
+    /// Mean absolute deviation of luma from its block mean, averaged over blocks.
+    private static func localContrast(_ luma: [Float], _ w: Int, _ h: Int, block: Int) -> Double {
+        var total = 0.0, blocks = 0
+        var by = 0
+        while by + block <= h {
+            var bx = 0
+            while bx + block <= w {
+                var s: Float = 0
+                for y in by..<(by + block) { for x in bx..<(bx + block) { s += luma[y * w + x] } }
+                let mean = s / Float(block * block)
+                var d: Float = 0
+                for y in by..<(by + block) { for x in bx..<(bx + block) { d += abs(luma[y * w + x] - mean) } }
+                total += Double(d / Float(block * block))
+                blocks += 1
+                bx += block
+            }
+            by += block
+        }
+        return blocks > 0 ? total / Double(blocks) : 0
+    }
+
+    /// log of the corner squares' mean luma over the central square's.
+    private static func cornerRatio(_ luma: [Float], _ w: Int, _ h: Int) -> Double {
+        let s = max(1, min(w, h) / 6)
+        func mean(_ x0: Int, _ y0: Int) -> Double {
+            var t: Float = 0
+            for y in y0..<(y0 + s) { for x in x0..<(x0 + s) { t += luma[y * w + x] } }
+            return Double(t) / Double(s * s)
+        }
+        let corners = (mean(0, 0) + mean(w - s, 0) + mean(0, h - s) + mean(w - s, h - s)) / 4
+        let centre = mean((w - s) / 2, (h - s) / 2)
+        return log((corners + 0.02) / (centre + 0.02))
+    }
+
+    // MARK: - Local statistics on full-resolution patches
+
+    private static func localStatistics(_ px: UnsafeBufferPointer<Float>, width w: Int, height h: Int,
+                                        into out: inout [Double]) {
+        let p = max(8, min(48, min(w, h) / 4) & ~7)  // patch side, a multiple of 8
+        let grid = 4
+        var g1 = 0.0, g2 = 0.0, g4 = 0.0, lap = 0.0, equalPairs = 0.0, pairs = 0.0, texture = 0.0
+        var acutanceNum = 0.0, acutanceDen = 0.0
+        var lumaNoise: [Double] = [], chromaNoise: [Double] = []
+        var immerkaer = 0.0, immerkaerN = 0.0
+        var luma = [Float](repeating: 0, count: p * p)
+        var chroma = [Float](repeating: 0, count: p * p)
+        var half = [Float](repeating: 0, count: (p / 2) * (p / 2))
+        var quarter = [Float](repeating: 0, count: (p / 4) * (p / 4))
+        for py in 0..<grid {
+            for pxIndex in 0..<grid {
+                let x0 = grid == 1 ? 0 : (w - p) * pxIndex / (grid - 1)
+                let y0 = grid == 1 ? 0 : (h - p) * py / (grid - 1)
+                for y in 0..<p {
+                    for x in 0..<p {
+                        let i = ((y0 + y) * w + x0 + x) * 3
+                        luma[y * p + x] = ImageFilters.luma(px[i], px[i + 1], px[i + 2])
+                        chroma[y * p + x] = px[i] - px[i + 1] + 0.5 * (px[i + 2] - px[i + 1])
+                        // On 8-bit luma, so taking the colour out (black and white) changes nothing.
+                        if x > 0 && Int(luma[y * p + x] * 255 + 0.5) == Int(luma[y * p + x - 1] * 255 + 0.5) {
+                            equalPairs += 1
+                        }
+                        pairs += x > 0 ? 1 : 0
+                    }
+                }
+                g1 += gradientEnergy(luma, p)
+                downsample(luma, p, into: &half)
+                g2 += gradientEnergy(half, p / 2)
+                downsample(half, p / 2, into: &quarter)
+                g4 += gradientEnergy(quarter, p / 4)
+                texture += Double(variance(half)) - Double(variance(quarter))
+                // Acutance: how much of the 4-px gradient is carried by 1-px steps at edges.
+                for y in 1..<(p - 1) {
+                    for x in 1..<(p - 1) {
+                        let c = luma[y * p + x]
+                        let l = 4 * c - luma[y * p + x - 1] - luma[y * p + x + 1] - luma[(y - 1) * p + x]
+                            - luma[(y + 1) * p + x]
+                        lap += Double(l * l)
+                        let dx = luma[y * p + x + 1] - luma[y * p + x - 1]
+                        let dy = luma[(y + 1) * p + x] - luma[(y - 1) * p + x]
+                        let m = Double(dx * dx + dy * dy)
+                        acutanceNum += m * m
+                        acutanceDen += m
+                    }
+                }
+                // Noise: residual of Immerkær's second-difference mask, per 8×8 block; the
+                // median block is a flat area on all but the busiest images.
+                for by in Swift.stride(from: 0, to: p, by: 8) {
+                    for bx in Swift.stride(from: 0, to: p, by: 8) {
+                        var ls: Float = 0, cs: Float = 0, m = 0
+                        for y in max(1, by)..<min(p - 1, by + 8) {
+                            for x in max(1, bx)..<min(p - 1, bx + 8) {
+                                let lv = secondDifference(luma, p, x, y)
+                                let cv = secondDifference(chroma, p, x, y)
+                                ls += lv * lv
+                                cs += cv * cv
+                                m += 1
+                                immerkaer += Double(abs(lv))
+                                immerkaerN += 1
+                            }
+                        }
+                        if m > 0 {
+                            lumaNoise.append(Double(ls) / Double(m) / 36)
+                            chromaNoise.append(Double(cs) / Double(m) / 36)
+                        }
+                    }
+                }
+            }
+        }
+        let patches = Double(grid * grid)
+        let e1 = g1 / patches, e2 = g2 / patches, e4 = g4 / patches
+        out[30] = log(e1 + 1e-6)
+        out[31] = log(e2 + 1e-6)
+        out[32] = log(e4 + 1e-6)
+        out[33] = log(lap / patches / Double((p - 2) * (p - 2)) + 1e-6)
+        out[34] = log((e1 + 1e-6) / (e4 + 1e-6))
+        out[35] = acutanceDen > 0 ? acutanceNum / acutanceDen * 100 : 0
+        out[36] = median(lumaNoise) * 1000
+        out[37] = median(chromaNoise) * 1000
+        let sigma = immerkaerN > 0 ? (Double.pi / 2).squareRoot() * immerkaer / immerkaerN / 6 : 0
+        out[38] = sigma * sigma * 1000
+        out[43] = pairs > 0 ? equalPairs / pairs : 0
+        out[44] = texture / patches * 100
+    }
+
+    @inline(__always)
+    private static func secondDifference(_ v: [Float], _ p: Int, _ x: Int, _ y: Int) -> Float {
+        let a = v[(y - 1) * p + x - 1] - 2 * v[(y - 1) * p + x] + v[(y - 1) * p + x + 1]
+        let b = v[y * p + x - 1] - 2 * v[y * p + x] + v[y * p + x + 1]
+        let c = v[(y + 1) * p + x - 1] - 2 * v[(y + 1) * p + x] + v[(y + 1) * p + x + 1]
+        return a - 2 * b + c
+    }
+
+    private static func gradientEnergy(_ v: [Float], _ p: Int) -> Double {
+        var e: Float = 0
+        for y in 0..<(p - 1) {
+            for x in 0..<(p - 1) {
+                let c = v[y * p + x]
+                let dx = v[y * p + x + 1] - c, dy = v[(y + 1) * p + x] - c
+                e += dx * dx + dy * dy
+            }
+        }
+        return Double(e) / Double((p - 1) * (p - 1))
+    }
+
+    private static func downsample(_ v: [Float], _ p: Int, into out: inout [Float]) {
+        let q = p / 2
+        for y in 0..<q {
+            for x in 0..<q {
+                out[y * q + x] = 0.25 * (v[2 * y * p + 2 * x] + v[2 * y * p + 2 * x + 1]
+                    + v[(2 * y + 1) * p + 2 * x] + v[(2 * y + 1) * p + 2 * x + 1])
+            }
+        }
+    }
+
+    private static func variance(_ v: [Float]) -> Float {
+        let mean = v.reduce(0, +) / Float(v.count)
+        return v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(v.count)
+    }
+
+    private static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        let m = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[m] : 0.5 * (sorted[m - 1] + sorted[m])
+    }
+}

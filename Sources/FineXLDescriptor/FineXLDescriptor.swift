@@ -1,1 +1,0 @@
-// The FineXLDescriptor module; see the files beside this one.

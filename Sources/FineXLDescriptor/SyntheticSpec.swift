@@ -1,0 +1,132 @@
+import FineXLCore
+import Foundation
+
+/// A synthetic personalized model: known aspects at known levels applied to a procedural
+/// base generator, so the explanation can be scored against the truth.
+public struct SyntheticSpec: Sendable, Equatable {
+    public enum BaseKind: String, Sendable, CaseIterable, Codable {
+        case scenes
+        case textures
+    }
+
+    /// One planted aspect and its level (0–1, 1 = canonical strength).
+    public struct AspectLevel: Sendable, Equatable {
+        public var name: String
+        public var level: Double
+
+        public init(name: String, level: Double) {
+            self.name = name
+            self.level = level
+        }
+    }
+
+    public var aspects: [AspectLevel]
+    public var count: Int
+    public var seed: UInt64
+    public var size: Int
+    public var base: BaseKind
+    public var variant: Aspect.Variant
+
+    public init(aspects: [AspectLevel], count: Int = 24, seed: UInt64 = 1, size: Int = 256,
+                base: BaseKind = .scenes, variant: Aspect.Variant = .canonical) {
+        self.aspects = aspects
+        self.count = count
+        self.seed = seed
+        self.size = size
+        self.base = base
+        self.variant = variant
+    }
+
+    /// Parses `"warm tones=0.6, film grain=0.3"`; names may be synonyms ("grainy=0.3").
+    public static func parseAspects(_ text: String) throws -> [AspectLevel] {
+        var result: [AspectLevel] = []
+        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !items.isEmpty else {
+            throw FineXLError("--aspects is empty; expected e.g. \"warm tones=0.6,film grain=0.3\"")
+        }
+        for item in items {
+            let parts = item.split(separator: "=", omittingEmptySubsequences: false)
+            guard parts.count == 2 else {
+                throw FineXLError("aspect \"\(item)\" must be NAME=LEVEL, e.g. \"warm tones=0.6\"")
+            }
+            let rawName = parts[0].trimmingCharacters(in: .whitespaces)
+            let rawLevel = parts[1].trimmingCharacters(in: .whitespaces)
+            guard let kind = DescriptorVocabulary.kind(for: rawName) else {
+                throw FineXLError("unknown aspect \"\(rawName)\"; known aspects: "
+                                  + Aspect.all.map(\.name).joined(separator: ", "))
+            }
+            guard let level = Double(rawLevel), level.isFinite else {
+                throw FineXLError("level \"\(rawLevel)\" of aspect \"\(rawName)\" is not a number")
+            }
+            guard (0...1).contains(level) else {
+                throw FineXLError("level \(rawLevel) of aspect \"\(rawName)\" is outside 0–1")
+            }
+            guard !result.contains(where: { $0.name == kind.rawValue }) else {
+                throw FineXLError("aspect \"\(kind.rawValue)\" is given twice")
+            }
+            result.append(AspectLevel(name: kind.rawValue, level: level))
+        }
+        return result
+    }
+
+    /// Checks names, levels, count and size; the message names the value at fault.
+    public func validate() throws {
+        for aspect in aspects {
+            guard Aspect.named(aspect.name) != nil else {
+                throw FineXLError("unknown aspect \"\(aspect.name)\"; known aspects: "
+                                  + Aspect.all.map(\.name).joined(separator: ", "))
+            }
+            guard (0...1).contains(aspect.level) else {
+                throw FineXLError("level \(aspect.level) of aspect \"\(aspect.name)\" is outside 0–1")
+            }
+        }
+        guard count >= 1, count <= 10_000 else { throw FineXLError("pair count \(count) must be between 1 and 10000") }
+        guard size >= 32, size <= 4096 else { throw FineXLError("image size \(size) must be between 32 and 4096 px") }
+    }
+
+    /// The seed of pair `index` (0-based): what the base generator samples with.
+    public func pairSeed(_ index: Int) -> UInt64 { seed &+ UInt64(index) }
+
+    /// The prompt of pair `index`.
+    public func prompt(_ index: Int) -> String {
+        switch base {
+        case .scenes: SceneGenerator.prompt(seed: pairSeed(index))
+        case .textures: TextureGenerator.prompt(seed: pairSeed(index))
+        }
+    }
+
+    /// A canonical text of everything that determines the images.
+    var canonicalText: String {
+        let aspectText = aspects.map { "\($0.name)=\($0.level)" }.joined(separator: ",")
+        return "\(DescriptorEncoder.version);synth;aspects=\(aspectText);count=\(count);seed=\(seed);size=\(size);"
+            + "base=\(base.rawValue);variant=\(variant.rawValue)"
+    }
+
+    /// The base image of pair `index`, as an 8-bit PNG would hold it.
+    public func baseImage(_ index: Int) -> RGBImage {
+        let s = pairSeed(index)
+        let image = switch base {
+        case .scenes: SceneGenerator().render(prompt: prompt(index), seed: s, width: size, height: size)
+        case .textures: TextureGenerator().render(prompt: prompt(index), seed: s, width: size, height: size)
+        }
+        return ImageFilters.quantized8(image)
+    }
+
+    /// The personalized image of pair `index`: the base with every aspect applied.
+    public func personalImage(_ index: Int) -> RGBImage {
+        Self.personalize(baseImage(index), aspects: aspects, variant: variant, seed: pairSeed(index))
+    }
+
+    /// Applies aspects in their processing order (optics, tone, colour, grain, quantization)
+    /// and rounds to 8 bits.
+    public static func personalize(_ image: RGBImage, aspects: [AspectLevel], variant: Aspect.Variant,
+                                   seed: UInt64) -> RGBImage {
+        let ordered = aspects.compactMap { a in Aspect.named(a.name).map { ($0, a.level) } }
+            .sorted { $0.0.processingOrder < $1.0.processingOrder }
+        var out = image
+        for (aspect, level) in ordered {
+            out = aspect.apply(to: out, level: level, variant: variant, seed: seed &* 31 &+ 5)
+        }
+        return ImageFilters.quantized8(out)
+    }
+}
