@@ -103,7 +103,11 @@ public struct CLIPTokenizer: Sendable {
         var next = 256
         for byte in 0..<256 {
             let printable = (33...126).contains(byte) || (161...172).contains(byte) || (174...255).contains(byte)
-            let scalar = printable ? byte : { defer { next += 1 }; return next }()
+            var scalar = byte
+            if !printable {
+                scalar = next
+                next += 1
+            }
             symbols[byte] = String(Character(Unicode.Scalar(UInt32(scalar))!))
         }
         return symbols

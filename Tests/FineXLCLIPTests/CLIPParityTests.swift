@@ -105,3 +105,27 @@ final class CLIPDecodedImageTests: XCTestCase {
         }
     }
 }
+
+/// ViT-B/32 at full size with CLIP's complete vocabulary, written by
+/// `Tools/make_clip_fixtures.py --full-size DIR` (600 MB, not committed).
+final class CLIPFullSizeParityTests: XCTestCase {
+    func testFullSizeModelMatchesTransformers() throws {
+        guard let path = ProcessInfo.processInfo.environment["FINEXL_CLIP_FULL_FIXTURES"] else {
+            throw XCTSkip("set FINEXL_CLIP_FULL_FIXTURES to a folder written by make_clip_fixtures.py --full-size")
+        }
+        let root = URL(fileURLWithPath: path)
+        let reference = try Fixtures.reference(in: root)
+        let model = try CLIPModel.load(from: Fixtures.model("vit-b-32", in: root))
+        for (text, expected) in zip(reference.texts, reference.models["vit-b-32"]!.token_ids) {
+            XCTAssertEqual(model.tokenizer.encode(text).ids, expected, text)
+        }
+        let texts = try model.embedTexts(reference.texts)
+        for (actual, expected) in zip(texts, try Fixtures.referenceFile("vit-b-32", "text_embeds.npy", in: root)) {
+            XCTAssertLessThanOrEqual(maxAbsDifference(actual, expected), 1e-4)
+        }
+        let images = try model.embedImages(reference.images.map { try Fixtures.image($0, in: root) })
+        for (actual, expected) in zip(images, try Fixtures.referenceFile("vit-b-32", "image_embeds.npy", in: root)) {
+            XCTAssertLessThanOrEqual(maxAbsDifference(actual, expected), 1e-4)
+        }
+    }
+}
