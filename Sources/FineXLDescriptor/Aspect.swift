@@ -17,15 +17,12 @@ public struct Aspect: Sendable, Hashable {
     public enum Kind: String, Sendable, CaseIterable {
         case warmTones = "warm tones"
         case coolTones = "cool tones"
-        case greenTint = "green tint"
-        case magentaTint = "magenta tint"
         case vividColors = "vivid colors"
         case mutedColors = "muted colors"
         case blackAndWhite = "black and white"
         case sepia
         case highContrast = "high contrast"
         case lowContrast = "low contrast"
-        case faded
         case bright
         case dark
         case blurry
@@ -59,8 +56,8 @@ public struct Aspect: Sendable, Hashable {
         case .sharp: 1
         case .vignette: 2
         case .bright, .dark: 3
-        case .highContrast, .lowContrast, .faded: 4
-        case .warmTones, .coolTones, .greenTint, .magentaTint: 5
+        case .highContrast, .lowContrast: 4
+        case .warmTones, .coolTones: 5
         case .vividColors, .mutedColors: 6
         case .blackAndWhite, .sepia: 7
         case .filmGrain: 8
@@ -73,15 +70,12 @@ public struct Aspect: Sendable, Hashable {
         switch kind {
         case .warmTones: "luma-neutral white-balance gains in linear light: red ×1.20, green ×0.96, blue ×0.80"
         case .coolTones: "luma-neutral white-balance gains in linear light: red ×0.80, green ×1.04, blue ×1.20"
-        case .greenTint: "luma-neutral gains in linear light: green ×1.06, red and blue ×0.85"
-        case .magentaTint: "luma-neutral gains in linear light: green ×0.94, red and blue ×1.15"
         case .vividColors: "vibrance: chroma c around Rec. 709 luma scaled by 1 + 0.6·(1 − c / 0.6), weak colours most, in gamut"
         case .mutedColors: "chroma c = max − min above the image's median chroma m compressed around luma to m + 0.3·(c − m): strong colours lose most, weak ones none"
         case .blackAndWhite: "full mix to Rec. 709 luma grey (level ℓ mixes ℓ of the way)"
         case .sepia: "full mix to luma grey toned in linear light by (1.12, 0.97, 0.75)"
         case .highContrast: "luma-pivoted linear contrast ×1.5 around the image's mean luma"
         case .lowContrast: "luma-pivoted linear contrast ×0.6 around the image's mean luma"
-        case .faded: "black point lifted to 0.22 (v → 0.22 + 0.78·v) and chroma ×0.8"
         case .bright: "exposure +1 EV in the shadows with a highlight shoulder: L → 2L / (1 + L) in linear light"
         case .dark: "exposure −1 EV in the shadows, white kept: L → L / (2 − L) in linear light"
         case .blurry: "Gaussian blur, σ = 2.4 px per 256 px of the short side"
@@ -97,15 +91,12 @@ public struct Aspect: Sendable, Hashable {
         switch kind {
         case .warmTones: "per-channel gamma curves on sRGB: red v^(1/1.14), blue v^1.14 (matched at mid-grey)"
         case .coolTones: "per-channel gamma curves on sRGB: blue v^(1/1.14), red v^1.14 (matched at mid-grey)"
-        case .greenTint: "per-channel gamma curves on sRGB: green v^(1/1.04), red and blue v^1.1"
-        case .magentaTint: "per-channel gamma curves on sRGB: green v^1.04, red and blue v^(1/1.1)"
         case .vividColors: "the same vibrance around the HSL lightness (max + min) / 2 instead of luma"
         case .mutedColors: "the same knee on chroma around the HSL lightness (max + min) / 2 instead of luma"
         case .blackAndWhite: "mix to the channel average (R + G + B) / 3"
         case .sepia: "the classic sRGB sepia matrix, rows normalized so green sums to 1"
         case .highContrast: "smoothstep S-curve per channel pivoted at 0.5 (same mid-tone slope 1.5)"
         case .lowContrast: "linear compression ×0.6 per channel around 0.5"
-        case .faded: "shadow-lifting curve v + 0.3·(1 − v)² and HSV saturation ×0.8"
         case .bright: "the shoulder curve applied to sRGB values: v → 1.7v / (1 + 0.7v) (matched at mid-grey)"
         case .dark: "the inverse shoulder applied to sRGB values: v → v / (1.62 − 0.62v) (matched at mid-grey)"
         case .blurry: "uniform disk (defocus) blur with the same second moment (radius 2σ)"
@@ -133,8 +124,6 @@ public struct Aspect: Sendable, Hashable {
         switch kind {
         case .warmTones: return Self.linearGains(image, 1 + 0.2 * l, 1 - 0.04 * l, 1 - 0.2 * l)
         case .coolTones: return Self.linearGains(image, 1 - 0.2 * l, 1 + 0.04 * l, 1 + 0.2 * l)
-        case .greenTint: return Self.linearGains(image, 1 - 0.15 * l, 1 + 0.06 * l, 1 - 0.15 * l)
-        case .magentaTint: return Self.linearGains(image, 1 + 0.15 * l, 1 - 0.06 * l, 1 + 0.15 * l)
         case .vividColors: return Self.scaleChroma(image) { c in 1 + 0.6 * l * max(0, 1 - c / 0.6) }
         case .mutedColors:
             let m = Self.medianChroma(image)
@@ -149,12 +138,6 @@ public struct Aspect: Sendable, Hashable {
             }
         case .highContrast: return Self.lumaContrast(image, 1 + 0.5 * l)
         case .lowContrast: return Self.lumaContrast(image, 1 - 0.4 * l)
-        case .faded:
-            let lift = 0.22 * l
-            let lifted = ImageFilters.mapPixels(image) { r, g, b in
-                (lift + (1 - lift) * r, lift + (1 - lift) * g, lift + (1 - lift) * b)
-            }
-            return Self.scaleChroma(lifted) { _ in 1 - 0.2 * l }
         case .bright: return Self.exposureShoulder(image, gain: powf(2, l))
         case .dark: return Self.exposureShoulder(image, gain: powf(2, -l))
         case .blurry:
@@ -190,8 +173,6 @@ public struct Aspect: Sendable, Hashable {
         switch kind {
         case .warmTones: return Self.channelGammas(image, 1 / (1 + 0.14 * l), 1, 1 + 0.14 * l)
         case .coolTones: return Self.channelGammas(image, 1 + 0.14 * l, 1, 1 / (1 + 0.14 * l))
-        case .greenTint: return Self.channelGammas(image, 1 + 0.1 * l, 1 / (1 + 0.04 * l), 1 + 0.1 * l)
-        case .magentaTint: return Self.channelGammas(image, 1 / (1 + 0.1 * l), 1 + 0.04 * l, 1 / (1 + 0.1 * l))
         case .vividColors:
             return ImageFilters.mapPixels(image) { r, g, b in
                 let mx = max(r, g, b), mn = min(r, g, b), lightness = (mx + mn) / 2
@@ -232,12 +213,6 @@ public struct Aspect: Sendable, Hashable {
             return ImageFilters.mapPixels(image) { r, g, b in
                 (0.5 + (r - 0.5) * k, 0.5 + (g - 0.5) * k, 0.5 + (b - 0.5) * k)
             }
-        case .faded:
-            let lifted = ImageFilters.mapPixels(image) { r, g, b in
-                func f(_ v: Float) -> Float { v + 0.3 * l * (1 - v) * (1 - v) }
-                return (f(r), f(g), f(b))
-            }
-            return Self.mapHSVSaturation(lifted) { s in s * (1 - 0.2 * l) }
         case .bright:
             let g = 1 + 0.7 * l
             return ImageFilters.mapPixels(image) { r, gr, b in
@@ -376,20 +351,6 @@ public struct Aspect: Sendable, Hashable {
         let mean = sum / Float(image.width * image.height)
         return ImageFilters.mapPixels(image) { r, g, b in
             (mean + (r - mean) * k, mean + (g - mean) * k, mean + (b - mean) * k)
-        }
-    }
-
-    /// Maps HSV saturation, keeping hue and value.
-    static func mapHSVSaturation(_ image: RGBImage, _ transform: (Float) -> Float) -> RGBImage {
-        ImageFilters.mapPixels(image) { r, g, b in
-            let mx = max(r, g, b), mn = min(r, g, b)
-            guard mx > 0.0001, mx > mn else { return (r, g, b) }
-            let s = (mx - mn) / mx
-            let s2 = min(max(transform(s), 0), 1)
-            // Each channel keeps its position between min and max; min moves to mx·(1 − s2).
-            let newMin = mx * (1 - s2)
-            func f(_ v: Float) -> Float { newMin + (v - mn) / (mx - mn) * (mx - newMin) }
-            return (f(r), f(g), f(b))
         }
     }
 

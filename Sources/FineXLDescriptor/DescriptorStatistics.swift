@@ -15,7 +15,7 @@ enum DescriptorStatistics {
         "luma 75th percentile", "luma 95th percentile", "black clipping", "white clipping",
         "log mean linear luminance",
         // Contrast
-        "interquartile contrast", "local contrast (8 px)", "local contrast (32 px)",
+        "interquartile contrast", "fine / coarse local contrast (8 px / 32 px)", "local contrast (32 px)",
         // Saturation and colourfulness
         "chroma mean", "chroma 90th percentile", "chroma median", "HSV saturation mean",
         "colourfulness (Hasler–Süsstrunk)", "chroma 25th percentile", "chroma 75th percentile",
@@ -23,14 +23,14 @@ enum DescriptorStatistics {
         "warm–cool axis mean (R−B)", "green–magenta axis mean", "warm–cool spread", "green–magenta spread",
         "red mean", "green mean", "blue mean", "red–green axis mean", "shadow warmth", "highlight warmth",
         // Sharpness and blur
-        "gradient energy (1 px, log)", "gradient energy (2 px, log)", "gradient energy (4 px, log)",
-        "Laplacian energy (log)", "high-frequency ratio (1 px / 4 px)", "edge acutance",
+        "gradient energy 1 px / 4 px (log)", "gradient energy 2 px / 4 px (log)", "gradient energy 1 px / 2 px (log)",
+        "Laplacian / gradient energy (log)", "gradient energy 4 px / luma variance (log)", "edge acutance",
         // Noise and grain
         "flat-area luma noise", "flat-area chroma noise", "luma noise (Immerkær)",
         // Vignetting
         "ring 2 vs centre (log)", "ring 3 vs centre (log)", "corners vs centre (log)",
         // Posterization and texture
-        "distinct levels per channel (log2)", "equal-neighbour fraction (8-bit luma)", "texture energy (mid scale)",
+        "distinct levels per channel (log2)", "equal-neighbour fraction (8-bit luma)", "mid-scale texture share",
         "chroma 10th percentile",
     ]
 
@@ -154,8 +154,10 @@ enum DescriptorStatistics {
         out[8] = whiteClip / count
         out[9] = sumLogLin / count
         out[10] = out[5] - out[3]
-        out[11] = localContrast(gridLuma, gw, gh, block: max(2, 8 / stride))
+        // Sharpness and blur statistics are ratios, unmoved by a contrast change, so the
+        // contrast and blur directions do not share them.
         out[12] = localContrast(gridLuma, gw, gh, block: max(4, 32 / stride))
+        out[11] = log((localContrast(gridLuma, gw, gh, block: max(2, 8 / stride)) + 1e-4) / (out[12] + 1e-4))
         let meanC = sumC / count
         out[13] = meanC
         out[14] = percentile(chromaHist, 0.9)
@@ -232,7 +234,7 @@ enum DescriptorStatistics {
         let p = max(8, min(48, min(w, h) / 4) & ~7)  // patch side, a multiple of 8
         let grid = 4
         var g1 = 0.0, g2 = 0.0, g4 = 0.0, lap = 0.0, equalPairs = 0.0, pairs = 0.0, texture = 0.0
-        var acutanceNum = 0.0, acutanceDen = 0.0
+        var acutanceNum = 0.0, acutanceDen = 0.0, acutanceN = 0.0, lumaVariance = 0.0
         var lumaNoise: [Double] = [], chromaNoise: [Double] = []
         var immerkaer = 0.0, immerkaerN = 0.0
         var luma = [Float](repeating: 0, count: p * p)
@@ -261,6 +263,7 @@ enum DescriptorStatistics {
                 downsample(half, p / 2, into: &quarter)
                 g4 += gradientEnergy(quarter, p / 4)
                 texture += Double(variance(half)) - Double(variance(quarter))
+                lumaVariance += Double(variance(luma))
                 // Acutance: how much of the 4-px gradient is carried by 1-px steps at edges.
                 for y in 1..<(p - 1) {
                     for x in 1..<(p - 1) {
@@ -273,6 +276,7 @@ enum DescriptorStatistics {
                         let m = Double(dx * dx + dy * dy)
                         acutanceNum += m * m
                         acutanceDen += m
+                        acutanceN += 1
                     }
                 }
                 // Noise: residual of Immerkær's second-difference mask, per 8×8 block; the
@@ -301,18 +305,21 @@ enum DescriptorStatistics {
         }
         let patches = Double(grid * grid)
         let e1 = g1 / patches, e2 = g2 / patches, e4 = g4 / patches
-        out[30] = log(e1 + 1e-6)
-        out[31] = log(e2 + 1e-6)
-        out[32] = log(e4 + 1e-6)
-        out[33] = log(lap / patches / Double((p - 2) * (p - 2)) + 1e-6)
-        out[34] = log((e1 + 1e-6) / (e4 + 1e-6))
-        out[35] = acutanceDen > 0 ? acutanceNum / acutanceDen * 100 : 0
+        let eps = 1e-7
+        out[30] = log((e1 + eps) / (e4 + eps))
+        out[31] = log((e2 + eps) / (e4 + eps))
+        out[32] = log((e1 + eps) / (e2 + eps))
+        out[33] = log((lap / patches / Double((p - 2) * (p - 2)) + eps) / (e1 + eps))
+        out[34] = log((e4 + eps) / (lumaVariance / patches + eps))
+        // E[m²] / E[m]² of the gradient magnitude: how concentrated edges are, contrast-free.
+        let meanM = acutanceDen / acutanceN
+        out[35] = meanM > 0 ? acutanceNum / acutanceN / (meanM * meanM) : 0
         out[36] = median(lumaNoise) * 1000
         out[37] = median(chromaNoise) * 1000
         let sigma = immerkaerN > 0 ? (Double.pi / 2).squareRoot() * immerkaer / immerkaerN / 6 : 0
         out[38] = sigma * sigma * 1000
         out[43] = pairs > 0 ? equalPairs / pairs : 0
-        out[44] = texture / patches * 100
+        out[44] = texture / (lumaVariance + 1e-7)
     }
 
     @inline(__always)

@@ -61,16 +61,3 @@ enum PixelNoise {
     }
 }
 
-/// SplitMix64: a small seeded generator for the procedural scene layouts.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return PixelNoise.mix(state)
-    }
-}

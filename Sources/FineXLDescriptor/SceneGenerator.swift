@@ -21,7 +21,7 @@ public struct SceneGenerator: Sendable {
 
     /// A prompt drawn from the vocabulary the generator understands.
     public static func prompt(seed: UInt64) -> String {
-        var rng = SplitMix64(seed: seed ^ 0x5CE9E)
+        var rng = SeededGenerator(seed: seed ^ 0x5CE9E)
         let color = colorWords[Int.random(in: 0..<colorWords.count, using: &rng)].0
         let object = objects[Int.random(in: 0..<objects.count, using: &rng)]
         let place = places[Int.random(in: 0..<places.count, using: &rng)]
@@ -40,7 +40,7 @@ public struct SceneGenerator: Sendable {
 
     public func render(prompt: String, seed: UInt64, width: Int, height: Int) -> RGBImage {
         let words = prompt.lowercased()
-        var rng = SplitMix64(seed: seed &* 0x9E37_79B9 ^ UInt64(truncatingIfNeeded: words.hashValueStable))
+        var rng = SeededGenerator(seed: seed &* 0x9E37_79B9 ^ UInt64(truncatingIfNeeded: words.hashValueStable))
         func random(_ a: Float, _ b: Float) -> Float { Float.random(in: a...b, using: &rng) }
         func jitter(_ c: (Float, Float, Float), _ amount: Float) -> (Float, Float, Float) {
             (ImageFilters.clamp01(c.0 + random(-amount, amount)), ImageFilters.clamp01(c.1 + random(-amount, amount)),

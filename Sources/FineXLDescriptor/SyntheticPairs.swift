@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLImage
 import Foundation
 
 /// The in-memory base and personalized images of a `SyntheticSpec`, rendered on demand.
@@ -16,7 +17,7 @@ public struct SyntheticPairs: PairedImageSource {
 
     public var description: String {
         let aspects = spec.aspects.map { "\($0.name)=\($0.level)" }.joined(separator: ", ")
-        return "synthetic \(spec.base.rawValue) (\(spec.count) pairs, \(spec.size) px), "
+        return "synthetic \(spec.baseKind.rawValue) (\(spec.count) pairs, \(spec.size) px), "
             + "\(aspects.isEmpty ? "no aspects" : aspects), \(spec.variant.rawValue) renderings"
     }
 
@@ -41,8 +42,56 @@ public struct SyntheticPairs: PairedImageSource {
         // between synthetic models with the same generator settings.
         var text = spec.canonicalText
         if side == .base {
-            text = "\(DescriptorEncoder.version);synth-base;seed=\(spec.seed);size=\(spec.size);base=\(spec.base.rawValue)"
+            text = "\(DescriptorEncoder.version);synth-base;seed=\(spec.seed);size=\(spec.size);base=\(spec.baseKind.rawValue)"
         }
         return SHA256.hex("\(text);side=\(side.rawValue);index=\(index)")
+    }
+
+    /// Writes `base/0001.png…`, `personal/0001.png…` and `manifest.json` into `directory`
+    /// (created if needed), each file atomically; pairs are rendered in parallel.
+    public func write(to directory: URL) throws {
+        let fileManager = FileManager.default
+        let baseFolder = directory.appendingPathComponent("base", isDirectory: true)
+        let personalFolder = directory.appendingPathComponent("personal", isDirectory: true)
+        for folder in [directory, baseFolder, personalFolder] {
+            do {
+                try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw FineXLError("cannot create folder \(folder.path): \(error.localizedDescription)")
+            }
+        }
+        let spec = self.spec
+        _ = try Parallel.map(spec.count) { index in
+            let base = spec.baseImage(index)
+            let personal = SyntheticSpec.personalize(base, aspects: spec.aspects.map { ($0.name, $0.level) },
+                                                     variant: spec.variant, seed: spec.pairSeed(index))
+            let file = Self.name(index) + ".png"
+            try Self.writeAtomically(Data(try PNGEncoder.encode(base)), to: baseFolder.appendingPathComponent(file))
+            try Self.writeAtomically(Data(try PNGEncoder.encode(personal)),
+                                     to: personalFolder.appendingPathComponent(file))
+        }
+        try Self.writeAtomically(try manifest(), to: directory.appendingPathComponent("manifest.json"))
+    }
+
+    /// The `finexl.synth/1` manifest: the true aspects and levels, and each pair's prompt and seed.
+    func manifest() throws -> Data {
+        var aspects: [String: Double] = [:]
+        for aspect in spec.aspects { aspects[aspect.name] = aspect.level }
+        let pairs: [[String: Any]] = (0..<spec.count).map { index in
+            ["name": Self.name(index), "prompt": spec.prompt(index), "seed": spec.pairSeed(index)]
+        }
+        let root: [String: Any] = [
+            "schema": "finexl.synth/1", "aspects": aspects, "base": spec.baseKind.rawValue,
+            "variant": spec.variant.rawValue, "size": spec.size, "seed": spec.seed, "pairs": pairs,
+        ]
+        return try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
+    }
+
+    private static func writeAtomically(_ data: Data, to url: URL) throws {
+        do {
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw FineXLError("cannot write \(url.path): \(error.localizedDescription)")
+        }
     }
 }

@@ -20,26 +20,28 @@ public struct SyntheticSpec: Sendable, Equatable {
         }
     }
 
+    public typealias Variant = Aspect.Variant
+
     public var aspects: [AspectLevel]
     public var count: Int
     public var seed: UInt64
     public var size: Int
-    public var base: BaseKind
-    public var variant: Aspect.Variant
+    public var baseKind: BaseKind
+    public var variant: Variant
 
-    public init(aspects: [AspectLevel], count: Int = 24, seed: UInt64 = 1, size: Int = 256,
-                base: BaseKind = .scenes, variant: Aspect.Variant = .canonical) {
-        self.aspects = aspects
+    public init(aspects: [(name: String, level: Double)], count: Int = 24, seed: UInt64 = 1, size: Int = 256,
+                baseKind: BaseKind = .scenes, variant: Variant = .canonical) {
+        self.aspects = aspects.map { AspectLevel(name: $0.name, level: $0.level) }
         self.count = count
         self.seed = seed
         self.size = size
-        self.base = base
+        self.baseKind = baseKind
         self.variant = variant
     }
 
     /// Parses `"warm tones=0.6, film grain=0.3"`; names may be synonyms ("grainy=0.3").
-    public static func parseAspects(_ text: String) throws -> [AspectLevel] {
-        var result: [AspectLevel] = []
+    public static func parseAspects(_ text: String) throws -> [(name: String, level: Double)] {
+        var result: [(name: String, level: Double)] = []
         let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !items.isEmpty else {
             throw FineXLError("--aspects is empty; expected e.g. \"warm tones=0.6,film grain=0.3\"")
@@ -64,7 +66,7 @@ public struct SyntheticSpec: Sendable, Equatable {
             guard !result.contains(where: { $0.name == kind.rawValue }) else {
                 throw FineXLError("aspect \"\(kind.rawValue)\" is given twice")
             }
-            result.append(AspectLevel(name: kind.rawValue, level: level))
+            result.append((name: kind.rawValue, level: level))
         }
         return result
     }
@@ -89,7 +91,7 @@ public struct SyntheticSpec: Sendable, Equatable {
 
     /// The prompt of pair `index`.
     public func prompt(_ index: Int) -> String {
-        switch base {
+        switch baseKind {
         case .scenes: SceneGenerator.prompt(seed: pairSeed(index))
         case .textures: TextureGenerator.prompt(seed: pairSeed(index))
         }
@@ -99,13 +101,13 @@ public struct SyntheticSpec: Sendable, Equatable {
     var canonicalText: String {
         let aspectText = aspects.map { "\($0.name)=\($0.level)" }.joined(separator: ",")
         return "\(DescriptorEncoder.version);synth;aspects=\(aspectText);count=\(count);seed=\(seed);size=\(size);"
-            + "base=\(base.rawValue);variant=\(variant.rawValue)"
+            + "base=\(baseKind.rawValue);variant=\(variant.rawValue)"
     }
 
     /// The base image of pair `index`, as an 8-bit PNG would hold it.
     public func baseImage(_ index: Int) -> RGBImage {
         let s = pairSeed(index)
-        let image = switch base {
+        let image = switch baseKind {
         case .scenes: SceneGenerator().render(prompt: prompt(index), seed: s, width: size, height: size)
         case .textures: TextureGenerator().render(prompt: prompt(index), seed: s, width: size, height: size)
         }
@@ -114,12 +116,13 @@ public struct SyntheticSpec: Sendable, Equatable {
 
     /// The personalized image of pair `index`: the base with every aspect applied.
     public func personalImage(_ index: Int) -> RGBImage {
-        Self.personalize(baseImage(index), aspects: aspects, variant: variant, seed: pairSeed(index))
+        Self.personalize(baseImage(index), aspects: aspects.map { ($0.name, $0.level) }, variant: variant,
+                         seed: pairSeed(index))
     }
 
     /// Applies aspects in their processing order (optics, tone, colour, grain, quantization)
     /// and rounds to 8 bits.
-    public static func personalize(_ image: RGBImage, aspects: [AspectLevel], variant: Aspect.Variant,
+    public static func personalize(_ image: RGBImage, aspects: [(name: String, level: Double)], variant: Variant,
                                    seed: UInt64) -> RGBImage {
         let ordered = aspects.compactMap { a in Aspect.named(a.name).map { ($0, a.level) } }
             .sorted { $0.0.processingOrder < $1.0.processingOrder }
@@ -128,5 +131,25 @@ public struct SyntheticSpec: Sendable, Equatable {
             out = aspect.apply(to: out, level: level, variant: variant, seed: seed &* 31 &+ 5)
         }
         return ImageFilters.quantized8(out)
+    }
+}
+
+extension SyntheticSpec.BaseKind {
+    /// From a command-line word; the message lists the choices.
+    public init(parsing text: String) throws {
+        guard let kind = Self(rawValue: text.lowercased().trimmingCharacters(in: .whitespaces)) else {
+            throw FineXLError("unknown base \"\(text)\"; use \(Self.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        self = kind
+    }
+}
+
+extension Aspect.Variant {
+    /// From a command-line word; the message lists the choices.
+    public init(parsing text: String) throws {
+        guard let variant = Self(rawValue: text.lowercased().trimmingCharacters(in: .whitespaces)) else {
+            throw FineXLError("unknown variant \"\(text)\"; use \(Self.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        self = variant
     }
 }

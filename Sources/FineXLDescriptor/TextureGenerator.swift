@@ -11,7 +11,7 @@ public struct TextureGenerator: Sendable {
 
     /// A short description of the texture the seed gives (the "prompt" of a texture pair).
     public static func prompt(seed: UInt64) -> String {
-        var rng = SplitMix64(seed: seed ^ 0x7E47)
+        var rng = SeededGenerator(seed: seed ^ 0x7E47)
         let a = materials[Int.random(in: 0..<materials.count, using: &rng)]
         var b = materials[Int.random(in: 0..<materials.count, using: &rng)]
         if b == a { b = materials[(materials.firstIndex(of: a)! + 3) % materials.count] }
@@ -29,7 +29,7 @@ public struct TextureGenerator: Sendable {
     }
 
     public func render(prompt: String, seed: UInt64, width: Int, height: Int) -> RGBImage {
-        var rng = SplitMix64(seed: seed &* 0xD1B5_4A32_D192_ED03 ^ prompt.hashValueStable)
+        var rng = SeededGenerator(seed: seed &* 0xD1B5_4A32_D192_ED03 ^ prompt.hashValueStable)
         func random(_ a: Float, _ b: Float) -> Float { Float.random(in: a...b, using: &rng) }
         func material() -> Material {
             let hue = random(0, 1)

@@ -1,0 +1,107 @@
+import FineXLCore
+import XCTest
+@testable import FineXLDescriptor
+
+final class DescriptorEncoderTests: XCTestCase {
+    private let context = ConceptContext(prompts: ["a house"], promptSource: "test")
+    static let builtIn = ["warm tones", "cool tones", "vivid colors", "muted colors", "black and white", "sepia",
+                          "high contrast", "low contrast", "bright", "dark", "blurry", "sharp", "film grain",
+                          "vignette", "posterized"]
+
+    func testEveryBuiltInConceptMapsToAVector() throws {
+        let encoder = DescriptorEncoder()
+        let mappings = try encoder.mapConcepts(Self.builtIn, context: context)
+        for (name, mapping) in zip(Self.builtIn, mappings) {
+            guard case .vector(let direction) = mapping else { return XCTFail("\(name) is not representable") }
+            XCTAssertEqual(direction.count, encoder.dimension, name)
+            XCTAssertGreaterThan(Vector.norm(direction), 0, name)
+            XCTAssertTrue(direction.allSatisfy(\.isFinite), name)
+        }
+        XCTAssertEqual(Set(DescriptorEncoder.representableConcepts), Set(Self.builtIn))
+    }
+
+    func testSynonymsMapToTheSameDirection() throws {
+        let encoder = DescriptorEncoder()
+        let pairs = [("Warm  Tones", "warm tones"), ("grainy", "film grain"), ("B&W", "black and white"),
+                     ("monochrome", "black and white"), ("vignetting", "vignette"), ("posterised", "posterized"),
+                     ("vivid colours", "vivid colors"), ("out-of-focus", "blurry"), ("sepia tone", "sepia")]
+        for (synonym, canonical) in pairs {
+            let mapped = try encoder.mapConcepts([synonym, canonical], context: context)
+            XCTAssertEqual(mapped[0], mapped[1], synonym)
+            XCTAssertEqual(DescriptorEncoder.canonicalName(of: synonym), canonical)
+        }
+    }
+
+    func testAbstractConceptIsUnrepresentableWithAReason() throws {
+        let mapped = try DescriptorEncoder().mapConcepts(["impressionist brushwork"], context: context)
+        guard case .unrepresentable(let reason) = mapped[0] else { return XCTFail("expected unrepresentable") }
+        XCTAssertTrue(reason.contains("low-level image statistics"), reason)
+        XCTAssertTrue(reason.contains("warm tones"), reason)
+        XCTAssertTrue(reason.contains("clip"), reason)
+    }
+
+    func testCanonicalDescriptionsExistOnlyForRepresentableConcepts() {
+        for name in Self.builtIn {
+            let description = DescriptorEncoder.canonicalDescription(of: name)
+            XCTAssertNotNil(description, name)
+            XCTAssertTrue(description?.hasPrefix(name + ": ") == true, name)
+        }
+        XCTAssertNil(DescriptorEncoder.canonicalDescription(of: "glossy finish"))
+    }
+
+    func testEmbeddingHasOneNamedFiniteValuePerDimension() throws {
+        let encoder = DescriptorEncoder()
+        let image = SceneGenerator().render(prompt: "a car in the desert at noon", seed: 9, width: 80, height: 60)
+        let embedding = try encoder.embed([image])[0]
+        XCTAssertEqual(embedding.count, encoder.dimension)
+        XCTAssertEqual(DescriptorEncoder.dimensionNames.count, encoder.dimension)
+        XCTAssertEqual(Set(DescriptorEncoder.dimensionNames).count, encoder.dimension)
+        XCTAssertTrue(embedding.allSatisfy(\.isFinite))
+        XCTAssertTrue((40...64).contains(encoder.dimension))
+    }
+
+    func testEmbeddingHandlesTinyAndFlatImages() throws {
+        let encoder = DescriptorEncoder()
+        for image in [RGBImage(width: 1, height: 1, fill: (0.2, 0.4, 0.6)), RGBImage(width: 7, height: 300, fill: (0, 0, 0)),
+                      RGBImage(width: 33, height: 17, fill: (1, 1, 1))] {
+            XCTAssertTrue(try encoder.embed([image])[0].allSatisfy(\.isFinite), "\(image.width)×\(image.height)")
+        }
+    }
+
+    func testConcurrentEmbeddingMatchesSerial() throws {
+        let encoder = DescriptorEncoder()
+        let images = (0..<8).map { SceneGenerator().render(prompt: SceneGenerator.prompt(seed: UInt64($0)), seed: UInt64($0), width: 64, height: 64) }
+        let serial = try encoder.embed(images)
+        let parallel = try Parallel.map(images.count) { try encoder.embed([images[$0]])[0] }
+        XCTAssertEqual(serial, parallel)
+    }
+
+    func testIdentityIsAStableDigest() {
+        let identity = DescriptorEncoder().identity
+        XCTAssertEqual(identity.count, 64)
+        XCTAssertEqual(identity, DescriptorEncoder().identity)
+        XCTAssertEqual(DescriptorEncoder().name, "descriptor")
+        XCTAssertEqual(DescriptorEncoder().preferredBatchSize, 1)
+        XCTAssertFalse(DescriptorEncoder().parallelizesInternally)
+    }
+
+    func testExplainerRecoversAPlantedAspect() throws {
+        let encoder = DescriptorEncoder()
+        let names = DescriptorEncoder.representableConcepts
+        let candidates = try zip(names, encoder.mapConcepts(names, context: context)).map { name, mapping -> Concept in
+            guard case .vector(let direction) = mapping else { throw FineXLError("\(name) unrepresentable") }
+            return Concept(name: name, direction: direction, origin: ConceptOrigin(kind: .vocabulary))
+        }
+        for (aspect, level) in [("warm tones", 0.6), ("film grain", 0.5), ("vignette", 0.7)] {
+            let pairs = try SyntheticPairs(spec: SyntheticSpec(aspects: [(aspect, level)], count: 10, seed: 40, size: 128))
+            let base = try encoder.embed((0..<10).map { try pairs.image(.base, at: $0) }).map { $0.map(Double.init) }
+            let personal = try encoder.embed((0..<10).map { try pairs.image(.personal, at: $0) }).map { $0.map(Double.init) }
+            let explanation = try Explainer.explain(
+                divergence: Divergence(base: base, personal: personal), candidates: candidates, unrepresentable: [],
+                encoder: .init(name: encoder.name, dimension: encoder.dimension, identity: encoder.identity),
+                options: ExplainOptions(method: .nnls, bootstrapResamples: 0))
+            XCTAssertEqual(explanation.concepts.first?.name, aspect)
+            XCTAssertEqual(explanation.weight(of: aspect) ?? 0, level, accuracy: 0.15, aspect)
+        }
+    }
+}
