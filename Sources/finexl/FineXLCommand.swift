@@ -11,7 +11,7 @@ struct FineXLCommand: ParsableCommand {
         abstract: "Explain in words and numbers how a personalized image generator differs from its base model.",
         discussion: "Method: Wang & Gao, \"Deciphering Personalization\" (arXiv 2511.01932).",
         version: version,
-        subcommands: [RenderCommand.self, ExplainCommand.self, EmbedCommand.self])
+        subcommands: [RenderCommand.self, ExplainCommand.self, EmbedCommand.self, SynthCommand.self, BenchCommand.self])
 
     /// Parses, runs, and turns every failure into one `error:` line and a non-zero exit.
     static func main() {

@@ -47,7 +47,7 @@ enum ImageInputs {
         guard let entries = mapping.entries else {
             throw DirectiveFailure("`synthetic` must be a mapping of " + syntheticKeys.joined(separator: ", "), line: mapping.line)
         }
-        var spec = SyntheticSpec(aspects: [] as [SyntheticSpec.AspectLevel])
+        var spec = SyntheticSpec(aspects: [])
         var sawAspects = false
         for entry in entries {
             let value = entry.value
@@ -61,7 +61,7 @@ enum ImageInputs {
             switch entry.key {
             case "aspects":
                 sawAspects = true
-                spec.aspects = try aspects(value)
+                spec.aspects = try aspects(value).map { SyntheticSpec.AspectLevel(name: $0.name, level: $0.level) }
             case "count": spec.count = try integer(2...2000)
             case "seed": spec.seed = UInt64(try integer(0...Int.max))
             case "size": spec.size = try integer(32...1024)
@@ -70,7 +70,7 @@ enum ImageInputs {
                     throw DirectiveFailure("synthetic `base` is one of " + SyntheticSpec.BaseKind.allCases.map(\.rawValue).joined(separator: ", ")
                                            + ", got `\(value.shortDescription)`", line: value.line)
                 }
-                spec.base = kind
+                spec.baseKind = kind
             case "variant":
                 guard let text = value.scalarText, let variant = Aspect.Variant(rawValue: text) else {
                     throw DirectiveFailure("synthetic `variant` is one of " + Aspect.Variant.allCases.map(\.rawValue).joined(separator: ", ")
@@ -94,7 +94,7 @@ enum ImageInputs {
         return spec
     }
 
-    private static func aspects(_ value: YAMLValue) throws -> [SyntheticSpec.AspectLevel] {
+    private static func aspects(_ value: YAMLValue) throws -> [(name: String, level: Double)] {
         let text: String
         if let entries = value.entries {
             var parts: [String] = []
