@@ -4,13 +4,11 @@ import Foundation
 
 @main
 struct FineXLCommand: ParsableCommand {
-    static let version = "0.1.0"
-
     static let configuration = CommandConfiguration(
         commandName: "finexl",
         abstract: "Explain in words and numbers how a personalized image generator differs from its base model.",
         discussion: "Method: Wang & Gao, \"Deciphering Personalization\" (arXiv 2511.01932).",
-        version: version,
+        version: FineXLVersion.current,
         subcommands: [RenderCommand.self, ExplainCommand.self, EmbedCommand.self, SynthCommand.self, BenchCommand.self])
 
     /// Parses, runs, and turns every failure into one `error:` line and a non-zero exit.

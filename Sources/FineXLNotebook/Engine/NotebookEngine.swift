@@ -32,8 +32,6 @@ final class NotebookEngine {
         self.useCache = useCache
     }
 
-    /// The version written into provenance and cache keys.
-    static let version = "0.1.0"
 
     /// Size and modification time of the running executable: results cached by one build are
     /// not reused by another, even when a change to the method did not bump the version.
@@ -302,7 +300,7 @@ final class NotebookEngine {
     private func cacheKey(_ kind: DirectiveKind, _ directive: Notebook.Directive, inputs: PreparedInputs,
                           usesEncoder: Bool) throws -> String {
         var hasher = SHA256()
-        for part in ["finexl-notebook-directive", Self.version, Self.buildIdentity, "layout \(DirectiveCache.Entry.layout)", kind.rawValue,
+        for part in ["finexl-notebook-directive", FineXLVersion.current, Self.buildIdentity, "layout \(DirectiveCache.Entry.layout)", kind.rawValue,
                      directive.body, directive.options.canonical, state.key, inputs.digest] {
             hasher.update(part)
             hasher.update([0])
@@ -436,7 +434,7 @@ final class NotebookEngine {
                           "method \(o.method.rawValue), eOrtho \(o.eOrtho.formatted), eDecomp \(o.eDecomp.formatted), "
                           + "bootstrap \(o.bootstrapResamples) resamples, seed \(o.seed)"))
         }
-        lines.append(("FineXL", Self.version))
+        lines.append(("FineXL", FineXLVersion.current))
         lines.append(("Rendered", ISO8601DateFormatter().string(from: Date())))
         return lines
     }
