@@ -74,8 +74,8 @@ public struct Aspect: Sendable, Hashable {
         case .mutedColors: "chroma c = max − min above the image's median chroma m compressed around luma to m + 0.3·(c − m): strong colours lose most, weak ones none"
         case .blackAndWhite: "full mix to Rec. 709 luma grey (level ℓ mixes ℓ of the way)"
         case .sepia: "full mix to luma grey toned in linear light by (1.12, 0.97, 0.75)"
-        case .highContrast: "luma-pivoted linear contrast ×1.5 around the image's mean luma"
-        case .lowContrast: "luma-pivoted linear contrast ×0.6 around the image's mean luma"
+        case .highContrast: "luma contrast ×1.5 around the image's mean luma, chroma kept (each pixel shifted by its luma change)"
+        case .lowContrast: "luma contrast ×0.6 around the image's mean luma, chroma kept (each pixel shifted by its luma change)"
         case .bright: "exposure +1 EV in the shadows with a highlight shoulder: L → 2L / (1 + L) in linear light"
         case .dark: "exposure −1 EV in the shadows, white kept: L → L / (2 − L) in linear light"
         case .blurry: "Gaussian blur, σ = 2.4 px per 256 px of the short side"
@@ -89,8 +89,8 @@ public struct Aspect: Sendable, Hashable {
     /// What the alternate rendering does differently.
     public var alternateDescription: String {
         switch kind {
-        case .warmTones: "per-channel gamma curves on sRGB: red v^(1/1.14), blue v^1.14 (matched at mid-grey)"
-        case .coolTones: "per-channel gamma curves on sRGB: blue v^(1/1.14), red v^1.14 (matched at mid-grey)"
+        case .warmTones: "per-channel gamma curves on sRGB: red v^(1/1.14), green v^1.025, blue v^1.14 (matched at mid-grey, luma-neutral there)"
+        case .coolTones: "per-channel gamma curves on sRGB: blue v^(1/1.14), green v^(1/1.025), red v^1.14 (matched at mid-grey, luma-neutral there)"
         case .vividColors: "the same vibrance around the HSL lightness (max + min) / 2 instead of luma"
         case .mutedColors: "the same knee on chroma around the HSL lightness (max + min) / 2 instead of luma"
         case .blackAndWhite: "mix to the channel average (R + G + B) / 3"
@@ -100,7 +100,7 @@ public struct Aspect: Sendable, Hashable {
         case .bright: "the shoulder curve applied to sRGB values: v → 1.7v / (1 + 0.7v) (matched at mid-grey)"
         case .dark: "the inverse shoulder applied to sRGB values: v → v / (1.62 − 0.62v) (matched at mid-grey)"
         case .blurry: "uniform disk (defocus) blur with the same second moment (radius 2σ)"
-        case .sharp: "5-point Laplacian high boost, amount 0.3"
+        case .sharp: "5-point Laplacian high boost of luma only, amount 0.3"
         case .filmGrain: "signal-dependent (shot-noise-like) grain, variance ∝ value, matched at mid-grey"
         case .vignette: "cos⁴ natural vignetting on sRGB values (tan θ = 0.46 at the corners, matched there)"
         case .posterized: "uniform quantization in linear light to the same number of levels"
@@ -171,8 +171,8 @@ public struct Aspect: Sendable, Hashable {
 
     private func alternate(_ image: RGBImage, _ l: Float, _ seed: UInt64) -> RGBImage {
         switch kind {
-        case .warmTones: return Self.channelGammas(image, 1 / (1 + 0.14 * l), 1, 1 + 0.14 * l)
-        case .coolTones: return Self.channelGammas(image, 1 + 0.14 * l, 1, 1 / (1 + 0.14 * l))
+        case .warmTones: return Self.channelGammas(image, 1 / (1 + 0.14 * l), 1 + 0.025 * l, 1 + 0.14 * l)
+        case .coolTones: return Self.channelGammas(image, 1 + 0.14 * l, 1 / (1 + 0.025 * l), 1 / (1 + 0.14 * l))
         case .vividColors:
             return ImageFilters.mapPixels(image) { r, g, b in
                 let mx = max(r, g, b), mn = min(r, g, b), lightness = (mx + mn) / 2
@@ -229,17 +229,16 @@ public struct Aspect: Sendable, Hashable {
             return ImageFilters.diskBlur(image, radius: 2 * Self.blurSigma(image, l))
         case .sharp:
             let w = image.width, h = image.height, amount = 0.3 * l
+            let luma = stride(from: 0, to: image.pixels.count, by: 3).map {
+                ImageFilters.luma(image.pixels[$0], image.pixels[$0 + 1], image.pixels[$0 + 2])
+            }
             var out = image.pixels
-            image.pixels.withUnsafeBufferPointer { p in
-                for y in 0..<h {
-                    for x in 0..<w {
-                        for c in 0..<3 {
-                            let i = (y * w + x) * 3 + c
-                            let lap = 4 * p[i] - p[(y * w + max(x - 1, 0)) * 3 + c] - p[(y * w + min(x + 1, w - 1)) * 3 + c]
-                                - p[(max(y - 1, 0) * w + x) * 3 + c] - p[(min(y + 1, h - 1) * w + x) * 3 + c]
-                            out[i] = ImageFilters.clamp01(p[i] + amount * lap)
-                        }
-                    }
+            for y in 0..<h {
+                for x in 0..<w {
+                    let i = y * w + x
+                    let lap = 4 * luma[i] - luma[y * w + max(x - 1, 0)] - luma[y * w + min(x + 1, w - 1)]
+                        - luma[max(y - 1, 0) * w + x] - luma[min(y + 1, h - 1) * w + x]
+                    for c in 0..<3 { out[3 * i + c] = ImageFilters.clamp01(out[3 * i + c] + amount * lap) }
                 }
             }
             return RGBImage(width: w, height: h, pixels: out)
@@ -350,7 +349,9 @@ public struct Aspect: Sendable, Hashable {
         }
         let mean = sum / Float(image.width * image.height)
         return ImageFilters.mapPixels(image) { r, g, b in
-            (mean + (r - mean) * k, mean + (g - mean) * k, mean + (b - mean) * k)
+            let y = ImageFilters.luma(r, g, b)
+            let shift = mean + (y - mean) * k - y
+            return (r + shift, g + shift, b + shift)
         }
     }
 

@@ -37,13 +37,34 @@ enum DescriptorStatistics {
     static var count: Int { names.count }
 
     /// Measures all statistics of one image.
-    static func measure(_ image: RGBImage) -> [Double] {
+    static func measure(_ input: RGBImage) -> [Double] {
+        let image = prepared(input)
         var out = [Double](repeating: 0, count: count)
         image.pixels.withUnsafeBufferPointer { px in
             globalStatistics(px, width: image.width, height: image.height, into: &out)
             localStatistics(px, width: image.width, height: image.height, into: &out)
         }
         return out
+    }
+
+    /// Values outside 0…1 (or NaN) are clamped and images under 16 px on a side enlarged by
+    /// pixel replication, so every statistic below is defined and no index leaves its table.
+    static func prepared(_ image: RGBImage) -> RGBImage {
+        var pixels = image.pixels
+        if !pixels.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
+            pixels = pixels.map { $0.isNaN ? 0 : min(max($0, 0), 1) }
+        }
+        let side = min(image.width, image.height)
+        guard side < 16 else { return RGBImage(width: image.width, height: image.height, pixels: pixels) }
+        let factor = (16 + side - 1) / side
+        let w = image.width * factor, h = image.height * factor
+        var enlarged = [Float](repeating: 0, count: w * h * 3)
+        for y in 0..<h {
+            for x in 0..<w {
+                for c in 0..<3 { enlarged[(y * w + x) * 3 + c] = pixels[((y / factor) * image.width + x / factor) * 3 + c] }
+            }
+        }
+        return RGBImage(width: w, height: h, pixels: enlarged)
     }
 
     // MARK: - Global statistics on the stride grid
