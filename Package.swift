@@ -40,7 +40,7 @@ let package = Package(
         ]),
         // Notebooks (cmark + YAML), HTML reports (mustache), charts (FreeType + PNG).
         .target(name: "FineXLNotebook", dependencies: [
-            "FineXLCore", "FineXLImage", "FineXLPipeline", "FineXLCharts", "CCmark",
+            "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLConcepts", "FineXLPipeline", "FineXLCharts", "CCmark",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Mustache", package: "swift-mustache"),
         ]),

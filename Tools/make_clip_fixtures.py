@@ -13,6 +13,13 @@ Needs: pip install 'torch==2.13.0+cpu' transformers pillow safetensors, and
 the open-clip-torch wheel for the vocabulary:
     pip download --no-deps open-clip-torch -d /tmp/oc
     python3 Tools/make_clip_fixtures.py --open-clip-wheel /tmp/oc/open_clip_torch-*.whl
+
+With --full-size DIR it instead writes, outside the repository, one random
+model at transformers' default ViT-B/32 size with CLIP's complete vocabulary
+(49,408 tokens, legacy eos_token_id 2 as OpenAI's published config), 512x512
+and non-square images and the same reference files; the Swift test
+testFullSizeModelMatchesTransformers runs against it when
+FINEXL_CLIP_FULL_FIXTURES=DIR is set (600 MB, so it is not committed).
 """
 import argparse
 import glob
@@ -54,12 +61,12 @@ def bytes_to_unicode():
     return [chr(c) for c in cs]
 
 
-def clip_vocabulary(wheel):
+def clip_vocabulary(wheel, merge_count=None):
     """vocab and merges as CLIP's SimpleTokenizer builds them, with fewer merges."""
     with zipfile.ZipFile(wheel) as archive:
         data = archive.read("open_clip/bpe_simple_vocab_16e6.txt.gz")
     lines = gzip.decompress(data).decode("utf-8").split("\n")
-    merges = [tuple(line.split()) for line in lines[1:1 + MERGES]]
+    merges = [tuple(line.split()) for line in lines[1:1 + (merge_count or MERGES)]]
     symbols = bytes_to_unicode()
     vocab = symbols + [s + "</w>" for s in symbols] + ["".join(m) for m in merges]
     vocab += ["<|startoftext|>", "<|endoftext|>"]
@@ -81,10 +88,9 @@ def randomize(model, generator):
                 p.copy_(torch.randn(p.shape, generator=generator) / fan_in ** 0.5)
 
 
-def make_images(generator):
-    """Smooth gradients plus noise: 8-bit, several shapes."""
+def make_images(shapes):
+    """Smooth gradients plus noise: 8-bit, several shapes (height, width)."""
     rng = np.random.default_rng(7)
-    shapes = {"square40": (40, 40), "wide40x56": (40, 56), "big70x90": (90, 70), "small23x31": (23, 31)}
     images = {}
     for name, (h, w) in shapes.items():
         y, x = np.mgrid[0:h, 0:w]
@@ -125,20 +131,26 @@ def normalized(t):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--open-clip-wheel", default=None)
+    parser.add_argument("--full-size", default=None, metavar="DIR")
     args = parser.parse_args()
     wheel = args.open_clip_wheel or sorted(glob.glob("/tmp/oc/open_clip_torch-*.whl"))[-1]
-    vocab, merges = clip_vocabulary(wheel)
+    out = args.full_size or OUT
+    vocab, merges = clip_vocabulary(wheel, 49152 - 256 - 2 if args.full_size else None)
     end_id = vocab["<|endoftext|>"]
     start_id = vocab["<|startoftext|>"]
 
-    if os.path.exists(OUT):
-        shutil.rmtree(OUT)
-    os.makedirs(os.path.join(OUT, "images"))
-    images = make_images(None)
+    if os.path.exists(out):
+        shutil.rmtree(out)
+    os.makedirs(os.path.join(out, "images"))
+    if args.full_size:
+        shapes = {"square512": (512, 512), "wide300x451": (300, 451), "exact224": (224, 224)}
+    else:
+        shapes = {"square40": (40, 40), "wide40x56": (40, 56), "big70x90": (90, 70), "small23x31": (23, 31)}
+    images = make_images(shapes)
     for name, pixels in images.items():
-        Image.fromarray(pixels).save(os.path.join(OUT, "images", name + ".png"))
+        Image.fromarray(pixels).save(os.path.join(out, "images", name + ".png"))
         # Raw bytes as float32 rows (H × 3W) so tests need no PNG decoder.
-        np.save(os.path.join(OUT, "images", name + ".pixels.npy"),
+        np.save(os.path.join(out, "images", name + ".pixels.npy"),
                 pixels.reshape(pixels.shape[0], -1).astype(np.float32))
 
     models = {
@@ -172,9 +184,13 @@ def main():
                           "image_std": [0.2, 0.25, 0.3], "resample": 3}),
     }
 
+    if args.full_size:
+        models = {"vit-b-32": dict(dtype=torch.float32, seed=5, config=CLIPConfig(text_config=dict(eos_token_id=2)),
+                                   preprocessor={"crop_size": 224, "size": 224, "resample": 3})}
+
     reference = {"texts": TEXTS, "images": list(images), "models": {}}
     for name, spec in models.items():
-        folder = os.path.join(OUT, name)
+        folder = os.path.join(out, name)
         model = write_model(folder, spec["config"], spec["dtype"], vocab, merges, spec["preprocessor"], spec["seed"])
         tokenizer = CLIPTokenizer.from_pretrained(folder)
         processor = CLIPImageProcessorPil.from_pretrained(folder)
@@ -186,7 +202,7 @@ def main():
             image_embeds = model.visual_projection(vision.pooler_output)
             text = model.text_model(input_ids=padded["input_ids"], attention_mask=padded["attention_mask"])
             text_embeds = model.text_projection(text.pooler_output)
-        ref_dir = os.path.join(OUT, "reference-" + name)
+        ref_dir = os.path.join(out, "reference-" + name)
         os.makedirs(ref_dir)
         np.save(os.path.join(ref_dir, "image_embeds.npy"), normalized(image_embeds))
         np.save(os.path.join(ref_dir, "text_embeds.npy"), normalized(text_embeds))
@@ -195,7 +211,7 @@ def main():
                     pixel_values[i].reshape(pixel_values.shape[1], -1).numpy().astype(np.float32))
         reference["models"][name] = {"token_ids": encoded, "projection_dim": spec["config"].projection_dim}
         print(name, "image", tuple(image_embeds.shape), "text", tuple(text_embeds.shape))
-    with open(os.path.join(OUT, "reference.json"), "w", encoding="utf-8") as f:
+    with open(os.path.join(out, "reference.json"), "w", encoding="utf-8") as f:
         json.dump(reference, f, ensure_ascii=False, indent=1)
 
 

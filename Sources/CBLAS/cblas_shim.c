@@ -41,8 +41,16 @@ static const char *openblas_core_type(void) {
 }
 
 static void load_backend(void) {
+    // Between products the Swift side runs its own threads; OpenMP workers
+    // spinning in the meantime would take their cores (a user's choice wins).
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+    // FINEXL_SGEMM=openblas or =portable skips the faster choices (for tests and comparisons).
+    const char *forced = getenv("FINEXL_SGEMM");
+    if (forced != NULL && forced[0] == 0) forced = NULL;
+    int allow_dnnl = forced == NULL || strcmp(forced, "onednn") == 0;
+    int allow_openblas = forced == NULL || strcmp(forced, "portable") != 0;
     static const char *const dnnl_names[] = {"libdnnl.so.3", "libdnnl.so.2", "libdnnl.so", NULL};
-    void *dnnl = open_first(dnnl_names);
+    void *dnnl = allow_dnnl ? open_first(dnnl_names) : NULL;
     if (dnnl != NULL) {
         dnnl_sgemm_ptr = (dnnl_sgemm_fn)dlsym(dnnl, "dnnl_sgemm");
         if (dnnl_sgemm_ptr != NULL) {
@@ -54,7 +62,7 @@ static void load_backend(void) {
     // A user's own choice wins (overwrite = 0).
     if (core != NULL) setenv("OPENBLAS_CORETYPE", core, 0);
     static const char *const openblas_names[] = {"libopenblas.so.0", "libopenblas.so", NULL};
-    void *openblas = open_first(openblas_names);
+    void *openblas = allow_openblas ? open_first(openblas_names) : NULL;
     if (openblas != NULL) {
         cblas_sgemm_ptr = (cblas_sgemm_fn)dlsym(openblas, "cblas_sgemm");
         if (cblas_sgemm_ptr != NULL) {

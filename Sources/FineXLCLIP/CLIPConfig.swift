@@ -70,9 +70,10 @@ public struct CLIPConfig: Sendable, Equatable {
 
         func int(_ object: [String: Any], _ key: String, _ fallback: Int, _ path: String) throws -> Int {
             guard let value = object[key], !(value is NSNull) else { return fallback }
+            // The bound keeps every tensor size computable without overflow.
             guard let number = value as? NSNumber, number.doubleValue == number.doubleValue.rounded(),
-                  number.intValue > 0 else {
-                throw FineXLError("\(name): \(path)\(key) must be a positive integer, found \(value)")
+                  number.doubleValue >= 1, number.doubleValue <= 10_000_000 else {
+                throw FineXLError("\(name): \(path)\(key) must be an integer from 1 to 10000000, found \(value)")
             }
             return number.intValue
         }

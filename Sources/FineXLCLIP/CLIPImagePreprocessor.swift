@@ -125,14 +125,15 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
             mean = [0, 0, 0]
             std = [1, 1, 1]
         } else {
-            for (key, fallback) in [("image_mean", Self.clipMean), ("image_std", Self.clipStd)] {
-                guard let raw = root[key] else { continue }
+            func triple(_ key: String) throws -> [Float]? {
+                guard let raw = root[key] else { return nil }
                 guard let values = (raw as? [NSNumber])?.map(\.floatValue), values.count == 3 else {
                     throw FineXLError("\(name): \(key) must be a list of 3 numbers, found \(raw)")
                 }
-                if key == "image_mean" { mean = values } else { std = values }
-                _ = fallback
+                return values
             }
+            mean = try triple("image_mean") ?? mean
+            std = try triple("image_std") ?? std
             if let zero = std.firstIndex(of: 0) {
                 throw FineXLError("\(name): image_std[\(zero)] is 0")
             }
@@ -165,8 +166,11 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
         // The images came from 8-bit files; recover those bytes exactly.
         var bytes = [UInt8](repeating: 0, count: image.pixels.count)
         image.pixels.withUnsafeBufferPointer { source in
-            for i in 0..<source.count {
-                bytes[i] = UInt8(max(0, min(255, (source[i] * 255).rounded())))
+            bytes.withUnsafeMutableBufferPointer { bytes in
+                for i in 0..<source.count {
+                    // round(x·255) for x ≥ 0; values are whole numbers up to float error.
+                    bytes[i] = UInt8(max(0, min(255, source[i] * 255 + 0.5)))
+                }
             }
         }
         var width = image.width
@@ -249,17 +253,26 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
     private func resampleRows(_ bytes: [UInt8], width: Int, height: Int, to newWidth: Int) -> [UInt8] {
         let (starts, weights) = coefficients(inSize: width, outSize: newWidth)
         var out = [UInt8](repeating: 0, count: newWidth * height * 3)
-        for y in 0..<height {
-            let row = y * width * 3
-            for xx in 0..<newWidth {
-                let k = weights[xx]
-                let start = starts[xx]
-                for c in 0..<3 {
-                    var sum: Int32 = 1 << 21
-                    for x in 0..<k.count {
-                        sum &+= Int32(bytes[row + (start + x) * 3 + c]) &* k[x]
+        bytes.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { output in
+                for xx in 0..<newWidth {
+                    weights[xx].withUnsafeBufferPointer { k in
+                        let start = starts[xx]
+                        for y in 0..<height {
+                            let row = input.baseAddress! + (y * width + start) * 3
+                            var r: Int32 = 1 << 21, g: Int32 = 1 << 21, b: Int32 = 1 << 21
+                            for x in 0..<k.count {
+                                let w = k[x]
+                                r &+= Int32(row[3 * x]) &* w
+                                g &+= Int32(row[3 * x + 1]) &* w
+                                b &+= Int32(row[3 * x + 2]) &* w
+                            }
+                            let o = (y * newWidth + xx) * 3
+                            output[o] = clip8(r)
+                            output[o + 1] = clip8(g)
+                            output[o + 2] = clip8(b)
+                        }
                     }
-                    out[(y * newWidth + xx) * 3 + c] = clip8(sum)
                 }
             }
         }
@@ -269,16 +282,20 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
     private func resampleColumns(_ bytes: [UInt8], width: Int, height: Int, to newHeight: Int) -> [UInt8] {
         let (starts, weights) = coefficients(inSize: height, outSize: newHeight)
         var out = [UInt8](repeating: 0, count: width * newHeight * 3)
-        for yy in 0..<newHeight {
-            let k = weights[yy]
-            let start = starts[yy]
-            for x in 0..<width {
-                for c in 0..<3 {
-                    var sum: Int32 = 1 << 21
-                    for y in 0..<k.count {
-                        sum &+= Int32(bytes[((start + y) * width + x) * 3 + c]) &* k[y]
+        let rowLength = width * 3
+        bytes.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { output in
+                var sums = [Int32](repeating: 0, count: rowLength)
+                for yy in 0..<newHeight {
+                    sums.withUnsafeMutableBufferPointer { sums in
+                        sums.update(repeating: 1 << 21)
+                        for (y, w) in weights[yy].enumerated() {
+                            let row = input.baseAddress! + (starts[yy] + y) * rowLength
+                            for i in 0..<rowLength { sums[i] &+= Int32(row[i]) &* w }
+                        }
+                        let o = output.baseAddress! + yy * rowLength
+                        for i in 0..<rowLength { o[i] = clip8(sums[i]) }
                     }
-                    out[(yy * width + x) * 3 + c] = clip8(sum)
                 }
             }
         }

@@ -11,8 +11,10 @@ public final class CLIPModel: @unchecked Sendable {
     /// SHA-256 over config.json, preprocessor_config.json, the tokenizer files'
     /// sizes and the weights' size, header and 64 strided samples.
     public let identity: String
-    /// Images per forward pass: large enough for the matrix products to run
-    /// at full speed, small enough to keep activations in a few tens of MB.
+    /// Images per forward pass (texts: twice as many): large enough for the
+    /// matrix products to run at full speed (800 rows for ViT-B/32), small
+    /// enough to keep activations near 50 MB. Set it before sharing the model
+    /// between threads.
     public var batchSize = 16
 
     private let weights: SafeTensors
@@ -31,9 +33,17 @@ public final class CLIPModel: @unchecked Sendable {
 
     /// Loads a model folder; every missing file or mismatched tensor is a `FineXLError` naming it.
     public static func load(from directory: URL) throws -> CLIPModel {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw FineXLError("\(directory.path): no such CLIP model folder")
+        }
         func required(_ name: String) throws -> URL {
             let url = directory.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: url.path) else {
+                let pickle = directory.appendingPathComponent("pytorch_model.bin")
+                if name == "model.safetensors", FileManager.default.fileExists(atPath: pickle.path) {
+                    throw FineXLError("\(url.path): missing; the folder has only pytorch_model.bin, which is not read (save the model with safe_serialization=True)")
+                }
                 throw FineXLError("\(url.path): missing from the CLIP model folder")
             }
             return url
@@ -75,6 +85,53 @@ public final class CLIPModel: @unchecked Sendable {
         hasher.update(weights.contentDigest())
         return try CLIPModel(config: config, weights: weights, tokenizer: tokenizer,
                              preprocessor: preprocessor, identity: hasher.finalizeHex())
+    }
+
+    /// A model of `config`'s size with random weights, held in memory: for
+    /// measuring speed without a model folder.
+    static func random(_ config: CLIPConfig, seed: UInt64 = 1) throws -> CLIPModel {
+        let weights = SafeTensors(randomTensors: tensorShapes(config), seed: seed)
+        let tokenizer = try CLIPTokenizer(byteLevelVocabularyWithContext: min(77, config.maxPositions))
+        guard tokenizer.endID < config.vocabularySize else {
+            throw FineXLError("a random CLIP model needs a vocabulary of at least \(tokenizer.endID + 1) tokens")
+        }
+        return try CLIPModel(config: config, weights: weights, tokenizer: tokenizer,
+                             preprocessor: CLIPImagePreprocessor(imageSize: config.imageSize),
+                             identity: "random-\(seed)")
+    }
+
+    /// Every tensor the model reads, with the shape `config` implies.
+    static func tensorShapes(_ config: CLIPConfig) -> [(name: String, shape: [Int])] {
+        var shapes: [(name: String, shape: [Int])] = []
+        func tower(_ prefix: String, _ tower: CLIPConfig.Tower) {
+            let h = tower.hiddenSize, m = tower.intermediateSize
+            for i in 0..<tower.layers {
+                let p = "\(prefix).encoder.layers.\(i)."
+                for norm in ["layer_norm1", "layer_norm2"] {
+                    shapes += [(p + norm + ".weight", [h]), (p + norm + ".bias", [h])]
+                }
+                for projection in ["q_proj", "k_proj", "v_proj", "out_proj"] {
+                    shapes += [(p + "self_attn.\(projection).weight", [h, h]), (p + "self_attn.\(projection).bias", [h])]
+                }
+                shapes += [(p + "mlp.fc1.weight", [m, h]), (p + "mlp.fc1.bias", [m]),
+                           (p + "mlp.fc2.weight", [h, m]), (p + "mlp.fc2.bias", [h])]
+            }
+        }
+        let v = config.vision.hiddenSize, t = config.text.hiddenSize
+        shapes += [("vision_model.embeddings.patch_embedding.weight", [v, config.channels, config.patchSize, config.patchSize]),
+                   ("vision_model.embeddings.class_embedding", [v]),
+                   ("vision_model.embeddings.position_embedding.weight", [config.visionTokens, v])]
+        for norm in ["vision_model.pre_layrnorm", "vision_model.post_layernorm"] {
+            shapes += [(norm + ".weight", [v]), (norm + ".bias", [v])]
+        }
+        tower("vision_model", config.vision)
+        shapes.append(("visual_projection.weight", [config.projectionDimension, v]))
+        shapes += [("text_model.embeddings.token_embedding.weight", [config.vocabularySize, t]),
+                   ("text_model.embeddings.position_embedding.weight", [config.maxPositions, t])]
+        tower("text_model", config.text)
+        shapes += [("text_model.final_layer_norm.weight", [t]), ("text_model.final_layer_norm.bias", [t]),
+                   ("text_projection.weight", [config.projectionDimension, t])]
+        return shapes
     }
 
     init(config: CLIPConfig, weights: SafeTensors, tokenizer: CLIPTokenizer,
@@ -233,8 +290,6 @@ public final class CLIPModel: @unchecked Sendable {
                 throw FineXLError("text \(index + 1): token id \(bad) is outside the vocabulary of \(config.vocabularySize)")
             }
         }
-        var result: [[Float]] = []
-        result.reserveCapacity(sequences.count)
         // Sorting by length keeps padding small; the causal mask makes padding
         // after the pooled token irrelevant, so none is masked.
         let order = sequences.indices.sorted { sequences[$0].count < sequences[$1].count }
@@ -248,8 +303,7 @@ public final class CLIPModel: @unchecked Sendable {
             for (i, embedding) in zip(indices, batch) { embeddings[i] = embedding }
             start = end
         }
-        result = embeddings
-        return result
+        return embeddings
     }
 
     /// Where transformers pools: the first end token, or for configs that

@@ -70,6 +70,17 @@ public struct CLIPTokenizer: Sendable {
         try self.init(vocabulary: vocabulary, ranks: ranks, contextLength: contextLength, name: vocabURL.lastPathComponent)
     }
 
+    /// Bytes and byte-final symbols only, no merges, then the two special
+    /// tokens (ids 512, 513): real BPE output for benchmarks without a model folder.
+    init(byteLevelVocabularyWithContext contextLength: Int) throws {
+        let symbols = Self.byteToUnicode()
+        var vocabulary: [String: Int] = [:]
+        for (i, symbol) in (symbols + symbols.map { $0 + "</w>" } + [Self.startToken, Self.endToken]).enumerated() {
+            vocabulary[symbol] = i
+        }
+        try self.init(vocabulary: vocabulary, ranks: [:], contextLength: contextLength, name: "byte-level vocabulary")
+    }
+
     private init(vocabulary: [String: Int], ranks: [Pair: Int], contextLength: Int, name: String) throws {
         guard let start = vocabulary[Self.startToken], let end = vocabulary[Self.endToken] else {
             throw FineXLError("\(name): the vocabulary lacks \(Self.startToken) or \(Self.endToken)")
@@ -92,7 +103,11 @@ public struct CLIPTokenizer: Sendable {
         var next = 256
         for byte in 0..<256 {
             let printable = (33...126).contains(byte) || (161...172).contains(byte) || (174...255).contains(byte)
-            let scalar = printable ? byte : { defer { next += 1 }; return next }()
+            var scalar = byte
+            if !printable {
+                scalar = next
+                next += 1
+            }
             symbols[byte] = String(Character(Unicode.Scalar(UInt32(scalar))!))
         }
         return symbols

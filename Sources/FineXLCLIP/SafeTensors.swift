@@ -66,6 +66,55 @@ final class SafeTensors: @unchecked Sendable {
         }
     }
 
+    /// Random weights of the given shapes in an anonymous mapping, laid out as a
+    /// file would be: for benchmarks at real sizes without a real model.
+    init(randomTensors shapes: [(name: String, shape: [Int])], seed: UInt64) {
+        url = URL(fileURLWithPath: "random-weights.safetensors")
+        var entries: [String: Entry] = [:]
+        var offset = 0
+        var header = "{"
+        for (name, shape) in shapes {
+            let bytes = shape.reduce(4, *)
+            entries[name] = Entry(dtype: DType.f32.rawValue, shape: shape, begin: offset, end: offset + bytes)
+            header += "\"\(name)\":{\"dtype\":\"F32\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + bytes)]},"
+            offset += bytes
+        }
+        header.removeLast()
+        header += "}"
+        self.entries = entries
+        headerBytes = Array(header.utf8)
+        dataOffset = 0
+        fileSize = max(offset, 4)
+        mapping = mmap(nil, fileSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        let base = mapping
+        let jobs = shapes.map { entries[$0.name]! }
+        Kernels.parallelFor(jobs.count) { range in
+            for index in range {
+                let entry = jobs[index]
+                let values = base.advanced(by: entry.begin).assumingMemoryBound(to: Float.self)
+                let count = (entry.end - entry.begin) / 4
+                let name = shapes[index].name
+                // Layer-norm gains 1, small biases, weights scaled by 1/√fan-in
+                // so activations stay in range (no overflow, no denormals).
+                let isGain = name.hasSuffix(".weight") && (name.contains("norm") || name.contains("layrnorm"))
+                let scale: Float = name.hasSuffix(".bias") ? 0.02
+                    : (entry.shape.count >= 2 ? 1 / Float(entry.shape.dropFirst().reduce(1, *)).squareRoot() : 0.5)
+                var state = seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15 | 1
+                for i in 0..<count {
+                    if isGain {
+                        values[i] = 1
+                        continue
+                    }
+                    state ^= state << 13
+                    state ^= state >> 7
+                    state ^= state << 17
+                    let unit = Float(state >> 40) / Float(1 << 24) * 2 - 1
+                    values[i] = unit * scale * 1.7320508
+                }
+            }
+        }
+    }
+
     deinit {
         for buffer in widened { buffer.deallocate() }
         munmap(mapping, fileSize)

@@ -17,7 +17,8 @@ public enum Explainer {
                 : "none of the \(unrepresentable.count) candidate concepts can be represented by the \(encoder.name) encoder (\(unrepresentable.prefix(3).map(\.name).joined(separator: ", "))…)")
         }
 
-        let filter = OrthogonalityFilter(eOrtho: options.eOrtho)
+        let filter = OrthogonalityFilter(
+            eOrtho: options.eOrtho, ordering: options.method == .paper ? .absoluteAlignment : .signedAlignment)
         let (kept, filtered) = filter.apply(to: candidates, divergence: divergence.vector)
         guard !kept.isEmpty else {
             throw FineXLError("all \(candidates.count) candidate concepts were rejected (\(filtered.first?.reason ?? ""))")

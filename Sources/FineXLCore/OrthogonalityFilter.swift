@@ -1,13 +1,25 @@
 import Foundation
 
 /// The paper's orthogonality filter (Eq. 9): candidates are visited in order of
-/// |cos(f(C), V_div)|; one is rejected when its summed |cos| with the concepts
+/// alignment with V_div; one is rejected when its summed |cos| with the concepts
 /// already kept is ≥ eOrtho. Zero and duplicate directions are rejected first.
 public struct OrthogonalityFilter: Sendable {
-    public var eOrtho: Double
+    /// The order in which candidates claim their place.
+    public enum Ordering: Sendable {
+        /// |cos(f(C), V_div)|, the paper's order, right for unconstrained weights.
+        case absoluteAlignment
+        /// cos(f(C), V_div), largest first: under non-negative weights a concept pointing
+        /// away from V_div cannot explain it, so it must not block its aligned opposite
+        /// ("cool tones" keeping "warm tones" out).
+        case signedAlignment
+    }
 
-    public init(eOrtho: Double) {
+    public var eOrtho: Double
+    public var ordering: Ordering
+
+    public init(eOrtho: Double, ordering: Ordering = .absoluteAlignment) {
         self.eOrtho = eOrtho
+        self.ordering = ordering
     }
 
     public func apply(to candidates: [Concept], divergence: [Double])
@@ -16,11 +28,13 @@ public struct OrthogonalityFilter: Sendable {
         var kept: [Concept] = []
         var rejected: [Explanation.Rejected] = []
         var seenNames = Set<String>()
-        let ordered = candidates.enumerated().sorted { a, b in
-            let ca = abs(Vector.cosine(a.element.direction, divergence))
-            let cb = abs(Vector.cosine(b.element.direction, divergence))
-            return ca != cb ? ca > cb : a.offset < b.offset
-        }.map(\.element)
+        let key: (Concept) -> Double = { concept in
+            let cosine = Vector.cosine(concept.direction, divergence)
+            return self.ordering == .absoluteAlignment ? abs(cosine) : cosine
+        }
+        let ordered = candidates.enumerated().map { ($0.offset, $0.element, key($0.element)) }
+            .sorted { a, b in a.2 != b.2 ? a.2 > b.2 : a.0 < b.0 }
+            .map(\.1)
 
         for candidate in ordered {
             let key = candidate.name.lowercased()

@@ -87,3 +87,36 @@ public struct ReportNote: Sendable {
         self.quote = quote
     }
 }
+
+// The notebook engine caches each directive's output blocks on disk, so blocks are Codable;
+// PNG bytes are kept as `Data` so JSON stores them as base64 rather than a list of numbers.
+extension ReportBlock: Codable, Equatable {}
+extension ReportTable: Codable, Equatable {}
+extension ReportNote: Codable, Equatable {}
+extension ReportNote.Level: Codable {}
+
+extension ReportFigure: Codable, Equatable {
+    private enum CodingKeys: String, CodingKey {
+        case png, displayWidth, displayHeight, caption, altText, fileStem
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        png = [UInt8](try container.decode(Data.self, forKey: .png))
+        displayWidth = try container.decode(Int.self, forKey: .displayWidth)
+        displayHeight = try container.decode(Int.self, forKey: .displayHeight)
+        caption = try container.decode(String.self, forKey: .caption)
+        altText = try container.decode(String.self, forKey: .altText)
+        fileStem = try container.decode(String.self, forKey: .fileStem)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Data(png), forKey: .png)
+        try container.encode(displayWidth, forKey: .displayWidth)
+        try container.encode(displayHeight, forKey: .displayHeight)
+        try container.encode(caption, forKey: .caption)
+        try container.encode(altText, forKey: .altText)
+        try container.encode(fileStem, forKey: .fileStem)
+    }
+}

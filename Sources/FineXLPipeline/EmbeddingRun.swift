@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLImage
 import Foundation
 
 /// Embeds both sides of a paired source on all cores, reusing cached embeddings.
@@ -13,19 +14,44 @@ public struct EmbeddingRun: Sendable {
         self.showProgress = showProgress
     }
 
+    /// Embeds both sides of a paired source: rows of `base` and `personal` pair by index.
     public func embed(_ source: any PairedImageSource) throws -> EmbeddedPairs {
         let count = source.names.count
         let jobs = PairSide.allCases.flatMap { side in (0..<count).map { (side, $0) } }
-        let progress = ProgressLine(label: "embedding images", total: jobs.count, enabled: showProgress)
+        let values = try embedItems(
+            count: jobs.count,
+            image: { try source.image(jobs[$0].0, at: jobs[$0].1) },
+            digest: { try source.contentDigest(jobs[$0].0, at: jobs[$0].1) },
+            describe: { "\(jobs[$0].0.rawValue) image \(source.names[jobs[$0].1])" })
+        return EmbeddedPairs(names: source.names, base: Array(values[0..<count]), personal: Array(values[count...]))
+    }
+
+    /// Embeds image files in order (what `finexl embed` writes).
+    public func embed(files: [URL]) throws -> [[Double]] {
+        try embedItems(
+            count: files.count,
+            image: { try ImageDecoder.decode(contentsOf: files[$0]) },
+            digest: { i in
+                guard let data = FileManager.default.contents(atPath: files[i].path) else {
+                    throw FineXLError("cannot read \(files[i].path)")
+                }
+                return SHA256.hex(bytes: data)
+            },
+            describe: { files[$0].path })
+    }
+
+    private func embedItems(count: Int, image: @escaping @Sendable (Int) throws -> RGBImage,
+                            digest: @escaping @Sendable (Int) throws -> String,
+                            describe: @escaping @Sendable (Int) -> String) throws -> [[Double]] {
+        let progress = ProgressLine(label: "embedding images", total: count, enabled: showProgress)
         defer { progress.finish() }
 
         // Cached embeddings first; what is left is decoded and embedded.
-        let digests: [String?] = cache == nil ? Array(repeating: nil, count: jobs.count)
-            : try Parallel.map(jobs.count) { i in try source.contentDigest(jobs[i].0, at: jobs[i].1) }
-        var results = [[Double]?](repeating: nil, count: jobs.count)
+        let digests: [String?] = cache == nil ? Array(repeating: nil, count: count) : try Parallel.map(count, digest)
+        var results = [[Double]?](repeating: nil, count: count)
         var pending: [Int] = []
-        for i in jobs.indices {
-            if let cache, let digest = digests[i], let hit = cache.load(digest: digest, dimension: encoder.dimension) {
+        for i in 0..<count {
+            if let cache, let key = digests[i], let hit = cache.load(digest: key, dimension: encoder.dimension) {
                 results[i] = hit
                 progress.advance()
             } else {
@@ -34,20 +60,12 @@ public struct EmbeddingRun: Sendable {
         }
 
         let encoder = self.encoder
-        let validate: @Sendable (Int, [Float]) throws -> [Double] = { i, embedding in
-            guard embedding.count == encoder.dimension, embedding.allSatisfy(\.isFinite) else {
-                let (side, index) = jobs[i]
-                throw FineXLError("the \(encoder.name) encoder returned an invalid embedding for \(side.rawValue) image \(source.names[index])")
-            }
-            return embedding.map(Double.init)
-        }
-
         var computed: [(Int, [Float])] = []
         if encoder.parallelizesInternally {
             let batchSize = max(encoder.preferredBatchSize, 1)
             for start in stride(from: 0, to: pending.count, by: batchSize) {
                 let batch = Array(pending[start..<min(start + batchSize, pending.count)])
-                let images = try Parallel.map(batch.count) { j in try source.image(jobs[batch[j]].0, at: jobs[batch[j]].1) }
+                let images = try Parallel.map(batch.count) { try image(batch[$0]) }
                 let embeddings = try encoder.embed(images)
                 guard embeddings.count == batch.count else {
                     throw FineXLError("the \(encoder.name) encoder returned \(embeddings.count) embeddings for \(batch.count) images")
@@ -58,8 +76,7 @@ public struct EmbeddingRun: Sendable {
         } else {
             let todo = pending
             let embeddings = try Parallel.map(todo.count) { j -> [Float] in
-                let (side, index) = jobs[todo[j]]
-                let output = try encoder.embed([try source.image(side, at: index)])
+                let output = try encoder.embed([try image(todo[j])])
                 guard output.count == 1 else {
                     throw FineXLError("the \(encoder.name) encoder returned \(output.count) embeddings for one image")
                 }
@@ -69,11 +86,12 @@ public struct EmbeddingRun: Sendable {
             computed = Array(zip(todo, embeddings))
         }
         for (i, embedding) in computed {
-            results[i] = try validate(i, embedding)
-            if let cache, let digest = digests[i] { try cache.store(embedding, digest: digest) }
+            guard embedding.count == encoder.dimension, embedding.allSatisfy(\.isFinite) else {
+                throw FineXLError("the \(encoder.name) encoder returned an invalid embedding for \(describe(i))")
+            }
+            results[i] = embedding.map(Double.init)
+            if let cache, let key = digests[i] { try cache.store(embedding, digest: key) }
         }
-
-        let values = results.map { $0! }
-        return EmbeddedPairs(names: source.names, base: Array(values[0..<count]), personal: Array(values[count...]))
+        return results.map { $0! }
     }
 }

@@ -25,6 +25,11 @@ final class CLIPLoadingErrorTests: XCTestCase {
         XCTAssertTrue(loadError(folder).contains("vocab.json"))
     }
 
+    func testMissingFolderIsNamed() {
+        let folder = URL(fileURLWithPath: "/nonexistent/clip-model")
+        XCTAssertEqual(loadError(folder), "/nonexistent/clip-model: no such CLIP model folder")
+    }
+
     func testMissingWeightsFileIsNamed() throws {
         let folder = try Fixtures.scratchCopy(of: "quickgelu-fp32")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -98,5 +103,20 @@ final class CLIPLoadingErrorTests: XCTestCase {
         let model = try CLIPModel.load(from: Fixtures.model("quickgelu-fp32"))
         XCTAssertEqual(model.config.projectionDimension, 24)
         XCTAssertEqual(CLIPEncoder(model: model).dimension, 24)
+    }
+}
+
+final class CLIPConfigTests: XCTestCase {
+    func testAbsurdSizesAreRejectedWithTheKey() {
+        let json = #"{"projection_dim": 512, "vision_config": {"hidden_size": 1e15}}"#
+        XCTAssertThrowsError(try CLIPConfig(json: Data(json.utf8), name: "config.json")) { error in
+            XCTAssertTrue("\(error)".contains("vision_config.hidden_size"), "\(error)")
+        }
+    }
+
+    func testMissingKeysTakeTheViTB32Defaults() throws {
+        let config = try CLIPConfig(json: Data("{}".utf8), name: "config.json")
+        XCTAssertEqual(config, .vitB32)
+        XCTAssertEqual(config.visionTokens, 50)
     }
 }

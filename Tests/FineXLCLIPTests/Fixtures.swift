@@ -20,18 +20,18 @@ enum Fixtures {
         var models: [String: Model]
     }
 
-    static func reference() throws -> Reference {
+    static func reference(in root: URL = root) throws -> Reference {
         try JSONDecoder().decode(Reference.self, from: Data(contentsOf: root.appendingPathComponent("reference.json")))
     }
 
-    static func model(_ name: String) -> URL { root.appendingPathComponent(name) }
+    static func model(_ name: String, in root: URL = root) -> URL { root.appendingPathComponent(name) }
 
-    static func referenceFile(_ model: String, _ file: String) throws -> [[Float]] {
+    static func referenceFile(_ model: String, _ file: String, in root: URL = root) throws -> [[Float]] {
         try NPY.read(contentsOf: root.appendingPathComponent("reference-\(model)/\(file)"))
     }
 
     /// A fixture image from its raw 8-bit pixels (H rows of 3W values).
-    static func image(_ name: String) throws -> RGBImage {
+    static func image(_ name: String, in root: URL = root) throws -> RGBImage {
         let rows = try NPY.read(contentsOf: root.appendingPathComponent("images/\(name).pixels.npy"))
         let width = rows[0].count / 3
         return RGBImage(width: width, height: rows.count, pixels: rows.flatMap { $0.map { $0 / 255 } })

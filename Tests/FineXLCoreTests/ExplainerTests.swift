@@ -182,4 +182,21 @@ final class ExplainerTests: XCTestCase {
         XCTAssertEqual(rejected.first?["name"] as? String, "impressionist brushwork")
         XCTAssertEqual(try JSONDecoder().decode(Explanation.self, from: data), e)
     }
+
+    func testOpposingConceptDoesNotBlockItsAlignedOppositeUnderNonNegativeWeights() throws {
+        // "cool tones" is −1.05 × "warm tones": more aligned in |cos| once a little noise is added,
+        // but only "warm tones" can explain V_div with a positive weight.
+        let divergence = try plantedPairs(levels: [0.6], directions: [axis(0)], noise: 0)
+        let candidates = [concept("cool tones", Vector.scale(axis(0), -1.05)), concept("warm tones", axis(0))]
+        let nnls = try Explainer.explain(divergence: divergence, candidates: candidates, unrepresentable: [],
+                                         encoder: encoder, options: ExplainOptions(method: .nnls))
+        XCTAssertEqual(nnls.concepts.map(\.name), ["warm tones"])
+        XCTAssertEqual(nnls.weight(of: "warm tones") ?? 0, 0.6, accuracy: 1e-9)
+        XCTAssertTrue(nnls.rejected.contains { $0.name == "cool tones" && $0.reason.contains("same direction") })
+        // The paper's order is by |cos|: the first candidate listed wins the tie and gets a negative weight.
+        let paper = try Explainer.explain(divergence: divergence, candidates: candidates, unrepresentable: [],
+                                          encoder: encoder, options: ExplainOptions(method: .paper))
+        XCTAssertEqual(paper.concepts.map(\.name), ["cool tones"])
+        XCTAssertEqual(paper.weight(of: "cool tones") ?? 0, -0.6 / 1.05, accuracy: 1e-9)
+    }
 }

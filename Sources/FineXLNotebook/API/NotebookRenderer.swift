@@ -1,0 +1,78 @@
+import FineXLCore
+import Foundation
+
+/// How `finexl render` renders a notebook.
+public struct RenderOptions: Sendable {
+    /// Where `NAME.html`, its figures and the `.cache/` folder go.
+    public var outputDirectory: URL
+    /// Embed figures in the HTML instead of writing them beside it.
+    public var selfContained: Bool
+    /// Reuse directive results, embeddings and VLM answers from earlier renders (`--no-cache` turns it off).
+    public var useCache: Bool
+    /// A folder with `report.mustache` and `report.css`, or nil for the built-in templates.
+    public var templates: URL?
+
+    public init(outputDirectory: URL, selfContained: Bool = false, useCache: Bool = true, templates: URL? = nil) {
+        self.outputDirectory = outputDirectory
+        self.selfContained = selfContained
+        self.useCache = useCache
+        self.templates = templates
+    }
+}
+
+/// What a render did.
+public struct RenderResult: Sendable {
+    public var htmlFile: URL
+    /// Cells that failed (directives, inline values, front matter); the exit code is 1 when > 0.
+    public var failures: Int
+    public var directives: Int
+    /// Directives whose result came from the cache.
+    public var cachedDirectives: Int
+    public var seconds: Double
+
+    public var exitCode: Int32 { failures > 0 ? 1 : 0 }
+}
+
+/// Renders a Markdown notebook with `finexl` directives into an HTML report.
+///
+/// Directives run top to bottom and share state; each failure is shown in place with its
+/// notebook line and counted in `RenderResult.failures`, and the report is written anyway.
+/// The notebook file is only read.
+public struct NotebookRenderer: Sendable {
+    public let options: RenderOptions
+
+    public init(options: RenderOptions) {
+        self.options = options
+    }
+
+    /// Renders `notebook` to `<output>/<name>.html`. Throws only when the notebook cannot be
+    /// read or the report cannot be written; everything wrong inside the notebook is reported in it.
+    public func render(notebook url: URL) throws -> RenderResult {
+        let start = Date()
+        let text = try Self.read(url)
+        let notebook = Notebook.parse(text)
+        let name = url.deletingPathExtension().lastPathComponent
+        let engine = NotebookEngine(notebook: notebook, directory: url.deletingLastPathComponent(),
+                                    cacheDirectory: options.outputDirectory.appendingPathComponent(".cache"),
+                                    useCache: options.useCache)
+        let document = engine.run(title: name)
+        let html = try ReportWriter.write(document, name: name.isEmpty ? "notebook" : name, to: options.outputDirectory,
+                                          selfContained: options.selfContained, templates: options.templates)
+        return RenderResult(htmlFile: html, failures: engine.failures, directives: engine.directivesRun,
+                            cachedDirectives: engine.cachedDirectives, seconds: Date().timeIntervalSince(start))
+    }
+
+    private static func read(_ url: URL) throws -> String {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw FineXLError("cannot read notebook \(url.path): "
+                + (FileManager.default.fileExists(atPath: url.path) ? "\(error.localizedDescription)" : "no such file"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw FineXLError("notebook \(url.path) is not UTF-8 text")
+        }
+        return text
+    }
+}

@@ -1,0 +1,446 @@
+import FineXLCore
+import FineXLPipeline
+import Foundation
+
+/// Runs a parsed notebook top to bottom, sharing state between directives, and builds the
+/// report document. Every failure is shown in place with its notebook line; nothing is thrown
+/// past `run()`, so one broken cell never hides the rest.
+final class NotebookEngine {
+    let notebook: Notebook
+    /// Folder the notebook's relative paths are resolved against.
+    let directory: URL
+    let cacheDirectory: URL
+    let useCache: Bool
+
+    private(set) var state = NotebookState(key: SHA256.hex("finexl-notebook-state"))
+    private(set) var failures = 0
+    private(set) var directivesRun = 0
+    private(set) var cachedDirectives = 0
+
+    private var blocks: [ReportBlock] = []
+    private var timings: [(directive: String, line: Int, seconds: Double, cached: Bool)] = []
+    private var anchors: Set<String> = []
+    private var encoder: (any ImageEncoder)?
+    private var encoderUnavailable: EncoderUnavailable?
+    /// Options of each decomposition run, for the provenance footer.
+    private var decompositions: [(line: Int, options: ExplainOptions)] = []
+
+    init(notebook: Notebook, directory: URL, cacheDirectory: URL, useCache: Bool) {
+        self.notebook = notebook
+        self.directory = directory
+        self.cacheDirectory = cacheDirectory
+        self.useCache = useCache
+    }
+
+
+    /// Size and modification time of the running executable: results cached by one build are
+    /// not reused by another, even when a change to the method did not bump the version.
+    static let buildIdentity: String = {
+        guard let path = Bundle.main.executablePath,
+              let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return "unknown build" }
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(size)-\(modified)"
+    }()
+
+    func run(title fallbackTitle: String) -> ReportDocument {
+        for problem in notebook.frontMatterProblems {
+            fail(problem.message, line: problem.line)
+        }
+        checkEncoder()
+        for cell in notebook.cells {
+            switch cell {
+            case .markdown(let block): render(block)
+            case .directive(let directive): run(directive)
+            }
+        }
+        return ReportDocument(title: notebook.frontMatter.title ?? firstHeading ?? fallbackTitle,
+                              author: notebook.frontMatter.author, blocks: numberedFigures(blocks),
+                              provenance: provenance(), timings: timings)
+    }
+
+    // MARK: - Markdown
+
+    private var firstHeading: String? {
+        for case .heading(_, let text, _) in blocks { return text }
+        return nil
+    }
+
+    private func render(_ block: MarkdownBlock) {
+        var errors: [(message: String, line: Int)] = []
+        switch block.kind {
+        case .heading(let level, let pieces):
+            let text = pieces.map { piece -> String in
+                switch piece {
+                case .text(let text): return text
+                case .inlineValue(let expression, let line):
+                    switch inlineValue(expression) {
+                    case .success(let value): return value
+                    case .failure(let failure):
+                        errors.append((failure.message, line))
+                        return "⚠ \(expression)"
+                    }
+                }
+            }.joined()
+            blocks.append(.heading(level: level, text: text, anchor: anchor(for: text)))
+        case .codeBlock, .prose:
+            let html = block.segments.map { segment -> String in
+                switch segment {
+                case .html(let html): return html
+                case .inlineValue(let expression, let line):
+                    switch inlineValue(expression) {
+                    case .success(let value): return "<span class=\"finexl-value\">\(Self.escapeHTML(value))</span>"
+                    case .failure(let failure):
+                        errors.append((failure.message, line))
+                        return "<mark class=\"finexl-inline-error\" title=\"\(Self.escapeHTML(failure.message))\">⚠ "
+                            + "<code>finexl \(Self.escapeHTML(expression))</code></mark>"
+                    }
+                }
+            }.joined()
+            blocks.append(.prose(html: html))
+        }
+        for error in errors { fail(error.message, line: error.line) }
+        for line in block.nestedDirectiveLines {
+            note(.warning, "this `finexl` block is inside a list or a quote, so it was not run; "
+                 + "directives run only at the top level of the notebook", line: line)
+        }
+    }
+
+    private func inlineValue(_ expression: String) -> Result<String, DirectiveFailure> {
+        let parsed: InlineExpression
+        do {
+            parsed = try InlineExpression.parse(expression)
+        } catch {
+            return .failure(DirectiveFailure("inline value: \(error.message)"))
+        }
+        do {
+            return .success(try InlineEvaluator(state: state).evaluate(parsed))
+        } catch let missing as InlineEvaluator.MissingState where encoderUnavailable != nil {
+            // The notebook is fine; the values are missing only because the model is not installed.
+            _ = missing
+            return .success("n/a")
+        } catch let failure as DirectiveFailure {
+            return .failure(failure)
+        } catch let missing as InlineEvaluator.MissingState {
+            return .failure(DirectiveFailure(missing.message))
+        } catch {
+            return .failure(DirectiveFailure("inline value `\(expression)`: \(error)"))
+        }
+    }
+
+    /// A stable, unique `id` for a heading: lowercase words joined by hyphens.
+    private func anchor(for text: String) -> String {
+        var slug = ""
+        for character in text.lowercased() {
+            if character.isLetter || character.isNumber {
+                slug.append(character)
+            } else if !slug.isEmpty, slug.last != "-" {
+                slug.append("-")
+            }
+        }
+        while slug.last == "-" { slug.removeLast() }
+        if slug.isEmpty { slug = "section" }
+        var candidate = slug
+        var suffix = 2
+        while anchors.contains(candidate) {
+            candidate = "\(slug)-\(suffix)"
+            suffix += 1
+        }
+        anchors.insert(candidate)
+        return candidate
+    }
+
+    // MARK: - Directives
+
+    private func run(_ directive: Notebook.Directive) {
+        directivesRun += 1
+        let start = Date()
+        var cached = false
+        defer {
+            timings.append((directive.name.isEmpty ? "finexl" : directive.name, directive.line,
+                            Date().timeIntervalSince(start), cached))
+        }
+        guard directive.problems.isEmpty, let kind = directive.kind else {
+            for problem in directive.problems { note(.error, problem.message, line: problem.line) }
+            failures += 1
+            if let kind = directive.kind { state.discard(from: kind) }
+            return
+        }
+        var succeeded = false
+        defer { if !succeeded { state.discard(from: kind) } }
+        do {
+            let outcome = try execute(kind, directive)
+            cached = outcome.cached
+            if cached { cachedDirectives += 1 }
+            blocks += outcome.blocks
+            succeeded = true
+        } catch let failure as DirectiveFailure {
+            fail("`\(kind.rawValue)`: \(failure.message)", line: failure.line ?? directive.line)
+        } catch let missing as MissingInput {
+            if encoderUnavailable != nil {
+                note(.info, "`\(kind.rawValue)` was not run: \(missing.message)", line: directive.line)
+            } else {
+                fail("`\(kind.rawValue)` \(missing.message)", line: directive.line)
+            }
+        } catch let unavailable as EncoderUnavailable {
+            note(.info, "`\(kind.rawValue)` was not run: \(unavailable.message)", line: directive.line)
+        } catch let error as FineXLError {
+            fail("`\(kind.rawValue)`: \(error.message)", line: directive.line)
+        } catch {
+            fail("`\(kind.rawValue)`: \(error)", line: directive.line)
+        }
+    }
+
+    /// What a directive produced, whether from the cache or computed now.
+    private struct Outcome {
+        var blocks: [ReportBlock]
+        var cached: Bool
+    }
+
+    private func execute(_ kind: DirectiveKind, _ directive: Notebook.Directive) throws -> Outcome {
+        let context = DirectiveContext(directive: directive, directory: directory)
+        try checkRequirements(of: kind)
+        let inputs = try prepareInputs(kind, context)
+        let usesEncoder = [.divergence, .concepts, .compare, .explain].contains(kind)
+        let key = try cacheKey(kind, directive, inputs: inputs, usesEncoder: usesEncoder)
+        if [.decompose, .explain, .compare].contains(kind) {
+            decompositions.append((directive.line, directive.options.explainOptions))
+        }
+
+        let cache = DirectiveCache(directory: cacheDirectory.appendingPathComponent("notebook"))
+        if useCache, let entry = cache.load(key: key) {
+            try commit(entry.change, source: inputs.source, key: key, kind: kind)
+            return Outcome(blocks: entry.blocks, cached: true)
+        }
+        let (produced, change) = try compute(kind, context, inputs: inputs)
+        try commit(change, source: inputs.source, key: key, kind: kind)
+        // A cache that cannot be written costs time on the next render, never this render's output.
+        try? cache.store(key: key, blocks: produced, change: change)
+        return Outcome(blocks: produced, cached: false)
+    }
+
+    private func commit(_ change: StateChange, source: (any PairedImageSource)?, key: String, kind: DirectiveKind) throws {
+        if let source, kind == .images || kind == .explain { state.load(source) }
+        try state.apply(change)
+        if kind.changesState { state.key = key }
+    }
+
+    private func compute(_ kind: DirectiveKind, _ context: DirectiveContext,
+                         inputs: PreparedInputs) throws -> ([ReportBlock], StateChange) {
+        switch kind {
+        case .images: return try runImages(context, source: inputs.source!)
+        case .divergence: return try runDivergence(context)
+        case .concepts: return try runConcepts(context)
+        case .decompose: return try runDecompose(context)
+        case .chart: return try runChart(context)
+        case .samples: return try runSamples(context)
+        case .steps: return try runSteps(context)
+        case .compare: return try runCompare(context, inputs: inputs)
+        case .explain: return try runExplain(context, source: inputs.source)
+        }
+    }
+
+    /// Says which state a directive is missing, naming the directive that provides it.
+    private func checkRequirements(of kind: DirectiveKind) throws {
+        func need(_ present: Bool, _ what: String, _ provider: String) throws {
+            guard present else {
+                throw MissingInput(message: "needs \(what): add a `finexl \(provider)` block above it (or fix the one that failed)")
+            }
+        }
+        switch kind {
+        case .images, .compare, .explain: return
+        case .divergence: try need(state.source != nil || precomputedFolder != nil, "images", "images")
+        case .samples: try need(state.source != nil, "images", "images")
+        case .concepts: try need(state.divergence != nil, "a divergence", "divergence")
+        case .decompose:
+            try need(state.divergence != nil, "a divergence", "divergence")
+            try need(state.candidates != nil, "candidate concepts", "concepts")
+        case .chart: try need(state.explanation != nil, "a decomposition", "decompose")
+        case .steps:
+            try need(state.candidates != nil, "candidate concepts", "concepts")
+            try need(state.explanation != nil, "a decomposition", "decompose")
+        }
+    }
+
+    /// Inputs read from disk before the cache is consulted, so their contents can be part of the key.
+    struct PreparedInputs {
+        var source: (any PairedImageSource)?
+        var models: [(name: String, source: any PairedImageSource, line: Int)] = []
+        /// Digest of the contents of every file the directive reads.
+        var digest = ""
+    }
+
+    private func prepareInputs(_ kind: DirectiveKind, _ context: DirectiveContext) throws -> PreparedInputs {
+        switch kind {
+        case .images, .explain:
+            if kind == .explain, let folder = precomputedFolder, !ImageInputs.hasImageOptions(context) {
+                return PreparedInputs(digest: try ImageInputs.digest(ofFilesIn: folder))
+            }
+            let source = try ImageInputs.source(context)
+            return PreparedInputs(source: source, digest: try ImageInputs.digest(of: source))
+        case .divergence:
+            guard state.source == nil, let folder = precomputedFolder else { return PreparedInputs() }
+            return PreparedInputs(digest: try ImageInputs.digest(ofFilesIn: folder))
+        case .compare:
+            let models = try ImageInputs.comparedModels(context)
+            var hasher = SHA256()
+            for model in models {
+                hasher.update(model.name)
+                hasher.update(try ImageInputs.digest(of: model.source))
+            }
+            return PreparedInputs(models: models, digest: hasher.finalizeHex())
+        default:
+            return PreparedInputs()
+        }
+    }
+
+    /// SHA-256 over everything that determines a directive's result: the directive's text and
+    /// options after defaults, the upstream state's key, the encoder's identity when it embeds,
+    /// the contents of the files it reads, and the FineXL build.
+    private func cacheKey(_ kind: DirectiveKind, _ directive: Notebook.Directive, inputs: PreparedInputs,
+                          usesEncoder: Bool) throws -> String {
+        var hasher = SHA256()
+        for part in ["finexl-notebook-directive", FineXLVersion.current, Self.buildIdentity, "layout \(DirectiveCache.Entry.layout)", kind.rawValue,
+                     directive.body, directive.options.canonical, state.key, inputs.digest] {
+            hasher.update(part)
+            hasher.update([0])
+        }
+        if usesEncoder { hasher.update(try currentEncoder().identity) }
+        return hasher.finalizeHex()
+    }
+
+    // MARK: - Encoder
+
+    private func checkEncoder() {
+        do {
+            _ = try encoderSpec()
+        } catch let unavailable as EncoderUnavailable {
+            encoderUnavailable = unavailable
+            note(.info, unavailable.message, line: notebook.frontMatter.modelLine)
+        } catch {
+            // Other problems surface on the first directive that needs the encoder, with its line.
+        }
+    }
+
+    func currentEncoder() throws -> any ImageEncoder {
+        if let encoder { return encoder }
+        if let encoderUnavailable { throw encoderUnavailable }
+        let made = try Encoders.make(try encoderSpec())
+        encoder = made
+        return made
+    }
+
+    private func encoderSpec() throws -> EncoderSpec {
+        let frontMatter = notebook.frontMatter
+        switch frontMatter.encoder {
+        case .descriptor:
+            return .descriptor
+        case .clip:
+            guard let model = frontMatter.model else {
+                throw EncoderUnavailable(message: "This notebook uses CLIP but names no model folder. Add `model: models/clip-vit-base-patch32` "
+                    + "to the front matter and download the model with `huggingface-cli download openai/clip-vit-base-patch32 "
+                    + "--local-dir models/clip-vit-base-patch32`; the CLIP steps were skipped.")
+            }
+            let folder = resolve(model)
+            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
+                throw EncoderUnavailable(message: "The CLIP model folder `\(model)` (\(folder.path)) is not here, so the CLIP steps "
+                    + "were skipped. Get it with `huggingface-cli download openai/clip-vit-base-patch32 --local-dir \(folder.path)` "
+                    + "(any transformers CLIPModel folder with config.json, model.safetensors, vocab.json and merges.txt works), "
+                    + "then render again.")
+            }
+            return .clip(model: folder)
+        case .npy:
+            guard let model = frontMatter.model else {
+                throw DirectiveFailure("`encoder: npy` needs `model:` naming the folder with base.npy, personal.npy, concepts.npy "
+                                       + "and concepts.txt", line: frontMatter.modelLine)
+            }
+            return .npy(directory: resolve(model))
+        }
+    }
+
+    /// The folder of precomputed embeddings under `encoder: npy`, which stands in for images.
+    var precomputedFolder: URL? {
+        guard notebook.frontMatter.encoder == .npy, let model = notebook.frontMatter.model else { return nil }
+        return resolve(model)
+    }
+
+    func resolve(_ path: String) -> URL {
+        let expanded = (path as NSString).expandingTildeInPath
+        if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardizedFileURL }
+        return directory.appendingPathComponent(expanded).standardizedFileURL
+    }
+
+    // MARK: - Output helpers
+
+    /// Text from the notebook or a computed value, made safe to place in HTML.
+    static func escapeHTML(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    func note(_ level: ReportNote.Level, _ message: String, line: Int?) {
+        blocks.append(.note(ReportNote(level: level, message: message, line: line, quote: line.flatMap(notebook.quote(line:)))))
+    }
+
+    /// A generated sentence, escaped, as a paragraph.
+    static func sentence(_ text: String) -> ReportBlock {
+        .prose(html: "<p>" + escapeHTML(text) + "</p>\n")
+    }
+
+    /// A generated paragraph that starts with a bold label.
+    static func labelled(_ label: String, _ text: String) -> ReportBlock {
+        .prose(html: "<p><strong>" + escapeHTML(label) + "</strong> " + escapeHTML(text) + "</p>\n")
+    }
+
+    private func fail(_ message: String, line: Int) {
+        failures += 1
+        note(.error, message, line: line)
+    }
+
+    /// Figure files are numbered in document order; cached blocks keep only the name part.
+    private func numberedFigures(_ blocks: [ReportBlock]) -> [ReportBlock] {
+        var number = 0
+        return blocks.map { block in
+            guard case .figure(var figure) = block else { return block }
+            number += 1
+            figure.fileStem = "fig-\(number)-\(figure.fileStem)"
+            return .figure(figure)
+        }
+    }
+
+    private func provenance() -> [(key: String, value: String)] {
+        var lines: [(key: String, value: String)] = []
+        let frontMatter = notebook.frontMatter
+        if let encoder {
+            lines.append(("Encoder", "\(encoder.name), dimension \(encoder.dimension)"))
+            lines.append(("Encoder checksum", String(encoder.identity.prefix(16))))
+        } else {
+            lines.append(("Encoder", frontMatter.encoder.rawValue + (encoderUnavailable != nil ? " (not available)" : "")))
+        }
+        if let model = frontMatter.model { lines.append(("Model folder", model)) }
+        for run in decompositions {
+            let o = run.options
+            lines.append(("Decomposition (line \(run.line))",
+                          "method \(o.method.rawValue), eOrtho \(o.eOrtho.formatted), eDecomp \(o.eDecomp.formatted), "
+                          + "bootstrap \(o.bootstrapResamples) resamples, seed \(o.seed)"))
+        }
+        lines.append(("FineXL", FineXLVersion.current))
+        lines.append(("Rendered", ISO8601DateFormatter().string(from: Date())))
+        return lines
+    }
+}
+
+/// A directive needs state an earlier directive provides.
+struct MissingInput: Error {
+    var message: String
+}

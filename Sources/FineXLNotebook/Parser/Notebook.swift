@@ -1,0 +1,96 @@
+/// A parsed notebook: front matter, then cells in order. Problems found while parsing are
+/// kept with their lines; a directive with problems is shown as an error and not run.
+struct Notebook: Sendable {
+    enum Cell: Sendable {
+        case markdown(MarkdownBlock)
+        case directive(Directive)
+    }
+
+    /// A fenced `finexl NAME` block.
+    struct Directive: Sendable {
+        /// The name as written after `finexl` (may be unknown or empty).
+        var name: String
+        var kind: DirectiveKind?
+        /// Line of the opening fence.
+        var line: Int
+        var body: String
+        var options: DirectiveOptions
+        var problems: [NotebookProblem]
+
+        /// How a report names it ("decompose, line 12").
+        var label: String { "\(name.isEmpty ? "finexl" : name), line \(line)" }
+    }
+
+    var frontMatter: FrontMatter
+    /// Problems of the front matter itself (they fail the render but block nothing else).
+    var frontMatterProblems: [NotebookProblem]
+    var cells: [Cell]
+    /// The notebook's lines, for quoting the line a problem names.
+    var lines: [String]
+
+    /// The text of a 1-based line, trimmed, or nil when out of range.
+    func quote(line: Int) -> String? {
+        guard line >= 1, line <= lines.count else { return nil }
+        let text = lines[line - 1].trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : text
+    }
+
+    var directives: [Directive] {
+        cells.compactMap { if case .directive(let directive) = $0 { return directive } else { return nil } }
+    }
+
+    /// Parses notebook text. Never throws: every problem becomes a value with its line.
+    static func parse(_ text: String) -> Notebook {
+        var normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        // A byte-order mark would hide the front matter's opening `---`.
+        if normalized.hasPrefix("\u{FEFF}") { normalized.removeFirst() }
+        let lines = normalized.components(separatedBy: "\n")
+        let (frontMatter, frontMatterProblems) = FrontMatter.read(lines)
+        let markdown = lines.dropFirst(frontMatter.lineCount).joined(separator: "\n")
+        let blocks = CommonMark.parse(markdown, lineOffset: frontMatter.lineCount)
+        let cells = blocks.map { block -> Cell in
+            if case .codeBlock(let info, let body) = block.kind, let words = directiveWords(info) {
+                return .directive(directive(words: words, body: body, line: block.startLine, frontMatter: frontMatter))
+            }
+            return .markdown(block)
+        }
+        return Notebook(frontMatter: frontMatter, frontMatterProblems: frontMatterProblems, cells: cells, lines: lines)
+    }
+
+    /// The words after `finexl` when the info string starts with it, else nil.
+    static func directiveWords(_ info: String) -> [String]? {
+        let words = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard words.first == "finexl" else { return nil }
+        return Array(words.dropFirst())
+    }
+
+    private static func directive(words: [String], body: String, line: Int, frontMatter: FrontMatter) -> Directive {
+        let names = DirectiveKind.allCases.map(\.rawValue)
+        guard let name = words.first else {
+            return Directive(name: "", kind: nil, line: line, body: body, options: DirectiveOptions(), problems: [
+                NotebookProblem(line: line, message: "a `finexl` block needs a directive name after `finexl`: "
+                                + names.joined(separator: ", ")),
+            ])
+        }
+        guard let kind = DirectiveKind(rawValue: name) else {
+            let hint = NearestName.suggestion(for: name, among: names).map { " (did you mean `\($0)`?)" } ?? ""
+            return Directive(name: name, kind: nil, line: line, body: body, options: DirectiveOptions(), problems: [
+                NotebookProblem(line: line, message: "unknown directive `\(name)`\(hint); directives: " + names.joined(separator: ", ")),
+            ])
+        }
+        var problems: [NotebookProblem] = []
+        if words.count > 1 {
+            problems.append(NotebookProblem(line: line, message: "unexpected `\(words.dropFirst().joined(separator: " "))` after "
+                                            + "`finexl \(name)`; options go in the block, one `name: value` per line"))
+        }
+        let yaml: YAMLValue
+        do {
+            yaml = try YAMLValue.parse(body, firstLine: line + 1)
+        } catch {
+            return Directive(name: name, kind: kind, line: line, body: body, options: DirectiveOptions(),
+                             problems: problems + [error])
+        }
+        let (options, optionProblems) = DirectiveOptions.validate(yaml, for: kind, defaults: frontMatter.defaults(for: kind))
+        return Directive(name: name, kind: kind, line: line, body: body, options: options, problems: problems + optionProblems)
+    }
+}

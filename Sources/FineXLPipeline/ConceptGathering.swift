@@ -1,0 +1,94 @@
+import FineXLConcepts
+import FineXLCore
+import Foundation
+
+/// Where candidate concepts come from.
+public enum ConceptRequest: Sendable {
+    /// The built-in vocabulary, ranked by |cos(f(C), V_div)|, the top N going on.
+    case vocabulary(top: Int)
+    /// A vision-language model looking at base/personal pairs (the paper's proposer).
+    case vlm(VLMSettings)
+    /// Names given by the user.
+    case list([String])
+}
+
+/// Turns a concept request into mapped candidates for the orthogonality filter.
+public enum ConceptGathering {
+    public static func gather(_ request: ConceptRequest, encoder: any ImageEncoder, divergence: Divergence,
+                              source: any PairedImageSource, cacheDirectory: URL?) throws -> CandidateSet {
+        try gather(request, encoder: encoder, divergence: divergence, source: source,
+                   context: PromptContext.context(for: source), cacheDirectory: cacheDirectory)
+    }
+
+    public static func gather(_ request: ConceptRequest, encoder: any ImageEncoder, divergence: Divergence,
+                              source: (any PairedImageSource)?, context: ConceptContext,
+                              cacheDirectory: URL?) throws -> CandidateSet {
+        var notes = [encoder.conceptMappingDescription]
+        if encoder.name == "clip" { notes.append("concept prompts: \(context.promptSource)") }
+        switch request {
+        case .vocabulary(let top):
+            let names = (encoder as? PrecomputedConceptEncoder)?.names ?? Vocabulary.builtIn
+            let mappings = try encoder.mapConcepts(names, context: context)
+            let ranked = VocabularyProposer.rank(candidates: names, mappings: mappings,
+                                                 divergence: divergence.vector, top: names.count)
+            // Synonyms share one direction (an encoder may map "grainy" and "film grain" alike);
+            // keep the first spelling so they do not crowd other concepts out of the top N.
+            var chosen: [(name: String, direction: [Double], alignment: Double)] = []
+            var folded = 0
+            for candidate in ranked.chosen where chosen.count < top {
+                if chosen.contains(where: { abs(Vector.cosine($0.direction, candidate.direction)) > 0.9999 }) {
+                    folded += 1
+                } else {
+                    chosen.append(candidate)
+                }
+            }
+            let representable = mappings.filter { if case .vector = $0 { return true } else { return false } }.count
+            notes.append("vocabulary: \(names.count) phrases, \(representable) representable by the \(encoder.name) encoder"
+                + (folded > 0 ? ", \(folded) synonyms folded into the first phrase with the same direction" : "")
+                + "; the top \(chosen.count) by |cos(f(C), V_div)| go on")
+            return CandidateSet(
+                concepts: chosen.map { Concept(name: $0.name, direction: $0.direction, origin: ConceptOrigin(kind: .vocabulary)) },
+                // Unrepresentable vocabulary phrases are many and expected; keep them out of the rejected list.
+                unrepresentable: [], notes: notes)
+        case .list(let names):
+            let mappings = try encoder.mapConcepts(names, context: context)
+            return split(names, mappings, origin: { _ in ConceptOrigin(kind: .list) }, notes: notes)
+        case .vlm(let settings):
+            guard let source else {
+                throw FineXLError("a VLM needs images to look at; it cannot propose concepts for precomputed embeddings")
+            }
+            let proposal = try VLMProposer(settings: settings).propose(from: source)
+            guard !proposal.concepts.isEmpty else {
+                throw FineXLError("the VLM \(settings.model) proposed no usable concept (\(proposal.rejected.count) answers rejected)")
+            }
+            let names = proposal.concepts.map(\.name)
+            let mappings = try encoder.mapConcepts(names, context: context)
+            notes.append("VLM \(settings.model): \(proposal.concepts.count) concepts over \(settings.rounds) rounds, \(proposal.requestsSent) requests sent, \(proposal.cacheHits) answered from cache")
+            for rejected in proposal.rejected.prefix(10) {
+                notes.append("VLM answer \"\(rejected.text)\" not used: \(rejected.reason)")
+            }
+            let byName = Dictionary(proposal.concepts.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            return split(names, mappings, origin: { name in
+                let proposed = byName[name]
+                return ConceptOrigin(kind: .vlm,
+                                     detail: proposed.map { "VLM rounds " + $0.rounds.map(String.init).joined(separator: ", ") },
+                                     naiveStrength: proposed?.naiveStrength)
+            }, notes: notes)
+        }
+    }
+
+    private static func split(_ names: [String], _ mappings: [ConceptMapping], origin: (String) -> ConceptOrigin,
+                              notes: [String]) -> CandidateSet {
+        var concepts: [Concept] = []
+        var unrepresentable: [Explanation.Rejected] = []
+        for (name, mapping) in zip(names, mappings) {
+            switch mapping {
+            case .vector(let direction):
+                concepts.append(Concept(name: name, direction: direction, origin: origin(name)))
+            case .unrepresentable(let reason):
+                unrepresentable.append(.init(name: name, reason: reason))
+            }
+        }
+        return CandidateSet(concepts: concepts, unrepresentable: unrepresentable, notes: notes)
+    }
+}

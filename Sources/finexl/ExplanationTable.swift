@@ -1,0 +1,36 @@
+import FineXLCore
+import Foundation
+
+/// The readable table `finexl explain` prints without `--json`.
+enum ExplanationTable {
+    static func render(_ e: Explanation, notes: [String]) -> String {
+        var lines: [String] = []
+        lines.append("FineXL explanation: \(e.encoder.name) encoder (\(e.encoder.dimension) dimensions), \(e.pairs) pairs, method \(e.method)")
+        lines.append(String(format: "‖V_div‖ = %.4g (mean ‖Enc(personal) − Enc(base)‖ over pairs %.4g)", e.divergence.norm, e.divergence.meanPairNorm))
+        lines.append("")
+        let nameWidth = max(7, e.concepts.map(\.name.count).max() ?? 0)
+        let header = "concept".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            + "   weight   95 % interval      align   AUROC   p"
+        lines.append(header)
+        lines.append(String(repeating: "─", count: header.count + 6))
+        for c in e.concepts {
+            let interval = c.ci.count == 2 ? String(format: "[%6.3f, %6.3f]", c.ci[0], c.ci[1]) : "       —        "
+            lines.append(c.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+                + String(format: "  %7.3f   %@   %6.3f   %5.3f   %@", c.weight, interval, c.alignment, c.auroc, pValue(c.p)))
+        }
+        lines.append("")
+        lines.append(String(format: "residual: %.1f %% of V_div is not explained by these concepts", e.residual.relative * 100))
+        if !e.rejected.isEmpty {
+            lines.append("")
+            lines.append("rejected:")
+            for r in e.rejected { lines.append("  \(r.name): \(r.reason)") }
+        }
+        for note in notes { lines.append("note: \(note)") }
+        for warning in e.warnings { lines.append("warning: \(warning)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func pValue(_ p: Double) -> String {
+        p < 1e-4 ? String(format: "%.0e", p) : String(format: "%.4f", p)
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import FineXLCore
+import FineXLNotebook
+import Foundation
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a FineXL notebook (Markdown with finexl directives) to an HTML report.",
+        discussion: "Exit 0 when every cell ran; 1 when any failed (the report is still written, failures shown in place).")
+
+    @Argument(help: "The notebook, a Markdown file.") var notebook: String
+    @Option(help: "Output folder.") var output = "Output"
+    @Flag(help: "Put every image into the HTML as a data URI.") var selfContained = false
+    @Flag(help: "Recompute every directive.") var noCache = false
+    @Option(help: "Folder with report.mustache (and its CSS) to use instead of the built-in templates.") var templates: String?
+
+    func run() throws {
+        let renderer = NotebookRenderer(options: RenderOptions(
+            outputDirectory: URL(fileURLWithPath: output, isDirectory: true), selfContained: selfContained,
+            useCache: !noCache, templates: templates.map { URL(fileURLWithPath: $0, isDirectory: true) }))
+        let result = try renderer.render(notebook: URL(fileURLWithPath: notebook))
+        let cached = result.cachedDirectives > 0 ? ", \(result.cachedDirectives) from cache" : ""
+        FileHandle.standardError.write(Data(String(
+            format: "wrote %@ (%d directives%@, %.2f s)\n", result.htmlFile.path, result.directives, cached, result.seconds).utf8))
+        if result.failures > 0 {
+            FileHandle.standardError.write(Data("error: \(result.failures) directive(s) failed; see the report\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import FineXLCore
+import FineXLPipeline
+import Foundation
+import XCTest
+
+/// Images whose pixels encode their index, so embeddings can be checked for order.
+private struct CountingSource: PairedImageSource {
+    let names: [String]
+    var prompts: [String]? { nil }
+    var description: String { "counting source" }
+
+    init(count: Int) { names = (0..<count).map { String(format: "%03d", $0) } }
+
+    func image(_ side: PairSide, at index: Int) throws -> RGBImage {
+        let value = Float(index) / 100 + (side == .personal ? 0.5 : 0)
+        return RGBImage(width: 2, height: 2, fill: (value, 0, 0))
+    }
+
+    func contentDigest(_ side: PairSide, at index: Int) throws -> String {
+        SHA256.hex("\(side.rawValue)-\(index)")
+    }
+}
+
+/// Embeds an image as its mean red value and counts how often it was asked to.
+private final class MeanRedEncoder: ImageEncoder, @unchecked Sendable {
+    let name = "mean-red"
+    let dimension = 2
+    let identity = "mean-red-v1"
+    let preferredBatchSize: Int
+    let parallelizesInternally: Bool
+    let conceptMappingDescription = "test encoder"
+    private let lock = NSLock()
+    private var embedded = 0
+
+    init(batch: Int, threaded: Bool) {
+        preferredBatchSize = batch
+        parallelizesInternally = threaded
+    }
+
+    var calls: Int { lock.withLock { embedded } }
+
+    func embed(_ images: [RGBImage]) throws -> [[Float]] {
+        lock.withLock { embedded += images.count }
+        return images.map { [$0.pixels[0], 1] }
+    }
+
+    func mapConcepts(_ names: [String], context: ConceptContext) throws -> [ConceptMapping] {
+        names.map { _ in .vector([1, 0]) }
+    }
+}
+
+final class EmbeddingRunTests: XCTestCase {
+    func testEmbeddingsKeepPairOrderWhetherBatchedOrNot() throws {
+        for encoder in [MeanRedEncoder(batch: 1, threaded: false), MeanRedEncoder(batch: 7, threaded: true)] {
+            let pairs = try EmbeddingRun(encoder: encoder, cacheDirectory: nil, showProgress: false)
+                .embed(CountingSource(count: 23))
+            XCTAssertEqual(pairs.base.map { $0[0] }, (0..<23).map { Double(Float($0) / 100) })
+            XCTAssertEqual(pairs.personal.map { $0[0] }, (0..<23).map { Double(Float($0) / 100 + 0.5) })
+            XCTAssertEqual(try pairs.divergence().vector[0], 0.5, accuracy: 1e-6)
+        }
+    }
+
+    func testSecondRunIsServedFromTheCache() throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("finexl-cache-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let encoder = MeanRedEncoder(batch: 1, threaded: false)
+        let first = try EmbeddingRun(encoder: encoder, cacheDirectory: cache, showProgress: false).embed(CountingSource(count: 5))
+        XCTAssertEqual(encoder.calls, 10)
+        let second = try EmbeddingRun(encoder: encoder, cacheDirectory: cache, showProgress: false).embed(CountingSource(count: 5))
+        XCTAssertEqual(encoder.calls, 10, "nothing embedded again")
+        XCTAssertEqual(first, second)
+    }
+
+    func testEncoderErrorsReachTheCaller() {
+        struct Broken: PairedImageSource {
+            var names: [String] { ["a", "b"] }
+            var prompts: [String]? { nil }
+            var description: String { "broken" }
+            func image(_ side: PairSide, at index: Int) throws -> RGBImage { throw FineXLError("b.png is truncated") }
+            func contentDigest(_ side: PairSide, at index: Int) throws -> String { "x" }
+        }
+        XCTAssertThrowsError(try EmbeddingRun(encoder: MeanRedEncoder(batch: 1, threaded: false), cacheDirectory: nil,
+                                              showProgress: false).embed(Broken())) { error in
+            XCTAssertEqual("\(error)", "b.png is truncated")
+        }
+    }
+}
