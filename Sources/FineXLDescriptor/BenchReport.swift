@@ -11,8 +11,22 @@ public struct BenchReport: Sendable {
         public var rankMAE: Double
         /// Share of single-aspect models (level ≥ 0.3) whose largest weight is the applied aspect.
         public var identification: Double
-        /// Share of two-aspect models whose both levels are recovered (paper: 94.4 %).
+        /// Share of two-aspect models whose both levels are recovered: each weight nearest its true level.
         public var multiAspect: Double
+        /// The same judged by rank, as the paper ranks levels: among the 9 models of an aspect pair,
+        /// each aspect's weights sorted into tiers of 3 put the model in its true tier (paper: 94.4 %).
+        public var multiAspectByRank: Double
+
+        public init(variant: Aspect.Variant, baseKind: SyntheticSpec.BaseKind, method: String, rankMAE: Double,
+                    identification: Double, multiAspect: Double, multiAspectByRank: Double) {
+            self.variant = variant
+            self.baseKind = baseKind
+            self.method = method
+            self.rankMAE = rankMAE
+            self.identification = identification
+            self.multiAspect = multiAspect
+            self.multiAspectByRank = multiAspectByRank
+        }
     }
 
     public var rows: [Row]
@@ -38,12 +52,13 @@ public struct BenchReport: Sendable {
                             options.aspectPairs.count, options.multiLevels.count, options.multiLevels.count))
         lines.append("alternate = renderings implemented differently from the canonical ones that define f(C) (the honest test)")
         lines.append("")
-        let header = ["setting", "method", "rank MAE", "identified", "multi-aspect"]
+        let header = ["setting", "method", "rank MAE", "identified", "multi (level)", "multi (rank)"]
         var table: [[String]] = []
         for row in rows {
             table.append(["\(row.variant.rawValue) \(row.baseKind.rawValue)", row.method,
                           String(format: "%.2f", row.rankMAE), String(format: "%.1f %%", row.identification * 100),
-                          String(format: "%.1f %%", row.multiAspect * 100)])
+                          String(format: "%.1f %%", row.multiAspect * 100),
+                          String(format: "%.1f %%", row.multiAspectByRank * 100)])
         }
         let widths = header.indices.map { c in ([header[c]] + table.map { $0[c] }).map(\.count).max()! }
         func format(_ cells: [String]) -> String {
@@ -64,6 +79,7 @@ public struct BenchReport: Sendable {
         lines.append("")
         lines.append("paper (synthetic, CLIP): rank MAE FineXL 0.7, VisDiff 1.6; multi-aspect 94.4 %")
         lines.append("targets: rank MAE ≤ 0.3, identified ≥ 95 %, multi-aspect 100 % on the alternate renderings")
+        lines.append("multi (level): both weights nearest their true level of 0.3/0.6/0.9; multi (rank): both in their true tier among the pair's 9 models")
         if !multiAspectByPair.isEmpty {
             lines.append("nnls two-aspect models recovered per pair:")
             lines += multiAspectByPair.map { "  " + $0 }

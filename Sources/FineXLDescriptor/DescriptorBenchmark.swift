@@ -148,18 +148,27 @@ public enum DescriptorBenchmark {
                     }
                     rankErrors.append(DescriptorBenchmark.rankMAE(truth: options.levels, predicted: predicted))
                 }
-                var recovered = 0, multiModels = 0
+                var recovered = 0, recoveredByRank = 0, multiModels = 0
                 var perPair: [String] = []
                 for pair in options.aspectPairs {
                     var pairRecovered = 0
+                    var truth: [(Double, Double)] = []
+                    var predicted: [(Double, Double)] = []
                     for a in options.multiLevels {
                         for b in options.multiLevels {
                             let w = levelPredictions[k]
                             k += 1
                             multiModels += 1
+                            truth.append((a, b))
+                            predicted.append((w[pair[0]] ?? 0, w[pair[1]] ?? 0))
                             if nearest(w[pair[0]] ?? 0) == a && nearest(w[pair[1]] ?? 0) == b { pairRecovered += 1 }
                         }
                     }
+                    // The paper's ranking view: among the 9 models, each aspect's weights sorted into
+                    // tiers of 3 must put every model in its true tier.
+                    let tierA = DescriptorBenchmark.tiers(predicted.map(\.0), levels: options.multiLevels)
+                    let tierB = DescriptorBenchmark.tiers(predicted.map(\.1), levels: options.multiLevels)
+                    recoveredByRank += truth.indices.filter { tierA[$0] == truth[$0].0 && tierB[$0] == truth[$0].1 }.count
                     recovered += pairRecovered
                     perPair.append("\(pair.joined(separator: " + ")) \(pairRecovered)/\(options.multiLevels.count * options.multiLevels.count)")
                 }
@@ -168,7 +177,8 @@ public enum DescriptorBenchmark {
                     variant: variant, baseKind: baseKind, method: method,
                     rankMAE: rankErrors.reduce(0, +) / Double(max(rankErrors.count, 1)),
                     identification: Double(identified) / Double(max(identifiable, 1)),
-                    multiAspect: Double(recovered) / Double(max(multiModels, 1))))
+                    multiAspect: Double(recovered) / Double(max(multiModels, 1)),
+                    multiAspectByRank: Double(recoveredByRank) / Double(max(multiModels, 1))))
             }
             return (rows, misses, pairSummary, images)
         }
@@ -216,6 +226,22 @@ public enum DescriptorBenchmark {
     static func rankMAE(truth: [Double], predicted: [Double]) -> Double {
         let trueRanks = ranks(truth), predictedRanks = ranks(predicted)
         return zip(trueRanks, predictedRanks).map { abs($0 - $1) }.reduce(0, +) / Double(max(truth.count, 1))
+    }
+
+    /// Assigns each value the level of its tier: the lowest n/levels.count values get the
+    /// lowest level, and so on; values tied across a tier boundary all miss (they get NaN).
+    static func tiers(_ values: [Double], levels: [Double]) -> [Double] {
+        let perTier = values.count / max(levels.count, 1)
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        var result = [Double](repeating: .nan, count: values.count)
+        for (position, index) in order.enumerated() {
+            let tier = min(position / max(perTier, 1), levels.count - 1)
+            let tiedAcrossBoundary = order.indices.contains { other in
+                min(other / max(perTier, 1), levels.count - 1) != tier && values[order[other]] == values[index]
+            }
+            if !tiedAcrossBoundary { result[index] = levels[tier] }
+        }
+        return result
     }
 
     static func ranks(_ values: [Double]) -> [Double] {

@@ -17,6 +17,15 @@ final class BenchmarkMetricsTests: XCTestCase {
         XCTAssertEqual(DescriptorBenchmark.rankMAE(truth: [0.1, 0.2, 0.3, 0.4], predicted: [0, 0, 0, 0]), 1)
     }
 
+    func testTiersPlaceEachValueByRankAndRefuseTiesAcrossATierBoundary() {
+        let levels = [0.3, 0.6, 0.9]
+        XCTAssertEqual(DescriptorBenchmark.tiers([5, 1, 9, 2, 8, 3, 7, 4, 6], levels: levels),
+                       [0.6, 0.3, 0.9, 0.3, 0.9, 0.3, 0.9, 0.6, 0.6])
+        let tied = DescriptorBenchmark.tiers([0, 0, 0, 0, 1, 2], levels: levels)
+        XCTAssertTrue(tied[0...3].allSatisfy(\.isNaN), "four equal values cannot all sit in a tier of two")
+        XCTAssertEqual(Array(tied[4...5]), [0.9, 0.9])
+    }
+
     func testSmallBenchmarkRunsAndReportsEveryMethod() throws {
         var options = DescriptorBenchmark.Options()
         options.count = 3
