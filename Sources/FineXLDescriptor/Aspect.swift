@@ -143,15 +143,16 @@ public struct Aspect: Sendable, Hashable {
         case .blurry:
             return ImageFilters.gaussianBlur(image, sigma: Self.blurSigma(image, l))
         case .sharp:
-            let soft = ImageFilters.gaussianBlur(image, sigma: 1)
+            let soft = ImageFilters.gaussianBlur(image, sigma: Self.frameScale(image))
             let amount = 1.2 * l
             var out = image.pixels
             for i in out.indices { out[i] = ImageFilters.clamp01(out[i] + amount * (out[i] - soft.pixels[i])) }
             return RGBImage(width: image.width, height: image.height, pixels: out)
         case .filmGrain:
             let sigma = 0.06 * l.squareRoot()
+            let cell = Self.grainCell(image)
             return ImageFilters.mapPixelsAt(image) { x, y, r, g, b in
-                let n = sigma * PixelNoise.gaussian(seed, x, y)
+                let n = sigma * PixelNoise.gaussian(seed, x / cell, y / cell)
                 return (r + n, g + n, b + n)
             }
         case .vignette:
@@ -228,7 +229,7 @@ public struct Aspect: Sendable, Hashable {
         case .blurry:
             return ImageFilters.diskBlur(image, radius: 2 * Self.blurSigma(image, l))
         case .sharp:
-            let w = image.width, h = image.height, amount = 0.3 * l
+            let w = image.width, h = image.height, amount = 0.3 * l, d = Int(Self.frameScale(image).rounded())
             let luma = stride(from: 0, to: image.pixels.count, by: 3).map {
                 ImageFilters.luma(image.pixels[$0], image.pixels[$0 + 1], image.pixels[$0 + 2])
             }
@@ -236,8 +237,8 @@ public struct Aspect: Sendable, Hashable {
             for y in 0..<h {
                 for x in 0..<w {
                     let i = y * w + x
-                    let lap = 4 * luma[i] - luma[y * w + max(x - 1, 0)] - luma[y * w + min(x + 1, w - 1)]
-                        - luma[max(y - 1, 0) * w + x] - luma[min(y + 1, h - 1) * w + x]
+                    let lap = 4 * luma[i] - luma[y * w + max(x - d, 0)] - luma[y * w + min(x + d, w - 1)]
+                        - luma[max(y - d, 0) * w + x] - luma[min(y + d, h - 1) * w + x]
                     for c in 0..<3 { out[3 * i + c] = ImageFilters.clamp01(out[3 * i + c] + amount * lap) }
                 }
             }
@@ -245,8 +246,9 @@ public struct Aspect: Sendable, Hashable {
         case .filmGrain:
             // Shot noise: variance proportional to the signal, 0.06² at mid-grey like the canonical grain.
             let k = 0.085 * l.squareRoot()
+            let cell = Self.grainCell(image)
             return ImageFilters.mapPixelsAt(image) { x, y, r, g, b in
-                let n = k * PixelNoise.gaussian(seed, x, y, 1)
+                let n = k * PixelNoise.gaussian(seed, x / cell, y / cell, 1)
                 return (r + n * r.squareRoot(), g + n * g.squareRoot(), b + n * b.squareRoot())
             }
         case .vignette:
@@ -265,6 +267,15 @@ public struct Aspect: Sendable, Hashable {
     }
 
     // MARK: - Building blocks
+
+    /// How many pixels of this image make one pixel of the descriptor's working resolution:
+    /// grain and sharpening are sized relative to the frame, as blur is, so a level means
+    /// the same look at any resolution and survives the encoder's downscale.
+    static func frameScale(_ image: RGBImage) -> Float { Float(DescriptorStatistics.boxFactor(image)) }
+
+    /// Side in pixels of one grain cell (one independent noise value): one pixel of the
+    /// working resolution, so the encoder's box downscale averages each cell on its own.
+    static func grainCell(_ image: RGBImage) -> Int { DescriptorStatistics.boxFactor(image) }
 
     /// Blur scale follows the image size so a level means the same look at any resolution.
     static func blurSigma(_ image: RGBImage, _ l: Float) -> Float {

@@ -49,7 +49,12 @@ enum DescriptorStatistics {
 
     /// Values outside 0…1 (or NaN) are clamped and images under 16 px on a side enlarged by
     /// pixel replication, so every statistic below is defined and no index leaves its table.
-    static func prepared(_ image: RGBImage) -> RGBImage {
+    /// Larger images are box-averaged by a whole factor toward the resolution the concept
+    /// directions were calibrated at (shortest side 128–255 px after it): grain, sharpness and
+    /// blur are then measured relative to the frame, so one look gives one embedding at any
+    /// resolution. A whole factor keeps each box aligned with one grain cell.
+    static func prepared(_ input: RGBImage) -> RGBImage {
+        let image = boxDownscaled(input, by: boxFactor(input))
         var pixels = image.pixels
         if !pixels.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
             pixels = pixels.map { $0.isNaN ? 0 : min(max($0, 0), 1) }
@@ -65,6 +70,40 @@ enum DescriptorStatistics {
             }
         }
         return RGBImage(width: w, height: h, pixels: enlarged)
+    }
+
+    /// The whole factor `prepared` shrinks an image by: ⌊shortest side / 128⌋, at least 1.
+    static func boxFactor(_ image: RGBImage) -> Int {
+        max(1, min(image.width, image.height) / DescriptorCalibration.referenceSize)
+    }
+
+    /// Mean of each k×k box; a remainder narrower than k at the right or bottom is dropped.
+    static func boxDownscaled(_ image: RGBImage, by k: Int) -> RGBImage {
+        guard k > 1 else { return image }
+        let w = image.width / k, h = image.height / k
+        var out = [Float](repeating: 0, count: w * h * 3)
+        let norm = 1 / Float(k * k)
+        image.pixels.withUnsafeBufferPointer { source in
+            for y in 0..<h {
+                for x in 0..<w {
+                    var r: Float = 0, g: Float = 0, b: Float = 0
+                    for dy in 0..<k {
+                        var at = ((y * k + dy) * image.width + x * k) * 3
+                        for _ in 0..<k {
+                            r += source[at]
+                            g += source[at + 1]
+                            b += source[at + 2]
+                            at += 3
+                        }
+                    }
+                    let o = (y * w + x) * 3
+                    out[o] = r * norm
+                    out[o + 1] = g * norm
+                    out[o + 2] = b * norm
+                }
+            }
+        }
+        return RGBImage(width: w, height: h, pixels: out)
     }
 
     // MARK: - Global statistics on the stride grid

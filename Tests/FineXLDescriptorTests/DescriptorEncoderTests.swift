@@ -86,22 +86,37 @@ final class DescriptorEncoderTests: XCTestCase {
     }
 
     func testExplainerRecoversAPlantedAspect() throws {
+        for (aspect, level) in [("warm tones", 0.6), ("film grain", 0.5), ("vignette", 0.7)] {
+            let explanation = try explainSynthetic(aspect, level, size: 128)
+            XCTAssertEqual(explanation.concepts.first?.name, aspect)
+            XCTAssertEqual(explanation.weight(of: aspect) ?? 0, level, accuracy: 0.15, aspect)
+        }
+    }
+
+    /// Grain and sharpening are per-pixel looks: measured at native resolution, a 320 px
+    /// image's grain read as "sharp". The encoder works at its calibration resolution.
+    func testPlantedAspectReadsTheSameAtLargerResolutions() throws {
+        for (aspect, level) in [("film grain", 0.5), ("sharp", 0.6)] {
+            let small = try explainSynthetic(aspect, level, size: 128)
+            let large = try explainSynthetic(aspect, level, size: 320)
+            XCTAssertEqual(large.concepts.first?.name, aspect, "\(aspect) at 320 px")
+            XCTAssertEqual(large.weight(of: aspect) ?? 0, small.weight(of: aspect) ?? 0, accuracy: 0.15, aspect)
+        }
+    }
+
+    private func explainSynthetic(_ aspect: String, _ level: Double, size: Int) throws -> Explanation {
         let encoder = DescriptorEncoder()
         let names = DescriptorEncoder.representableConcepts
         let candidates = try zip(names, encoder.mapConcepts(names, context: context)).map { name, mapping -> Concept in
             guard case .vector(let direction) = mapping else { throw FineXLError("\(name) unrepresentable") }
             return Concept(name: name, direction: direction, origin: ConceptOrigin(kind: .vocabulary))
         }
-        for (aspect, level) in [("warm tones", 0.6), ("film grain", 0.5), ("vignette", 0.7)] {
-            let pairs = try SyntheticPairs(spec: SyntheticSpec(aspects: [(aspect, level)], count: 10, seed: 40, size: 128))
-            let base = try encoder.embed((0..<10).map { try pairs.image(.base, at: $0) }).map { $0.map(Double.init) }
-            let personal = try encoder.embed((0..<10).map { try pairs.image(.personal, at: $0) }).map { $0.map(Double.init) }
-            let explanation = try Explainer.explain(
-                divergence: Divergence(base: base, personal: personal), candidates: candidates, unrepresentable: [],
-                encoder: .init(name: encoder.name, dimension: encoder.dimension, identity: encoder.identity),
-                options: ExplainOptions(method: .nnls, bootstrapResamples: 0))
-            XCTAssertEqual(explanation.concepts.first?.name, aspect)
-            XCTAssertEqual(explanation.weight(of: aspect) ?? 0, level, accuracy: 0.15, aspect)
-        }
+        let pairs = try SyntheticPairs(spec: SyntheticSpec(aspects: [(aspect, level)], count: 10, seed: 40, size: size))
+        let base = try encoder.embed((0..<10).map { try pairs.image(.base, at: $0) }).map { $0.map(Double.init) }
+        let personal = try encoder.embed((0..<10).map { try pairs.image(.personal, at: $0) }).map { $0.map(Double.init) }
+        return try Explainer.explain(
+            divergence: Divergence(base: base, personal: personal), candidates: candidates, unrepresentable: [],
+            encoder: .init(name: encoder.name, dimension: encoder.dimension, identity: encoder.identity),
+            options: ExplainOptions(method: .nnls, bootstrapResamples: 0))
     }
 }
