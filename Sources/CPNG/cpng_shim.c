@@ -49,6 +49,7 @@ int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
     result->width = 0;
     result->height = 0;
     result->rgba16 = NULL;
+    result->rgba8 = NULL;
     message[0] = 0;
     if (size < 8 || png_sig_cmp(data, 0, 8) != 0) {
         snprintf(message, CPNG_MESSAGE_CAPACITY, "no PNG signature");
@@ -90,46 +91,52 @@ int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
         png_error(png, text);
     }
 
-    // Normalize every colour type and depth to 16-bit RGBA so one loop reads them all.
+    // Normalize every colour type to RGBA: 16-bit files keep 16 bits, all others become 8-bit.
     int colorType = png_get_color_type(png, info);
     int bitDepth = png_get_bit_depth(png, info);
+    int wide = bitDepth == 16;
     if (colorType == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
     if (colorType == PNG_COLOR_TYPE_GRAY && bitDepth < 8) png_set_expand_gray_1_2_4_to_8(png);
     if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
     if (colorType == PNG_COLOR_TYPE_GRAY || colorType == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
-    png_set_expand_16(png);
-    png_set_add_alpha(png, 0xffff, PNG_FILLER_AFTER);
+    png_set_add_alpha(png, wide ? 0xffff : 0xff, PNG_FILLER_AFTER);
     png_set_interlace_handling(png);
     png_read_update_info(png, info);
 
     size_t rowBytes = png_get_rowbytes(png, info);
-    if (rowBytes != (size_t)width * 8) png_error(png, "unexpected row layout after conversion to 16-bit RGBA");
+    if (rowBytes != (size_t)width * (wide ? 8 : 4)) png_error(png, "unexpected row layout after conversion to RGBA");
 
     rows8 = malloc(rowBytes * height);
     rowPointers = malloc(sizeof(png_bytep) * height);
-    rgba16 = malloc(sizeof(uint16_t) * 4 * (size_t)width * height);
-    if (rows8 == NULL || rowPointers == NULL || rgba16 == NULL) png_error(png, "out of memory");
+    if (wide) rgba16 = malloc(sizeof(uint16_t) * 4 * (size_t)width * height);
+    if (rows8 == NULL || rowPointers == NULL || (wide && rgba16 == NULL)) png_error(png, "out of memory");
     for (png_uint_32 y = 0; y < height; y++) rowPointers[y] = rows8 + rowBytes * y;
     png_read_image(png, rowPointers);
     // Reading up to IEND makes a file cut after its pixel data an error too.
     png_read_end(png, NULL);
 
-    size_t samples = 4 * (size_t)width * height;
-    for (size_t i = 0; i < samples; i++) {
-        rgba16[i] = (uint16_t)((rows8[2 * i] << 8) | rows8[2 * i + 1]);
-    }
     png_destroy_read_struct(&png, &info, NULL);
-    free(rows8);
     free(rowPointers);
     result->width = width;
     result->height = height;
-    result->rgba16 = rgba16;
+    if (wide) {
+        size_t samples = 4 * (size_t)width * height;
+        for (size_t i = 0; i < samples; i++) {
+            rgba16[i] = (uint16_t)((rows8[2 * i] << 8) | rows8[2 * i + 1]);
+        }
+        free(rows8);
+        result->rgba16 = rgba16;
+    } else {
+        result->rgba8 = rows8;
+    }
     return 0;
 }
 
 void cpng_decoded_free(cpng_decoded *result) {
     free(result->rgba16);
+    free(result->rgba8);
     result->rgba16 = NULL;
+    result->rgba8 = NULL;
 }
 
 typedef struct {

@@ -22,19 +22,27 @@ enum PNGCodec {
         let width = Int(decoded.width)
         let height = Int(decoded.height)
         let count = width * height
-        let source = UnsafeBufferPointer(start: decoded.rgba16, count: count * 4)
         var pixels = [Float](repeating: 0, count: count * 3)
-        let scale: Float = 1 / 65535
         pixels.withUnsafeMutableBufferPointer { out in
-            for i in 0..<count {
-                let alpha = Float(source[4 * i + 3]) * scale
-                let white = 1 - alpha
-                out[3 * i] = Float(source[4 * i]) * scale * alpha + white
-                out[3 * i + 1] = Float(source[4 * i + 1]) * scale * alpha + white
-                out[3 * i + 2] = Float(source[4 * i + 2]) * scale * alpha + white
+            if let wide = decoded.rgba16 {
+                composite(UnsafeBufferPointer(start: wide, count: count * 4), scale: 1 / 65535, into: out)
+            } else {
+                composite(UnsafeBufferPointer(start: decoded.rgba8, count: count * 4), scale: 1 / 255, into: out)
             }
         }
         return RGBImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// RGBA samples to RGB floats with alpha composited on white.
+    private static func composite<Sample: BinaryInteger>(_ source: UnsafeBufferPointer<Sample>, scale: Float,
+                                                         into out: UnsafeMutableBufferPointer<Float>) {
+        for i in 0..<(source.count / 4) {
+            let alpha = Float(source[4 * i + 3]) * scale
+            let white = 1 - alpha
+            out[3 * i] = Float(source[4 * i]) * scale * alpha + white
+            out[3 * i + 1] = Float(source[4 * i + 1]) * scale * alpha + white
+            out[3 * i + 2] = Float(source[4 * i + 2]) * scale * alpha + white
+        }
     }
 
     /// Encodes 8-bit RGB (3 channels) or RGBA (4 channels) rows.

@@ -7,12 +7,14 @@
 /// Room for libpng's error text; longer messages are cut.
 #define CPNG_MESSAGE_CAPACITY 256
 
-/// A decoded PNG: `width * height` pixels of R, G, B, A, 16 bits each in host byte order.
-/// Every PNG kind (gray, palette, 1…16 bit, with or without alpha or tRNS) arrives in this one form.
+/// A decoded PNG: `width * height` pixels of R, G, B, A. Every PNG kind (gray, palette, 1…16 bit,
+/// with or without alpha or tRNS) arrives in one of two forms: 16-bit files as `rgba16` (host byte
+/// order, `rgba8` NULL), all others as `rgba8` (`rgba16` NULL), so 8-bit files skip a widening pass.
 typedef struct {
     uint32_t width;
     uint32_t height;
     uint16_t *rgba16;
+    uint8_t *rgba8;
 } cpng_decoded;
 
 /// Decodes a whole PNG held in memory. libpng's setjmp/longjmp error handling stays inside this
