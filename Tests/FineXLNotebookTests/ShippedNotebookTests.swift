@@ -37,4 +37,17 @@ final class ShippedNotebookTests: XCTestCase {
             }
         }
     }
+
+    /// Parsing cannot see an aspect the encoder dropped or a value no directive provides:
+    /// render each shipped notebook end to end, as the README's first command does.
+    func testShippedNotebooksRenderWithoutFailures() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("finexl-shipped-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let renderer = NotebookRenderer(options: RenderOptions(outputDirectory: output, selfContained: false, useCache: false))
+        for name in ["quickstart", "method-walkthrough", "model-selection", "clip"] {
+            let result = try renderer.render(notebook: folder.appendingPathComponent(name + ".md"))
+            XCTAssertEqual(result.failures, 0, name)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: result.htmlFile.path), name)
+        }
+    }
 }
