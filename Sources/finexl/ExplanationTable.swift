@@ -9,14 +9,18 @@ enum ExplanationTable {
         lines.append(String(format: "‖V_div‖ = %.4g (mean ‖Enc(personal) − Enc(base)‖ over pairs %.4g)", e.divergence.norm, e.divergence.meanPairNorm))
         lines.append("")
         let nameWidth = max(7, e.concepts.map(\.name.count).max() ?? 0)
+        // The paper's "naive VLM" baseline: the VLM's own 0–10 rating, beside FineXL's weight.
+        let showsNaive = e.concepts.contains { $0.origin.naiveStrength != nil }
         let header = "concept".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-            + "   weight   95 % interval      align   AUROC   p"
+            + "   weight   95 % interval      align   AUROC   p" + (showsNaive ? "        VLM 0–10" : "")
         lines.append(header)
         lines.append(String(repeating: "─", count: header.count + 6))
         for c in e.concepts {
             let interval = c.ci.count == 2 ? String(format: "[%6.3f, %6.3f]", c.ci[0], c.ci[1]) : "       —        "
+            let naive = showsNaive ? "   " + (c.origin.naiveStrength.map { String(format: "%6.1f", $0) } ?? "     —") : ""
             lines.append(c.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-                + String(format: "  %7.3f   %@   %6.3f   %5.3f   %@", c.weight, interval, c.alignment, c.auroc, pValue(c.p)))
+                + String(format: "  %7.3f   %@   %6.3f   %5.3f   %@", c.weight, interval, c.alignment, c.auroc,
+                         pValue(c.p).padding(toLength: 6, withPad: " ", startingAt: 0)) + naive)
         }
         lines.append("")
         lines.append(String(format: "residual: %.1f %% of V_div is not explained by these concepts", e.residual.relative * 100))
