@@ -49,15 +49,21 @@ struct DescriptorCalibration: Sendable {
         let start = Date()
         let kinds = Aspect.Kind.allCases
         let images = Self.referenceImages()
-        // raw[i][0] is the reference image, raw[i][k + 1] its rendering of aspect k.
-        let raw = ParallelMap.map(images.indices) { i -> [[Double]] in
+        // raw[i][0] is the reference image, raw[i][k + 1] its rendering of aspect k at level 1,
+        // half[i][k] at level ½.
+        let measured = ParallelMap.map(images.indices) { i -> (full: [[Double]], half: [[Double]]) in
             var rows = [DescriptorStatistics.measure(images[i])]
+            var halves: [[Double]] = []
             for kind in kinds {
-                let rendered = Aspect(kind).apply(to: images[i], level: 1, variant: .canonical, seed: UInt64(7 + i))
-                rows.append(DescriptorStatistics.measure(ImageFilters.quantized8(rendered)))
+                for level in [1.0, 0.5] {
+                    let rendered = Aspect(kind).apply(to: images[i], level: level, variant: .canonical, seed: UInt64(7 + i))
+                    let statistics = DescriptorStatistics.measure(ImageFilters.quantized8(rendered))
+                    if level == 1 { rows.append(statistics) } else { halves.append(statistics) }
+                }
             }
-            return rows
+            return (rows, halves)
         }
+        let raw = measured.map(\.full)
         let d = DescriptorStatistics.count
         let base = raw.map { $0[0] }
         // differences[k][i]: how rendering aspect k changed image i.
@@ -82,8 +88,16 @@ struct DescriptorCalibration: Sendable {
         mean = Vector.mean(base)
         self.scale = scale
         var directions: [Aspect.Kind: [Double]] = [:]
+        // The response to a level is not quite linear (grain is a variance, tone curves bend),
+        // so f(C) is the least-squares slope through the origin of the mean change at levels
+        // ½ and 1: a weight then reads as a level across the range, not only at full strength.
         for (k, kind) in kinds.enumerated() {
-            directions[kind] = (0..<d).map { meanDifferences[k][$0] / scale[$0] }
+            let halfDifference = Vector.mean(measured.indices.map { i in
+                (0..<d).map { j in measured[i].half[k][j] - raw[i][0][j] }
+            })
+            directions[kind] = (0..<d).map { j in
+                (0.5 * halfDifference[j] + meanDifferences[k][j]) / 1.25 / scale[j]
+            }
         }
         self.directions = directions
         seconds = Date().timeIntervalSince(start)

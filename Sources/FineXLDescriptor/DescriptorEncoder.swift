@@ -9,7 +9,7 @@ import Foundation
 /// its canonical rendering causes on the reference images, so weights read as levels.
 public struct DescriptorEncoder: ImageEncoder {
     /// Bumped whenever a statistic, the reference set or a canonical rendering changes.
-    static let version = "finexl.descriptor/2"
+    static let version = "finexl.descriptor/3"
 
     public init() {}
 
@@ -30,7 +30,7 @@ public struct DescriptorEncoder: ImageEncoder {
 
     public var conceptMappingDescription: String {
         "f(C) is the mean change of the descriptor over \(DescriptorCalibration.referenceScenes + DescriptorCalibration.referenceTextures) "
-            + "procedural reference images when C's canonical rendering is applied at level 1.0, so a weight reads as a level"
+            + "procedural reference images when C's canonical rendering is applied (least-squares slope over levels ½ and 1), so a weight reads as a level"
     }
 
     /// Names of the embedding's dimensions, in order, for reports.
