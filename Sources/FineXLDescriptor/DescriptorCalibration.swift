@@ -51,7 +51,7 @@ struct DescriptorCalibration: Sendable {
         let images = Self.referenceImages()
         // raw[i][0] is the reference image, raw[i][k + 1] its rendering of aspect k at level 1,
         // half[i][k] at level ½.
-        let measured = ParallelMap.map(images.indices) { i -> (full: [[Double]], half: [[Double]]) in
+        let measured = Parallel.map(images.count) { i -> (full: [[Double]], half: [[Double]]) in
             var rows = [DescriptorStatistics.measure(images[i])]
             var halves: [[Double]] = []
             for kind in kinds {
