@@ -23,8 +23,10 @@ final class VLMClient {
         self.settings = settings
         cache = settings.cacheDirectory.map(VLMAnswerCache.init(directory:))
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = settings.timeout
-        configuration.timeoutIntervalForResource = settings.timeout
+        // The deadline is enforced in `perform`: swift-corelibs-foundation truncates these
+        // to whole seconds (a 0.5 s timeout fires at once), so they are only a backstop.
+        configuration.timeoutIntervalForRequest = Self.backstop(settings.timeout)
+        configuration.timeoutIntervalForResource = Self.backstop(settings.timeout)
         configuration.urlCache = nil
         session = URLSession(configuration: configuration)
     }
@@ -114,7 +116,7 @@ final class VLMClient {
 
     /// Sends the body, retrying transient failures, and returns the answer's message text.
     private func completion(body: Data) throws -> String {
-        var request = URLRequest(url: settings.endpoint, timeoutInterval: settings.timeout)
+        var request = URLRequest(url: settings.endpoint, timeoutInterval: Self.backstop(settings.timeout))
         request.httpMethod = "POST"
         request.httpBody = body
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -154,6 +156,11 @@ final class VLMClient {
         }
     }
 
+    /// URLSession's own timeout, a whole second past ours, so ours always reports first.
+    private static func backstop(_ timeout: Double) -> Double {
+        (timeout + 1).rounded(.up)
+    }
+
     /// Waits longer than this are cut short: a user is watching.
     static let longestWait = 120.0
 
@@ -183,8 +190,7 @@ final class VLMClient {
             box.finish(outcome)
         }
         task.resume()
-        // URLSession enforces the timeout; this bound only guards against it never reporting back.
-        if box.semaphore.wait(timeout: .now() + settings.timeout + 5) == .timedOut {
+        if box.semaphore.wait(timeout: .now() + settings.timeout) == .timedOut {
             task.cancel()
             return .failure(URLError(.timedOut))
         }

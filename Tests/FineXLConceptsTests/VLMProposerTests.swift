@@ -376,7 +376,9 @@ final class VLMProposerTests: XCTestCase {
         }
         XCTAssertTrue(message.contains("no answer within 0.5 s"), message)
         XCTAssertEqual(server.requests.count, 2)
-        XCTAssertLessThan(Date().timeIntervalSince(started), 8)
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertGreaterThanOrEqual(elapsed, 1.0, "each of the two attempts waits its whole 0.5 s, not less")
+        XCTAssertLessThan(elapsed, 8)
     }
 
     func testRejectedKeyGivesClearErrorThatDoesNotRepeatTheKey() throws {
