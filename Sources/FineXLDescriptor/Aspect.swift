@@ -74,8 +74,8 @@ public struct Aspect: Sendable, Hashable {
         case .mutedColors: "chroma c = max − min above the image's median chroma m compressed around luma to m + 0.3·(c − m): strong colours lose most, weak ones none"
         case .blackAndWhite: "full mix to Rec. 709 luma grey (level ℓ mixes ℓ of the way)"
         case .sepia: "full mix to luma grey toned in linear light by (1.12, 0.97, 0.75)"
-        case .highContrast: "luma contrast ×1.5 around the image's mean luma, chroma kept (each pixel shifted by its luma change)"
-        case .lowContrast: "luma contrast ×0.6 around the image's mean luma, chroma kept (each pixel shifted by its luma change)"
+        case .highContrast: "contrast ×1.5 per sRGB channel around the image's mean luma (colour differences stretch with it, as a curve on RGB does)"
+        case .lowContrast: "contrast ×0.6 per sRGB channel around the image's mean luma (colour differences shrink with it, as a curve on RGB does)"
         case .bright: "exposure +1 EV in the shadows with a highlight shoulder: L → 2L / (1 + L) in linear light"
         case .dark: "exposure −1 EV in the shadows, white kept: L → L / (2 − L) in linear light"
         case .blurry: "Gaussian blur, σ = 2.4 px per 256 px of the short side"
@@ -96,7 +96,7 @@ public struct Aspect: Sendable, Hashable {
         case .blackAndWhite: "mix to the channel average (R + G + B) / 3"
         case .sepia: "the classic sRGB sepia matrix, rows normalized so green sums to 1"
         case .highContrast: "smoothstep S-curve per channel pivoted at 0.5 (same mid-tone slope 1.5)"
-        case .lowContrast: "linear compression ×0.6 per channel around 0.5"
+        case .lowContrast: "compression ×0.6 per channel in linear light around mid-grey (0.214 linear, 0.5 sRGB; same mid-tone slope)"
         case .bright: "the shoulder curve applied to sRGB values: v → 1.7v / (1 + 0.7v) (matched at mid-grey)"
         case .dark: "the inverse shoulder applied to sRGB values: v → v / (1.62 − 0.62v) (matched at mid-grey)"
         case .blurry: "uniform disk (defocus) blur with the same second moment (radius 2σ)"
@@ -136,8 +136,8 @@ public struct Aspect: Sendable, Hashable {
                 let sb = ImageFilters.toSRGB(grey * 0.75)
                 return (r + l * (sr - r), g + l * (sg - g), b + l * (sb - b))
             }
-        case .highContrast: return Self.lumaContrast(image, 1 + 0.5 * l)
-        case .lowContrast: return Self.lumaContrast(image, 1 - 0.4 * l)
+        case .highContrast: return Self.channelContrast(image, 1 + 0.5 * l)
+        case .lowContrast: return Self.channelContrast(image, 1 - 0.4 * l)
         case .bright: return Self.exposureShoulder(image, gain: powf(2, l))
         case .dark: return Self.exposureShoulder(image, gain: powf(2, -l))
         case .blurry:
@@ -210,9 +210,10 @@ public struct Aspect: Sendable, Hashable {
                 return (s(r), s(g), s(b))
             }
         case .lowContrast:
-            let k = 1 - 0.4 * l
+            let k = 1 - 0.4 * l, pivot = ImageFilters.toLinear(0.5)
             return ImageFilters.mapPixels(image) { r, g, b in
-                (0.5 + (r - 0.5) * k, 0.5 + (g - 0.5) * k, 0.5 + (b - 0.5) * k)
+                func f(_ v: Float) -> Float { ImageFilters.toSRGB(pivot + (ImageFilters.toLinear(v) - pivot) * k) }
+                return (f(r), f(g), f(b))
             }
         case .bright:
             let g = 1 + 0.7 * l
@@ -349,7 +350,7 @@ public struct Aspect: Sendable, Hashable {
         return 1
     }
 
-    static func lumaContrast(_ image: RGBImage, _ k: Float) -> RGBImage {
+    static func channelContrast(_ image: RGBImage, _ k: Float) -> RGBImage {
         var sum: Float = 0
         image.pixels.withUnsafeBufferPointer { p in
             var i = 0
@@ -360,9 +361,8 @@ public struct Aspect: Sendable, Hashable {
         }
         let mean = sum / Float(image.width * image.height)
         return ImageFilters.mapPixels(image) { r, g, b in
-            let y = ImageFilters.luma(r, g, b)
-            let shift = mean + (y - mean) * k - y
-            return (r + shift, g + shift, b + shift)
+            (ImageFilters.clamp01(mean + (r - mean) * k), ImageFilters.clamp01(mean + (g - mean) * k),
+             ImageFilters.clamp01(mean + (b - mean) * k))
         }
     }
 

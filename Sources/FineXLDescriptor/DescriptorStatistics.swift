@@ -15,7 +15,7 @@ enum DescriptorStatistics {
         "luma 75th percentile", "luma 95th percentile", "black clipping", "white clipping",
         "log mean linear luminance",
         // Contrast
-        "interquartile contrast", "fine / coarse local contrast (8 px / 32 px)", "local contrast (32 px)",
+        "interquartile contrast", "fine / coarse local variance, noise removed (8 px / 32 px)", "local contrast (32 px)",
         // Saturation and colourfulness
         "chroma mean", "chroma 90th percentile", "chroma median", "HSV saturation mean",
         "colourfulness (Hasler–Süsstrunk)", "chroma 25th percentile", "chroma 75th percentile",
@@ -23,14 +23,15 @@ enum DescriptorStatistics {
         "warm–cool axis mean (R−B)", "green–magenta axis mean", "warm–cool spread", "green–magenta spread",
         "red mean", "green mean", "blue mean", "red–green axis mean", "shadow warmth", "highlight warmth",
         // Sharpness and blur
-        "gradient energy 1 px / 4 px (log)", "gradient energy 2 px / 4 px (log)", "gradient energy 1 px / 2 px (log)",
-        "Laplacian / gradient energy (log)", "gradient energy 4 px / luma variance (log)", "edge acutance",
+        "gradient energy 1 px / 4 px (log, noise removed)", "gradient energy 2 px / 4 px (log, noise removed)",
+        "gradient energy 1 px / 2 px (log, noise removed)", "Laplacian / gradient energy (log, noise removed)",
+        "gradient energy 4 px / luma variance (log, noise removed)", "edge acutance (noise removed)",
         // Noise and grain
         "flat-area luma noise", "flat-area chroma noise", "luma noise (Immerkær)",
         // Vignetting
         "ring 2 vs centre (log)", "ring 3 vs centre (log)", "corners vs centre (log)",
         // Posterization and texture
-        "distinct levels per channel (log2)", "equal-neighbour fraction (8-bit luma)", "mid-scale texture share",
+        "levels used per channel range (log2 per 256)", "equal-neighbour fraction (8-bit luma)", "mid-scale texture share (noise removed)",
         "chroma 10th percentile",
     ]
 
@@ -41,8 +42,8 @@ enum DescriptorStatistics {
         let image = prepared(input)
         var out = [Double](repeating: 0, count: count)
         image.pixels.withUnsafeBufferPointer { px in
-            globalStatistics(px, width: image.width, height: image.height, into: &out)
-            localStatistics(px, width: image.width, height: image.height, into: &out)
+            let noiseVariance = localStatistics(px, width: image.width, height: image.height, into: &out)
+            globalStatistics(px, width: image.width, height: image.height, noiseVariance: noiseVariance, into: &out)
         }
         return out
     }
@@ -114,7 +115,7 @@ enum DescriptorStatistics {
     private static let logTable: [Float] = (0..<4096).map { log2f(Float($0) / 4095 + 0.01) }
 
     private static func globalStatistics(_ px: UnsafeBufferPointer<Float>, width w: Int, height h: Int,
-                                         into out: inout [Double]) {
+                                         noiseVariance: Double, into out: inout [Double]) {
         let stride = max(1, Int((Double(w * h) / 40_000).squareRoot()))
         let gw = (w + stride - 1) / stride, gh = (h + stride - 1) / stride
         var gridLuma = [Float](repeating: 0, count: gw * gh)
@@ -217,7 +218,12 @@ enum DescriptorStatistics {
         // Sharpness and blur statistics are ratios, unmoved by a contrast change, so the
         // contrast and blur directions do not share them.
         out[12] = localContrast(gridLuma, gw, gh, block: max(4, 32 / stride))
-        out[11] = log((localContrast(gridLuma, gw, gh, block: max(2, 8 / stride)) + 1e-4) / (out[12] + 1e-4))
+        // Fine against coarse local variance, each less what white noise of the measured
+        // variance adds to it, so grain does not read as fine detail.
+        let fine = localVariance(gridLuma, gw, gh, block: max(2, 8 / stride))
+        let coarse = localVariance(gridLuma, gw, gh, block: max(4, 32 / stride))
+        let gridNoise = noiseVariance / Double(stride * stride)
+        out[11] = log(denoised(fine, gridNoise) / denoised(coarse, gridNoise))
         let meanC = sumC / count
         out[13] = meanC
         out[14] = percentile(chromaHist, 0.9)
@@ -245,11 +251,16 @@ enum DescriptorStatistics {
         out[39] = log((rings[2] / max(1, ringN[2]) + 0.02) / centre)
         out[40] = log((rings[3] / max(1, ringN[3]) + 0.02) / centre)
         out[41] = cornerRatio(gridLuma, gw, gh)
-        var distinct = 0.0
+        // Levels in use per channel as a share of the channel's range, in levels per 256:
+        // posterization thins the levels out, while a colour gain or a contrast change only
+        // narrows or widens the range they spread over.
+        var density = 0.0
         for c in 0..<3 {
-            distinct += Double((0..<256).reduce(0) { $0 + (occupied[c * 256 + $1] ? 1 : 0) })
+            let used = (0..<256).filter { occupied[c * 256 + $0] }
+            guard let low = used.first, let high = used.last else { continue }
+            density += Double(used.count) / Double(high - low + 1) / 3
         }
-        out[42] = log2(distinct / 3 + 1)
+        out[42] = log2(density * 256)
         out[45] = percentile(chromaHist, 0.1)
     }
 
@@ -274,6 +285,38 @@ enum DescriptorStatistics {
         return blocks > 0 ? total / Double(blocks) : 0
     }
 
+    /// Variance of luma within each block, averaged over blocks.
+    private static func localVariance(_ luma: [Float], _ w: Int, _ h: Int, block: Int) -> Double {
+        var total = 0.0, blocks = 0
+        var by = 0
+        while by + block <= h {
+            var bx = 0
+            while bx + block <= w {
+                var s: Float = 0, s2: Float = 0
+                for y in by..<(by + block) {
+                    for x in bx..<(bx + block) {
+                        let v = luma[y * w + x]
+                        s += v
+                        s2 += v * v
+                    }
+                }
+                let n = Float(block * block)
+                total += Double(max(0, s2 / n - (s / n) * (s / n)))
+                blocks += 1
+                bx += block
+            }
+            by += block
+        }
+        return blocks > 0 ? total / Double(blocks) : 0
+    }
+
+    /// An energy less the part `noise` accounts for, kept above a small floor (and above
+    /// zero) so that its logarithm and ratios stay defined when noise is all there is.
+    @inline(__always)
+    static func denoised(_ energy: Double, _ noise: Double) -> Double {
+        max(energy - noise, 0.05 * energy, 1e-9)
+    }
+
     /// log of the corner squares' mean luma over the central square's.
     private static func cornerRatio(_ luma: [Float], _ w: Int, _ h: Int) -> Double {
         let s = max(1, min(w, h) / 6)
@@ -289,8 +332,9 @@ enum DescriptorStatistics {
 
     // MARK: - Local statistics on full-resolution patches
 
+    /// Returns the estimated variance of white luma noise (the median flat block's).
     private static func localStatistics(_ px: UnsafeBufferPointer<Float>, width w: Int, height h: Int,
-                                        into out: inout [Double]) {
+                                        into out: inout [Double]) -> Double {
         let p = max(8, min(48, min(w, h) / 4) & ~7)  // patch side, a multiple of 8
         let grid = 4
         var g1 = 0.0, g2 = 0.0, g4 = 0.0, lap = 0.0, equalPairs = 0.0, pairs = 0.0, texture = 0.0
@@ -364,22 +408,38 @@ enum DescriptorStatistics {
             }
         }
         let patches = Double(grid * grid)
-        let e1 = g1 / patches, e2 = g2 / patches, e4 = g4 / patches
-        let eps = 1e-7
-        out[30] = log((e1 + eps) / (e4 + eps))
-        out[31] = log((e2 + eps) / (e4 + eps))
-        out[32] = log((e1 + eps) / (e2 + eps))
-        out[33] = log((lap / patches / Double((p - 2) * (p - 2)) + eps) / (e1 + eps))
-        out[34] = log((e4 + eps) / (lumaVariance / patches + eps))
-        // E[m²] / E[m]² of the gradient magnitude: how concentrated edges are, contrast-free.
-        let meanM = acutanceDen / acutanceN
-        out[35] = meanM > 0 ? acutanceNum / acutanceN / (meanM * meanM) : 0
-        out[36] = median(lumaNoise) * 1000
+        // Sharpness and texture are measured on the energies less what white noise of the
+        // variance σ² measured in flat areas adds to each: 4σ² to the 1-px gradient energy,
+        // σ² at 2 px and σ²/4 at 4 px (each halving averages 4 pixels), 20σ² to the Laplacian,
+        // σ² to the variance. Grain then moves the noise statistics, linearly in its variance,
+        // and not the sharpness ones, where it would saturate and mimic sharpening.
+        let noise = median(lumaNoise)
+        let e1 = denoised(g1 / patches, 4 * noise), e2 = denoised(g2 / patches, noise)
+        let e4 = denoised(g4 / patches, noise / 4)
+        let laplacian = denoised(lap / patches / Double((p - 2) * (p - 2)), 20 * noise)
+        let variance = denoised(lumaVariance / patches, noise)
+        out[30] = log(e1 / e4)
+        out[31] = log(e2 / e4)
+        out[32] = log(e1 / e2)
+        out[33] = log(laplacian / e1)
+        out[34] = log(e4 / variance)
+        // E[|g|⁴] / E[|g|²]² of the central-difference gradient g: how concentrated edges are,
+        // contrast-free. With m = |g + n|², n white noise of variance 2σ² per component,
+        // E[m] = E|g|² + 4σ² and E[m²] = E|g|⁴ + 16σ²E|g|² + 32σ⁴.
+        if acutanceN > 0 {
+            let m1 = acutanceDen / acutanceN, m2 = acutanceNum / acutanceN
+            let g2 = denoised(m1, 4 * noise)
+            let g4 = denoised(m2, 16 * noise * g2 + 32 * noise * noise)
+            out[35] = g4 / (g2 * g2)
+        }
+        out[36] = noise * 1000
         out[37] = median(chromaNoise) * 1000
         let sigma = immerkaerN > 0 ? (Double.pi / 2).squareRoot() * immerkaer / immerkaerN / 6 : 0
         out[38] = sigma * sigma * 1000
         out[43] = pairs > 0 ? equalPairs / pairs : 0
-        out[44] = texture / (lumaVariance + 1e-7)
+        // Band energy between 2 and 4 px over the variance; white noise adds σ²/4 − σ²/16.
+        out[44] = denoised(texture / patches, 3 * noise / 16) / variance
+        return noise
     }
 
     @inline(__always)

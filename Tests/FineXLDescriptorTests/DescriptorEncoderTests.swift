@@ -104,6 +104,29 @@ final class DescriptorEncoderTests: XCTestCase {
         }
     }
 
+    /// Grain's noise is taken out of the sharpness statistics, so a grainy model reads as
+    /// grain at its level, not as sharpening, and not with a saturated level when faint.
+    func testGrainLeavesSharpnessStatisticsAndReadsLinearly() throws {
+        let calibration = DescriptorCalibration.shared
+        let grain = calibration.directions[.filmGrain]!, sharp = calibration.directions[.sharp]!
+        XCTAssertLessThan(abs(Vector.cosine(grain, sharp)), 0.4, "film grain and sharp share their statistics")
+        for level in [0.3, 0.6] {
+            let explanation = try explainSynthetic("film grain", level, size: 128)
+            XCTAssertEqual(explanation.concepts.first?.name, "film grain")
+            XCTAssertEqual(explanation.weight(of: "film grain") ?? 0, level, accuracy: 0.1, "film grain at \(level)")
+        }
+    }
+
+    /// A white-balance gain narrows or widens a channel's range but leaves its levels dense;
+    /// posterization thins them. Gains must not read as posterization.
+    func testColourGainsDoNotMoveTheLevelDensity() {
+        let calibration = DescriptorCalibration.shared
+        let posterized = calibration.directions[.posterized]!
+        for kind in [Aspect.Kind.warmTones, .coolTones, .lowContrast] {
+            XCTAssertLessThan(abs(Vector.cosine(calibration.directions[kind]!, posterized)), 0.2, kind.rawValue)
+        }
+    }
+
     private func explainSynthetic(_ aspect: String, _ level: Double, size: Int) throws -> Explanation {
         let encoder = DescriptorEncoder()
         let names = DescriptorEncoder.representableConcepts
