@@ -322,6 +322,27 @@ final class VLMProposerTests: XCTestCase {
         XCTAssertEqual(server.requests.count, 3)
     }
 
+    func testWaitsUntilTheDateRetryAfterGives() throws {
+        let server = try LocalHTTPServer { request, index in
+            if index == 0 {
+                // Whole seconds, as HTTP-dates have: the wait is between 1 and 2 s from now.
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "en_US_POSIX")
+                formatter.timeZone = TimeZone(secondsFromGMT: 0)
+                formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+                let date = formatter.string(from: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) + 2))
+                return .respond(status: 429, headers: ["Retry-After": date], body: "{}")
+            }
+            return .respond(status: 200, body: LocalHTTPServer.chatCompletion(
+                Self.isRatingRequest(request) ? "{\"ratings\": {\"sepia\": 2}}" : "{\"concepts\": [\"sepia\"]}"))
+        }
+        defer { server.stop() }
+        let started = Date()
+        _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.95)
+        XCTAssertEqual(server.requests.count, 3)
+    }
+
     func testServerRefusingResponseFormatIsAskedAgainWithoutIt() throws {
         let server = try LocalHTTPServer { request, _ in
             if request.json?["response_format"] != nil {
