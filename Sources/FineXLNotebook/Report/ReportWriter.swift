@@ -46,7 +46,7 @@ public enum ReportWriter {
         return try templates.render(view)
     }
 
-    private static func validate(name: String) throws {
+    static func validate(name: String) throws {
         if name.isEmpty || name == "." || name == ".." || name.contains("/") || name.contains("\0") {
             throw FineXLError("report name '\(name)' is not a plain file name")
         }
