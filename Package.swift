@@ -57,6 +57,8 @@ let package = Package(
         .testTarget(name: "FineXLCLIPTests", dependencies: ["FineXLCLIP", "FineXLImage"]),
         .testTarget(name: "FineXLConceptsTests", dependencies: ["FineXLConcepts", "FineXLImage"]),
         .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLPipeline"]),
-        .testTarget(name: "FineXLNotebookTests", dependencies: ["FineXLNotebook", "FineXLCharts", "FineXLImage"]),
+        .testTarget(name: "FineXLNotebookTests", dependencies: [
+            "FineXLNotebook", "FineXLCharts", "FineXLImage", "FineXLPipeline", "FineXLDescriptor",
+        ]),
     ]
 )

@@ -426,20 +426,36 @@ final class NotebookEngine {
     }
 
     private func provenance() -> [(key: String, value: String)] {
-        var lines: [(key: String, value: String)] = []
         let frontMatter = notebook.frontMatter
+        return Self.provenance(
+            encoder: encoder.map { Explanation.EncoderInfo(name: $0.name, dimension: $0.dimension, identity: $0.identity) },
+            encoderSetting: frontMatter.encoder.rawValue + (encoderUnavailable != nil ? " (not available)" : ""),
+            model: frontMatter.model,
+            decompositions: decompositions.map { run in
+                let o = run.options
+                return (label: "Decomposition (line \(run.line))", method: o.method.rawValue,
+                        thresholds: Explanation.Thresholds(eOrtho: o.eOrtho, eDecomp: o.eDecomp,
+                                                           bootstrapResamples: o.bootstrapResamples, seed: o.seed))
+            })
+    }
+
+    /// The footer's lines, for a notebook and for `finexl explain`'s report alike. `encoderSetting`
+    /// stands in for an encoder that was never made.
+    static func provenance(encoder: Explanation.EncoderInfo?, encoderSetting: String, model: String?,
+                           decompositions: [(label: String, method: String, thresholds: Explanation.Thresholds)])
+        -> [(key: String, value: String)] {
+        var lines: [(key: String, value: String)] = []
         if let encoder {
             lines.append(("Encoder", "\(encoder.name), dimension \(encoder.dimension)"))
-            lines.append(("Encoder checksum", String(encoder.identity.prefix(16))))
+            if let identity = encoder.identity { lines.append(("Encoder checksum", String(identity.prefix(16)))) }
         } else {
-            lines.append(("Encoder", frontMatter.encoder.rawValue + (encoderUnavailable != nil ? " (not available)" : "")))
+            lines.append(("Encoder", encoderSetting))
         }
-        if let model = frontMatter.model { lines.append(("Model folder", model)) }
+        if let model { lines.append(("Model folder", model)) }
         for run in decompositions {
-            let o = run.options
-            lines.append(("Decomposition (line \(run.line))",
-                          "method \(o.method.rawValue), eOrtho \(o.eOrtho.formatted), eDecomp \(o.eDecomp.formatted), "
-                          + "bootstrap \(o.bootstrapResamples) resamples, seed \(o.seed)"))
+            let t = run.thresholds
+            lines.append((run.label, "method \(run.method), eOrtho \(t.eOrtho.formatted), eDecomp \(t.eDecomp.formatted), "
+                          + "bootstrap \(t.bootstrapResamples) resamples, seed \(t.seed)"))
         }
         lines.append(("FineXL", FineXLVersion.current))
         lines.append(("Rendered", ISO8601DateFormatter().string(from: Date())))
