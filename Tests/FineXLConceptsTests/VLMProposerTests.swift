@@ -1,6 +1,7 @@
 @testable import FineXLConcepts
 import FineXLCore
 import FineXLImage
+import FineXLTestSupport
 import Foundation
 import XCTest
 
@@ -52,19 +53,6 @@ final class VLMProposerTests: XCTestCase {
                 return .respond(status: 200, body: LocalHTTPServer.chatCompletion(ratings))
             }
             return .respond(status: 200, body: LocalHTTPServer.chatCompletion(proposal))
-        }
-    }
-
-    private func expectError(_ body: () throws -> Void, file: StaticString = #filePath, line: UInt = #line) -> String {
-        do {
-            try body()
-            XCTFail("expected an error", file: file, line: line)
-            return ""
-        } catch let error as FineXLError {
-            return error.message
-        } catch {
-            XCTFail("expected a FineXLError, got \(error)", file: file, line: line)
-            return ""
         }
     }
 
@@ -224,7 +212,7 @@ final class VLMProposerTests: XCTestCase {
         defer { server.stop() }
         var settings = try settings(server)
         settings.pairsPerRound = 0
-        let message = expectError { _ = try VLMProposer(settings: settings).propose(from: InMemoryPairs(count: 2)) }
+        let message = errorMessage { _ = try VLMProposer(settings: settings).propose(from: InMemoryPairs(count: 2)) }
         XCTAssertTrue(message.contains("pairs per round"), message)
         XCTAssertTrue(server.requests.isEmpty)
     }
@@ -233,7 +221,7 @@ final class VLMProposerTests: XCTestCase {
         let prose = "The second image of each pair looks warmer and has more grain than the first one does, overall."
         let server = try LocalHTTPServer { _, _ in .respond(status: 200, body: LocalHTTPServer.chatCompletion(prose)) }
         defer { server.stop() }
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
         }
         XCTAssertTrue(message.contains("\"test-vlm\""), message)
@@ -258,7 +246,7 @@ final class VLMProposerTests: XCTestCase {
     func testNoUsableConceptIsAnError() throws {
         let server = try conceptServer("{\"concepts\": [\"a big red car\", \"dog\"]}")
         defer { server.stop() }
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
         }
         XCTAssertTrue(message.contains("proposed no usable concept"), message)
@@ -367,7 +355,7 @@ final class VLMProposerTests: XCTestCase {
             .respond(status: 400, body: "{\"error\": {\"message\": \"image too large\"}}")
         }
         defer { server.stop() }
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
         }
         XCTAssertTrue(message.contains("HTTP 400") && message.contains("image too large"), message)
@@ -379,7 +367,7 @@ final class VLMProposerTests: XCTestCase {
             index % 2 == 0 ? .reset : .respond(status: 503, body: "{\"error\": {\"message\": \"overloaded\"}}")
         }
         defer { server.stop() }
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, rounds: 1, maxRetries: 3)).propose(from: InMemoryPairs(count: 2))
         }
         XCTAssertEqual(server.requests.count, 4)
@@ -391,7 +379,7 @@ final class VLMProposerTests: XCTestCase {
         let server = try LocalHTTPServer { _, _ in .hang }
         defer { server.stop() }
         let started = Date()
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, rounds: 1, timeout: 0.5, maxRetries: 1))
                 .propose(from: InMemoryPairs(count: 2))
         }
@@ -407,7 +395,7 @@ final class VLMProposerTests: XCTestCase {
             .respond(status: 401, body: "{\"error\": {\"message\": \"Incorrect API key provided: \(apiKey)\"}}")
         }
         defer { server.stop() }
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, key: apiKey, rounds: 1)).propose(from: InMemoryPairs(count: 2))
         }
         XCTAssertTrue(message.contains("rejected the API key (HTTP 401)"), message)
@@ -421,7 +409,7 @@ final class VLMProposerTests: XCTestCase {
             .respond(status: 404, body: "{\"error\": {\"message\": \"model 'test-vlm' not found\"}}")
         }
         defer { server.stop() }
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
         }
         XCTAssertTrue(message.contains("HTTP 404"), message)
@@ -435,7 +423,7 @@ final class VLMProposerTests: XCTestCase {
         let settings = VLMSettings(
             endpoint: try VLMSettings.chatCompletionsURL("http://127.0.0.1:\(closedPort)/v1"), model: "m",
             timeout: 5, maxRetries: 0, rounds: 1)
-        let message = expectError { _ = try VLMProposer(settings: settings).propose(from: InMemoryPairs(count: 2)) }
+        let message = errorMessage { _ = try VLMProposer(settings: settings).propose(from: InMemoryPairs(count: 2)) }
         XCTAssertTrue(message.contains("http://127.0.0.1:\(closedPort)/v1/chat/completions"), message)
         XCTAssertTrue(message.contains("connection refused"), message)
     }
