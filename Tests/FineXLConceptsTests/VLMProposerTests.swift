@@ -32,6 +32,12 @@ final class VLMProposerTests: XCTestCase {
         String(decoding: request.body, as: UTF8.self).contains("{\\\"ratings\\\"")
     }
 
+    /// The answer of a server whose model sees sepia and rates it 2.
+    private static func sepiaAnswer(_ request: LocalHTTPServer.Request) -> LocalHTTPServer.Reply {
+        .respond(status: 200, body: LocalHTTPServer.chatCompletion(
+            isRatingRequest(request) ? "{\"ratings\": {\"sepia\": 2}}" : "{\"concepts\": [\"sepia\"]}"))
+    }
+
     private static func textParts(_ request: LocalHTTPServer.Request) -> [String] {
         let messages = request.json?["messages"] as? [[String: Any]] ?? []
         let parts = messages.flatMap { $0["content"] as? [[String: Any]] ?? [] }
@@ -287,8 +293,7 @@ final class VLMProposerTests: XCTestCase {
             if index < 2 {
                 return .respond(status: 429, headers: ["Retry-After": "0"], body: "{\"error\": {\"message\": \"slow down\"}}")
             }
-            return .respond(status: 200, body: LocalHTTPServer.chatCompletion(
-                Self.isRatingRequest(request) ? "{\"ratings\": {\"sepia\": 2}}" : "{\"concepts\": [\"sepia\"]}"))
+            return Self.sepiaAnswer(request)
         }
         defer { server.stop() }
         let result = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
@@ -297,38 +302,34 @@ final class VLMProposerTests: XCTestCase {
         XCTAssertEqual(server.requests.count, 4)
     }
 
-    func testWaitsAsLongAsRetryAfterSays() throws {
+    /// The seconds one proposal takes from a server that first answers 429 with `Retry-After`
+    /// set to what `retryAfter` gives at that moment.
+    private func secondsToPropose(afterRateLimitWithRetryAfter retryAfter: @escaping @Sendable () -> String) throws -> Double {
         let server = try LocalHTTPServer { request, index in
-            if index == 0 { return .respond(status: 429, headers: ["Retry-After": "1"], body: "{}") }
-            return .respond(status: 200, body: LocalHTTPServer.chatCompletion(
-                Self.isRatingRequest(request) ? "{\"ratings\": {\"sepia\": 2}}" : "{\"concepts\": [\"sepia\"]}"))
+            if index == 0 { return .respond(status: 429, headers: ["Retry-After": retryAfter()], body: "{}") }
+            return Self.sepiaAnswer(request)
         }
         defer { server.stop() }
         let started = Date()
         _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
-        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 1)
         XCTAssertEqual(server.requests.count, 3)
+        return Date().timeIntervalSince(started)
+    }
+
+    func testWaitsAsLongAsRetryAfterSays() throws {
+        XCTAssertGreaterThanOrEqual(try secondsToPropose(afterRateLimitWithRetryAfter: { "1" }), 1)
     }
 
     func testWaitsUntilTheDateRetryAfterGives() throws {
-        let server = try LocalHTTPServer { request, index in
-            if index == 0 {
-                // Whole seconds, as HTTP-dates have: the wait is between 1 and 2 s from now.
-                let formatter = DateFormatter()
-                formatter.locale = Locale(identifier: "en_US_POSIX")
-                formatter.timeZone = TimeZone(secondsFromGMT: 0)
-                formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-                let date = formatter.string(from: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) + 2))
-                return .respond(status: 429, headers: ["Retry-After": date], body: "{}")
-            }
-            return .respond(status: 200, body: LocalHTTPServer.chatCompletion(
-                Self.isRatingRequest(request) ? "{\"ratings\": {\"sepia\": 2}}" : "{\"concepts\": [\"sepia\"]}"))
-        }
-        defer { server.stop() }
-        let started = Date()
-        _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
-        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.95)
-        XCTAssertEqual(server.requests.count, 3)
+        let seconds = try secondsToPropose(afterRateLimitWithRetryAfter: {
+            // Whole seconds, as HTTP-dates have: the wait is between 1 and 2 s from now.
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(secondsFromGMT: 0)
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            return formatter.string(from: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) + 2))
+        })
+        XCTAssertGreaterThanOrEqual(seconds, 0.95)
     }
 
     func testServerRefusingResponseFormatIsAskedAgainWithoutIt() throws {
@@ -336,8 +337,7 @@ final class VLMProposerTests: XCTestCase {
             if request.json?["response_format"] != nil {
                 return .respond(status: 400, body: "{\"error\": {\"message\": \"'response_format.type' must be 'json_schema'\"}}")
             }
-            return .respond(status: 200, body: LocalHTTPServer.chatCompletion(
-                Self.isRatingRequest(request) ? "{\"ratings\": {\"sepia\": 2}}" : "{\"concepts\": [\"sepia\"]}"))
+            return Self.sepiaAnswer(request)
         }
         defer { server.stop() }
         let settings = try settings(server, rounds: 2, pairsPerRound: 1)
