@@ -18,7 +18,7 @@ public enum Explainer {
         }
 
         let filter = OrthogonalityFilter(
-            eOrtho: options.eOrtho, ordering: options.method == .paper ? .absoluteAlignment : .signedAlignment)
+            eOrtho: options.eOrtho, ordering: OrthogonalityFilter.ordering(for: options.method))
         let (kept, filtered) = filter.apply(to: candidates, divergence: divergence.vector)
         guard !kept.isEmpty else {
             throw FineXLError("all \(candidates.count) candidate concepts were rejected (\(filtered.first?.reason ?? ""))")

@@ -12,6 +12,12 @@ public struct OrthogonalityFilter: Sendable {
         /// away from V_div cannot explain it, so it must not block its aligned opposite
         /// ("cool tones" keeping "warm tones" out).
         case signedAlignment
+        /// cos(f(C), r), largest first, where r is what non-negative least squares over the
+        /// concepts kept so far leaves of V_div (orthogonal matching pursuit). Each place goes
+        /// to the concept that best explains what is left, so one that merely shares a
+        /// component with a kept concept cannot take the place of the one that explains the
+        /// rest ("sepia" taking "black and white"'s place beside "dark").
+        case residualAlignment
     }
 
     public var eOrtho: Double
@@ -22,27 +28,34 @@ public struct OrthogonalityFilter: Sendable {
         self.ordering = ordering
     }
 
+    /// The order the NNLS methods use, and the paper's for `.paper`.
+    public static func ordering(for method: DecompositionMethod) -> Ordering {
+        method == .paper ? .absoluteAlignment : .residualAlignment
+    }
+
     public func apply(to candidates: [Concept], divergence: [Double])
         -> (kept: [Concept], rejected: [Explanation.Rejected])
     {
         var kept: [Concept] = []
         var rejected: [Explanation.Rejected] = []
         var seenNames = Set<String>()
-        let key: (Concept) -> Double = { concept in
-            let cosine = Vector.cosine(concept.direction, divergence)
-            return self.ordering == .absoluteAlignment ? abs(cosine) : cosine
-        }
-        let ordered = candidates.enumerated().map { ($0.offset, $0.element, key($0.element)) }
-            .sorted { a, b in a.2 != b.2 ? a.2 > b.2 : a.0 < b.0 }
-            .map(\.1)
+        // What is left to explain: V_div, then (residual ordering only) what NNLS over the
+        // concepts kept so far leaves of it.
+        var remainder = divergence
+        var unvisited = Array(candidates.enumerated())
 
-        for candidate in ordered {
-            let key = candidate.name.lowercased()
-            if seenNames.contains(key) {
+        while !unvisited.isEmpty {
+            let next = unvisited.indices.max { a, b in
+                let ka = key(unvisited[a].element, remainder), kb = key(unvisited[b].element, remainder)
+                return ka != kb ? ka < kb : unvisited[a].offset > unvisited[b].offset
+            }!
+            let candidate = unvisited.remove(at: next).element
+            let name = candidate.name.lowercased()
+            if seenNames.contains(name) {
                 rejected.append(.init(name: candidate.name, reason: "listed twice"))
                 continue
             }
-            seenNames.insert(key)
+            seenNames.insert(name)
             guard Vector.norm(candidate.direction) > 0, candidate.direction.allSatisfy(\.isFinite) else {
                 rejected.append(.init(name: candidate.name, reason: "maps to the zero vector in this encoder"))
                 continue
@@ -63,8 +76,20 @@ public struct OrthogonalityFilter: Sendable {
                 continue
             }
             kept.append(candidate)
+            if ordering == .residualAlignment {
+                let columns = kept.map(\.direction)
+                let weights = LeastSquares.nonNegative(columns: columns, target: divergence)
+                remainder = Vector.subtract(divergence, Vector.combination(columns, weights: weights, dimension: divergence.count))
+            }
         }
         return (kept, rejected)
+    }
+
+    /// How strongly a candidate claims the next place; larger first.
+    private func key(_ concept: Concept, _ remainder: [Double]) -> Double {
+        let cosine = Vector.cosine(concept.direction, remainder)
+        guard cosine.isFinite else { return -.infinity }
+        return ordering == .absoluteAlignment ? abs(cosine) : cosine
     }
 
     private func format(_ x: Double) -> String { String(format: "%.2f", x) }

@@ -67,6 +67,29 @@ final class ExplainerTests: XCTestCase {
         XCTAssertTrue(rejected[0].reason.contains("warm tones"), rejected[0].reason)
     }
 
+    func testResidualOrderingGivesThePlaceToWhatExplainsTheRest() throws {
+        // "sepia" shares a little of "dark" and most of "black and white": by alignment with
+        // V_div it comes second and keeps "black and white" out; by what "dark" leaves
+        // unexplained, "black and white" comes second and the fit is exact.
+        let dark = axis(0), blackAndWhite = axis(1)
+        let sepia = Vector.scale([0.17, 0.96, 0.22, 0, 0, 0], 1 / Vector.norm([0.17, 0.96, 0.22, 0, 0, 0]))
+        let candidates = [concept("sepia", sepia), concept("black and white", blackAndWhite), concept("dark", dark)]
+        let v = Vector.add(dark, Vector.scale(blackAndWhite, 0.5))
+        XCTAssertEqual(OrthogonalityFilter(eOrtho: 0.2, ordering: .signedAlignment)
+            .apply(to: candidates, divergence: v).kept.map(\.name), ["dark", "sepia"])
+        let (kept, rejected) = OrthogonalityFilter(eOrtho: 0.2, ordering: .residualAlignment).apply(to: candidates, divergence: v)
+        XCTAssertEqual(kept.map(\.name), ["dark", "black and white"])
+        XCTAssertEqual(rejected.map(\.name), ["sepia"])
+        XCTAssertTrue(rejected[0].reason.contains("closest \"black and white\""), rejected[0].reason)
+
+        let divergence = try plantedPairs(levels: [1, 0.5], directions: [dark, blackAndWhite], noise: 0)
+        let e = try Explainer.explain(divergence: divergence, candidates: candidates, unrepresentable: [],
+                                      encoder: encoder, options: ExplainOptions(method: .nnls, bootstrapResamples: 0))
+        XCTAssertEqual(e.concepts.map(\.name), ["dark", "black and white"])
+        XCTAssertEqual(e.concepts[1].weight, 0.5, accuracy: 1e-9)
+        XCTAssertLessThan(e.residual.relative, 1e-9)
+    }
+
     func testSummedCosineDecidesNotTheLargestOne() {
         // 0.15 with each of two kept concepts: each alone passes 0.2, the sum (0.3) does not.
         let c = 0.15

@@ -39,9 +39,16 @@ extension NotebookEngine {
         blocks += try cosineBlocks(shown, title: "cos between candidates, before the filter", divergence: divergence)
 
         // Step 2: the orthogonality filter (Eq. 9).
-        let filter = OrthogonalityFilter(eOrtho: explanation.thresholds.eOrtho)
+        let method = DecompositionMethod(rawValue: explanation.method) ?? .paper
+        let filter = OrthogonalityFilter(eOrtho: explanation.thresholds.eOrtho, ordering: OrthogonalityFilter.ordering(for: method))
         let (kept, rejected) = filter.apply(to: candidates, divergence: divergence)
-        blocks.append(Self.labelled("The orthogonality filter (Eq. 9).", "Visiting candidates by |cos(f(C), V_div)|, a candidate is rejected when its summed |cos| "
+        let visiting = switch filter.ordering {
+        case .absoluteAlignment: "Visiting candidates by |cos(f(C), V_div)| (the paper's order)"
+        case .signedAlignment: "Visiting candidates by cos(f(C), V_div), largest first"
+        case .residualAlignment: "Visiting candidates by their cosine with what the concepts kept so far leave of V_div "
+            + "under non-negative least squares, largest first (matching pursuit: \(method.rawValue) cannot use a negative weight)"
+        }
+        blocks.append(Self.labelled("The orthogonality filter (Eq. 9).", "\(visiting), a candidate is rejected when its summed |cos| "
             + "with the concepts already kept reaches eOrtho = \(explanation.thresholds.eOrtho.formatted). "
             + "\(kept.count) of \(candidates.count) candidates are kept."))
         if kept.count >= 1 {
