@@ -50,13 +50,17 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // What several test targets share: XCTest helpers for FineXL's errors.
+        .target(name: "FineXLTestSupport", dependencies: ["FineXLCore"], path: "Tests/FineXLTestSupport"),
         .testTarget(name: "FineXLCoreTests", dependencies: ["FineXLCore"]),
-        .testTarget(name: "FineXLImageTests", dependencies: ["FineXLImage"]),
-        .testTarget(name: "FineXLChartsTests", dependencies: ["FineXLCharts", "FineXLImage"]),
+        .testTarget(name: "FineXLImageTests", dependencies: ["FineXLImage", "FineXLTestSupport"]),
+        .testTarget(name: "FineXLChartsTests", dependencies: ["FineXLCharts", "FineXLImage", "FineXLTestSupport"]),
         .testTarget(name: "FineXLDescriptorTests", dependencies: ["FineXLDescriptor", "FineXLImage"]),
-        .testTarget(name: "FineXLCLIPTests", dependencies: ["FineXLCLIP", "FineXLImage"]),
-        .testTarget(name: "FineXLConceptsTests", dependencies: ["FineXLConcepts", "FineXLImage"]),
+        .testTarget(name: "FineXLCLIPTests", dependencies: ["FineXLCLIP", "FineXLImage", "FineXLTestSupport"]),
+        .testTarget(name: "FineXLConceptsTests", dependencies: ["FineXLConcepts", "FineXLImage", "FineXLTestSupport"]),
         .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLPipeline"]),
-        .testTarget(name: "FineXLNotebookTests", dependencies: ["FineXLNotebook", "FineXLCharts", "FineXLImage"]),
+        .testTarget(name: "FineXLNotebookTests", dependencies: [
+            "FineXLNotebook", "FineXLCharts", "FineXLImage", "FineXLPipeline", "FineXLDescriptor", "FineXLTestSupport",
+        ]),
     ]
 )

@@ -176,9 +176,9 @@ final class VLMClient {
         let task = session.dataTask(with: request) { data, response, error in
             let outcome: Outcome
             if let response = response as? HTTPURLResponse {
+                // Taken as seconds from now, so a date means waiting until then (within `longestWait`).
                 let retryAfter = response.value(forHTTPHeaderField: "Retry-After")
-                    .flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-                    .flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+                    .flatMap { RetryAfter.delay($0, now: Date()) }
                 outcome = .response(status: response.statusCode, retryAfter: retryAfter, data: data ?? Data())
             } else if let error = error as? URLError {
                 outcome = .failure(error)

@@ -17,4 +17,15 @@ public protocol PairedImageSource: Sendable {
     func image(_ side: PairSide, at index: Int) throws -> RGBImage
     /// A hex digest of the image's bytes (or of what determines them), for on-disk caches.
     func contentDigest(_ side: PairSide, at index: Int) throws -> String
+    /// The digest and, on demand, the pixels from one read of the image, so a cached run reads
+    /// each file once: to hash it, and on a cache miss to decode the same bytes.
+    func read(_ side: PairSide, at index: Int) throws -> ImageRead
+}
+
+extension PairedImageSource {
+    /// For sources with nothing to read (generated images): the digest of what determines the
+    /// image, and the image made when asked for.
+    public func read(_ side: PairSide, at index: Int) throws -> ImageRead {
+        ImageRead(digest: try contentDigest(side, at: index)) { try self.image(side, at: index) }
+    }
 }

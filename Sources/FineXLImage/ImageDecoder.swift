@@ -13,6 +13,13 @@ public enum ImageDecoder {
         return try decode(bytes: readBytes(of: url, name: name), name: name)
     }
 
+    /// Reads the file at `url` once: its SHA-256 now, its pixels decoded from the same bytes when asked.
+    public static func read(_ url: URL) throws -> ImageRead {
+        let name = displayName(of: url)
+        let bytes = try readBytes(of: url, name: name)
+        return ImageRead(digest: SHA256.hex(bytes: bytes)) { try decode(bytes: bytes, name: name) }
+    }
+
     /// Decodes PNG or JPEG bytes; `name` is used in error messages.
     public static func decode(bytes: [UInt8], name: String) throws -> RGBImage {
         switch ImageFormat.sniff(bytes) {

@@ -47,8 +47,11 @@ public struct ImageFolderPairs: PairedImageSource {
     }
 
     public func contentDigest(_ side: PairSide, at index: Int) throws -> String {
-        let file = try url(side, at: index)
-        return SHA256.hex(bytes: try ImageDecoder.readBytes(of: file, name: ImageDecoder.displayName(of: file)))
+        try read(side, at: index).digest
+    }
+
+    public func read(_ side: PairSide, at index: Int) throws -> ImageRead {
+        try ImageDecoder.read(url(side, at: index))
     }
 
     /// The file behind one side of one pair.

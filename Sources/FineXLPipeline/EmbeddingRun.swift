@@ -20,8 +20,8 @@ public struct EmbeddingRun: Sendable {
         let jobs = PairSide.allCases.flatMap { side in (0..<count).map { (side, $0) } }
         let values = try embedItems(
             count: jobs.count,
+            read: { try source.read(jobs[$0].0, at: jobs[$0].1) },
             image: { try source.image(jobs[$0].0, at: jobs[$0].1) },
-            digest: { try source.contentDigest(jobs[$0].0, at: jobs[$0].1) },
             describe: { "\(jobs[$0].0.rawValue) image \(source.names[jobs[$0].1])" })
         return EmbeddedPairs(names: source.names, base: Array(values[0..<count]), personal: Array(values[count...]))
     }
@@ -30,68 +30,84 @@ public struct EmbeddingRun: Sendable {
     public func embed(files: [URL]) throws -> [[Double]] {
         try embedItems(
             count: files.count,
+            read: { try ImageDecoder.read(files[$0]) },
             image: { try ImageDecoder.decode(contentsOf: files[$0]) },
-            digest: { i in
-                guard let data = FileManager.default.contents(atPath: files[i].path) else {
-                    throw FineXLError("cannot read \(files[i].path)")
-                }
-                return SHA256.hex(bytes: data)
-            },
             describe: { files[$0].path })
     }
 
-    private func embedItems(count: Int, image: @escaping @Sendable (Int) throws -> RGBImage,
-                            digest: @escaping @Sendable (Int) throws -> String,
+    /// One item ready for the encoder, or already answered by the cache.
+    private enum Prepared {
+        case cached([Double])
+        case decoded(RGBImage, digest: String?)
+    }
+
+    /// With a cache each item is read once, hashed, and decoded from that same read only on a
+    /// miss; without one it is only decoded. Items go one at a time to an encoder that runs on
+    /// one core (all cores busy with items), in batches to one that parallelizes internally.
+    private func embedItems(count: Int, read: @escaping @Sendable (Int) throws -> ImageRead,
+                            image: @escaping @Sendable (Int) throws -> RGBImage,
                             describe: @escaping @Sendable (Int) -> String) throws -> [[Double]] {
         let progress = ProgressLine(label: "embedding images", total: count, enabled: showProgress)
         defer { progress.finish() }
-
-        // Cached embeddings first; what is left is decoded and embedded.
-        let digests: [String?] = cache == nil ? Array(repeating: nil, count: count) : try Parallel.map(count, digest)
-        var results = [[Double]?](repeating: nil, count: count)
-        var pending: [Int] = []
-        for i in 0..<count {
-            if let cache, let key = digests[i], let hit = cache.load(digest: key, dimension: encoder.dimension) {
-                results[i] = hit
-                progress.advance()
-            } else {
-                pending.append(i)
-            }
-        }
-
         let encoder = self.encoder
-        var computed: [(Int, [Float])] = []
-        if encoder.parallelizesInternally {
-            let batchSize = max(encoder.preferredBatchSize, 1)
-            for start in stride(from: 0, to: pending.count, by: batchSize) {
-                let batch = Array(pending[start..<min(start + batchSize, pending.count)])
-                let images = try Parallel.map(batch.count) { try image(batch[$0]) }
-                let embeddings = try encoder.embed(images)
-                guard embeddings.count == batch.count else {
-                    throw FineXLError("the \(encoder.name) encoder returned \(embeddings.count) embeddings for \(batch.count) images")
-                }
-                computed += zip(batch, embeddings).map { ($0, $1) }
-                progress.advance(by: batch.count)
-            }
-        } else {
-            let todo = pending
-            let embeddings = try Parallel.map(todo.count) { j -> [Float] in
-                let output = try encoder.embed([try image(todo[j])])
-                guard output.count == 1 else {
-                    throw FineXLError("the \(encoder.name) encoder returned \(output.count) embeddings for one image")
-                }
-                progress.advance()
-                return output[0]
-            }
-            computed = Array(zip(todo, embeddings))
+        let cache = self.cache
+
+        @Sendable func prepare(_ i: Int) throws -> Prepared {
+            guard let cache else { return .decoded(try image(i), digest: nil) }
+            let item = try read(i)
+            if let hit = cache.load(digest: item.digest, dimension: encoder.dimension) { return .cached(hit) }
+            return .decoded(try item.decode(), digest: item.digest)
         }
-        for (i, embedding) in computed {
+        @Sendable func accept(_ embedding: [Float], for i: Int, digest: String?) throws -> [Double] {
             guard embedding.count == encoder.dimension, embedding.allSatisfy(\.isFinite) else {
                 throw FineXLError("the \(encoder.name) encoder returned an invalid embedding for \(describe(i))")
             }
-            results[i] = embedding.map(Double.init)
-            if let cache, let key = digests[i] { try cache.store(embedding, digest: key) }
+            if let cache, let digest { try cache.store(embedding, digest: digest) }
+            return embedding.map(Double.init)
         }
-        return results.map { $0! }
+
+        guard encoder.parallelizesInternally else {
+            return try Parallel.map(count) { i -> [Double] in
+                defer { progress.advance() }
+                switch try prepare(i) {
+                case .cached(let embedding):
+                    return embedding
+                case .decoded(let image, let digest):
+                    let output = try encoder.embed([image])
+                    guard output.count == 1 else {
+                        throw FineXLError("the \(encoder.name) encoder returned \(output.count) embeddings for one image")
+                    }
+                    return try accept(output[0], for: i, digest: digest)
+                }
+            }
+        }
+
+        var results: [[Double]] = []
+        results.reserveCapacity(count)
+        let batchSize = max(encoder.preferredBatchSize, 1)
+        for start in stride(from: 0, to: count, by: batchSize) {
+            let batch = Array(start..<min(start + batchSize, count))
+            let prepared = try Parallel.map(batch.count) { try prepare(batch[$0]) }
+            var misses: [(slot: Int, image: RGBImage, digest: String?)] = []
+            var values = [[Double]?](repeating: nil, count: batch.count)
+            for (slot, item) in prepared.enumerated() {
+                switch item {
+                case .cached(let embedding): values[slot] = embedding
+                case .decoded(let image, let digest): misses.append((slot, image, digest))
+                }
+            }
+            if !misses.isEmpty {
+                let embeddings = try encoder.embed(misses.map(\.image))
+                guard embeddings.count == misses.count else {
+                    throw FineXLError("the \(encoder.name) encoder returned \(embeddings.count) embeddings for \(misses.count) images")
+                }
+                for (miss, embedding) in zip(misses, embeddings) {
+                    values[miss.slot] = try accept(embedding, for: batch[miss.slot], digest: miss.digest)
+                }
+            }
+            results += values.map { $0! }
+            progress.advance(by: batch.count)
+        }
+        return results
     }
 }

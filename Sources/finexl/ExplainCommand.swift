@@ -1,6 +1,7 @@
 import ArgumentParser
 import FineXLCore
 import FineXLImage
+import FineXLNotebook
 import FineXLPipeline
 import Foundation
 
@@ -27,6 +28,13 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Also write an HTML report to this file.") var output: String?
 
     func run() throws {
+        let outputFile = output.map { URL(fileURLWithPath: $0) }
+        if let outputFile {
+            guard base != nil, personal != nil else {
+                throw FineXLError("--output needs --base and --personal (reports show the images)")
+            }
+            try ExplanationReport.check(outputFile)
+        }
         let spec = try encoderOptions.spec()
         let cache = noCache ? nil : CachePaths.directory(cacheDir)
         let request = try ConceptRequests.parse(concepts, top: top, vlm: vlmOptions, cacheDirectory: cache)
@@ -43,14 +51,9 @@ struct ExplainCommand: ParsableCommand {
         for warning in run.explanation.warnings where json {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
-        if let output {
-            guard let base, let personal else {
-                throw FineXLError("--output needs --base and --personal (reports show the images)")
-            }
-            let report = ExplanationReport.Request(base: base, personal: personal, encoder: encoderOptions.encoder,
-                                                   model: encoderOptions.model, concepts: request,
-                                                   options: try methodOptions.options())
-            let url = try ExplanationReport.write(report, to: URL(fileURLWithPath: output), useCache: !noCache)
+        if let outputFile {
+            // From this run's results: the images are embedded once, and the page matches what was printed.
+            let url = try ExplanationReport.write(run, modelFolder: encoderOptions.model, to: outputFile)
             FileHandle.standardError.write(Data("wrote \(url.path)\n".utf8))
         }
     }

@@ -1,21 +1,13 @@
 import FineXLCLIP
 import FineXLCore
+import FineXLTestSupport
 import Foundation
 import XCTest
 
 /// Damaged model folders fail with a message that names what is wrong.
 final class CLIPLoadingErrorTests: XCTestCase {
     private func loadError(_ folder: URL, file: StaticString = #filePath, line: UInt = #line) -> String {
-        do {
-            _ = try CLIPModel.load(from: folder)
-            XCTFail("loading succeeded", file: file, line: line)
-            return ""
-        } catch let error as FineXLError {
-            return error.message
-        } catch {
-            XCTFail("not a FineXLError: \(error)", file: file, line: line)
-            return ""
-        }
+        errorMessage({ _ = try CLIPModel.load(from: folder) }, file: file, line: line)
     }
 
     func testMissingVocabularyIsNamed() throws {

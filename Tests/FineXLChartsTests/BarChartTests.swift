@@ -1,5 +1,6 @@
 import FineXLCharts
 import FineXLCore
+import FineXLTestSupport
 import XCTest
 
 final class BarChartTests: XCTestCase {

@@ -1,5 +1,6 @@
 @testable import FineXLCharts
 import FineXLCore
+import FineXLTestSupport
 import XCTest
 
 final class GroupedBarChartTests: XCTestCase {

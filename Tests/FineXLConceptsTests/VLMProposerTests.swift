@@ -1,6 +1,7 @@
 @testable import FineXLConcepts
 import FineXLCore
 import FineXLImage
+import FineXLTestSupport
 import Foundation
 import XCTest
 
@@ -31,6 +32,12 @@ final class VLMProposerTests: XCTestCase {
         String(decoding: request.body, as: UTF8.self).contains("{\\\"ratings\\\"")
     }
 
+    /// The answer of a server whose model sees sepia and rates it 2.
+    private static func sepiaAnswer(_ request: LocalHTTPServer.Request) -> LocalHTTPServer.Reply {
+        .respond(status: 200, body: LocalHTTPServer.chatCompletion(
+            isRatingRequest(request) ? "{\"ratings\": {\"sepia\": 2}}" : "{\"concepts\": [\"sepia\"]}"))
+    }
+
     private static func textParts(_ request: LocalHTTPServer.Request) -> [String] {
         let messages = request.json?["messages"] as? [[String: Any]] ?? []
         let parts = messages.flatMap { $0["content"] as? [[String: Any]] ?? [] }
@@ -52,19 +59,6 @@ final class VLMProposerTests: XCTestCase {
                 return .respond(status: 200, body: LocalHTTPServer.chatCompletion(ratings))
             }
             return .respond(status: 200, body: LocalHTTPServer.chatCompletion(proposal))
-        }
-    }
-
-    private func expectError(_ body: () throws -> Void, file: StaticString = #filePath, line: UInt = #line) -> String {
-        do {
-            try body()
-            XCTFail("expected an error", file: file, line: line)
-            return ""
-        } catch let error as FineXLError {
-            return error.message
-        } catch {
-            XCTFail("expected a FineXLError, got \(error)", file: file, line: line)
-            return ""
         }
     }
 
@@ -224,7 +218,7 @@ final class VLMProposerTests: XCTestCase {
         defer { server.stop() }
         var settings = try settings(server)
         settings.pairsPerRound = 0
-        let message = expectError { _ = try VLMProposer(settings: settings).propose(from: InMemoryPairs(count: 2)) }
+        let message = errorMessage { _ = try VLMProposer(settings: settings).propose(from: InMemoryPairs(count: 2)) }
         XCTAssertTrue(message.contains("pairs per round"), message)
         XCTAssertTrue(server.requests.isEmpty)
     }
@@ -233,7 +227,7 @@ final class VLMProposerTests: XCTestCase {
         let prose = "The second image of each pair looks warmer and has more grain than the first one does, overall."
         let server = try LocalHTTPServer { _, _ in .respond(status: 200, body: LocalHTTPServer.chatCompletion(prose)) }
         defer { server.stop() }
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
         }
         XCTAssertTrue(message.contains("\"test-vlm\""), message)
@@ -258,7 +252,7 @@ final class VLMProposerTests: XCTestCase {
     func testNoUsableConceptIsAnError() throws {
         let server = try conceptServer("{\"concepts\": [\"a big red car\", \"dog\"]}")
         defer { server.stop() }
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
         }
         XCTAssertTrue(message.contains("proposed no usable concept"), message)
@@ -299,8 +293,7 @@ final class VLMProposerTests: XCTestCase {
             if index < 2 {
                 return .respond(status: 429, headers: ["Retry-After": "0"], body: "{\"error\": {\"message\": \"slow down\"}}")
             }
-            return .respond(status: 200, body: LocalHTTPServer.chatCompletion(
-                Self.isRatingRequest(request) ? "{\"ratings\": {\"sepia\": 2}}" : "{\"concepts\": [\"sepia\"]}"))
+            return Self.sepiaAnswer(request)
         }
         defer { server.stop() }
         let result = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
@@ -309,17 +302,34 @@ final class VLMProposerTests: XCTestCase {
         XCTAssertEqual(server.requests.count, 4)
     }
 
-    func testWaitsAsLongAsRetryAfterSays() throws {
+    /// The seconds one proposal takes from a server that first answers 429 with `Retry-After`
+    /// set to what `retryAfter` gives at that moment.
+    private func secondsToPropose(afterRateLimitWithRetryAfter retryAfter: @escaping @Sendable () -> String) throws -> Double {
         let server = try LocalHTTPServer { request, index in
-            if index == 0 { return .respond(status: 429, headers: ["Retry-After": "1"], body: "{}") }
-            return .respond(status: 200, body: LocalHTTPServer.chatCompletion(
-                Self.isRatingRequest(request) ? "{\"ratings\": {\"sepia\": 2}}" : "{\"concepts\": [\"sepia\"]}"))
+            if index == 0 { return .respond(status: 429, headers: ["Retry-After": retryAfter()], body: "{}") }
+            return Self.sepiaAnswer(request)
         }
         defer { server.stop() }
         let started = Date()
         _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
-        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 1)
         XCTAssertEqual(server.requests.count, 3)
+        return Date().timeIntervalSince(started)
+    }
+
+    func testWaitsAsLongAsRetryAfterSays() throws {
+        XCTAssertGreaterThanOrEqual(try secondsToPropose(afterRateLimitWithRetryAfter: { "1" }), 1)
+    }
+
+    func testWaitsUntilTheDateRetryAfterGives() throws {
+        let seconds = try secondsToPropose(afterRateLimitWithRetryAfter: {
+            // Whole seconds, as HTTP-dates have: the wait is between 1 and 2 s from now.
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(secondsFromGMT: 0)
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            return formatter.string(from: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) + 2))
+        })
+        XCTAssertGreaterThanOrEqual(seconds, 0.95)
     }
 
     func testServerRefusingResponseFormatIsAskedAgainWithoutIt() throws {
@@ -327,8 +337,7 @@ final class VLMProposerTests: XCTestCase {
             if request.json?["response_format"] != nil {
                 return .respond(status: 400, body: "{\"error\": {\"message\": \"'response_format.type' must be 'json_schema'\"}}")
             }
-            return .respond(status: 200, body: LocalHTTPServer.chatCompletion(
-                Self.isRatingRequest(request) ? "{\"ratings\": {\"sepia\": 2}}" : "{\"concepts\": [\"sepia\"]}"))
+            return Self.sepiaAnswer(request)
         }
         defer { server.stop() }
         let settings = try settings(server, rounds: 2, pairsPerRound: 1)
@@ -346,7 +355,7 @@ final class VLMProposerTests: XCTestCase {
             .respond(status: 400, body: "{\"error\": {\"message\": \"image too large\"}}")
         }
         defer { server.stop() }
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
         }
         XCTAssertTrue(message.contains("HTTP 400") && message.contains("image too large"), message)
@@ -358,7 +367,7 @@ final class VLMProposerTests: XCTestCase {
             index % 2 == 0 ? .reset : .respond(status: 503, body: "{\"error\": {\"message\": \"overloaded\"}}")
         }
         defer { server.stop() }
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, rounds: 1, maxRetries: 3)).propose(from: InMemoryPairs(count: 2))
         }
         XCTAssertEqual(server.requests.count, 4)
@@ -370,7 +379,7 @@ final class VLMProposerTests: XCTestCase {
         let server = try LocalHTTPServer { _, _ in .hang }
         defer { server.stop() }
         let started = Date()
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, rounds: 1, timeout: 0.5, maxRetries: 1))
                 .propose(from: InMemoryPairs(count: 2))
         }
@@ -386,7 +395,7 @@ final class VLMProposerTests: XCTestCase {
             .respond(status: 401, body: "{\"error\": {\"message\": \"Incorrect API key provided: \(apiKey)\"}}")
         }
         defer { server.stop() }
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, key: apiKey, rounds: 1)).propose(from: InMemoryPairs(count: 2))
         }
         XCTAssertTrue(message.contains("rejected the API key (HTTP 401)"), message)
@@ -400,7 +409,7 @@ final class VLMProposerTests: XCTestCase {
             .respond(status: 404, body: "{\"error\": {\"message\": \"model 'test-vlm' not found\"}}")
         }
         defer { server.stop() }
-        let message = expectError {
+        let message = errorMessage {
             _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
         }
         XCTAssertTrue(message.contains("HTTP 404"), message)
@@ -414,7 +423,7 @@ final class VLMProposerTests: XCTestCase {
         let settings = VLMSettings(
             endpoint: try VLMSettings.chatCompletionsURL("http://127.0.0.1:\(closedPort)/v1"), model: "m",
             timeout: 5, maxRetries: 0, rounds: 1)
-        let message = expectError { _ = try VLMProposer(settings: settings).propose(from: InMemoryPairs(count: 2)) }
+        let message = errorMessage { _ = try VLMProposer(settings: settings).propose(from: InMemoryPairs(count: 2)) }
         XCTAssertTrue(message.contains("http://127.0.0.1:\(closedPort)/v1/chat/completions"), message)
         XCTAssertTrue(message.contains("connection refused"), message)
     }

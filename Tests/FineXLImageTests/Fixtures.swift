@@ -45,15 +45,3 @@ func makeTemporaryFolder(_ test: XCTestCase) throws -> URL {
     return url
 }
 
-/// The message of the FineXLError `body` throws; fails the test if it throws nothing or another error.
-func errorMessage(_ body: () throws -> Void, file: StaticString = #filePath, line: UInt = #line) -> String {
-    do {
-        try body()
-        XCTFail("expected a FineXLError", file: file, line: line)
-    } catch let error as FineXLError {
-        return error.message
-    } catch {
-        XCTFail("expected a FineXLError, got \(error)", file: file, line: line)
-    }
-    return ""
-}

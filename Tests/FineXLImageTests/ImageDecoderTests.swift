@@ -1,5 +1,6 @@
 import FineXLCore
 @testable import FineXLImage
+import FineXLTestSupport
 import Foundation
 import XCTest
 

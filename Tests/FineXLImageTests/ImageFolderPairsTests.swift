@@ -1,5 +1,6 @@
 import FineXLCore
 @testable import FineXLImage
+import FineXLTestSupport
 import Foundation
 import XCTest
 
@@ -89,6 +90,19 @@ final class ImageFolderPairsTests: XCTestCase {
         XCTAssertEqual(try pairs.contentDigest(.base, at: 0), SHA256.hex(bytes: [UInt8](bytes)))
         XCTAssertNotEqual(try pairs.contentDigest(.base, at: 0), try pairs.contentDigest(.personal, at: 0))
         XCTAssertThrowsError(try pairs.image(.base, at: 1))
+    }
+
+    func testReadHashesAndDecodesFromOneReadOfTheFile() throws {
+        let base = try write("base", ["x.png"], level: 0.25)
+        let personal = try write("personal", ["x.png"])
+        let pairs = try ImageFolderPairs(base: base, personal: personal)
+        let expectedDigest = try pairs.contentDigest(.base, at: 0)
+        let expectedImage = try pairs.image(.base, at: 0)
+        let read = try pairs.read(.base, at: 0)
+        // Gone from disk after the read: decoding can only use the bytes already read.
+        try FileManager.default.removeItem(at: base.appendingPathComponent("x.png"))
+        XCTAssertEqual(read.digest, expectedDigest)
+        XCTAssertEqual(try read.decode().pixels, expectedImage.pixels)
     }
 
     func testCorruptImageErrorNamesTheFileOnlyWhenDecoded() throws {

@@ -1,5 +1,6 @@
 import FineXLCore
 import FineXLImage
+import FineXLTestSupport
 import XCTest
 
 final class PNGEncoderTests: XCTestCase {

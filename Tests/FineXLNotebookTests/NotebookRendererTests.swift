@@ -87,6 +87,50 @@ final class NotebookRendererTests: XCTestCase {
         XCTAssertEqual(after.failures, 0)
     }
 
+    private func cacheEntries(_ scratch: ScratchFolder, of report: String) throws -> Set<String> {
+        let folder = scratch.url.appendingPathComponent("out/.cache/notebook/\(report)")
+        return Set(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") })
+    }
+
+    func testRenderRemovesTheEntriesItNoLongerUses() throws {
+        let scratch = try ScratchFolder()
+        let notebook = try scratch.write("\(Support.tinyImages)\n\n\(analysis)\n", to: "prune.md")
+        _ = try renderer(scratch).render(notebook: notebook)
+        let first = try cacheEntries(scratch, of: "prune")
+        XCTAssertEqual(first.count, 5)
+        let edited = try String(contentsOf: notebook, encoding: .utf8).replacingOccurrences(of: "bootstrap: 10", with: "bootstrap: 12")
+        try edited.write(to: notebook, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try renderer(scratch).render(notebook: notebook).cachedDirectives, 3)
+        let second = try cacheEntries(scratch, of: "prune")
+        XCTAssertEqual(second.count, 5, "the replaced decompose and chart entries are gone")
+        XCTAssertEqual(first.intersection(second).count, 3)
+    }
+
+    func testPruningNeverTouchesAnotherNotebooksEntries() throws {
+        let scratch = try ScratchFolder()
+        let text = "\(Support.tinyImages)\n\n\(analysis)\n"
+        let first = try scratch.write(text, to: "first.md")
+        let second = try scratch.write(text, to: "second.md")
+        _ = try renderer(scratch).render(notebook: first)
+        _ = try renderer(scratch).render(notebook: second)
+        // The same directives give the same keys; the first notebook now stops using two of them.
+        try text.replacingOccurrences(of: "bootstrap: 10", with: "bootstrap: 12").write(to: first, atomically: true, encoding: .utf8)
+        _ = try renderer(scratch).render(notebook: first)
+        XCTAssertEqual(try renderer(scratch).render(notebook: second).cachedDirectives, 5)
+        XCTAssertEqual(try cacheEntries(scratch, of: "second").count, 5)
+    }
+
+    func testRenderWithAFailedCellRemovesNothing() throws {
+        let scratch = try ScratchFolder()
+        let text = "\(Support.tinyImages)\n\n\(analysis)\n"
+        let notebook = try scratch.write(text, to: "broken-for-now.md")
+        _ = try renderer(scratch).render(notebook: notebook)
+        try text.replacingOccurrences(of: "list: [", with: "lisst: [").write(to: notebook, atomically: true, encoding: .utf8)
+        XCTAssertGreaterThan(try renderer(scratch).render(notebook: notebook).failures, 0)
+        try text.write(to: notebook, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try renderer(scratch).render(notebook: notebook).cachedDirectives, 5, "the typo cost no cached result")
+    }
+
     func testNoCacheRecomputesEverything() throws {
         let scratch = try ScratchFolder()
         let notebook = try scratch.write("\(Support.tinyImages)\n\n```finexl divergence\n```\n", to: "nocache.md")

@@ -42,7 +42,8 @@ enum NotebookTestSupport {
     /// Runs a notebook's text through the engine (no HTML) from `folder`.
     static func run(_ text: String, in folder: URL, useCache: Bool = false) -> (ReportDocument, NotebookEngine) {
         let engine = NotebookEngine(notebook: Notebook.parse(text), directory: folder,
-                                    cacheDirectory: folder.appendingPathComponent("out/.cache"), useCache: useCache)
+                                    cacheDirectory: folder.appendingPathComponent("out/.cache"), owner: "test",
+                                    useCache: useCache)
         return (engine.run(title: "test"), engine)
     }
 

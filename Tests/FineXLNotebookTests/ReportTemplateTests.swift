@@ -1,3 +1,4 @@
+import FineXLTestSupport
 import Foundation
 import XCTest
 import FineXLCore
@@ -21,19 +22,6 @@ final class ReportTemplateTests: XCTestCase {
             try text.write(to: directory.appendingPathComponent(name + ".mustache"), atomically: true, encoding: .utf8)
         }
         return directory
-    }
-
-    private func message(of expression: @autoclosure () throws -> some Any) -> String {
-        do {
-            _ = try expression()
-            XCTFail("expected an error")
-            return ""
-        } catch let error as FineXLError {
-            return error.message
-        } catch {
-            XCTFail("expected FineXLError, got \(error)")
-            return ""
-        }
     }
 
     func testBuiltInCopyMatchesTemplatesFolder() throws {
@@ -60,56 +48,56 @@ final class ReportTemplateTests: XCTestCase {
 
     func testMissingPageTemplateIsNamed() throws {
         let folder = try templatesFolder(page: nil, css: "p {}")
-        let text = message(of: try ReportTemplates.load(from: folder))
+        let text = errorMessage { _ = try ReportTemplates.load(from: folder) }
         XCTAssertTrue(text.contains(folder.appendingPathComponent("report.mustache").path), text)
     }
 
     func testMissingStyleSheetIsNamed() throws {
         let folder = try templatesFolder(page: "{{title}}", css: nil)
-        let text = message(of: try ReportTemplates.load(from: folder))
+        let text = errorMessage { _ = try ReportTemplates.load(from: folder) }
         XCTAssertTrue(text.contains(folder.appendingPathComponent("report.css").path), text)
     }
 
     func testMissingPartialIsNamed() throws {
         let folder = try templatesFolder(page: "{{#blocks}}{{> blok}}{{/blocks}}", css: "")
-        let text = message(of: try ReportTemplates.load(from: folder))
+        let text = errorMessage { _ = try ReportTemplates.load(from: folder) }
         XCTAssertTrue(text.contains("'blok'") && text.contains("blok.mustache"), text)
     }
 
     func testPartialsIncludingEachOtherAreRefusedInsteadOfOverflowingTheStack() throws {
         let folder = try templatesFolder(page: "{{#blocks}}{{> a}}{{/blocks}}", css: "",
                                          partials: ["a": "{{#figure}}{{> b}}{{/figure}}", "b": "{{> a}}"])
-        let text = message(of: try ReportTemplates.load(from: folder))
+        let text = errorMessage { _ = try ReportTemplates.load(from: folder) }
         XCTAssertTrue(text.contains("cycle") && text.contains("a → b → a"), text)
         let selfIncluding = try templatesFolder(page: "{{#blocks}}{{> report}}{{/blocks}}", css: "")
-        let selfText = message(of: try ReportTemplates.load(from: selfIncluding))
+        let selfText = errorMessage { _ = try ReportTemplates.load(from: selfIncluding) }
         XCTAssertTrue(selfText.contains("report → report"), selfText)
         let viaParent = try templatesFolder(page: "{{<frame}}{{/frame}}", css: "", partials: ["frame": "{{<report}}{{/report}}"])
-        let parentText = message(of: try ReportTemplates.load(from: viaParent))
+        let parentText = errorMessage { _ = try ReportTemplates.load(from: viaParent) }
         XCTAssertTrue(parentText.contains("frame → report → frame"), parentText)
     }
 
     func testDynamicPartialsAreRefusedBecauseTheNotebookWouldNameThem() throws {
         let folder = try templatesFolder(page: "{{>*title}}", css: "", partials: ["x": "x"])
-        let text = message(of: try ReportTemplates.load(from: folder))
+        let text = errorMessage { _ = try ReportTemplates.load(from: folder) }
         XCTAssertTrue(text.contains("dynamic partial '*title'"), text)
     }
 
     func testMissingTemplatesFolderIsNamed() throws {
-        let text = message(of: try ReportTemplates.load(from: URL(fileURLWithPath: "/nonexistent/finexl-templates")))
+        let text = errorMessage { _ = try ReportTemplates.load(from: URL(fileURLWithPath: "/nonexistent/finexl-templates")) }
         XCTAssertTrue(text.contains("/nonexistent/finexl-templates"), text)
     }
 
     func testParseErrorNamesFileAndLine() throws {
         let folder = try templatesFolder(page: "<html>\n<body>\n{{#blocks}}\n{{/block}}\n", css: "")
-        let text = message(of: try ReportTemplates.load(from: folder))
+        let text = errorMessage { _ = try ReportTemplates.load(from: folder) }
         XCTAssertTrue(text.contains(folder.appendingPathComponent("report.mustache").path), text)
         XCTAssertTrue(text.contains("line 4"), text)
     }
 
     func testParseErrorInPartialNamesThePartial() throws {
         let folder = try templatesFolder(page: "{{> figure}}", css: "", partials: ["figure": "{{#a}}"])
-        let text = message(of: try ReportTemplates.load(from: folder))
+        let text = errorMessage { _ = try ReportTemplates.load(from: folder) }
         XCTAssertTrue(text.contains("figure.mustache"), text)
     }
 
@@ -122,8 +110,10 @@ final class ReportTemplateTests: XCTestCase {
     }
 
     func testEnvironmentVariableNamingMissingFolderIsAnError() throws {
-        let text = message(of: try ReportTemplates.standard(environment: ["FINEXL_TEMPLATES": "/nonexistent/t"],
-                                                            executableURL: nil, currentDirectory: URL(fileURLWithPath: "/")))
+        let text = errorMessage {
+            _ = try ReportTemplates.standard(environment: ["FINEXL_TEMPLATES": "/nonexistent/t"],
+                                             executableURL: nil, currentDirectory: URL(fileURLWithPath: "/"))
+        }
         XCTAssertTrue(text.contains("/nonexistent/t"), text)
     }
 

@@ -350,6 +350,52 @@ final class ReportWriterTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["r.html", "r_files"])
     }
 
+    func testSelfContainedRerenderRemovesTheEarlierFigureFolder() throws {
+        let directory = try makeDirectory()
+        try ReportWriter.write(sampleDocument(figures: 3), name: "r", to: directory, selfContained: false, templates: try builtIn())
+        try ReportWriter.write(sampleDocument(figures: 3), name: "r", to: directory, selfContained: true, templates: try builtIn())
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["r.html"])
+    }
+
+    func testRerendersKeepFilesTheWriterDidNotName() throws {
+        let fileManager = FileManager.default
+        for selfContained in [false, true] {
+            let directory = try makeDirectory()
+            try ReportWriter.write(sampleDocument(figures: 3), name: "r", to: directory, selfContained: false, templates: try builtIn())
+            let folder = directory.appendingPathComponent("r_files")
+            let foreign = ["notes.txt", "fig-2-weights.png.bak", "Fig-1-weights.png", "fig-x.png"]
+            for name in foreign { try Data(name.utf8).write(to: folder.appendingPathComponent(name)) }
+            try fileManager.createDirectory(at: folder.appendingPathComponent("fig-7-sub.png"), withIntermediateDirectories: false)
+            try Data("mine".utf8).write(to: folder.appendingPathComponent("fig-7-sub.png/inside.txt"))
+
+            try ReportWriter.write(sampleDocument(figures: 1), name: "r", to: directory, selfContained: selfContained,
+                                   templates: try builtIn())
+            let figures = selfContained ? [] : ["fig-1-weights.png"]
+            XCTAssertEqual(try fileManager.contentsOfDirectory(atPath: folder.path).sorted(),
+                           (foreign + ["fig-7-sub.png"] + figures).sorted(), "self-contained: \(selfContained)")
+            for name in foreign {
+                XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent(name)), Data(name.utf8))
+            }
+            XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("fig-7-sub.png/inside.txt")), Data("mine".utf8))
+            XCTAssertEqual(try fileManager.contentsOfDirectory(atPath: directory.path).sorted(), ["r.html", "r_files"],
+                           "nothing staged or set aside is left")
+        }
+    }
+
+    func testFailedSelfContainedRenderKeepsTheEarlierFigures() throws {
+        let directory = try makeDirectory()
+        try ReportWriter.write(sampleDocument(figures: 2), name: "r", to: directory, selfContained: false, templates: try builtIn())
+        let folder = directory.appendingPathComponent("r_files")
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        let templates = try makeDirectory()
+        try "{{#blocks}}".write(to: templates.appendingPathComponent("report.mustache"), atomically: true, encoding: .utf8)
+        try "p {}".write(to: templates.appendingPathComponent("report.css"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ReportWriter.write(sampleDocument(figures: 2), name: "r", to: directory, selfContained: true,
+                                                    templates: templates))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), before)
+        XCTAssertEqual(before, ["fig-1-weights.png", "fig-2-weights.png"])
+    }
+
     func testRejectsReportNameThatIsAPath() throws {
         let directory = try makeDirectory()
         for name in ["", ".", "..", "../evil", "a/b"] {

@@ -21,6 +21,36 @@ private struct CountingSource: PairedImageSource {
     }
 }
 
+/// Stands for files on disk: counts every read of an image's bytes, whichever way it is asked for.
+private final class ReadCountingSource: PairedImageSource, @unchecked Sendable {
+    let names = ["a", "b", "c"]
+    var prompts: [String]? { nil }
+    var description: String { "read-counting source" }
+    private let lock = NSLock()
+    private var readCount = 0
+
+    var reads: Int { lock.withLock { readCount } }
+
+    private func readBytes(_ side: PairSide, at index: Int) -> RGBImage {
+        lock.withLock { readCount += 1 }
+        return RGBImage(width: 2, height: 2, fill: (Float(index) / 10 + (side == .personal ? 0.5 : 0), 0, 0))
+    }
+
+    func image(_ side: PairSide, at index: Int) throws -> RGBImage {
+        readBytes(side, at: index)
+    }
+
+    func contentDigest(_ side: PairSide, at index: Int) throws -> String {
+        _ = readBytes(side, at: index)
+        return SHA256.hex("\(side.rawValue)-\(index)")
+    }
+
+    func read(_ side: PairSide, at index: Int) throws -> ImageRead {
+        let image = readBytes(side, at: index)
+        return ImageRead(digest: SHA256.hex("\(side.rawValue)-\(index)")) { image }
+    }
+}
+
 /// Embeds an image as its mean red value and counts how often it was asked to.
 private final class MeanRedEncoder: ImageEncoder, @unchecked Sendable {
     let name = "mean-red"
@@ -69,6 +99,32 @@ final class EmbeddingRunTests: XCTestCase {
         let second = try EmbeddingRun(encoder: encoder, cacheDirectory: cache, showProgress: false).embed(CountingSource(count: 5))
         XCTAssertEqual(encoder.calls, 10, "nothing embedded again")
         XCTAssertEqual(first, second)
+    }
+
+    func testCachedRunsReadEachImageOnceWhetherItHitsOrMisses() throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("finexl-cache-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        for encoder in [MeanRedEncoder(batch: 1, threaded: false), MeanRedEncoder(batch: 2, threaded: true)] {
+            try? FileManager.default.removeItem(at: cache)
+            let source = ReadCountingSource()
+            let run = EmbeddingRun(encoder: encoder, cacheDirectory: cache, showProgress: false)
+            let cold = try run.embed(source)
+            XCTAssertEqual(source.reads, 6, "a miss decodes the bytes read to hash it")
+            XCTAssertEqual(encoder.calls, 6)
+            let warm = try run.embed(source)
+            XCTAssertEqual(source.reads, 12, "a hit reads once, to hash")
+            XCTAssertEqual(encoder.calls, 6)
+            XCTAssertEqual(cold, warm)
+            XCTAssertEqual(cold.personal.map { $0[0] }, [0.5, 0.6, 0.7].map { Double(Float($0)) })
+        }
+    }
+
+    func testUncachedRunsDecodeWithoutHashing() throws {
+        let source = ReadCountingSource()
+        let encoder = MeanRedEncoder(batch: 4, threaded: true)
+        _ = try EmbeddingRun(encoder: encoder, cacheDirectory: nil, showProgress: false).embed(source)
+        XCTAssertEqual(source.reads, 6)
+        XCTAssertEqual(encoder.calls, 6)
     }
 
     func testEncoderErrorsReachTheCaller() {

@@ -47,17 +47,25 @@ public struct NotebookRenderer: Sendable {
 
     /// Renders `notebook` to `<output>/<name>.html`. Throws only when the notebook cannot be
     /// read or the report cannot be written; everything wrong inside the notebook is reported in it.
+    /// After a render with no failures, this notebook's cached directive results that it no
+    /// longer uses are removed.
     public func render(notebook url: URL) throws -> RenderResult {
         let start = Date()
         let text = try Self.read(url)
         let notebook = Notebook.parse(text)
-        let name = url.deletingPathExtension().lastPathComponent
+        let stem = url.deletingPathExtension().lastPathComponent
+        let name = stem.isEmpty ? "notebook" : stem
+        // Checked before anything runs: the name also names this notebook's cache folder.
+        try ReportWriter.validate(name: name)
         let engine = NotebookEngine(notebook: notebook, directory: url.deletingLastPathComponent(),
                                     cacheDirectory: options.outputDirectory.appendingPathComponent(".cache"),
-                                    useCache: options.useCache)
-        let document = engine.run(title: name)
-        let html = try ReportWriter.write(document, name: name.isEmpty ? "notebook" : name, to: options.outputDirectory,
+                                    owner: name, useCache: options.useCache)
+        let document = engine.run(title: stem)
+        let html = try ReportWriter.write(document, name: name, to: options.outputDirectory,
                                           selfContained: options.selfContained, templates: options.templates)
+        // Only after a render with no failed cell: a cell broken for now (a typo, a server
+        // down) must not cost the results that are still good once it is fixed.
+        if engine.failures == 0 { engine.directiveCache.prune(keeping: engine.usedCacheKeys) }
         return RenderResult(htmlFile: html, failures: engine.failures, directives: engine.directivesRun,
                             cachedDirectives: engine.cachedDirectives, seconds: Date().timeIntervalSince(start))
     }

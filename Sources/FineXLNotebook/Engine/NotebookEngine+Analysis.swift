@@ -13,10 +13,10 @@ extension NotebookEngine {
     // MARK: images
 
     func runImages(_ context: DirectiveContext, source: any PairedImageSource) throws -> ([ReportBlock], StateChange) {
-        (imageBlocks(source), StateChange())
+        (Self.imageBlocks(source), StateChange())
     }
 
-    func imageBlocks(_ source: any PairedImageSource) -> [ReportBlock] {
+    static func imageBlocks(_ source: any PairedImageSource) -> [ReportBlock] {
         var rows = [["Images", source.description], ["Pairs", String(source.names.count)]]
         if let prompts = source.prompts, let first = prompts.first {
             rows.append(["Prompts", "\(prompts.count), e.g. “\(first)”"])
@@ -39,21 +39,23 @@ extension NotebookEngine {
     // MARK: divergence
 
     func runDivergence(_ context: DirectiveContext) throws -> ([ReportBlock], StateChange) {
-        let (embedded, blocks) = try divergence(of: state.source, bins: context.options.integer("bins"))
+        let embedded = try embeddings(of: state.source)
+        let blocks = try Self.divergenceBlocks(try embedded.divergence(), bins: context.options.integer("bins") ?? 12)
         return (blocks, StateChange(embedded: embedded))
     }
 
     /// Embeds the images, or with `encoder: npy` (no images) loads the precomputed embeddings.
-    func divergence(of source: (any PairedImageSource)?, bins: Int?) throws -> (EmbeddedPairs, [ReportBlock]) {
-        let embedded: EmbeddedPairs
+    func embeddings(of source: (any PairedImageSource)?) throws -> EmbeddedPairs {
         if let source {
-            embedded = try EmbeddingRun(encoder: try currentEncoder(), cacheDirectory: sharedCacheDirectory).embed(source)
+            return try EmbeddingRun(encoder: try currentEncoder(), cacheDirectory: sharedCacheDirectory).embed(source)
         } else if let folder = precomputedFolder {
-            embedded = try PrecomputedEmbeddings.load(from: folder)
-        } else {
-            throw MissingInput(message: "needs images: add a `finexl images` block above it (or fix the one that failed)")
+            return try PrecomputedEmbeddings.load(from: folder)
         }
-        let divergence = try embedded.divergence()
+        throw MissingInput(message: "needs images: add a `finexl images` block above it (or fix the one that failed)")
+    }
+
+    /// The table of Eq. 5's quantities and the histogram of per-pair projections.
+    static func divergenceBlocks(_ divergence: Divergence, bins: Int) throws -> [ReportBlock] {
         let projections = divergence.pairProjections(onto: divergence.vector)
         let against = projections.filter { $0 < 0 }.count
         var blocks: [ReportBlock] = [
@@ -71,7 +73,7 @@ extension NotebookEngine {
                 numericColumns: [1])),
         ]
         blocks.append(.figure(try Figures.histogram(
-            projections, bins: bins ?? 12,
+            projections, bins: bins,
             title: "Per-pair projection onto V_div's direction",
             caption: "Each pair's Enc(personal) − Enc(base) projected onto the direction of V_div; their mean is ‖V_div‖ = "
                 + "\(NotebookFormat.significant(divergence.norm)). A wide or two-humped histogram means the pairs disagree "
@@ -80,13 +82,15 @@ extension NotebookEngine {
             blocks.append(Self.sentence("‖V_div‖ is under half the mean pair norm: much of what changes from pair to pair "
                 + "cancels in the mean, so the explanation below describes only the shared part of the personalization."))
         }
-        return (embedded, blocks)
+        return blocks
     }
 
     // MARK: concepts
 
     func runConcepts(_ context: DirectiveContext) throws -> ([ReportBlock], StateChange) {
-        let (candidates, blocks) = try concepts(context, divergence: state.divergence!, source: state.source)
+        let divergence = state.divergence!
+        let candidates = try concepts(context, divergence: divergence, source: state.source)
+        let blocks = Self.conceptBlocks(candidates, divergence: divergence, encoderName: try currentEncoder().name)
         return (blocks, StateChange(candidates: CachedCandidates(candidates)))
     }
 
@@ -119,13 +123,15 @@ extension NotebookEngine {
     }
 
     func concepts(_ context: DirectiveContext, divergence: Divergence,
-                  source: (any PairedImageSource)?) throws -> (CandidateSet, [ReportBlock]) {
-        let encoder = try currentEncoder()
+                  source: (any PairedImageSource)?) throws -> CandidateSet {
         let promptContext = source.map(PromptContext.context(for:))
             ?? ConceptContext(prompts: [], promptSource: "precomputed concept vectors")
-        let candidates = try ConceptGathering.gather(try conceptRequest(context), encoder: encoder, divergence: divergence,
-                                                     source: source, context: promptContext,
-                                                     cacheDirectory: sharedCacheDirectory)
+        return try ConceptGathering.gather(try conceptRequest(context), encoder: try currentEncoder(), divergence: divergence,
+                                           source: source, context: promptContext, cacheDirectory: sharedCacheDirectory)
+    }
+
+    /// The candidates with their alignment, and those the encoder cannot represent.
+    static func conceptBlocks(_ candidates: CandidateSet, divergence: Divergence, encoderName: String) -> [ReportBlock] {
         let showStrength = candidates.concepts.contains { $0.origin.naiveStrength != nil }
         let rows = candidates.concepts.map { concept -> [String] in
             var row = [concept.name, Self.describe(concept.origin),
@@ -138,12 +144,12 @@ extension NotebookEngine {
             headers: ["Concept", "From", "cos(f(C), V_div)"] + (showStrength ? ["VLM strength (0–10)"] : []),
             rows: rows, numericColumns: showStrength ? [2, 3] : [2]))]
         if !candidates.unrepresentable.isEmpty {
-            blocks.append(.table(ReportTable(caption: "Candidates the \(encoder.name) encoder cannot represent",
+            blocks.append(.table(ReportTable(caption: "Candidates the \(encoderName) encoder cannot represent",
                                              headers: ["Concept", "Reason"],
                                              rows: candidates.unrepresentable.map { [$0.name, $0.reason] })))
         }
         for remark in candidates.notes { blocks.append(.note(ReportNote(level: .info, message: remark))) }
-        return (candidates, blocks)
+        return blocks
     }
 
     static func describe(_ origin: ConceptOrigin) -> String {
@@ -159,8 +165,8 @@ extension NotebookEngine {
     // MARK: decompose
 
     func runDecompose(_ context: DirectiveContext) throws -> ([ReportBlock], StateChange) {
-        let (explanation, blocks) = try decomposition(context, divergence: state.divergence!, candidates: state.candidates!)
-        return (blocks, StateChange(explanation: explanation))
+        let explanation = try explain(state.divergence!, state.candidates!, options: context.options.explainOptions)
+        return (Self.decompositionBlocks(explanation), StateChange(explanation: explanation))
     }
 
     func explain(_ divergence: Divergence, _ candidates: CandidateSet, options: ExplainOptions) throws -> Explanation {
@@ -171,14 +177,7 @@ extension NotebookEngine {
                                      options: options)
     }
 
-    func decomposition(_ context: DirectiveContext, divergence: Divergence,
-                       candidates: CandidateSet) throws -> (Explanation, [ReportBlock]) {
-        let options = context.options.explainOptions
-        let explanation = try explain(divergence, candidates, options: options)
-        return (explanation, decompositionBlocks(explanation))
-    }
-
-    func decompositionBlocks(_ explanation: Explanation) -> [ReportBlock] {
+    static func decompositionBlocks(_ explanation: Explanation) -> [ReportBlock] {
         let t = explanation.thresholds
         let showStrength = explanation.concepts.contains { $0.origin.naiveStrength != nil }
         let rows = explanation.concepts.map { concept -> [String] in
@@ -209,13 +208,24 @@ extension NotebookEngine {
     // MARK: explain
 
     func runExplain(_ context: DirectiveContext, source: (any PairedImageSource)?) throws -> ([ReportBlock], StateChange) {
-        var blocks = source.map(imageBlocks) ?? []
-        let (embedded, divergenceBlocks) = try divergence(of: source, bins: context.options.integer("bins"))
+        let embedded = try embeddings(of: source)
         let divergence = try embedded.divergence()
-        let (candidates, conceptBlocks) = try concepts(context, divergence: divergence, source: source)
-        let (explanation, decompositionBlocks) = try decomposition(context, divergence: divergence, candidates: candidates)
-        blocks += divergenceBlocks + conceptBlocks + decompositionBlocks
-        blocks.append(.figure(try Figures.weights(explanation, title: context.options.text("title"), top: nil)))
+        let candidates = try concepts(context, divergence: divergence, source: source)
+        let explanation = try explain(divergence, candidates, options: context.options.explainOptions)
+        let blocks = try Self.explainBlocks(source: source, divergence: divergence, candidates: candidates,
+                                            explanation: explanation, encoderName: try currentEncoder().name,
+                                            bins: context.options.integer("bins") ?? 12, title: context.options.text("title"))
         return (blocks, StateChange(embedded: embedded, candidates: CachedCandidates(candidates), explanation: explanation))
+    }
+
+    /// What `explain` shows, from results however they were computed (here, or by `finexl explain`).
+    static func explainBlocks(source: (any PairedImageSource)?, divergence: Divergence, candidates: CandidateSet,
+                              explanation: Explanation, encoderName: String, bins: Int, title: String?) throws -> [ReportBlock] {
+        var blocks = source.map(imageBlocks) ?? []
+        blocks += try divergenceBlocks(divergence, bins: bins)
+        blocks += conceptBlocks(candidates, divergence: divergence, encoderName: encoderName)
+        blocks += decompositionBlocks(explanation)
+        blocks.append(.figure(try Figures.weights(explanation, title: title, top: nil)))
+        return blocks
     }
 }

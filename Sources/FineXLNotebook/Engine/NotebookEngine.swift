@@ -9,13 +9,18 @@ final class NotebookEngine {
     let notebook: Notebook
     /// Folder the notebook's relative paths are resolved against.
     let directory: URL
+    /// `<output>/.cache`: embeddings and VLM answers, shared by the notebooks rendering there.
     let cacheDirectory: URL
+    /// This notebook's own directive results.
+    let directiveCache: DirectiveCache
     let useCache: Bool
 
     private(set) var state = NotebookState(key: SHA256.hex("finexl-notebook-state"))
     private(set) var failures = 0
     private(set) var directivesRun = 0
     private(set) var cachedDirectives = 0
+    /// Keys of the directive cache entries this run read or wrote: the ones a prune keeps.
+    private(set) var usedCacheKeys: Set<String> = []
 
     private var blocks: [ReportBlock] = []
     private var timings: [(directive: String, line: Int, seconds: Double, cached: Bool)] = []
@@ -25,10 +30,12 @@ final class NotebookEngine {
     /// Options of each decomposition run, for the provenance footer.
     private var decompositions: [(line: Int, options: ExplainOptions)] = []
 
-    init(notebook: Notebook, directory: URL, cacheDirectory: URL, useCache: Bool) {
+    /// `owner` is the report's name; its directive results are kept apart from other notebooks'.
+    init(notebook: Notebook, directory: URL, cacheDirectory: URL, owner: String, useCache: Bool) {
         self.notebook = notebook
         self.directory = directory
         self.cacheDirectory = cacheDirectory
+        directiveCache = DirectiveCache(root: cacheDirectory, owner: owner)
         self.useCache = useCache
     }
 
@@ -207,15 +214,15 @@ final class NotebookEngine {
             decompositions.append((directive.line, directive.options.explainOptions))
         }
 
-        let cache = DirectiveCache(directory: cacheDirectory.appendingPathComponent("notebook"))
-        if useCache, let entry = cache.load(key: key) {
+        if useCache, let entry = directiveCache.load(key: key) {
+            usedCacheKeys.insert(key)
             try commit(entry.change, source: inputs.source, key: key, kind: kind)
             return Outcome(blocks: entry.blocks, cached: true)
         }
         let (produced, change) = try compute(kind, context, inputs: inputs)
         try commit(change, source: inputs.source, key: key, kind: kind)
         // A cache that cannot be written costs time on the next render, never this render's output.
-        try? cache.store(key: key, blocks: produced, change: change)
+        if (try? directiveCache.store(key: key, blocks: produced, change: change)) != nil { usedCacheKeys.insert(key) }
         return Outcome(blocks: produced, cached: false)
     }
 
@@ -419,20 +426,36 @@ final class NotebookEngine {
     }
 
     private func provenance() -> [(key: String, value: String)] {
-        var lines: [(key: String, value: String)] = []
         let frontMatter = notebook.frontMatter
+        return Self.provenance(
+            encoder: encoder.map { Explanation.EncoderInfo(name: $0.name, dimension: $0.dimension, identity: $0.identity) },
+            encoderSetting: frontMatter.encoder.rawValue + (encoderUnavailable != nil ? " (not available)" : ""),
+            model: frontMatter.model,
+            decompositions: decompositions.map { run in
+                let o = run.options
+                return (label: "Decomposition (line \(run.line))", method: o.method.rawValue,
+                        thresholds: Explanation.Thresholds(eOrtho: o.eOrtho, eDecomp: o.eDecomp,
+                                                           bootstrapResamples: o.bootstrapResamples, seed: o.seed))
+            })
+    }
+
+    /// The footer's lines, for a notebook and for `finexl explain`'s report alike. `encoderSetting`
+    /// stands in for an encoder that was never made.
+    static func provenance(encoder: Explanation.EncoderInfo?, encoderSetting: String, model: String?,
+                           decompositions: [(label: String, method: String, thresholds: Explanation.Thresholds)])
+        -> [(key: String, value: String)] {
+        var lines: [(key: String, value: String)] = []
         if let encoder {
             lines.append(("Encoder", "\(encoder.name), dimension \(encoder.dimension)"))
-            lines.append(("Encoder checksum", String(encoder.identity.prefix(16))))
+            if let identity = encoder.identity { lines.append(("Encoder checksum", String(identity.prefix(16)))) }
         } else {
-            lines.append(("Encoder", frontMatter.encoder.rawValue + (encoderUnavailable != nil ? " (not available)" : "")))
+            lines.append(("Encoder", encoderSetting))
         }
-        if let model = frontMatter.model { lines.append(("Model folder", model)) }
+        if let model { lines.append(("Model folder", model)) }
         for run in decompositions {
-            let o = run.options
-            lines.append(("Decomposition (line \(run.line))",
-                          "method \(o.method.rawValue), eOrtho \(o.eOrtho.formatted), eDecomp \(o.eDecomp.formatted), "
-                          + "bootstrap \(o.bootstrapResamples) resamples, seed \(o.seed)"))
+            let t = run.thresholds
+            lines.append((run.label, "method \(run.method), eOrtho \(t.eOrtho.formatted), eDecomp \(t.eDecomp.formatted), "
+                          + "bootstrap \(t.bootstrapResamples) resamples, seed \(t.seed)"))
         }
         lines.append(("FineXL", FineXLVersion.current))
         lines.append(("Rendered", ISO8601DateFormatter().string(from: Date())))

@@ -294,6 +294,12 @@ extension ReportView {
         return (cleaned.isEmpty ? "fig-\(number)" : "fig-\(number)-\(cleaned)") + ".png"
     }
 
+    /// Whether `name` is one `figureFileName` could have made: the files of `NAME_files/`
+    /// the writer may replace or remove; anything else there is left alone.
+    static func isFigureFileName(_ name: String) -> Bool {
+        name.range(of: #"^fig-[0-9]+(-[a-z0-9_-]+)?\.png$"#, options: .regularExpression) != nil
+    }
+
     static func formatSeconds(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "–" }
         if seconds >= 10 { return String(format: "%.1f s", seconds) }

@@ -7,7 +7,9 @@ public enum ReportWriter {
     /// Writes the report and returns the URL of `NAME.html`.
     ///
     /// Nothing on disk changes until the whole report has rendered and every file is staged;
-    /// a failure leaves the previous report and its figures as they were.
+    /// a failure leaves the previous report and its figures as they were. Afterwards
+    /// `NAME_files/` holds just the figures the page references (and is gone when it is
+    /// self-contained), keeping any file there the writer did not name.
     /// - Parameters:
     ///   - name: the report's file name without extension (usually the notebook's).
     ///   - selfContained: embed figures (and always the style sheet) in the one HTML file.
@@ -31,8 +33,7 @@ public enum ReportWriter {
             figureDirectoryURL: selfContained ? nil : percentEncodedPathComponent(figureDirectoryName))
         let html = try templates.render(view)
 
-        let output = ReportOutput(directory: outputDirectory, htmlName: name + ".html",
-                                  figureDirectoryName: selfContained ? nil : figureDirectoryName)
+        let output = ReportOutput(directory: outputDirectory, name: name, selfContained: selfContained)
         try output.commit(html: Array(html.utf8), figures: figures.map { (name: $0.fileName, bytes: $0.png) })
         return output.htmlURL
     }
@@ -45,7 +46,7 @@ public enum ReportWriter {
         return try templates.render(view)
     }
 
-    private static func validate(name: String) throws {
+    static func validate(name: String) throws {
         if name.isEmpty || name == "." || name == ".." || name.contains("/") || name.contains("\0") {
             throw FineXLError("report name '\(name)' is not a plain file name")
         }
