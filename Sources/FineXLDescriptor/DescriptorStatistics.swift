@@ -266,46 +266,40 @@ enum DescriptorStatistics {
 
     /// Mean absolute deviation of luma from its block mean, averaged over blocks.
     private static func localContrast(_ luma: [Float], _ w: Int, _ h: Int, block: Int) -> Double {
-        var total = 0.0, blocks = 0
-        var by = 0
-        while by + block <= h {
-            var bx = 0
-            while bx + block <= w {
-                var s: Float = 0
-                for y in by..<(by + block) { for x in bx..<(bx + block) { s += luma[y * w + x] } }
-                let mean = s / Float(block * block)
-                var d: Float = 0
-                for y in by..<(by + block) { for x in bx..<(bx + block) { d += abs(luma[y * w + x] - mean) } }
-                total += Double(d / Float(block * block))
-                blocks += 1
-                bx += block
-            }
-            by += block
+        averageOverBlocks(w, h, block: block) { bx, by in
+            var s: Float = 0
+            for y in by..<(by + block) { for x in bx..<(bx + block) { s += luma[y * w + x] } }
+            let mean = s / Float(block * block)
+            var d: Float = 0
+            for y in by..<(by + block) { for x in bx..<(bx + block) { d += abs(luma[y * w + x] - mean) } }
+            return Double(d / Float(block * block))
         }
-        return blocks > 0 ? total / Double(blocks) : 0
     }
 
     /// Variance of luma within each block, averaged over blocks.
     private static func localVariance(_ luma: [Float], _ w: Int, _ h: Int, block: Int) -> Double {
-        var total = 0.0, blocks = 0
-        var by = 0
-        while by + block <= h {
-            var bx = 0
-            while bx + block <= w {
-                var s: Float = 0, s2: Float = 0
-                for y in by..<(by + block) {
-                    for x in bx..<(bx + block) {
-                        let v = luma[y * w + x]
-                        s += v
-                        s2 += v * v
-                    }
+        averageOverBlocks(w, h, block: block) { bx, by in
+            var s: Float = 0, s2: Float = 0
+            for y in by..<(by + block) {
+                for x in bx..<(bx + block) {
+                    let v = luma[y * w + x]
+                    s += v
+                    s2 += v * v
                 }
-                let n = Float(block * block)
-                total += Double(max(0, s2 / n - (s / n) * (s / n)))
-                blocks += 1
-                bx += block
             }
-            by += block
+            let n = Float(block * block)
+            return Double(max(0, s2 / n - (s / n) * (s / n)))
+        }
+    }
+
+    /// Mean of `measure(x0, y0)` over the whole block×block tiles of a w×h grid; 0 when none fits.
+    private static func averageOverBlocks(_ w: Int, _ h: Int, block: Int, _ measure: (Int, Int) -> Double) -> Double {
+        var total = 0.0, blocks = 0
+        for by in stride(from: 0, through: h - block, by: block) {
+            for bx in stride(from: 0, through: w - block, by: block) {
+                total += measure(bx, by)
+                blocks += 1
+            }
         }
         return blocks > 0 ? total / Double(blocks) : 0
     }
