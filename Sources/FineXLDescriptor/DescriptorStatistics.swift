@@ -21,7 +21,7 @@ enum DescriptorStatistics {
         "colourfulness (Hasler–Süsstrunk)", "chroma 25th percentile", "chroma 75th percentile",
         // Hue and white balance
         "warm–cool axis mean (R−B)", "green–magenta axis mean", "warm–cool spread", "green–magenta spread",
-        "red mean", "green mean", "blue mean", "red–green axis mean", "shadow warmth", "highlight warmth",
+        "red mean", "green mean", "blue mean", "red–green axis mean", "shadow warmth (darkest 30 %)", "highlight warmth (brightest 30 %)",
         // Sharpness and blur
         "gradient energy 1 px / 4 px (log, noise removed)", "gradient energy 2 px / 4 px (log, noise removed)",
         "gradient energy 1 px / 2 px (log, noise removed)", "Laplacian / gradient energy (log, noise removed)",
@@ -127,7 +127,8 @@ enum DescriptorStatistics {
         var sumRG = 0.0, sumRG2 = 0.0, sumYB = 0.0, sumYB2 = 0.0
         var sumWarm = 0.0, sumWarm2 = 0.0, sumTint = 0.0, sumTint2 = 0.0
         var sumR = 0.0, sumG = 0.0, sumB = 0.0
-        var shadowWarm = 0.0, shadowN = 0.0, highWarm = 0.0, highN = 0.0
+        // Warmth summed per luma bin, so shadows and highlights can be taken by rank below.
+        var warmByLuma = [Double](repeating: 0, count: 1024)
         var rings = [Double](repeating: 0, count: 4), ringN = [Double](repeating: 0, count: 4)
         let cx = Float(w - 1) / 2, cy = Float(h - 1) / 2
         let halfDiagonal = (cx * cx + cy * cy).squareRoot()
@@ -182,13 +183,7 @@ enum DescriptorStatistics {
                 sumR += Double(r)
                 sumG += Double(g)
                 sumB += Double(b)
-                if luma < 0.35 {
-                    shadowWarm += warm
-                    shadowN += 1
-                } else if luma > 0.65 {
-                    highWarm += warm
-                    highN += 1
-                }
+                warmByLuma[min(1023, max(0, Int(luma * 1023 + 0.5)))] += warm
                 n += 1
             }
             gy += 1
@@ -245,8 +240,21 @@ enum DescriptorStatistics {
         out[25] = sumG / count
         out[26] = sumB / count
         out[27] = mRG
-        out[28] = shadowN > 0 ? shadowWarm / shadowN : mWarm
-        out[29] = highN > 0 ? highWarm / highN : mWarm
+        // Shadows and highlights are the darkest and brightest 30 % of the disc by luma rank,
+        // not fixed luma thresholds: a tone change (dark, bright, contrast) keeps the order
+        // of pixels, so it does not move pixels between them and read as a colour change.
+        func warmth(ofBins bins: [Int]) -> Double {
+            let pixels = bins.reduce(0) { $0 + lumaHist[$1] }
+            return pixels > 0 ? bins.reduce(0) { $0 + warmByLuma[$1] } / Double(pixels) : mWarm
+        }
+        var cumulative = 0, shadowBins: [Int] = [], highlightBins: [Int] = []
+        for bin in 0..<1024 where lumaHist[bin] > 0 {
+            if Double(cumulative) < 0.3 * count { shadowBins.append(bin) }
+            cumulative += lumaHist[bin]
+            if Double(cumulative) > 0.7 * count { highlightBins.append(bin) }
+        }
+        out[28] = warmth(ofBins: shadowBins)
+        out[29] = warmth(ofBins: highlightBins)
         let centre = rings[0] / max(1, ringN[0]) + 0.02
         out[39] = log((rings[2] / max(1, ringN[2]) + 0.02) / centre)
         out[40] = log((rings[3] / max(1, ringN[3]) + 0.02) / centre)
