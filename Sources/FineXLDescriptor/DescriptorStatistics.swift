@@ -45,6 +45,10 @@ enum DescriptorStatistics {
             let noiseVariance = localStatistics(px, width: image.width, height: image.height, into: &out)
             globalStatistics(px, width: image.width, height: image.height, noiseVariance: noiseVariance, into: &out)
         }
+        // Posterization is a property of pixel values, which box averaging smooths away: it is
+        // measured on one pixel of each box, on the same grid as everything else.
+        let factor = boxFactor(input)
+        quantizationStatistics(factor > 1 ? pointSampled(input, by: factor) : image, into: &out)
         return out
     }
 
@@ -107,6 +111,54 @@ enum DescriptorStatistics {
         return RGBImage(width: w, height: h, pixels: out)
     }
 
+    /// The top-left pixel of each k×k box, values clamped to 0…1 (NaN to 0).
+    static func pointSampled(_ image: RGBImage, by k: Int) -> RGBImage {
+        let w = image.width / k, h = image.height / k
+        var out = [Float](repeating: 0, count: w * h * 3)
+        for y in 0..<h {
+            for x in 0..<w {
+                let source = ((y * k) * image.width + x * k) * 3, target = (y * w + x) * 3
+                for c in 0..<3 {
+                    let v = image.pixels[source + c]
+                    out[target + c] = v.isNaN ? 0 : min(max(v, 0), 1)
+                }
+            }
+        }
+        return RGBImage(width: w, height: h, pixels: out)
+    }
+
+    /// Levels in use per channel as a share of the channel's range, in levels per 256 (out[42]):
+    /// posterization thins the levels out, while a colour gain or a contrast change only narrows
+    /// or widens the range they spread over. Share of horizontal neighbours with equal 8-bit
+    /// luma (out[43]); on luma, so taking the colour out (black and white) changes nothing.
+    private static func quantizationStatistics(_ image: RGBImage, into out: inout [Double]) {
+        var occupied = [Bool](repeating: false, count: 3 * 256)
+        var equal = 0, pairs = 0
+        image.pixels.withUnsafeBufferPointer { px in
+            for y in 0..<image.height {
+                var previous = -1
+                for x in 0..<image.width {
+                    let i = (y * image.width + x) * 3
+                    for c in 0..<3 { occupied[c * 256 + Int(ImageFilters.clamp01(px[i + c]) * 255 + 0.5)] = true }
+                    let luma = Int(ImageFilters.luma(px[i], px[i + 1], px[i + 2]) * 255 + 0.5)
+                    if x > 0 {
+                        pairs += 1
+                        if luma == previous { equal += 1 }
+                    }
+                    previous = luma
+                }
+            }
+        }
+        var density = 0.0
+        for c in 0..<3 {
+            let used = (0..<256).filter { occupied[c * 256 + $0] }
+            guard let low = used.first, let high = used.last else { continue }
+            density += Double(used.count) / Double(high - low + 1) / 3
+        }
+        out[42] = log2(density * 256)
+        out[43] = pairs > 0 ? Double(equal) / Double(pairs) : 0
+    }
+
     // MARK: - Global statistics on the stride grid
 
     /// sRGB → linear and log2(linear + 0.01) on 4096 steps: exact enough for averages, and
@@ -121,7 +173,6 @@ enum DescriptorStatistics {
         var gridLuma = [Float](repeating: 0, count: gw * gh)
         var lumaHist = [Int](repeating: 0, count: 1024)
         var chromaHist = [Int](repeating: 0, count: 512)
-        var occupied = [Bool](repeating: false, count: 3 * 256)
         var sumY = 0.0, sumY2 = 0.0, sumLogLin = 0.0, shadowClip = 0.0, whiteClip = 0.0
         var sumC = 0.0, sumS = 0.0
         var sumRG = 0.0, sumRG2 = 0.0, sumYB = 0.0, sumYB2 = 0.0
@@ -142,9 +193,6 @@ enum DescriptorStatistics {
                 let r = px[i], g = px[i + 1], b = px[i + 2]
                 let luma = ImageFilters.luma(r, g, b)
                 gridLuma[gy * gw + gx] = luma
-                occupied[Int(ImageFilters.clamp01(r) * 255 + 0.5)] = true
-                occupied[256 + Int(ImageFilters.clamp01(g) * 255 + 0.5)] = true
-                occupied[512 + Int(ImageFilters.clamp01(b) * 255 + 0.5)] = true
                 let dx = (Float(x) - cx) / halfDiagonal
                 let rho = (dx * dx + dy * dy).squareRoot()
                 let ring = rho < 0.45 ? 0 : rho < 0.6 ? 1 : rho < 0.8 ? 2 : 3
@@ -259,16 +307,6 @@ enum DescriptorStatistics {
         out[39] = log((rings[2] / max(1, ringN[2]) + 0.02) / centre)
         out[40] = log((rings[3] / max(1, ringN[3]) + 0.02) / centre)
         out[41] = cornerRatio(gridLuma, gw, gh)
-        // Levels in use per channel as a share of the channel's range, in levels per 256:
-        // posterization thins the levels out, while a colour gain or a contrast change only
-        // narrows or widens the range they spread over.
-        var density = 0.0
-        for c in 0..<3 {
-            let used = (0..<256).filter { occupied[c * 256 + $0] }
-            guard let low = used.first, let high = used.last else { continue }
-            density += Double(used.count) / Double(high - low + 1) / 3
-        }
-        out[42] = log2(density * 256)
         out[45] = percentile(chromaHist, 0.1)
     }
 
@@ -339,7 +377,7 @@ enum DescriptorStatistics {
                                         into out: inout [Double]) -> Double {
         let p = max(8, min(48, min(w, h) / 4) & ~7)  // patch side, a multiple of 8
         let grid = 4
-        var g1 = 0.0, g2 = 0.0, g4 = 0.0, lap = 0.0, equalPairs = 0.0, pairs = 0.0, texture = 0.0
+        var g1 = 0.0, g2 = 0.0, g4 = 0.0, lap = 0.0, texture = 0.0
         var acutanceNum = 0.0, acutanceDen = 0.0, acutanceN = 0.0, lumaVariance = 0.0
         var lumaNoise: [Double] = [], chromaNoise: [Double] = []
         var immerkaer = 0.0, immerkaerN = 0.0
@@ -356,11 +394,6 @@ enum DescriptorStatistics {
                         let i = ((y0 + y) * w + x0 + x) * 3
                         luma[y * p + x] = ImageFilters.luma(px[i], px[i + 1], px[i + 2])
                         chroma[y * p + x] = px[i] - px[i + 1] + 0.5 * (px[i + 2] - px[i + 1])
-                        // On 8-bit luma, so taking the colour out (black and white) changes nothing.
-                        if x > 0 && Int(luma[y * p + x] * 255 + 0.5) == Int(luma[y * p + x - 1] * 255 + 0.5) {
-                            equalPairs += 1
-                        }
-                        pairs += x > 0 ? 1 : 0
                     }
                 }
                 g1 += gradientEnergy(luma, p)
@@ -438,7 +471,6 @@ enum DescriptorStatistics {
         out[37] = median(chromaNoise) * 1000
         let sigma = immerkaerN > 0 ? (Double.pi / 2).squareRoot() * immerkaer / immerkaerN / 6 : 0
         out[38] = sigma * sigma * 1000
-        out[43] = pairs > 0 ? equalPairs / pairs : 0
         // Band energy between 2 and 4 px over the variance; white noise adds σ²/4 − σ²/16.
         out[44] = denoised(texture / patches, 3 * noise / 16) / variance
         return noise
