@@ -10,8 +10,9 @@ public enum DescriptorBenchmark {
     public struct Options: Sendable {
         /// Pairs per synthetic model.
         public var count = 24
-        /// Image side in pixels.
-        public var size = 192
+        /// Image side in pixels: twice the descriptor's working resolution, so every image goes
+        /// through the whole-factor reduction that real 512–1024 px outputs go through.
+        public var size = 256
         /// Seed of the first base image.
         public var seed: UInt64 = 100
         /// Levels of the single-aspect models (paper: 10 levels).

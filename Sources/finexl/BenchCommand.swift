@@ -20,6 +20,7 @@ struct BenchCommand: ParsableCommand {
     @Argument(help: "Suites to run: methods, throughput, clip, render, or all.") var suites: [String] = ["methods"]
     @Option(help: "Images for the throughput and clip suites.") var images = 128
     @Option(help: "CLIP model folder for the clip suite (default: random weights at ViT-B/32 size).") var model: String?
+    @Option(help: "Image side in pixels for the methods suite (default 256).") var size: Int?
 
     func run() throws {
         let known = ["methods", "throughput", "clip", "render"]
@@ -39,7 +40,12 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func methods() throws {
-        print(try DescriptorBenchmark.run(DescriptorBenchmark.Options()).renderTable())
+        var options = DescriptorBenchmark.Options()
+        if let size {
+            guard (16...4096).contains(size) else { throw FineXLError("--size must be 16…4096 pixels, got \(size)") }
+            options.size = size
+        }
+        print(try DescriptorBenchmark.run(options).renderTable())
     }
 
     /// Descriptor embedding including PNG decode, all cores against one, in the same process.
