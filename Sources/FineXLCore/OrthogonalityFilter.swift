@@ -1,8 +1,9 @@
 import Foundation
 
-/// The paper's orthogonality filter (Eq. 9): candidates are visited in order of
-/// alignment with V_div; one is rejected when its summed |cos| with the concepts
-/// already kept is ≥ eOrtho. Zero and duplicate directions are rejected first.
+/// The paper's orthogonality filter (Eq. 9): candidates are visited in an order set by
+/// `Ordering` (the paper's: |cos| with V_div); one is rejected when its summed |cos| with
+/// the concepts already kept is ≥ eOrtho. Zero, non-finite and duplicate directions are
+/// rejected first.
 public struct OrthogonalityFilter: Sendable {
     /// The order in which candidates claim their place.
     public enum Ordering: Sendable {
@@ -16,7 +17,9 @@ public struct OrthogonalityFilter: Sendable {
         /// concepts kept so far leaves of V_div (orthogonal matching pursuit). Each place goes
         /// to the concept that best explains what is left, so one that merely shares a
         /// component with a kept concept cannot take the place of the one that explains the
-        /// rest ("sepia" taking "black and white"'s place beside "dark").
+        /// rest ("sepia" taking "black and white"'s place beside "dark"). The remainder is the
+        /// Euclidean one for both NNLS methods (`whitened-nnls` fits in its whitened metric
+        /// afterwards; the order is a visiting heuristic, measured by `finexl bench`).
         case residualAlignment
     }
 
@@ -42,21 +45,30 @@ public struct OrthogonalityFilter: Sendable {
         // What is left to explain: V_div, then (residual ordering only) what NNLS over the
         // concepts kept so far leaves of it.
         var remainder = divergence
+        let divergenceNorm = Vector.norm(divergence)
         var unvisited = Array(candidates.enumerated())
+        // Keys change only when the remainder does, i.e. after a keep.
+        var keys = unvisited.map { key($0.element, remainder) }
 
         while !unvisited.isEmpty {
-            let next = unvisited.indices.max { a, b in
-                let ka = key(unvisited[a].element, remainder), kb = key(unvisited[b].element, remainder)
-                return ka != kb ? ka < kb : unvisited[a].offset > unvisited[b].offset
-            }!
+            var next = 0
+            for i in unvisited.indices.dropFirst() where keys[i] > keys[next]
+                || (keys[i] == keys[next] && unvisited[i].offset < unvisited[next].offset) {
+                next = i
+            }
             let candidate = unvisited.remove(at: next).element
+            keys.remove(at: next)
             let name = candidate.name.lowercased()
             if seenNames.contains(name) {
                 rejected.append(.init(name: candidate.name, reason: "listed twice"))
                 continue
             }
             seenNames.insert(name)
-            guard Vector.norm(candidate.direction) > 0, candidate.direction.allSatisfy(\.isFinite) else {
+            guard candidate.direction.allSatisfy(\.isFinite) else {
+                rejected.append(.init(name: candidate.name, reason: "its vector has non-finite values (NaN or infinity)"))
+                continue
+            }
+            guard Vector.norm(candidate.direction) > 0 else {
                 rejected.append(.init(name: candidate.name, reason: "maps to the zero vector in this encoder"))
                 continue
             }
@@ -79,7 +91,10 @@ public struct OrthogonalityFilter: Sendable {
             if ordering == .residualAlignment {
                 let columns = kept.map(\.direction)
                 let weights = LeastSquares.nonNegative(columns: columns, target: divergence)
-                remainder = Vector.subtract(divergence, Vector.combination(columns, weights: weights, dimension: divergence.count))
+                let left = Vector.subtract(divergence, Vector.combination(columns, weights: weights, dimension: divergence.count))
+                // Once V_div is explained, what is left is rounding noise: fall back to V_div.
+                remainder = Vector.norm(left) > 1e-9 * divergenceNorm ? left : divergence
+                keys = unvisited.map { key($0.element, remainder) }
             }
         }
         return (kept, rejected)
@@ -88,7 +103,7 @@ public struct OrthogonalityFilter: Sendable {
     /// How strongly a candidate claims the next place; larger first.
     private func key(_ concept: Concept, _ remainder: [Double]) -> Double {
         let cosine = Vector.cosine(concept.direction, remainder)
-        guard cosine.isFinite else { return -.infinity }
+        guard cosine.isFinite, concept.direction.allSatisfy(\.isFinite) else { return -.infinity }
         return ordering == .absoluteAlignment ? abs(cosine) : cosine
     }
 

@@ -95,9 +95,9 @@ public enum DescriptorBenchmark {
         func score() throws -> (rows: [BenchReport.Row], misses: [String], pairSummary: String, images: Int) {
             let spec = SyntheticSpec(aspects: [], count: options.count, seed: options.seed, size: options.size,
                                      baseKind: baseKind, variant: variant)
-            let bases = try Parallel.map(options.count) { spec.baseImage($0) }
+            let bases = try Parallel.map(options.count) { spec.render($0) }
             let encoder = self.encoder
-            let baseEmbeddings = try Parallel.map(options.count) { i in try embed(encoder, bases[i]) }
+            let baseEmbeddings = try Parallel.map(options.count) { i in try embed(encoder, ImageFilters.quantized8(bases[i])) }
             var images = options.count
 
             // Every model's divergence: single aspects at every level, then the pairs' grid.

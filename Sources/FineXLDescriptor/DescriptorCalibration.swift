@@ -26,7 +26,7 @@ struct DescriptorCalibration: Sendable {
 
     /// Description of the reference set, part of the encoder's identity.
     static var referenceDescription: String {
-        "\(referenceScenes) scenes + \(referenceTextures) textures, \(referenceSize) px, seeds 1…, 8-bit"
+        "\(referenceScenes) scenes + \(referenceTextures) textures, \(referenceSize) px, seeds 1…, rendered unrounded, measured in 8 bits"
     }
 
     static func referenceImages() -> [RGBImage] {
@@ -34,13 +34,13 @@ struct DescriptorCalibration: Sendable {
         var images: [RGBImage] = []
         for i in 0..<referenceScenes {
             let seed = UInt64(1000 + i)
-            images.append(ImageFilters.quantized8(SceneGenerator().render(
-                prompt: SceneGenerator.prompt(seed: seed), seed: seed, width: size, height: size)))
+            images.append(SceneGenerator().render(
+                prompt: SceneGenerator.prompt(seed: seed), seed: seed, width: size, height: size))
         }
         for i in 0..<referenceTextures {
             let seed = UInt64(2000 + i)
-            images.append(ImageFilters.quantized8(TextureGenerator().render(
-                prompt: TextureGenerator.prompt(seed: seed), seed: seed, width: size, height: size)))
+            images.append(TextureGenerator().render(
+                prompt: TextureGenerator.prompt(seed: seed), seed: seed, width: size, height: size))
         }
         return images
     }
@@ -52,7 +52,9 @@ struct DescriptorCalibration: Sendable {
         // raw[i][0] is the reference image, raw[i][k + 1] its rendering of aspect k at level 1,
         // half[i][k] at level ½.
         let measured = Parallel.map(images.count) { i -> (full: [[Double]], half: [[Double]]) in
-            var rows = [DescriptorStatistics.measure(images[i])]
+            // Renderings start from the unrounded reference and every image is measured in 8
+            // bits, as generators deliver them (see `SyntheticSpec.render`).
+            var rows = [DescriptorStatistics.measure(ImageFilters.quantized8(images[i]))]
             var halves: [[Double]] = []
             for kind in kinds {
                 for level in [1.0, 0.5] {

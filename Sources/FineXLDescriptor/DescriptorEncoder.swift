@@ -9,7 +9,7 @@ import Foundation
 /// its canonical rendering causes on the reference images, so weights read as levels.
 public struct DescriptorEncoder: ImageEncoder {
     /// Bumped whenever a statistic, the reference set or a canonical rendering changes.
-    static let version = "finexl.descriptor/5"
+    static let version = "finexl.descriptor/6"
 
     public init() {}
 

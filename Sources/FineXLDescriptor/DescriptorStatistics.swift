@@ -47,8 +47,7 @@ enum DescriptorStatistics {
         }
         // Posterization is a property of pixel values, which box averaging smooths away: it is
         // measured on one pixel of each box, on the same grid as everything else.
-        let factor = boxFactor(input)
-        quantizationStatistics(factor > 1 ? pointSampled(input, by: factor) : image, into: &out)
+        quantizationStatistics(pointSampled(input, by: boxFactor(input)), into: &out)
         return out
     }
 
@@ -111,7 +110,8 @@ enum DescriptorStatistics {
         return RGBImage(width: w, height: h, pixels: out)
     }
 
-    /// The top-left pixel of each k×k box, values clamped to 0…1 (NaN to 0).
+    /// The top-left pixel of each k×k box (every pixel when k = 1, before any enlargement),
+    /// values clamped to 0…1 (NaN to 0).
     static func pointSampled(_ image: RGBImage, by k: Int) -> RGBImage {
         let w = image.width / k, h = image.height / k
         var out = [Float](repeating: 0, count: w * h * 3)
@@ -132,14 +132,14 @@ enum DescriptorStatistics {
     /// or widens the range they spread over. Share of horizontal neighbours with equal 8-bit
     /// luma (out[43]); on luma, so taking the colour out (black and white) changes nothing.
     private static func quantizationStatistics(_ image: RGBImage, into out: inout [Double]) {
-        var occupied = [Bool](repeating: false, count: 3 * 256)
+        var levels = [Int](repeating: 0, count: 3 * 256)
         var equal = 0, pairs = 0
         image.pixels.withUnsafeBufferPointer { px in
             for y in 0..<image.height {
                 var previous = -1
                 for x in 0..<image.width {
                     let i = (y * image.width + x) * 3
-                    for c in 0..<3 { occupied[c * 256 + Int(ImageFilters.clamp01(px[i + c]) * 255 + 0.5)] = true }
+                    for c in 0..<3 { levels[c * 256 + Int(ImageFilters.clamp01(px[i + c]) * 255 + 0.5)] += 1 }
                     let luma = Int(ImageFilters.luma(px[i], px[i + 1], px[i + 2]) * 255 + 0.5)
                     if x > 0 {
                         pairs += 1
@@ -149,11 +149,21 @@ enum DescriptorStatistics {
                 }
             }
         }
+        // The range runs from the 0.5th to the 99.5th percentile, so a few stray pixels do
+        // not widen it and read as thinned-out levels.
         var density = 0.0
+        let total = image.width * image.height
         for c in 0..<3 {
-            let used = (0..<256).filter { occupied[c * 256 + $0] }
-            guard let low = used.first, let high = used.last else { continue }
-            density += Double(used.count) / Double(high - low + 1) / 3
+            let counts = levels[(c * 256)..<(c * 256 + 256)].map { $0 }
+            var cumulative = 0, low = 0, high = 255
+            for (level, n) in counts.enumerated() {
+                if cumulative * 200 <= total { low = level }
+                cumulative += n
+                if cumulative * 200 < total * 199 { high = level + 1 }
+            }
+            high = min(max(high, low), 255)
+            let used = (low...high).filter { counts[$0] > 0 }.count
+            density += Double(max(used, 1)) / Double(high - low + 1) / 3
         }
         out[42] = log2(density * 256)
         out[43] = pairs > 0 ? Double(equal) / Double(pairs) : 0
@@ -263,10 +273,15 @@ enum DescriptorStatistics {
         out[12] = localContrast(gridLuma, gw, gh, block: max(4, 32 / stride))
         // Fine against coarse local variance, each less what white noise of the measured
         // variance adds to it, so grain does not read as fine detail.
-        let fine = localVariance(gridLuma, gw, gh, block: max(2, 8 / stride))
-        let coarse = localVariance(gridLuma, gw, gh, block: max(4, 32 / stride))
-        let gridNoise = noiseVariance / Double(stride * stride)
-        out[11] = log(denoised(fine, gridNoise) / denoised(coarse, gridNoise))
+        // The grid takes single pixels, so white noise keeps its variance σ² there, and a b×b
+        // block's variance expects (1 − 1/b²)σ² of it. Under 32 px no coarse block fits: 0.
+        let fineBlock = max(2, 8 / stride), coarseBlock = max(4, 32 / stride)
+        if min(gw, gh) >= coarseBlock {
+            func expectedNoise(_ b: Int) -> Double { noiseVariance * (1 - 1 / Double(b * b)) }
+            let fine = localVariance(gridLuma, gw, gh, block: fineBlock)
+            let coarse = localVariance(gridLuma, gw, gh, block: coarseBlock)
+            out[11] = log(denoised(fine, expectedNoise(fineBlock)) / denoised(coarse, expectedNoise(coarseBlock)))
+        }
         let meanC = sumC / count
         out[13] = meanC
         out[14] = percentile(chromaHist, 0.9)
@@ -291,18 +306,18 @@ enum DescriptorStatistics {
         // Shadows and highlights are the darkest and brightest 30 % of the disc by luma rank,
         // not fixed luma thresholds: a tone change (dark, bright, contrast) keeps the order
         // of pixels, so it does not move pixels between them and read as a colour change.
-        func warmth(ofBins bins: [Int]) -> Double {
-            let pixels = bins.reduce(0) { $0 + lumaHist[$1] }
-            return pixels > 0 ? bins.reduce(0) { $0 + warmByLuma[$1] } / Double(pixels) : mWarm
-        }
-        var cumulative = 0, shadowBins: [Int] = [], highlightBins: [Int] = []
+        // The bin that crosses 30 % (or 70 %) counts only with the share of it needed.
+        var shadowWarmth = 0.0, highlightWarmth = 0.0, before = 0.0
+        let share = 0.3 * count
         for bin in 0..<1024 where lumaHist[bin] > 0 {
-            if Double(cumulative) < 0.3 * count { shadowBins.append(bin) }
-            cumulative += lumaHist[bin]
-            if Double(cumulative) > 0.7 * count { highlightBins.append(bin) }
+            let pixels = Double(lumaHist[bin])
+            let meanWarmth = warmByLuma[bin] / pixels
+            shadowWarmth += meanWarmth * min(max(share - before, 0), pixels)
+            highlightWarmth += meanWarmth * min(max(before + pixels - (count - share), 0), pixels)
+            before += pixels
         }
-        out[28] = warmth(ofBins: shadowBins)
-        out[29] = warmth(ofBins: highlightBins)
+        out[28] = n > 0 ? shadowWarmth / share : mWarm
+        out[29] = n > 0 ? highlightWarmth / share : mWarm
         let centre = rings[0] / max(1, ringN[0]) + 0.02
         out[39] = log((rings[2] / max(1, ringN[2]) + 0.02) / centre)
         out[40] = log((rings[3] / max(1, ringN[3]) + 0.02) / centre)
@@ -461,10 +476,12 @@ enum DescriptorStatistics {
         // E[|g|⁴] / E[|g|²]² of the central-difference gradient g: how concentrated edges are,
         // contrast-free. With m = |g + n|², n white noise of variance 2σ² per component,
         // E[m] = E|g|² + 4σ² and E[m²] = E|g|⁴ + 16σ²E|g|² + 32σ⁴.
-        if acutanceN > 0 {
-            let m1 = acutanceDen / acutanceN, m2 = acutanceNum / acutanceN
-            let g2 = denoised(m1, 4 * noise)
-            let g4 = denoised(m2, 16 * noise * g2 + 32 * noise * noise)
+        // Both moments floor at the same share (5 % and its square) so that where noise is all
+        // there is the ratio falls back to the raw m2 / m1², and a flat image reads 0.
+        let m1 = acutanceN > 0 ? acutanceDen / acutanceN : 0, m2 = acutanceN > 0 ? acutanceNum / acutanceN : 0
+        if m1 > 1e-12 {
+            let g2 = max(m1 - 4 * noise, 0.05 * m1)
+            let g4 = max(m2 - 16 * noise * g2 - 32 * noise * noise, 0.0025 * m2)
             out[35] = g4 / (g2 * g2)
         }
         out[36] = noise * 1000
@@ -472,7 +489,7 @@ enum DescriptorStatistics {
         let sigma = immerkaerN > 0 ? (Double.pi / 2).squareRoot() * immerkaer / immerkaerN / 6 : 0
         out[38] = sigma * sigma * 1000
         // Band energy between 2 and 4 px over the variance; white noise adds σ²/4 − σ²/16.
-        out[44] = denoised(texture / patches, 3 * noise / 16) / variance
+        out[44] = lumaVariance > 1e-12 ? denoised(texture / patches, 3 * noise / 16) / variance : 0
         return noise
     }
 

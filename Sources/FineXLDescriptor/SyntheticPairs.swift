@@ -62,8 +62,9 @@ public struct SyntheticPairs: PairedImageSource {
         }
         let spec = self.spec
         _ = try Parallel.map(spec.count) { index in
-            let base = spec.baseImage(index)
-            let personal = SyntheticSpec.personalize(base, aspects: spec.aspects.map { ($0.name, $0.level) },
+            let render = spec.render(index)
+            let base = ImageFilters.quantized8(render)
+            let personal = SyntheticSpec.personalize(render, aspects: spec.aspects.map { ($0.name, $0.level) },
                                                      variant: spec.variant, seed: spec.pairSeed(index))
             let file = Self.name(index) + ".png"
             try Self.writeAtomically(Data(try PNGEncoder.encode(base)), to: baseFolder.appendingPathComponent(file))

@@ -104,19 +104,25 @@ public struct SyntheticSpec: Sendable, Equatable {
             + "base=\(baseKind.rawValue);variant=\(variant.rawValue)"
     }
 
-    /// The base image of pair `index`, as an 8-bit PNG would hold it.
-    public func baseImage(_ index: Int) -> RGBImage {
+    /// The base generator's picture of pair `index` before 8-bit rounding. Personalization is
+    /// applied to this, as a personalized generator renders its own picture: applying it to
+    /// the rounded base would stretch 8-bit steps into gaps no generator leaves.
+    public func render(_ index: Int) -> RGBImage {
         let s = pairSeed(index)
-        let image = switch baseKind {
+        return switch baseKind {
         case .scenes: SceneGenerator().render(prompt: prompt(index), seed: s, width: size, height: size)
         case .textures: TextureGenerator().render(prompt: prompt(index), seed: s, width: size, height: size)
         }
-        return ImageFilters.quantized8(image)
     }
 
-    /// The personalized image of pair `index`: the base with every aspect applied.
+    /// The base image of pair `index`, as an 8-bit PNG would hold it.
+    public func baseImage(_ index: Int) -> RGBImage {
+        ImageFilters.quantized8(render(index))
+    }
+
+    /// The personalized image of pair `index`: its render with every aspect applied, in 8 bits.
     public func personalImage(_ index: Int) -> RGBImage {
-        Self.personalize(baseImage(index), aspects: aspects.map { ($0.name, $0.level) }, variant: variant,
+        Self.personalize(render(index), aspects: aspects.map { ($0.name, $0.level) }, variant: variant,
                          seed: pairSeed(index))
     }
 

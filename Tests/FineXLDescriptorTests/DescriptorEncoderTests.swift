@@ -120,11 +120,32 @@ final class DescriptorEncoderTests: XCTestCase {
 
     /// A white-balance gain narrows or widens a channel's range but leaves its levels dense;
     /// posterization thins them. Gains must not read as posterization.
-    func testColourGainsDoNotMoveTheLevelDensity() {
+    func testColourGainsDoNotMoveTheLevelDensity() throws {
         let calibration = DescriptorCalibration.shared
         let posterized = calibration.directions[.posterized]!
-        for kind in [Aspect.Kind.warmTones, .coolTones, .lowContrast] {
-            XCTAssertLessThan(abs(Vector.cosine(calibration.directions[kind]!, posterized)), 0.2, kind.rawValue)
+        let density = try XCTUnwrap(DescriptorStatistics.names.firstIndex { $0.hasPrefix("levels used per channel range") })
+        for kind in [Aspect.Kind.warmTones, .coolTones, .lowContrast, .highContrast] {
+            let direction = calibration.directions[kind]!
+            XCTAssertLessThan(abs(Vector.cosine(direction, posterized)), 0.2, kind.rawValue)
+            XCTAssertLessThan(abs(direction[density]), 0.05 * abs(posterized[density]), kind.rawValue)
+        }
+    }
+
+    /// A flat image (a black frame from a safety filter, say) has no edges, texture or noise:
+    /// those statistics read 0 and the embedding stays finite and in range.
+    func testFlatImagesGiveFiniteBoundedEmbeddings() throws {
+        let names = DescriptorStatistics.names
+        for (width, height) in [(128, 128), (20, 20), (8, 300)] {
+            for grey in [Float(0), 0.5, 1] {
+                let image = RGBImage(width: width, height: height, fill: (grey, grey, grey))
+                let raw = DescriptorStatistics.measure(image)
+                for prefix in ["edge acutance", "mid-scale texture share", "fine / coarse local variance"] {
+                    let j = try XCTUnwrap(names.firstIndex { $0.hasPrefix(prefix) })
+                    XCTAssertEqual(raw[j], 0, "\(prefix) of a flat \(width)×\(height) image at \(grey)")
+                }
+                let embedding = try DescriptorEncoder().embed([image])[0]
+                XCTAssertTrue(embedding.allSatisfy { $0.isFinite && abs($0) < 1000 }, "\(width)×\(height) at \(grey): \(embedding)")
+            }
         }
     }
 

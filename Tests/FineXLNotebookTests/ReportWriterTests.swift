@@ -363,7 +363,7 @@ final class ReportWriterTests: XCTestCase {
             let directory = try makeDirectory()
             try ReportWriter.write(sampleDocument(figures: 3), name: "r", to: directory, selfContained: false, templates: try builtIn())
             let folder = directory.appendingPathComponent("r_files")
-            let foreign = ["notes.txt", "fig-2-weights.png.bak", "Fig-1-weights.png", "fig-x.png"]
+            let foreign = ["notes.txt", "fig-2-weights.png.bak", "FIG-9-weights.png", "fig-x.png"]
             for name in foreign { try Data(name.utf8).write(to: folder.appendingPathComponent(name)) }
             try fileManager.createDirectory(at: folder.appendingPathComponent("fig-7-sub.png"), withIntermediateDirectories: false)
             try Data("mine".utf8).write(to: folder.appendingPathComponent("fig-7-sub.png/inside.txt"))
