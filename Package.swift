@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "FineXLDescriptorTests", dependencies: ["FineXLDescriptor", "FineXLImage"]),
         .testTarget(name: "FineXLCLIPTests", dependencies: ["FineXLCLIP", "FineXLImage", "FineXLTestSupport"]),
         .testTarget(name: "FineXLConceptsTests", dependencies: ["FineXLConcepts", "FineXLImage", "FineXLTestSupport"]),
-        .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLPipeline"]),
+        .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLPipeline", "FineXLImage"]),
         .testTarget(name: "FineXLNotebookTests", dependencies: [
             "FineXLNotebook", "FineXLCharts", "FineXLImage", "FineXLPipeline", "FineXLDescriptor", "FineXLTestSupport",
         ]),

@@ -30,56 +30,76 @@ typedef struct {
     const uint8_t *data;
     size_t size;
     size_t offset;
-} cpng_reader;
+} cpng_input;
 
 static void cpng_read(png_structp png, png_bytep out, size_t count) {
-    cpng_reader *reader = (cpng_reader *)png_get_io_ptr(png);
-    if (count > reader->size - reader->offset) {
+    cpng_input *input = (cpng_input *)png_get_io_ptr(png);
+    if (count > input->size - input->offset) {
         char text[160];
         snprintf(text, sizeof text, "truncated: needs %zu more bytes at offset %zu but the file has %zu bytes",
-                 count, reader->offset, reader->size);
+                 count, input->offset, input->size);
         png_error(png, text);
     }
-    memcpy(out, reader->data + reader->offset, count);
-    reader->offset += count;
+    memcpy(out, input->data + input->offset, count);
+    input->offset += count;
 }
 
-int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
-                cpng_decoded *result, char message[CPNG_MESSAGE_CAPACITY]) {
-    result->width = 0;
-    result->height = 0;
-    result->rgba16 = NULL;
-    result->rgba8 = NULL;
+// Everything a reader needs lives here, on the heap, so nothing changed between a setjmp and its
+// longjmp sits in a register of the function that called setjmp.
+struct cpng_reader {
+    png_structp png;
+    png_infop info;
+    cpng_failure failure;
+    cpng_input input;
+    size_t row_bytes;
+    uint32_t height;
+    uint32_t next_row;
+    int failed;
+    // Interlaced files only: libpng needs the whole image to put the passes together.
+    uint8_t *image;
+    png_bytep *image_rows;
+};
+
+void cpng_reader_free(cpng_reader *reader) {
+    if (reader == NULL) return;
+    png_destroy_read_struct(&reader->png, &reader->info, NULL);
+    free(reader->image);
+    free(reader->image_rows);
+    free(reader);
+}
+
+int cpng_reader_open(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_reader **opened,
+                     cpng_layout *layout, char message[CPNG_MESSAGE_CAPACITY]) {
+    *opened = NULL;
+    memset(layout, 0, sizeof *layout);
     message[0] = 0;
     if (size < 8 || png_sig_cmp(data, 0, 8) != 0) {
         snprintf(message, CPNG_MESSAGE_CAPACITY, "no PNG signature");
         return 1;
     }
-
-    cpng_failure failure;
-    failure.message = message;
-    cpng_reader reader = {data, size, 0};
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &failure, cpng_error, cpng_warning);
-    if (png == NULL) {
+    cpng_reader *reader = calloc(1, sizeof *reader);
+    if (reader == NULL) {
+        snprintf(message, CPNG_MESSAGE_CAPACITY, "out of memory");
+        return 1;
+    }
+    reader->failure.message = message;
+    reader->input = (cpng_input){data, size, 0};
+    reader->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &reader->failure, cpng_error, cpng_warning);
+    if (reader->png == NULL) {
+        free(reader);
         snprintf(message, CPNG_MESSAGE_CAPACITY, "libpng could not start");
         return 1;
     }
-    png_infop info = png_create_info_struct(png);
-    // Written after setjmp and read after longjmp, so they must live in memory, not registers.
-    uint8_t *volatile rows8 = NULL;
-    png_bytep *volatile rowPointers = NULL;
-    uint16_t *volatile rgba16 = NULL;
-
-    if (setjmp(failure.jump)) {
-        png_destroy_read_struct(&png, &info, NULL);
-        free(rows8);
-        free(rowPointers);
-        free(rgba16);
+    reader->info = png_create_info_struct(reader->png);
+    if (setjmp(reader->failure.jump)) {
+        cpng_reader_free(reader);
         return 1;
     }
+    png_structp png = reader->png;
+    png_infop info = reader->info;
     if (info == NULL) png_error(png, "libpng could not start");
 
-    png_set_read_fn(png, &reader, cpng_read);
+    png_set_read_fn(png, &reader->input, cpng_read);
     png_read_info(png, info);
 
     png_uint_32 width = png_get_image_width(png, info);
@@ -91,7 +111,8 @@ int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
         png_error(png, text);
     }
 
-    // Normalize every colour type to RGBA: 16-bit files keep 16 bits, all others become 8-bit.
+    // Normalize every colour type to RGB, or RGBA where the file has alpha (a channel or tRNS):
+    // 16-bit files keep 16 bits in host byte order, all others become 8-bit.
     int colorType = png_get_color_type(png, info);
     int bitDepth = png_get_bit_depth(png, info);
     int wide = bitDepth == 16;
@@ -99,44 +120,71 @@ int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
     if (colorType == PNG_COLOR_TYPE_GRAY && bitDepth < 8) png_set_expand_gray_1_2_4_to_8(png);
     if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
     if (colorType == PNG_COLOR_TYPE_GRAY || colorType == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
-    png_set_add_alpha(png, wide ? 0xffff : 0xff, PNG_FILLER_AFTER);
-    png_set_interlace_handling(png);
+    const uint16_t probe = 1;
+    if (wide && *(const uint8_t *)&probe == 1) png_set_swap(png);
+    int passes = png_set_interlace_handling(png);
     png_read_update_info(png, info);
 
-    size_t rowBytes = png_get_rowbytes(png, info);
-    if (rowBytes != (size_t)width * (wide ? 8 : 4)) png_error(png, "unexpected row layout after conversion to RGBA");
+    int channels = png_get_channels(png, info);
+    reader->row_bytes = png_get_rowbytes(png, info);
+    if ((channels != 3 && channels != 4) || reader->row_bytes != (size_t)width * channels * (wide ? 2 : 1)) {
+        png_error(png, "unexpected row layout after conversion to RGB");
+    }
+    reader->height = height;
+    if (passes > 1) {
+        reader->image = malloc(reader->row_bytes * height);
+        reader->image_rows = malloc(sizeof(png_bytep) * height);
+        if (reader->image == NULL || reader->image_rows == NULL) png_error(png, "out of memory");
+        for (png_uint_32 y = 0; y < height; y++) reader->image_rows[y] = reader->image + reader->row_bytes * y;
+        png_read_image(png, reader->image_rows);
+    }
 
-    rows8 = malloc(rowBytes * height);
-    rowPointers = malloc(sizeof(png_bytep) * height);
-    if (wide) rgba16 = malloc(sizeof(uint16_t) * 4 * (size_t)width * height);
-    if (rows8 == NULL || rowPointers == NULL || (wide && rgba16 == NULL)) png_error(png, "out of memory");
-    for (png_uint_32 y = 0; y < height; y++) rowPointers[y] = rows8 + rowBytes * y;
-    png_read_image(png, rowPointers);
-    // Reading up to IEND makes a file cut after its pixel data an error too.
-    png_read_end(png, NULL);
+    layout->width = width;
+    layout->height = height;
+    layout->channels = channels;
+    layout->wide = wide;
+    *opened = reader;
+    return 0;
+}
 
-    png_destroy_read_struct(&png, &info, NULL);
-    free(rowPointers);
-    result->width = width;
-    result->height = height;
-    if (wide) {
-        size_t samples = 4 * (size_t)width * height;
-        for (size_t i = 0; i < samples; i++) {
-            rgba16[i] = (uint16_t)((rows8[2 * i] << 8) | rows8[2 * i + 1]);
-        }
-        free(rows8);
-        result->rgba16 = rgba16;
-    } else {
-        result->rgba8 = rows8;
+int cpng_reader_read_rows(cpng_reader *reader, void *rows, uint32_t count,
+                          char message[CPNG_MESSAGE_CAPACITY]) {
+    message[0] = 0;
+    reader->failure.message = message;
+    if (reader->failed || count > reader->height - reader->next_row) {
+        snprintf(message, CPNG_MESSAGE_CAPACITY, "rows asked for past the end of the image or after an error");
+        return 1;
+    }
+    if (reader->image != NULL) {
+        memcpy(rows, reader->image + reader->row_bytes * reader->next_row, reader->row_bytes * count);
+        reader->next_row += count;
+        return 0;
+    }
+    if (setjmp(reader->failure.jump)) {
+        reader->failed = 1;
+        return 1;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        png_read_row(reader->png, (png_bytep)rows + reader->row_bytes * i, NULL);
+        reader->next_row++;
     }
     return 0;
 }
 
-void cpng_decoded_free(cpng_decoded *result) {
-    free(result->rgba16);
-    free(result->rgba8);
-    result->rgba16 = NULL;
-    result->rgba8 = NULL;
+int cpng_reader_finish(cpng_reader *reader, char message[CPNG_MESSAGE_CAPACITY]) {
+    message[0] = 0;
+    reader->failure.message = message;
+    if (reader->failed || reader->next_row != reader->height) {
+        snprintf(message, CPNG_MESSAGE_CAPACITY, "finished before every row was read");
+        return 1;
+    }
+    if (setjmp(reader->failure.jump)) {
+        reader->failed = 1;
+        return 1;
+    }
+    // Reading up to IEND makes a file cut after its pixel data an error too.
+    png_read_end(reader->png, NULL);
+    return 0;
 }
 
 typedef struct {

@@ -15,12 +15,29 @@ public protocol ImageEncoder: Sendable {
     var parallelizesInternally: Bool { get }
     /// One sentence telling a reader how this encoder maps a concept into its space.
     var conceptMappingDescription: String { get }
+    /// How far images may be reduced before `embed(reduced:)`, so decoders can hand over the
+    /// smaller image directly.
+    var acceptedReduction: BoxReduction { get }
 
     /// `Enc(image)` for each image, in order.
     func embed(_ images: [RGBImage]) throws -> [[Float]]
 
+    /// `Enc(image)` for each image, given reduced as `acceptedReduction` allows for its size (or
+    /// by 1): the same embeddings `embed` gives the full images.
+    func embed(reduced images: [ReducedImage]) throws -> [[Float]]
+
     /// `f(C)` for each concept name, in order (paper Eq. 6 for CLIP).
     func mapConcepts(_ names: [String], context: ConceptContext) throws -> [ConceptMapping]
+}
+
+extension ImageEncoder {
+    /// Images reach the encoder at full size.
+    public var acceptedReduction: BoxReduction { .none }
+
+    /// For encoders that accept no reduction: their images come reduced by 1, the images themselves.
+    public func embed(reduced images: [ReducedImage]) throws -> [[Float]] {
+        try embed(images.map(\.means))
+    }
 }
 
 /// What an encoder may use to map a concept: the generation prompts of the images

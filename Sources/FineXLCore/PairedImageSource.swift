@@ -15,6 +15,9 @@ public protocol PairedImageSource: Sendable {
     var description: String { get }
     /// Decodes one image.
     func image(_ side: PairSide, at index: Int) throws -> RGBImage
+    /// Decodes one image for an encoder that accepts `reduction`: reduced while decoding where
+    /// the source can do that, else by 1.
+    func image(_ side: PairSide, at index: Int, reduction: BoxReduction) throws -> ReducedImage
     /// A hex digest of the image's bytes (or of what determines them), for on-disk caches.
     func contentDigest(_ side: PairSide, at index: Int) throws -> String
     /// The digest and, on demand, the pixels from one read of the image, so a cached run reads
@@ -23,9 +26,15 @@ public protocol PairedImageSource: Sendable {
 }
 
 extension PairedImageSource {
+    /// For sources that only make full-size images.
+    public func image(_ side: PairSide, at index: Int, reduction: BoxReduction) throws -> ReducedImage {
+        ReducedImage(try image(side, at: index), by: 1)
+    }
+
     /// For sources with nothing to read (generated images): the digest of what determines the
     /// image, and the image made when asked for.
     public func read(_ side: PairSide, at index: Int) throws -> ImageRead {
-        ImageRead(digest: try contentDigest(side, at: index)) { try self.image(side, at: index) }
+        ImageRead(digest: try contentDigest(side, at: index),
+                  decodeAllowing: { try self.image(side, at: index, reduction: $0) })
     }
 }

@@ -17,6 +17,9 @@ public struct DescriptorEncoder: ImageEncoder {
     public var dimension: Int { DescriptorStatistics.count }
     public var preferredBatchSize: Int { 1 }
     public var parallelizesInternally: Bool { false }
+    /// The statistics are measured at 128–255 px, on box means and on one pixel per box; larger
+    /// images are reduced there first, and an image that comes reduced so is not reduced again.
+    public var acceptedReduction: BoxReduction { DescriptorStatistics.reduction }
 
     /// SHA-256 of everything that defines the embedding and the concept directions.
     public var identity: String { Self.definitionDigest }
@@ -55,6 +58,12 @@ public struct DescriptorEncoder: ImageEncoder {
 
     /// Thread-safe; the first call also runs the one-time calibration.
     public func embed(_ images: [RGBImage]) throws -> [[Float]] {
+        let calibration = DescriptorCalibration.shared
+        return images.map { calibration.standardize(DescriptorStatistics.measure($0)) }
+    }
+
+    /// Thread-safe; the first call also runs the one-time calibration.
+    public func embed(reduced images: [ReducedImage]) throws -> [[Float]] {
         let calibration = DescriptorCalibration.shared
         return images.map { calibration.standardize(DescriptorStatistics.measure($0)) }
     }

@@ -39,7 +39,14 @@ enum DescriptorStatistics {
 
     /// Measures all statistics of one image.
     static func measure(_ input: RGBImage) -> [Double] {
-        let image = prepared(input)
+        measure(ReducedImage(input, by: 1))
+    }
+
+    /// Measures all statistics of an image given whole (reduced by 1) or already reduced by
+    /// `reduction`'s factor as it was decoded (its factor here is then 1). Either way the
+    /// statistics see the same box means and the same one pixel per box, bit for bit.
+    static func measure(_ input: ReducedImage) -> [Double] {
+        let image = prepared(input.means)
         var out = [Double](repeating: 0, count: count)
         image.pixels.withUnsafeBufferPointer { px in
             let noiseVariance = localStatistics(px, width: image.width, height: image.height, into: &out)
@@ -47,7 +54,7 @@ enum DescriptorStatistics {
         }
         // Posterization is a property of pixel values, which box averaging smooths away: it is
         // measured on one pixel of each box, on the same grid as everything else.
-        quantizationStatistics(pointSampled(input, by: boxFactor(input)), into: &out)
+        quantizationStatistics(pointSampled(input.samples, by: boxFactor(input.means)), into: &out)
         return out
     }
 
@@ -58,7 +65,7 @@ enum DescriptorStatistics {
     /// blur are then measured relative to the frame, so one look gives one embedding at any
     /// resolution. A whole factor keeps each box aligned with one grain cell.
     static func prepared(_ input: RGBImage) -> RGBImage {
-        let image = boxDownscaled(input, by: boxFactor(input))
+        let image = ReducedImage(input, by: boxFactor(input)).means
         var pixels = image.pixels
         if !pixels.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
             pixels = pixels.map { $0.isNaN ? 0 : min(max($0, 0), 1) }
@@ -78,37 +85,12 @@ enum DescriptorStatistics {
 
     /// The whole factor `prepared` shrinks an image by: ⌊shortest side / 128⌋, at least 1.
     static func boxFactor(_ image: RGBImage) -> Int {
-        max(1, min(image.width, image.height) / DescriptorCalibration.referenceSize)
+        reduction.factor(width: image.width, height: image.height)
     }
 
-    /// Mean of each k×k box; a remainder narrower than k at the right or bottom is dropped.
-    static func boxDownscaled(_ image: RGBImage, by k: Int) -> RGBImage {
-        guard k > 1 else { return image }
-        let w = image.width / k, h = image.height / k
-        var out = [Float](repeating: 0, count: w * h * 3)
-        let norm = 1 / Float(k * k)
-        image.pixels.withUnsafeBufferPointer { source in
-            for y in 0..<h {
-                for x in 0..<w {
-                    var r: Float = 0, g: Float = 0, b: Float = 0
-                    for dy in 0..<k {
-                        var at = ((y * k + dy) * image.width + x * k) * 3
-                        for _ in 0..<k {
-                            r += source[at]
-                            g += source[at + 1]
-                            b += source[at + 2]
-                            at += 3
-                        }
-                    }
-                    let o = (y * w + x) * 3
-                    out[o] = r * norm
-                    out[o + 1] = g * norm
-                    out[o + 2] = b * norm
-                }
-            }
-        }
-        return RGBImage(width: w, height: h, pixels: out)
-    }
+    /// The reduction `measure` makes, which an image may also go through before it reaches the
+    /// encoder: it lands at 128–255 px, where the factor is 1.
+    static let reduction = BoxReduction(shortestSide: DescriptorCalibration.referenceSize)
 
     /// The top-left pixel of each k×k box (every pixel when k = 1, before any enlargement),
     /// values clamped to 0…1 (NaN to 0).

@@ -9,22 +9,36 @@ public enum ImageDecoder {
 
     /// Decodes the PNG or JPEG file at `url`; errors name the file as the user gave it.
     public static func decode(contentsOf url: URL) throws -> RGBImage {
+        try decode(contentsOf: url, reduction: .none).means
+    }
+
+    /// Decodes the PNG or JPEG file at `url` reduced as far as `reduction` allows.
+    public static func decode(contentsOf url: URL, reduction: BoxReduction) throws -> ReducedImage {
         let name = displayName(of: url)
-        return try decode(bytes: readBytes(of: url, name: name), name: name)
+        return try decode(bytes: readBytes(of: url, name: name), name: name, reduction: reduction)
     }
 
     /// Reads the file at `url` once: its SHA-256 now, its pixels decoded from the same bytes when asked.
     public static func read(_ url: URL) throws -> ImageRead {
         let name = displayName(of: url)
         let bytes = try readBytes(of: url, name: name)
-        return ImageRead(digest: SHA256.hex(bytes: bytes)) { try decode(bytes: bytes, name: name) }
+        return ImageRead(digest: SHA256.hex(bytes: bytes),
+                         decodeAllowing: { try decode(bytes: bytes, name: name, reduction: $0) })
     }
 
     /// Decodes PNG or JPEG bytes; `name` is used in error messages.
     public static func decode(bytes: [UInt8], name: String) throws -> RGBImage {
+        try decode(bytes: bytes, name: name, reduction: .none).means
+    }
+
+    /// Decodes PNG or JPEG bytes reduced as far as `reduction` allows (as `ReducedImage(_:by:)`
+    /// would, bit for bit); PNG rows are reduced as they are decoded.
+    public static func decode(bytes: [UInt8], name: String, reduction: BoxReduction) throws -> ReducedImage {
         switch ImageFormat.sniff(bytes) {
-        case .png: return try PNGCodec.decode(bytes: bytes, name: name)
-        case .jpeg: return try JPEGCodec.decode(bytes: bytes, name: name)
+        case .png: return try PNGCodec.decode(bytes: bytes, name: name, reduction: reduction)
+        case .jpeg:
+            let image = try JPEGCodec.decode(bytes: bytes, name: name)
+            return ReducedImage(image, by: reduction.factor(width: image.width, height: image.height))
         case .empty:
             throw FineXLError("\(name) is empty, not an image")
         case .other(let kind):

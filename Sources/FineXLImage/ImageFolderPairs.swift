@@ -46,6 +46,10 @@ public struct ImageFolderPairs: PairedImageSource {
         try ImageDecoder.decode(contentsOf: url(side, at: index))
     }
 
+    public func image(_ side: PairSide, at index: Int, reduction: BoxReduction) throws -> ReducedImage {
+        try ImageDecoder.decode(contentsOf: url(side, at: index), reduction: reduction)
+    }
+
     public func contentDigest(_ side: PairSide, at index: Int) throws -> String {
         try read(side, at: index).digest
     }

@@ -4,44 +4,85 @@ import FineXLCore
 /// The one place that talks to libpng (through the CPNG shim, which keeps libpng's
 /// setjmp/longjmp error handling in C). No C pointer leaves this file.
 enum PNGCodec {
-    /// Decodes any PNG kind; alpha (channel or tRNS) is composited on white.
-    /// The corresponding C function is `cpng_decode`.
-    static func decode(bytes: [UInt8], name: String) throws -> RGBImage {
-        var decoded = cpng_decoded()
-        var message = [CChar](repeating: 0, count: Int(CPNG_MESSAGE_CAPACITY))
-        let status = bytes.withUnsafeBufferPointer { data in
-            message.withUnsafeMutableBufferPointer { text in
-                cpng_decode(data.baseAddress, data.count, UInt64(ImageDecoder.maxPixels), &decoded, text.baseAddress)
+    /// Decodes any PNG kind, reduced by `reduction`'s factor as its rows are decoded; alpha
+    /// (channel or tRNS) is composited on white. The corresponding C functions are
+    /// `cpng_reader_open`, `cpng_reader_read_rows` and `cpng_reader_finish`.
+    static func decode(bytes: [UInt8], name: String, reduction: BoxReduction) throws -> ReducedImage {
+        try bytes.withUnsafeBufferPointer { data in
+            var opened: OpaquePointer?
+            var layout = cpng_layout()
+            try call(name) {
+                cpng_reader_open(data.baseAddress, data.count, UInt64(ImageDecoder.maxPixels), &opened, &layout, $0)
             }
-        }
-        guard status == 0 else {
-            throw FineXLError("\(name) is not a valid PNG (\(text(message)))")
-        }
-        defer { cpng_decoded_free(&decoded) }
+            let reader = opened!
+            defer { cpng_reader_free(reader) }
 
-        let width = Int(decoded.width)
-        let height = Int(decoded.height)
-        let count = width * height
-        var pixels = [Float](repeating: 0, count: count * 3)
-        pixels.withUnsafeMutableBufferPointer { out in
-            if let wide = decoded.rgba16 {
-                composite(UnsafeBufferPointer(start: wide, count: count * 4), scale: 1 / 65535, into: out)
+            let width = Int(layout.width), height = Int(layout.height)
+            var reducer = BoxReducer(width: width, height: height,
+                                     factor: reduction.factor(width: width, height: height))
+            if layout.wide != 0 {
+                try readRows(reader, of: UInt16.self, channels: Int(layout.channels), into: &reducer, name: name)
             } else {
-                composite(UnsafeBufferPointer(start: decoded.rgba8, count: count * 4), scale: 1 / 255, into: out)
+                try readRows(reader, of: UInt8.self, channels: Int(layout.channels), into: &reducer, name: name)
             }
+            try call(name) { cpng_reader_finish(reader, $0) }
+            return reducer.reduced()
         }
-        return RGBImage(width: width, height: height, pixels: pixels)
     }
 
-    /// RGBA samples to RGB floats with alpha composited on white.
-    private static func composite<Sample: BinaryInteger>(_ source: UnsafeBufferPointer<Sample>, scale: Float,
-                                                         into out: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<(source.count / 4) {
-            let alpha = Float(source[4 * i + 3]) * scale
-            let white = 1 - alpha
-            out[3 * i] = Float(source[4 * i]) * scale * alpha + white
-            out[3 * i + 1] = Float(source[4 * i + 1]) * scale * alpha + white
-            out[3 * i + 2] = Float(source[4 * i + 2]) * scale * alpha + white
+    /// Every row of an open reader, a few per call so they are reduced while still in cache.
+    private static func readRows<Sample: FixedWidthInteger & UnsignedInteger>(
+        _ reader: OpaquePointer, of _: Sample.Type, channels: Int, into reducer: inout BoxReducer, name: String
+    ) throws {
+        let height = reducer.sourceHeight
+        let samplesPerRow = reducer.sourceWidth * channels
+        let batch = max(1, min(height, 16_384 / (samplesPerRow * MemoryLayout<Sample>.size)))
+        let rows = UnsafeMutableBufferPointer<Sample>.allocate(capacity: samplesPerRow * batch)
+        defer { rows.deallocate() }
+        var y = 0
+        while y < height {
+            let count = min(batch, height - y)
+            try call(name) { cpng_reader_read_rows(reader, rows.baseAddress, UInt32(count), $0) }
+            for row in 0..<count {
+                let samples = UnsafeBufferPointer(rebasing: rows[(row * samplesPerRow)..<((row + 1) * samplesPerRow)])
+                reducer.addRow { composite(samples, channels: channels, into: $0) }
+            }
+            y += count
+        }
+    }
+
+    /// Runs one C call with a message buffer; a non-zero status becomes an error naming the file.
+    private static func call(_ name: String, _ body: (UnsafeMutablePointer<CChar>) -> Int32) throws {
+        try withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(CPNG_MESSAGE_CAPACITY)) { message in
+            message.initialize(repeating: 0)
+            guard body(message.baseAddress!) == 0 else {
+                throw FineXLError("\(name) is not a valid PNG (\(text(UnsafeBufferPointer(message))))")
+            }
+        }
+    }
+
+    /// One row of RGB or RGBA samples to RGB floats, alpha composited on white.
+    private static func composite<Sample: FixedWidthInteger & UnsignedInteger>(
+        _ samples: UnsafeBufferPointer<Sample>, channels: Int, into out: UnsafeMutableBufferPointer<Float>
+    ) {
+        let scale = 1 / Float(Sample.max)
+        if channels == 4 {
+            for i in 0..<(samples.count / 4) {
+                let alpha = Float(samples[4 * i + 3]) * scale
+                let white = 1 - alpha
+                out[3 * i] = Float(samples[4 * i]) * scale * alpha + white
+                out[3 * i + 1] = Float(samples[4 * i + 1]) * scale * alpha + white
+                out[3 * i + 2] = Float(samples[4 * i + 2]) * scale * alpha + white
+            }
+            return
+        }
+        // Opaque: exactly what an alpha sample of Sample.max composites to (for 8 bits, v·1 + 0 = v).
+        let alpha = Float(Sample.max) * scale
+        let white = 1 - alpha
+        if alpha == 1 && white == 0 {
+            for i in 0..<samples.count { out[i] = Float(samples[i]) * scale }
+        } else {
+            for i in 0..<samples.count { out[i] = Float(samples[i]) * scale * alpha + white }
         }
     }
 
@@ -70,7 +111,7 @@ enum PNGCodec {
     }
 
     /// The NUL-terminated C message buffer as a Swift string.
-    private static func text(_ message: [CChar]) -> String {
+    private static func text<Message: Collection<CChar>>(_ message: Message) -> String {
         String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

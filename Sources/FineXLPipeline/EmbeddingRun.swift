@@ -21,7 +21,7 @@ public struct EmbeddingRun: Sendable {
         let values = try embedItems(
             count: jobs.count,
             read: { try source.read(jobs[$0].0, at: jobs[$0].1) },
-            image: { try source.image(jobs[$0].0, at: jobs[$0].1) },
+            image: { try source.image(jobs[$0].0, at: jobs[$0].1, reduction: $1) },
             describe: { "\(jobs[$0].0.rawValue) image \(source.names[jobs[$0].1])" })
         return EmbeddedPairs(names: source.names, base: Array(values[0..<count]), personal: Array(values[count...]))
     }
@@ -31,32 +31,34 @@ public struct EmbeddingRun: Sendable {
         try embedItems(
             count: files.count,
             read: { try ImageDecoder.read(files[$0]) },
-            image: { try ImageDecoder.decode(contentsOf: files[$0]) },
+            image: { try ImageDecoder.decode(contentsOf: files[$0], reduction: $1) },
             describe: { files[$0].path })
     }
 
     /// One item ready for the encoder, or already answered by the cache.
     private enum Prepared {
         case cached([Double])
-        case decoded(RGBImage, digest: String?)
+        case decoded(ReducedImage, digest: String?)
     }
 
     /// With a cache each item is read once, hashed, and decoded from that same read only on a
-    /// miss; without one it is only decoded. Items go one at a time to an encoder that runs on
-    /// one core (all cores busy with items), in batches to one that parallelizes internally.
+    /// miss; without one it is only decoded. Either way it is decoded reduced as far as the
+    /// encoder accepts. Items go one at a time to an encoder that runs on one core (all cores
+    /// busy with items), in batches to one that parallelizes internally.
     private func embedItems(count: Int, read: @escaping @Sendable (Int) throws -> ImageRead,
-                            image: @escaping @Sendable (Int) throws -> RGBImage,
+                            image: @escaping @Sendable (Int, BoxReduction) throws -> ReducedImage,
                             describe: @escaping @Sendable (Int) -> String) throws -> [[Double]] {
         let progress = ProgressLine(label: "embedding images", total: count, enabled: showProgress)
         defer { progress.finish() }
         let encoder = self.encoder
         let cache = self.cache
+        let reduction = encoder.acceptedReduction
 
         @Sendable func prepare(_ i: Int) throws -> Prepared {
-            guard let cache else { return .decoded(try image(i), digest: nil) }
+            guard let cache else { return .decoded(try image(i, reduction), digest: nil) }
             let item = try read(i)
             if let hit = cache.load(digest: item.digest, dimension: encoder.dimension) { return .cached(hit) }
-            return .decoded(try item.decode(), digest: item.digest)
+            return .decoded(try item.decode(reduction: reduction), digest: item.digest)
         }
         @Sendable func accept(_ embedding: [Float], for i: Int, digest: String?) throws -> [Double] {
             guard embedding.count == encoder.dimension, embedding.allSatisfy(\.isFinite) else {
@@ -73,7 +75,7 @@ public struct EmbeddingRun: Sendable {
                 case .cached(let embedding):
                     return embedding
                 case .decoded(let image, let digest):
-                    let output = try encoder.embed([image])
+                    let output = try encoder.embed(reduced: [image])
                     guard output.count == 1 else {
                         throw FineXLError("the \(encoder.name) encoder returned \(output.count) embeddings for one image")
                     }
@@ -88,7 +90,7 @@ public struct EmbeddingRun: Sendable {
         for start in stride(from: 0, to: count, by: batchSize) {
             let batch = Array(start..<min(start + batchSize, count))
             let prepared = try Parallel.map(batch.count) { try prepare(batch[$0]) }
-            var misses: [(slot: Int, image: RGBImage, digest: String?)] = []
+            var misses: [(slot: Int, image: ReducedImage, digest: String?)] = []
             var values = [[Double]?](repeating: nil, count: batch.count)
             for (slot, item) in prepared.enumerated() {
                 switch item {
@@ -97,7 +99,7 @@ public struct EmbeddingRun: Sendable {
                 }
             }
             if !misses.isEmpty {
-                let embeddings = try encoder.embed(misses.map(\.image))
+                let embeddings = try encoder.embed(reduced: misses.map(\.image))
                 guard embeddings.count == misses.count else {
                     throw FineXLError("the \(encoder.name) encoder returned \(embeddings.count) embeddings for \(misses.count) images")
                 }

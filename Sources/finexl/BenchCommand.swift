@@ -58,11 +58,12 @@ struct BenchCommand: ParsableCommand {
         let pairs = try ImageFolderPairs(base: directory.appendingPathComponent("base"),
                                          personal: directory.appendingPathComponent("personal"))
         let encoder = DescriptorEncoder()
+        let reduction = encoder.acceptedReduction  // as EmbeddingRun decodes
         _ = try encoder.embed([try pairs.image(.base, at: 0)])  // concept directions and tables built once
 
         let oneCoreStart = Date()
         for side in PairSide.allCases {
-            for i in 0..<count { _ = try encoder.embed([try pairs.image(side, at: i)]) }
+            for i in 0..<count { _ = try encoder.embed(reduced: [try pairs.image(side, at: i, reduction: reduction)]) }
         }
         let oneCore = Double(2 * count) / Date().timeIntervalSince(oneCoreStart)
 

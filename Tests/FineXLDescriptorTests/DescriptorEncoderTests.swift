@@ -76,6 +76,22 @@ final class DescriptorEncoderTests: XCTestCase {
         XCTAssertEqual(serial, parallel)
     }
 
+    /// Decoders may hand the encoder images already reduced as it accepts; the embedding must be
+    /// the one the full image gives, bit for bit.
+    func testImagesReducedAsAcceptedEmbedLikeTheFullImage() throws {
+        let encoder = DescriptorEncoder()
+        for (width, height) in [(512, 512), (700, 300), (300, 1000), (255, 255)] {
+            // Posterized, so the unaveraged pixels the levels statistic reads differ from the means.
+            let scene = SceneGenerator().render(prompt: "a red boat at dusk", seed: 3, width: width, height: height)
+            let image = ImageFilters.mapPixels(scene) { r, g, b in ((r * 5).rounded() / 5, (g * 5).rounded() / 5, b) }
+            let k = encoder.acceptedReduction.factor(width: width, height: height)
+            XCTAssertEqual(k, max(1, min(width, height) / 128))
+            let full = try encoder.embed([image])
+            XCTAssertEqual(try encoder.embed(reduced: [ReducedImage(image, by: k)]), full, "\(width)×\(height)")
+            XCTAssertEqual(try encoder.embed(reduced: [ReducedImage(image, by: 1)]), full, "\(width)×\(height)")
+        }
+    }
+
     func testIdentityIsAStableDigest() {
         let identity = DescriptorEncoder().identity
         XCTAssertEqual(identity.count, 64)

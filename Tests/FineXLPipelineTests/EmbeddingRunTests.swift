@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLImage
 import FineXLPipeline
 import Foundation
 import XCTest
@@ -79,6 +80,25 @@ private final class MeanRedEncoder: ImageEncoder, @unchecked Sendable {
     }
 }
 
+/// Accepts images box-averaged down to a 4 px shortest side and embeds each as its size.
+private struct SizeEncoder: ImageEncoder {
+    let name = "size"
+    let dimension = 2
+    let identity = "size-v1"
+    let preferredBatchSize = 1
+    let parallelizesInternally = false
+    let conceptMappingDescription = "test encoder"
+    var acceptedReduction: BoxReduction { BoxReduction(shortestSide: 4) }
+
+    func embed(_ images: [RGBImage]) throws -> [[Float]] {
+        images.map { [Float($0.width), Float($0.height)] }
+    }
+
+    func mapConcepts(_ names: [String], context: ConceptContext) throws -> [ConceptMapping] {
+        names.map { _ in .vector([1, 0]) }
+    }
+}
+
 final class EmbeddingRunTests: XCTestCase {
     func testEmbeddingsKeepPairOrderWhetherBatchedOrNot() throws {
         for encoder in [MeanRedEncoder(batch: 1, threaded: false), MeanRedEncoder(batch: 7, threaded: true)] {
@@ -125,6 +145,29 @@ final class EmbeddingRunTests: XCTestCase {
         _ = try EmbeddingRun(encoder: encoder, cacheDirectory: nil, showProgress: false).embed(source)
         XCTAssertEqual(source.reads, 6)
         XCTAssertEqual(encoder.calls, 6)
+    }
+
+    func testImagesAreDecodedAsSmallAsTheEncoderAccepts() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("finexl-reduce-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var files: [URL] = []
+        for side in ["base", "personal"] {
+            let sideFolder = folder.appendingPathComponent(side)
+            try FileManager.default.createDirectory(at: sideFolder, withIntermediateDirectories: true)
+            let file = sideFolder.appendingPathComponent("a.png")
+            try Data(PNGEncoder.encode(RGBImage(width: 18, height: 13, fill: (0.2, 0.4, 0.6)))).write(to: file)
+            files.append(file)
+        }
+        let pairs = try ImageFolderPairs(base: folder.appendingPathComponent("base"),
+                                         personal: folder.appendingPathComponent("personal"))
+        let cache = folder.appendingPathComponent("cache")
+        for directory in [nil, cache, cache] {  // uncached, cache miss, cache hit
+            let embedded = try EmbeddingRun(encoder: SizeEncoder(), cacheDirectory: directory, showProgress: false).embed(pairs)
+            XCTAssertEqual(embedded.base, [[6, 4]], "18×13 averaged by 3")
+            XCTAssertEqual(embedded.personal, [[6, 4]])
+        }
+        XCTAssertEqual(try EmbeddingRun(encoder: SizeEncoder(), cacheDirectory: nil, showProgress: false).embed(files: files),
+                       [[6, 4], [6, 4]])
     }
 
     func testEncoderErrorsReachTheCaller() {

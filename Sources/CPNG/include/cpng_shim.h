@@ -7,23 +7,37 @@
 /// Room for libpng's error text; longer messages are cut.
 #define CPNG_MESSAGE_CAPACITY 256
 
-/// A decoded PNG: `width * height` pixels of R, G, B, A. Every PNG kind (gray, palette, 1…16 bit,
-/// with or without alpha or tRNS) arrives in one of two forms: 16-bit files as `rgba16` (host byte
-/// order, `rgba8` NULL), all others as `rgba8` (`rgba16` NULL), so 8-bit files skip a widening pass.
+/// A PNG being decoded row by row, top to bottom; opaque to callers.
+typedef struct cpng_reader cpng_reader;
+
+/// The rows a reader gives: `width` pixels of R, G, B (`channels` 3) or R, G, B, A (`channels` 4,
+/// when the file has alpha as a channel or tRNS). Every PNG kind (gray, palette, 1…16 bit, interlaced
+/// or not) arrives in one of these: 16-bit files as 16-bit samples in host byte order (`wide` 1),
+/// all others as 8-bit samples.
 typedef struct {
     uint32_t width;
     uint32_t height;
-    uint16_t *rgba16;
-    uint8_t *rgba8;
-} cpng_decoded;
+    int channels;
+    int wide;
+} cpng_layout;
 
-/// Decodes a whole PNG held in memory. libpng's setjmp/longjmp error handling stays inside this
-/// call; warnings are discarded. Returns 0 on success (free the result with `cpng_decoded_free`),
-/// non-zero on failure with a NUL-terminated reason in `message`.
-int cpng_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
-                cpng_decoded *result, char message[CPNG_MESSAGE_CAPACITY]);
+/// Reads a PNG's header from `data`, which must stay valid until the reader is freed. libpng's
+/// setjmp/longjmp error handling stays inside this call and the two below; warnings are discarded.
+/// Returns 0 on success (free the reader with `cpng_reader_free`), non-zero on failure with a
+/// NUL-terminated reason in `message`.
+int cpng_reader_open(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_reader **reader,
+                     cpng_layout *layout, char message[CPNG_MESSAGE_CAPACITY]);
 
-void cpng_decoded_free(cpng_decoded *result);
+/// Decodes the next `count` rows into `rows` (`count` rows of width * channels samples each).
+/// Returns 0 on success, non-zero with a reason in `message` (the reader is then only to be freed).
+int cpng_reader_read_rows(cpng_reader *reader, void *rows, uint32_t count,
+                          char message[CPNG_MESSAGE_CAPACITY]);
+
+/// After the last row: reads to the end of the file, so a file cut after its pixel data is an error
+/// too. Returns 0 on success, non-zero with a reason in `message`.
+int cpng_reader_finish(cpng_reader *reader, char message[CPNG_MESSAGE_CAPACITY]);
+
+void cpng_reader_free(cpng_reader *reader);
 
 /// An encoded PNG in a malloc'd buffer.
 typedef struct {

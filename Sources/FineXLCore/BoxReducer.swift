@@ -1,0 +1,93 @@
+/// Reduces an image by a whole factor k as its rows arrive, top to bottom, into a `ReducedImage`:
+/// each k×k box's mean and its top-left pixel, a remainder narrower than k at the right or bottom
+/// dropped. A decoder hands it each row as it decodes it, so the full-size pixels never exist at once.
+///
+/// Each box is summed in one fixed order (its rows top to bottom, each left to right), so a decoder
+/// feeding rows and `ReducedImage(_:by:)` give bit-identical pixels.
+public struct BoxReducer {
+    public let factor: Int
+    /// Size of the image the rows come from.
+    public let sourceWidth: Int
+    public let sourceHeight: Int
+    /// Size of the reduced image.
+    public let width: Int
+    public let height: Int
+    private var means: [Float]
+    private var samples: [Float]
+    /// The running sums of the output row being filled (factor > 1 only).
+    private var sums: [Float]
+    /// The incoming row handed to `addRow` when it cannot be written in place (factor > 1).
+    private var scratch: [Float]
+    private var nextRow = 0
+
+    /// `factor` from 1 (rows are copied) up to the shorter side.
+    public init(width sourceWidth: Int, height sourceHeight: Int, factor: Int) {
+        precondition(factor >= 1 && factor <= min(sourceWidth, sourceHeight),
+                     "a box factor runs from 1 to the image's shorter side")
+        self.factor = factor
+        self.sourceWidth = sourceWidth
+        self.sourceHeight = sourceHeight
+        width = sourceWidth / factor
+        height = sourceHeight / factor
+        means = [Float](repeating: 0, count: width * height * 3)
+        samples = factor > 1 ? means : []
+        sums = [Float](repeating: 0, count: factor > 1 ? width * 3 : 0)
+        scratch = [Float](repeating: 0, count: factor > 1 ? sourceWidth * 3 : 0)
+    }
+
+    /// Adds the next source row: `fill` writes its `sourceWidth * 3` values (R, G, B
+    /// interleaved) into the buffer it is given.
+    public mutating func addRow(_ fill: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
+        let y = nextRow
+        nextRow += 1
+        let rowValues = sourceWidth * 3
+        if factor == 1 {
+            try means.withUnsafeMutableBufferPointer { out in
+                try fill(UnsafeMutableBufferPointer(rebasing: out[(y * rowValues)..<((y + 1) * rowValues)]))
+            }
+            return
+        }
+        try scratch.withUnsafeMutableBufferPointer { try fill($0) }
+        guard y / factor < height else { return }  // the dropped remainder at the bottom
+        let k = factor, width = self.width, start = (y / k) * width * 3
+        if y % k == 0 {
+            for i in sums.indices { sums[i] = 0 }
+            scratch.withUnsafeBufferPointer { row in
+                samples.withUnsafeMutableBufferPointer { out in
+                    for x in 0..<width {
+                        for c in 0..<3 { out[start + 3 * x + c] = row[3 * k * x + c] }
+                    }
+                }
+            }
+        }
+        // Within a box the adds keep their order; boxes are independent, so going across the
+        // boxes innermost lets their adds overlap instead of each waiting on the one before.
+        scratch.withUnsafeBufferPointer { row in
+            sums.withUnsafeMutableBufferPointer { sums in
+                for dx in 0..<k {
+                    var at = dx * 3
+                    for x in 0..<width {
+                        sums[3 * x] += row[at]
+                        sums[3 * x + 1] += row[at + 1]
+                        sums[3 * x + 2] += row[at + 2]
+                        at += 3 * k
+                    }
+                }
+            }
+        }
+        guard y % k == k - 1 else { return }
+        let norm = 1 / Float(k * k)
+        sums.withUnsafeBufferPointer { sums in
+            means.withUnsafeMutableBufferPointer { out in
+                for i in 0..<(width * 3) { out[start + i] = sums[i] * norm }
+            }
+        }
+    }
+
+    /// The reduced image, once the rows that make up whole boxes have been added.
+    public func reduced() -> ReducedImage {
+        let means = RGBImage(width: width, height: height, pixels: means)
+        return ReducedImage(factor: factor, means: means,
+                            samples: factor == 1 ? means : RGBImage(width: width, height: height, pixels: samples))
+    }
+}
