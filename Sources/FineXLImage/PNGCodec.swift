@@ -5,14 +5,17 @@ import FineXLCore
 /// setjmp/longjmp error handling in C). No C pointer leaves this file.
 enum PNGCodec {
     /// Decodes any PNG kind, reduced by `reduction`'s factor as its rows are decoded; alpha
-    /// (channel or tRNS) is composited on white. The corresponding C functions are
-    /// `cpng_reader_open`, `cpng_reader_read_rows` and `cpng_reader_finish`.
-    static func decode(bytes: [UInt8], name: String, reduction: BoxReduction) throws -> ReducedImage {
+    /// (channel or tRNS) is composited on white. Well-formed files of the common kinds are inflated
+    /// whole at once unless `wholeBuffer` is false (tests compare that with libpng's rows). The
+    /// corresponding C functions are `cpng_reader_open`, `cpng_reader_read_rows` and `cpng_reader_finish`.
+    static func decode(bytes: [UInt8], name: String, reduction: BoxReduction,
+                       wholeBuffer: Bool = true) throws -> ReducedImage {
         try bytes.withUnsafeBufferPointer { data in
             var opened: OpaquePointer?
             var layout = cpng_layout()
             try call(name) {
-                cpng_reader_open(data.baseAddress, data.count, UInt64(ImageDecoder.maxPixels), &opened, &layout, $0)
+                cpng_reader_open(data.baseAddress, data.count, UInt64(ImageDecoder.maxPixels), wholeBuffer ? 1 : 0,
+                                 &opened, &layout, $0)
             }
             let reader = opened!
             defer { cpng_reader_free(reader) }
@@ -27,6 +30,20 @@ enum PNGCodec {
             }
             try call(name) { cpng_reader_finish(reader, $0) }
             return reducer.reduced()
+        }
+    }
+
+    /// Whether `bytes` are a well-formed file of a kind that is inflated whole rather than by
+    /// libpng's rows (tests check the fast path is the one taken).
+    static func inflatesWhole(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { data in
+            var opened: OpaquePointer?
+            var layout = cpng_layout()
+            var message = [CChar](repeating: 0, count: Int(CPNG_MESSAGE_CAPACITY))
+            guard cpng_reader_open(data.baseAddress, data.count, UInt64(ImageDecoder.maxPixels), 1, &opened, &layout,
+                                   &message) == 0 else { return false }
+            cpng_reader_free(opened)
+            return layout.whole_buffer != 0
         }
     }
 

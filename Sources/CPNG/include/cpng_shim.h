@@ -19,14 +19,18 @@ typedef struct {
     uint32_t height;
     int channels;
     int wide;
+    /// 1 when the file was inflated whole at once, 0 when libpng decodes its rows.
+    int whole_buffer;
 } cpng_layout;
 
-/// Reads a PNG's header from `data`, which must stay valid until the reader is freed. libpng's
-/// setjmp/longjmp error handling stays inside this call and the two below; warnings are discarded.
-/// Returns 0 on success (free the reader with `cpng_reader_free`), non-zero on failure with a
-/// NUL-terminated reason in `message`.
-int cpng_reader_open(const uint8_t *data, size_t size, uint64_t max_pixels, cpng_reader **reader,
-                     cpng_layout *layout, char message[CPNG_MESSAGE_CAPACITY]);
+/// Reads a PNG's header from `data`, which must stay valid until the reader is freed. With
+/// `whole_buffer` non-zero a well-formed file of a common kind is checked and inflated whole at
+/// once (faster); any other file, or with `whole_buffer` 0 every file, is decoded by libpng row by
+/// row. libpng's setjmp/longjmp error handling stays inside this call and the two below; warnings
+/// are discarded. Returns 0 on success (free the reader with `cpng_reader_free`), non-zero on
+/// failure with a NUL-terminated reason in `message`.
+int cpng_reader_open(const uint8_t *data, size_t size, uint64_t max_pixels, int whole_buffer,
+                     cpng_reader **reader, cpng_layout *layout, char message[CPNG_MESSAGE_CAPACITY]);
 
 /// Decodes the next `count` rows into `rows` (`count` rows of width * channels samples each).
 /// Returns 0 on success, non-zero with a reason in `message` (the reader is then only to be freed).
