@@ -65,12 +65,13 @@ public struct BoxReducer {
         scratch.withUnsafeBufferPointer { row in
             sums.withUnsafeMutableBufferPointer { sums in
                 for dx in 0..<k {
-                    var at = dx * 3
-                    for x in 0..<width {
-                        sums[3 * x] += row[at]
-                        sums[3 * x + 1] += row[at + 1]
-                        sums[3 * x + 2] += row[at + 2]
-                        at += 3 * k
+                    var value = row.baseAddress! + dx * 3, sum = sums.baseAddress!
+                    for _ in 0..<width {
+                        sum[0] += value[0]
+                        sum[1] += value[1]
+                        sum[2] += value[2]
+                        sum += 3
+                        value += 3 * k
                     }
                 }
             }
