@@ -46,7 +46,10 @@ enum DescriptorStatistics {
     /// `reduction`'s factor as it was decoded (its factor here is then 1). Either way the
     /// statistics see the same box means and the same one pixel per box, bit for bit.
     static func measure(_ input: ReducedImage) -> [Double] {
-        let image = prepared(input.means)
+        // A whole image is reduced here, box means and samples in one pass.
+        let factor = boxFactor(input.means)
+        let reduced = factor > 1 ? ReducedImage(input.means, by: factor) : input
+        let image = prepared(reduced.means)
         var out = [Double](repeating: 0, count: count)
         image.pixels.withUnsafeBufferPointer { px in
             let noiseVariance = localStatistics(px, width: image.width, height: image.height, into: &out)
@@ -54,22 +57,19 @@ enum DescriptorStatistics {
         }
         // Posterization is a property of pixel values, which box averaging smooths away: it is
         // measured on one pixel of each box, on the same grid as everything else.
-        quantizationStatistics(pointSampled(input.samples, by: boxFactor(input.means)), into: &out)
+        quantizationStatistics(clamped(reduced.samples), into: &out)
         return out
     }
 
     /// Values outside 0…1 (or NaN) are clamped and images under 16 px on a side enlarged by
     /// pixel replication, so every statistic below is defined and no index leaves its table.
-    /// Larger images are box-averaged by a whole factor toward the resolution the concept
-    /// directions were calibrated at (shortest side 128–255 px after it): grain, sharpness and
-    /// blur are then measured relative to the frame, so one look gives one embedding at any
-    /// resolution. A whole factor keeps each box aligned with one grain cell.
+    /// `measure` has already box-averaged larger images by a whole factor toward the resolution
+    /// the concept directions were calibrated at (shortest side 128–255 px after it): grain,
+    /// sharpness and blur are then measured relative to the frame, so one look gives one
+    /// embedding at any resolution. A whole factor keeps each box aligned with one grain cell.
     static func prepared(_ input: RGBImage) -> RGBImage {
-        let image = ReducedImage(input, by: boxFactor(input)).means
-        var pixels = image.pixels
-        if !pixels.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
-            pixels = pixels.map { $0.isNaN ? 0 : min(max($0, 0), 1) }
-        }
+        let image = clamped(input)
+        let pixels = image.pixels
         let side = min(image.width, image.height)
         guard side < 16 else { return RGBImage(width: image.width, height: image.height, pixels: pixels) }
         let factor = (16 + side - 1) / side
@@ -92,21 +92,11 @@ enum DescriptorStatistics {
     /// encoder: it lands at 128–255 px, where the factor is 1.
     static let reduction = BoxReduction(shortestSide: DescriptorCalibration.referenceSize)
 
-    /// The top-left pixel of each k×k box (every pixel when k = 1, before any enlargement),
-    /// values clamped to 0…1 (NaN to 0).
-    static func pointSampled(_ image: RGBImage, by k: Int) -> RGBImage {
-        let w = image.width / k, h = image.height / k
-        var out = [Float](repeating: 0, count: w * h * 3)
-        for y in 0..<h {
-            for x in 0..<w {
-                let source = ((y * k) * image.width + x * k) * 3, target = (y * w + x) * 3
-                for c in 0..<3 {
-                    let v = image.pixels[source + c]
-                    out[target + c] = v.isNaN ? 0 : min(max(v, 0), 1)
-                }
-            }
-        }
-        return RGBImage(width: w, height: h, pixels: out)
+    /// The image with values clamped to 0…1 (NaN to 0), before any enlargement.
+    static func clamped(_ image: RGBImage) -> RGBImage {
+        guard !image.pixels.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { return image }
+        return RGBImage(width: image.width, height: image.height,
+                        pixels: image.pixels.map { $0.isNaN ? 0 : min(max($0, 0), 1) })
     }
 
     /// Levels in use per channel as a share of the channel's range, in levels per 256 (out[42]):
