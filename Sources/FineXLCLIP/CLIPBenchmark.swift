@@ -94,7 +94,7 @@ public enum CLIPBenchmark {
         let textCPUSeconds = processorSeconds() - textCPUStart
 
         return CLIPBenchReport(
-            model: name, batchSize: model.batchSize, backend: BLAS.backendName, threads: Kernels.cores,
+            model: name, batchSize: model.batchSize, backend: BLAS.backendName, threads: Parallel.cores,
             loadSeconds: loadSeconds, images: images, imageSeconds: imageSeconds, imageCPUSeconds: imageCPUSeconds,
             texts: texts, textTokens: textTokens, textSeconds: textSeconds, textCPUSeconds: textCPUSeconds,
             imageGFLOPS: 2 * model.imageMultiplyAdds * Double(images) / imageSeconds / 1e9,

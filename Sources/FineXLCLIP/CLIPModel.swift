@@ -212,7 +212,7 @@ public final class CLIPModel: @unchecked Sendable {
 
         let pixels = UnsafeMutableBufferPointer<Float>.allocate(capacity: count * plane)
         defer { pixels.deallocate() }
-        Kernels.parallelFor(count) { range in
+        Parallel.slices(count) { range in
             for i in range {
                 preprocessor.process(images[i], into: UnsafeMutableBufferPointer(rebasing: pixels[(i * plane)..<((i + 1) * plane)]))
             }
@@ -221,7 +221,7 @@ public final class CLIPModel: @unchecked Sendable {
         // weight's (channel, row, column) order.
         let unrolled = UnsafeMutablePointer<Float>.allocate(capacity: count * patches * patchInputs)
         defer { unrolled.deallocate() }
-        Kernels.parallelFor(count * patches) { range in
+        Parallel.slices(count * patches) { range in
             for index in range {
                 let image = index / patches
                 let patch = index % patches
@@ -242,7 +242,7 @@ public final class CLIPModel: @unchecked Sendable {
                    b: patchWeight, ldb: patchInputs, c: embedded, ldc: v)
         let x = UnsafeMutablePointer<Float>.allocate(capacity: count * tokens * v)
         defer { x.deallocate() }
-        Kernels.parallelFor(count) { range in
+        Parallel.slices(count) { range in
             for image in range {
                 let base = x + image * tokens * v
                 for i in 0..<v { base[i] = classEmbedding[i] + visionPositions[i] }

@@ -1,33 +1,10 @@
 import Dispatch
+import FineXLCore
 import Foundation
 
 /// The element-wise and row-wise steps between matrix products, vectorized
 /// with 8-wide SIMD and spread over the cores by rows.
 enum Kernels {
-    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-
-    /// Runs `body` on contiguous slices of `0..<count`, one slice per core.
-    static func parallelFor(_ count: Int, minimumPerTask: Int = 1, _ body: (Range<Int>) -> Void) {
-        let tasks = max(1, min(cores, count / max(1, minimumPerTask)))
-        if tasks == 1 {
-            body(0..<count)
-            return
-        }
-        // Each task writes a disjoint slice of rows, so sharing `body` is safe.
-        withoutActuallyEscaping(body) { body in
-            let shared = SharedBody(run: body)
-            DispatchQueue.concurrentPerform(iterations: tasks) { task in
-                let begin = count * task / tasks
-                let end = count * (task + 1) / tasks
-                if begin < end { shared.run(begin..<end) }
-            }
-        }
-    }
-
-    private struct SharedBody: @unchecked Sendable {
-        let run: (Range<Int>) -> Void
-    }
-
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
@@ -36,43 +13,6 @@ enum Kernels {
     @inline(__always)
     static func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-    }
-
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc0 = SIMD8<Float>()
-        var acc1 = SIMD8<Float>()
-        var i = 0
-        while i + 16 <= n {
-            acc0 += load(a + i) * load(b + i)
-            acc1 += load(a + i + 8) * load(b + i + 8)
-            i += 16
-        }
-        if i + 8 <= n {
-            acc0 += load(a + i) * load(b + i)
-            i += 8
-        }
-        var sum = (acc0 + acc1).sum()
-        while i < n {
-            sum += a[i] * b[i]
-            i += 1
-        }
-        return sum
-    }
-
-    /// y += s·x
-    @inline(__always)
-    static func axpy(_ s: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        let vs = SIMD8<Float>(repeating: s)
-        var i = 0
-        while i + 8 <= n {
-            store(load(y + i) + vs * load(x + i), y + i)
-            i += 8
-        }
-        while i < n {
-            y[i] += s * x[i]
-            i += 1
-        }
     }
 
     /// e^x to about 2 ulp (Cephes' expf polynomial on x − n·ln 2). Rounding
@@ -106,7 +46,7 @@ enum Kernels {
                           rows: Int, width: Int, sourceStride: Int? = nil,
                           gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float) {
         let stride = sourceStride ?? width
-        parallelFor(rows, minimumPerTask: 16) { range in
+        Parallel.slices(rows, minimumPerTask: 16) { range in
             for row in range {
                 let x = source + row * stride
                 let y = destination + row * width
@@ -141,7 +81,7 @@ enum Kernels {
     /// Adds `bias` to every row and applies `activation` when given.
     static func addBias(_ matrix: UnsafeMutablePointer<Float>, rows: Int, width: Int,
                         bias: UnsafePointer<Float>, activation: CLIPConfig.Activation? = nil) {
-        parallelFor(rows, minimumPerTask: 8) { range in
+        Parallel.slices(rows, minimumPerTask: 8) { range in
             for row in range {
                 let y = matrix + row * width
                 var i = 0
@@ -184,7 +124,7 @@ enum Kernels {
         let width = heads * d
         let jobs = sequences * heads
         let padded = (tokens + 7) / 8 * 8
-        parallelFor(jobs) { range in
+        Parallel.slices(jobs) { range in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: d * padded + 4 * padded) { buffer in
                 let keysT = buffer.baseAddress!
                 let scores = keysT + d * padded

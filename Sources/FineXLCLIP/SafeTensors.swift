@@ -88,7 +88,7 @@ final class SafeTensors: @unchecked Sendable {
         mapping = mmap(nil, fileSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         let base = mapping
         let jobs = shapes.map { entries[$0.name]! }
-        Kernels.parallelFor(jobs.count) { range in
+        Parallel.slices(jobs.count) { range in
             for index in range {
                 let entry = jobs[index]
                 let values = base.advanced(by: entry.begin).assumingMemoryBound(to: Float.self)

@@ -1,3 +1,5 @@
+import FineXLCore
+
 /// A stack of CLIP encoder layers (pre-LN attention, then pre-LN MLP, each with
 /// a residual), shared by the text and the vision tower. The weights point into
 /// the memory-mapped safetensors file.
@@ -98,7 +100,7 @@ struct Transformer: @unchecked Sendable {
             layer.query.multiply(normed, rows: rows, into: q)
             layer.key.multiply(normed, rows: rows, into: k)
             layer.value.multiply(normed, rows: rows, into: v)
-            Kernels.parallelFor(rows, minimumPerTask: 16) { range in
+            Parallel.slices(rows, minimumPerTask: 16) { range in
                 for row in range {
                     let qr = q + row * h, kr = k + row * h, vr = v + row * h
                     for i in 0..<h {

@@ -68,21 +68,40 @@ public struct Aspect: Sendable, Hashable {
     /// What level 1.0 of the canonical rendering does.
     public var canonicalDescription: String {
         switch kind {
-        case .warmTones: "luma-neutral white-balance gains in linear light: red ×1.20, green ×0.96, blue ×0.80"
-        case .coolTones: "luma-neutral white-balance gains in linear light: red ×0.80, green ×1.04, blue ×1.20"
-        case .vividColors: "vibrance: chroma c around Rec. 709 luma scaled by 1 + 0.6·(1 − c / 0.6), weak colours most, in gamut"
-        case .mutedColors: "chroma c = max − min above the image's median chroma m compressed around luma to m + 0.3·(c − m): strong colours lose most, weak ones none"
+        case .warmTones, .coolTones:
+            "luma-neutral white-balance gains in linear light: "
+                + zip(["red", "green", "blue"], Canonical.gains(kind, level: 1)).map { "\($0) ×\(Self.fixed($1, 2))" }
+                    .joined(separator: ", ")
+        case .vividColors:
+            "vibrance: chroma c around Rec. 709 luma scaled by 1 + \(Self.short(Canonical.vibrance))·(1 − c / "
+                + "\(Self.short(Canonical.vibranceKnee))), weak colours most, in gamut"
+        case .mutedColors:
+            "chroma c = max − min above the image's median chroma m compressed around luma to m + "
+                + "\(Self.short(1 - Canonical.mutedCompression))·(c − m): strong colours lose most, weak ones none"
         case .blackAndWhite: "full mix to Rec. 709 luma grey (level ℓ mixes ℓ of the way)"
-        case .sepia: "full mix to luma grey toned in linear light by (1.12, 0.97, 0.75)"
-        case .highContrast: "contrast ×1.5 per sRGB channel around the image's mean luma (colour differences stretch with it, as a curve on RGB does)"
-        case .lowContrast: "contrast ×0.6 per sRGB channel around the image's mean luma (colour differences shrink with it, as a curve on RGB does)"
+        case .sepia:
+            "full mix to luma grey toned in linear light by ("
+                + [Canonical.sepiaTone.red, Canonical.sepiaTone.green, Canonical.sepiaTone.blue].map { Self.fixed($0, 2) }
+                    .joined(separator: ", ") + ")"
+        case .highContrast:
+            "contrast ×\(Self.short(1 + Canonical.highContrast)) per sRGB channel around the image's mean luma (colour "
+                + "differences stretch with it, as a curve on RGB does)"
+        case .lowContrast:
+            "contrast ×\(Self.short(1 - Canonical.lowContrast)) per sRGB channel around the image's mean luma (colour "
+                + "differences shrink with it, as a curve on RGB does)"
         case .bright: "exposure +1 EV in the shadows with a highlight shoulder: L → 2L / (1 + L) in linear light"
         case .dark: "exposure −1 EV in the shadows, white kept: L → L / (2 − L) in linear light"
-        case .blurry: "Gaussian blur, σ = 2.4 px per 256 px of the short side"
-        case .sharp: "unsharp mask, amount 1.2, Gaussian radius σ = 1 px"
-        case .filmGrain: "Gaussian luminance grain, σ = 0.06 (variance grows linearly with the level)"
-        case .vignette: "linear-light falloff 1 − 0.6·((ρ − 0.4) / 0.6)² outside ρ = 0.4 (ρ = distance to centre over half-diagonal)"
-        case .posterized: "uniform quantization to 2^(8 − 5ℓ) levels per sRGB channel (8 levels at 1.0)"
+        case .blurry: "Gaussian blur, σ = \(Self.short(Canonical.blurSigmaPer256)) px per 256 px of the short side"
+        case .sharp: "unsharp mask, amount \(Self.short(Canonical.unsharpAmount)), Gaussian radius σ = 1 px"
+        case .filmGrain:
+            "Gaussian luminance grain, σ = \(Self.short(Canonical.grainSigma)) (variance grows linearly with the level)"
+        case .vignette:
+            "linear-light falloff 1 − \(Self.short(Canonical.vignetteDepth))·((ρ − \(Self.short(Canonical.vignetteStart))) / "
+                + "\(Self.short(Canonical.vignetteSpan)))² outside ρ = \(Self.short(Canonical.vignetteStart)) "
+                + "(ρ = distance to centre over half-diagonal)"
+        case .posterized:
+            "uniform quantization to 2^(8 − \(Self.short(Canonical.posterizeBits))ℓ) levels per sRGB channel "
+                + "(\(Int(Self.posterizeLevels(1))) levels at 1.0)"
         }
     }
 
@@ -122,34 +141,37 @@ public struct Aspect: Sendable, Hashable {
 
     private func canonical(_ image: RGBImage, _ l: Float, _ seed: UInt64) -> RGBImage {
         switch kind {
-        case .warmTones: return Self.linearGains(image, 1 + 0.2 * l, 1 - 0.04 * l, 1 - 0.2 * l)
-        case .coolTones: return Self.linearGains(image, 1 - 0.2 * l, 1 + 0.04 * l, 1 + 0.2 * l)
-        case .vividColors: return Self.scaleChroma(image) { c in 1 + 0.6 * l * max(0, 1 - c / 0.6) }
+        case .warmTones, .coolTones:
+            let gains = Canonical.gains(kind, level: l)
+            return Self.linearGains(image, gains[0], gains[1], gains[2])
+        case .vividColors:
+            return Self.scaleChroma(image) { c in 1 + Canonical.vibrance * l * max(0, 1 - c / Canonical.vibranceKnee) }
         case .mutedColors:
             let m = Self.medianChroma(image)
-            return Self.scaleChroma(image) { c in c > m ? (m + (c - m) * (1 - 0.7 * l)) / c : 1 }
+            return Self.scaleChroma(image) { c in c > m ? (m + (c - m) * (1 - Canonical.mutedCompression * l)) / c : 1 }
         case .blackAndWhite: return Self.scaleChroma(image) { _ in 1 - l }
         case .sepia:
             return ImageFilters.mapPixels(image) { r, g, b in
                 let grey = ImageFilters.toLinear(ImageFilters.luma(r, g, b))
-                let sr = ImageFilters.toSRGB(grey * 1.12), sg = ImageFilters.toSRGB(grey * 0.97)
-                let sb = ImageFilters.toSRGB(grey * 0.75)
+                let tone = Canonical.sepiaTone
+                let sr = ImageFilters.toSRGB(grey * tone.red), sg = ImageFilters.toSRGB(grey * tone.green)
+                let sb = ImageFilters.toSRGB(grey * tone.blue)
                 return (r + l * (sr - r), g + l * (sg - g), b + l * (sb - b))
             }
-        case .highContrast: return Self.channelContrast(image, 1 + 0.5 * l)
-        case .lowContrast: return Self.channelContrast(image, 1 - 0.4 * l)
+        case .highContrast: return Self.channelContrast(image, 1 + Canonical.highContrast * l)
+        case .lowContrast: return Self.channelContrast(image, 1 - Canonical.lowContrast * l)
         case .bright: return Self.exposureShoulder(image, gain: powf(2, l))
         case .dark: return Self.exposureShoulder(image, gain: powf(2, -l))
         case .blurry:
             return ImageFilters.gaussianBlur(image, sigma: Self.blurSigma(image, l))
         case .sharp:
             let soft = ImageFilters.gaussianBlur(image, sigma: Self.frameScale(image))
-            let amount = 1.2 * l
+            let amount = Canonical.unsharpAmount * l
             var out = image.pixels
             for i in out.indices { out[i] = ImageFilters.clamp01(out[i] + amount * (out[i] - soft.pixels[i])) }
             return RGBImage(width: image.width, height: image.height, pixels: out)
         case .filmGrain:
-            let sigma = 0.06 * l.squareRoot()
+            let sigma = Canonical.grainSigma * l.squareRoot()
             let cell = Self.grainCell(image)
             return ImageFilters.mapPixelsAt(image) { x, y, r, g, b in
                 let n = sigma * PixelNoise.gaussian(seed, x / cell, y / cell)
@@ -157,8 +179,8 @@ public struct Aspect: Sendable, Hashable {
             }
         case .vignette:
             return Self.radialGain(image) { rho in
-                let t = max(0, rho - 0.4) / 0.6
-                return (1 - 0.6 * l * t * t, true)
+                let t = max(0, rho - Canonical.vignetteStart) / Canonical.vignetteSpan
+                return (1 - Canonical.vignetteDepth * l * t * t, true)
             }
         case .posterized:
             let levels = Self.posterizeLevels(l)
@@ -177,11 +199,8 @@ public struct Aspect: Sendable, Hashable {
         case .vividColors:
             return ImageFilters.mapPixels(image) { r, g, b in
                 let mx = max(r, g, b), mn = min(r, g, b), lightness = (mx + mn) / 2
-                var f = 1 + 0.6 * l * max(0, 1 - (mx - mn) / 0.6)
-                for c in [r, g, b] where abs(c - lightness) > 1e-6 {
-                    f = min(f, c > lightness ? (1 - lightness) / (c - lightness) : lightness / (lightness - c))
-                }
-                f = max(f, 1)
+                let f = Self.inGamut(1 + Canonical.vibrance * l * max(0, 1 - (mx - mn) / Canonical.vibranceKnee),
+                                     around: lightness, r, g, b)
                 return (lightness + (r - lightness) * f, lightness + (g - lightness) * f, lightness + (b - lightness) * f)
             }
         case .mutedColors:
@@ -189,7 +208,7 @@ public struct Aspect: Sendable, Hashable {
             return ImageFilters.mapPixels(image) { r, g, b in
                 let mx = max(r, g, b), mn = min(r, g, b), lightness = (mx + mn) / 2
                 let s = mx - mn
-                let f = s > m ? (m + (s - m) * (1 - 0.7 * l)) / s : 1
+                let f = s > m ? (m + (s - m) * (1 - Canonical.mutedCompression * l)) / s : 1
                 return (lightness + (r - lightness) * f, lightness + (g - lightness) * f, lightness + (b - lightness) * f)
             }
         case .blackAndWhite:
@@ -269,6 +288,39 @@ public struct Aspect: Sendable, Hashable {
 
     // MARK: - Building blocks
 
+    /// Every number of the canonical renderings at level 1.0, written once: the renderings
+    /// scale them by the level, and `canonicalDescription` prints them.
+    enum Canonical {
+        /// Warm tones: red ×(1 + 0.2ℓ), green ×(1 − 0.04ℓ), blue ×(1 − 0.2ℓ) in linear light;
+        /// cool tones the mirror image.
+        static let warmRedBlue: Float = 0.2, warmGreen: Float = 0.04
+        static let vibrance: Float = 0.6, vibranceKnee: Float = 0.6
+        static let mutedCompression: Float = 0.7
+        static let sepiaTone: (red: Float, green: Float, blue: Float) = (1.12, 0.97, 0.75)
+        static let highContrast: Float = 0.5, lowContrast: Float = 0.4
+        static let blurSigmaPer256: Float = 2.4
+        static let unsharpAmount: Float = 1.2
+        static let grainSigma: Float = 0.06
+        static let vignetteDepth: Float = 0.6, vignetteStart: Float = 0.4, vignetteSpan: Float = 0.6
+        static let posterizeBits: Float = 5
+
+        /// The linear-light white-balance gains of warm or cool tones at level `l`.
+        static func gains(_ kind: Kind, level l: Float) -> [Float] {
+            let sign: Float = kind == .warmTones ? 1 : -1
+            return [1 + sign * warmRedBlue * l, 1 - sign * warmGreen * l, 1 - sign * warmRedBlue * l]
+        }
+    }
+
+    /// `value` with `decimals` decimals ("1.20").
+    private static func fixed(_ value: Float, _ decimals: Int) -> String {
+        String(format: "%.\(decimals)f", Double(value))
+    }
+
+    /// `value` in its shortest form up to four significant digits ("0.6", "2.4").
+    private static func short(_ value: Float) -> String {
+        String(format: "%.4g", Double(value))
+    }
+
     /// How many pixels of this image make one pixel of the descriptor's working resolution:
     /// grain and sharpening are sized relative to the frame, as blur is, so a level means
     /// the same look at any resolution and survives the encoder's downscale.
@@ -280,11 +332,11 @@ public struct Aspect: Sendable, Hashable {
 
     /// Blur scale follows the image size so a level means the same look at any resolution.
     static func blurSigma(_ image: RGBImage, _ l: Float) -> Float {
-        2.4 * l * Float(min(image.width, image.height)) / 256
+        Canonical.blurSigmaPer256 * l * Float(min(image.width, image.height)) / 256
     }
 
     static func posterizeLevels(_ l: Float) -> Float {
-        max(2, powf(2, 8 - 5 * l).rounded())
+        max(2, powf(2, 8 - Canonical.posterizeBits * l).rounded())
     }
 
     @inline(__always)
@@ -320,14 +372,20 @@ public struct Aspect: Sendable, Hashable {
         ImageFilters.mapPixels(image) { r, g, b in
             let y = ImageFilters.luma(r, g, b)
             var f = factor(max(r, g, b) - min(r, g, b))
-            if f > 1 {
-                for c in [r, g, b] where abs(c - y) > 1e-6 {
-                    f = min(f, c > y ? (1 - y) / (c - y) : y / (y - c))
-                }
-                f = max(f, 1)
-            }
+            if f > 1 { f = inGamut(f, around: y, r, g, b) }
             return (y + (r - y) * f, y + (g - y) * f, y + (b - y) * f)
         }
+    }
+
+    /// The largest factor up to `f` (and at least 1) by which every channel's distance from
+    /// `centre` can grow without leaving 0…1.
+    @inline(__always)
+    static func inGamut(_ f: Float, around centre: Float, _ r: Float, _ g: Float, _ b: Float) -> Float {
+        var f = f
+        for c in [r, g, b] where abs(c - centre) > 1e-6 {
+            f = min(f, c > centre ? (1 - centre) / (c - centre) : centre / (centre - c))
+        }
+        return max(f, 1)
     }
 
     /// Median of max − min over the pixels (a 256-bin histogram is exact enough).

@@ -58,8 +58,7 @@ public struct DescriptorEncoder: ImageEncoder {
 
     /// Thread-safe; the first call also runs the one-time calibration.
     public func embed(_ images: [RGBImage]) throws -> [[Float]] {
-        let calibration = DescriptorCalibration.shared
-        return images.map { calibration.standardize(DescriptorStatistics.measure($0)) }
+        try embed(reduced: images.map { ReducedImage($0, by: 1) })
     }
 
     /// Thread-safe; the first call also runs the one-time calibration.

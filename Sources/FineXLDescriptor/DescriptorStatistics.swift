@@ -3,39 +3,17 @@ import Foundation
 
 /// The raw, unstandardized low-level statistics the descriptor encoder is built on.
 ///
-/// Global statistics (tone, colour, vignetting, posterization) are measured on a stride
-/// grid of about 40 000 pixels: they are averages, and subsampling barely moves them.
-/// Sharpness and noise depend on neighbouring pixels, so they are measured at full
-/// resolution, on 16 patches spread over the image.
+/// Every statistic is measured at the working resolution: an image is first box-averaged by a
+/// whole factor to a shortest side of 128–255 px (`reduction`), so grain, sharpness and blur
+/// are measured relative to the frame. Global statistics (tone, colour, vignetting) are then
+/// taken on a stride grid of at most about 40 000 pixels; sharpness and noise, which depend on
+/// neighbouring pixels, on 16 patches spread over the reduced image; posterization on one
+/// unaveraged pixel per box.
 enum DescriptorStatistics {
-    /// One name per statistic, in embedding order.
-    static let names: [String] = [
-        // Tone
-        "luma mean", "luma spread (std)", "luma 5th percentile", "luma 25th percentile", "luma median",
-        "luma 75th percentile", "luma 95th percentile", "black clipping", "white clipping",
-        "log mean linear luminance",
-        // Contrast
-        "interquartile contrast", "fine / coarse local variance, noise removed (8 px / 32 px)", "local contrast (32 px)",
-        // Saturation and colourfulness
-        "chroma mean", "chroma 90th percentile", "chroma median", "HSV saturation mean",
-        "colourfulness (Hasler–Süsstrunk)", "chroma 25th percentile", "chroma 75th percentile",
-        // Hue and white balance
-        "warm–cool axis mean (R−B)", "green–magenta axis mean", "warm–cool spread", "green–magenta spread",
-        "red mean", "green mean", "blue mean", "red–green axis mean", "shadow warmth (darkest 30 %)", "highlight warmth (brightest 30 %)",
-        // Sharpness and blur
-        "gradient energy 1 px / 4 px (log, noise removed)", "gradient energy 2 px / 4 px (log, noise removed)",
-        "gradient energy 1 px / 2 px (log, noise removed)", "Laplacian / gradient energy (log, noise removed)",
-        "gradient energy 4 px / luma variance (log, noise removed)", "edge acutance (noise removed)",
-        // Noise and grain
-        "flat-area luma noise", "flat-area chroma noise", "luma noise (Immerkær)",
-        // Vignetting
-        "ring 2 vs centre (log)", "ring 3 vs centre (log)", "corners vs centre (log)",
-        // Posterization and texture
-        "levels used per channel range (log2 per 256)", "equal-neighbour fraction (8-bit luma)", "mid-scale texture share (noise removed)",
-        "chroma 10th percentile",
-    ]
+    /// One name per statistic, in embedding order: part of the encoder's identity.
+    static let names: [String] = DescriptorStatistic.allCases.map(\.name)
 
-    static var count: Int { names.count }
+    static var count: Int { DescriptorStatistic.allCases.count }
 
     /// Measures all statistics of one image.
     static func measure(_ input: RGBImage) -> [Double] {
@@ -50,7 +28,7 @@ enum DescriptorStatistics {
         let factor = boxFactor(input.means)
         let reduced = factor > 1 ? ReducedImage(input.means, by: factor) : input
         let image = prepared(reduced.means)
-        var out = [Double](repeating: 0, count: count)
+        var out = StatisticValues()
         image.pixels.withUnsafeBufferPointer { px in
             let noiseVariance = localStatistics(px, width: image.width, height: image.height, into: &out)
             globalStatistics(px, width: image.width, height: image.height, noiseVariance: noiseVariance, into: &out)
@@ -58,7 +36,7 @@ enum DescriptorStatistics {
         // Posterization is a property of pixel values, which box averaging smooths away: it is
         // measured on one pixel of each box, on the same grid as everything else.
         quantizationStatistics(clamped(reduced.samples), into: &out)
-        return out
+        return out.values
     }
 
     /// Values outside 0…1 (or NaN) are clamped and images under 16 px on a side enlarged by
@@ -99,11 +77,11 @@ enum DescriptorStatistics {
                         pixels: image.pixels.map { $0.isNaN ? 0 : min(max($0, 0), 1) })
     }
 
-    /// Levels in use per channel as a share of the channel's range, in levels per 256 (out[42]):
+    /// Levels in use per channel as a share of the channel's range, in levels per 256 (out[.levelsUsed]):
     /// posterization thins the levels out, while a colour gain or a contrast change only narrows
     /// or widens the range they spread over. Share of horizontal neighbours with equal 8-bit
-    /// luma (out[43]); on luma, so taking the colour out (black and white) changes nothing.
-    private static func quantizationStatistics(_ image: RGBImage, into out: inout [Double]) {
+    /// luma (out[.equalNeighbours]); on luma, so taking the colour out (black and white) changes nothing.
+    private static func quantizationStatistics(_ image: RGBImage, into out: inout StatisticValues) {
         var levels = [Int](repeating: 0, count: 3 * 256)
         var equal = 0, pairs = 0
         image.pixels.withUnsafeBufferPointer { px in
@@ -137,8 +115,8 @@ enum DescriptorStatistics {
             let used = (low...high).filter { counts[$0] > 0 }.count
             density += Double(max(used, 1)) / Double(high - low + 1) / 3
         }
-        out[42] = log2(density * 256)
-        out[43] = pairs > 0 ? Double(equal) / Double(pairs) : 0
+        out[.levelsUsed] = log2(density * 256)
+        out[.equalNeighbours] = pairs > 0 ? Double(equal) / Double(pairs) : 0
     }
 
     // MARK: - Global statistics on the stride grid
@@ -149,7 +127,7 @@ enum DescriptorStatistics {
     private static let logTable: [Float] = (0..<4096).map { log2f(Float($0) / 4095 + 0.01) }
 
     private static func globalStatistics(_ px: UnsafeBufferPointer<Float>, width w: Int, height h: Int,
-                                         noiseVariance: Double, into out: inout [Double]) {
+                                         noiseVariance: Double, into out: inout StatisticValues) {
         let stride = max(1, Int((Double(w * h) / 40_000).squareRoot()))
         let gw = (w + stride - 1) / stride, gh = (h + stride - 1) / stride
         var gridLuma = [Float](repeating: 0, count: gw * gh)
@@ -229,20 +207,20 @@ enum DescriptorStatistics {
             return 1
         }
         let meanY = sumY / count
-        out[0] = meanY
-        out[1] = max(0, sumY2 / count - meanY * meanY).squareRoot()
-        out[2] = percentile(lumaHist, 0.05)
-        out[3] = percentile(lumaHist, 0.25)
-        out[4] = percentile(lumaHist, 0.5)
-        out[5] = percentile(lumaHist, 0.75)
-        out[6] = percentile(lumaHist, 0.95)
-        out[7] = shadowClip / count
-        out[8] = whiteClip / count
-        out[9] = sumLogLin / count
-        out[10] = out[5] - out[3]
+        out[.lumaMean] = meanY
+        out[.lumaSpread] = max(0, sumY2 / count - meanY * meanY).squareRoot()
+        out[.luma5th] = percentile(lumaHist, 0.05)
+        out[.luma25th] = percentile(lumaHist, 0.25)
+        out[.lumaMedian] = percentile(lumaHist, 0.5)
+        out[.luma75th] = percentile(lumaHist, 0.75)
+        out[.luma95th] = percentile(lumaHist, 0.95)
+        out[.blackClipping] = shadowClip / count
+        out[.whiteClipping] = whiteClip / count
+        out[.logMeanLinearLuminance] = sumLogLin / count
+        out[.interquartileContrast] = out[.luma75th] - out[.luma25th]
         // Sharpness and blur statistics are ratios, unmoved by a contrast change, so the
         // contrast and blur directions do not share them.
-        out[12] = localContrast(gridLuma, gw, gh, block: max(4, 32 / stride))
+        out[.localContrast] = localContrast(gridLuma, gw, gh, block: max(4, 32 / stride))
         // Fine against coarse local variance, each less what white noise of the measured
         // variance adds to it, so grain does not read as fine detail.
         // The grid takes single pixels, so white noise keeps its variance σ² there, and a b×b
@@ -252,29 +230,29 @@ enum DescriptorStatistics {
             func expectedNoise(_ b: Int) -> Double { noiseVariance * (1 - 1 / Double(b * b)) }
             let fine = localVariance(gridLuma, gw, gh, block: fineBlock)
             let coarse = localVariance(gridLuma, gw, gh, block: coarseBlock)
-            out[11] = log(denoised(fine, expectedNoise(fineBlock)) / denoised(coarse, expectedNoise(coarseBlock)))
+            out[.fineOverCoarseVariance] = log(denoised(fine, expectedNoise(fineBlock)) / denoised(coarse, expectedNoise(coarseBlock)))
         }
         let meanC = sumC / count
-        out[13] = meanC
-        out[14] = percentile(chromaHist, 0.9)
-        out[15] = percentile(chromaHist, 0.5)
-        out[16] = sumS / count
+        out[.chromaMean] = meanC
+        out[.chroma90th] = percentile(chromaHist, 0.9)
+        out[.chromaMedian] = percentile(chromaHist, 0.5)
+        out[.hsvSaturationMean] = sumS / count
         let mRG = sumRG / count, mYB = sumYB / count
         let sRG = max(0, sumRG2 / count - mRG * mRG), sYB = max(0, sumYB2 / count - mYB * mYB)
-        out[17] = (sRG + sYB).squareRoot() + 0.3 * (mRG * mRG + mYB * mYB).squareRoot()
+        out[.colourfulness] = (sRG + sYB).squareRoot() + 0.3 * (mRG * mRG + mYB * mYB).squareRoot()
         // Scaling all chroma (black and white) moves every percentile in proportion;
         // compressing strong colours (muted colours) moves the upper ones most.
-        out[18] = percentile(chromaHist, 0.25)
-        out[19] = percentile(chromaHist, 0.75)
+        out[.chroma25th] = percentile(chromaHist, 0.25)
+        out[.chroma75th] = percentile(chromaHist, 0.75)
         let mWarm = sumWarm / count, mTint = sumTint / count
-        out[20] = mWarm
-        out[21] = mTint
-        out[22] = max(0, sumWarm2 / count - mWarm * mWarm).squareRoot()
-        out[23] = max(0, sumTint2 / count - mTint * mTint).squareRoot()
-        out[24] = sumR / count
-        out[25] = sumG / count
-        out[26] = sumB / count
-        out[27] = mRG
+        out[.warmCoolMean] = mWarm
+        out[.greenMagentaMean] = mTint
+        out[.warmCoolSpread] = max(0, sumWarm2 / count - mWarm * mWarm).squareRoot()
+        out[.greenMagentaSpread] = max(0, sumTint2 / count - mTint * mTint).squareRoot()
+        out[.redMean] = sumR / count
+        out[.greenMean] = sumG / count
+        out[.blueMean] = sumB / count
+        out[.redGreenMean] = mRG
         // Shadows and highlights are the darkest and brightest 30 % of the disc by luma rank,
         // not fixed luma thresholds: a tone change (dark, bright, contrast) keeps the order
         // of pixels, so it does not move pixels between them and read as a colour change.
@@ -288,13 +266,13 @@ enum DescriptorStatistics {
             highlightWarmth += meanWarmth * min(max(before + pixels - (count - share), 0), pixels)
             before += pixels
         }
-        out[28] = n > 0 ? shadowWarmth / share : mWarm
-        out[29] = n > 0 ? highlightWarmth / share : mWarm
+        out[.shadowWarmth] = n > 0 ? shadowWarmth / share : mWarm
+        out[.highlightWarmth] = n > 0 ? highlightWarmth / share : mWarm
         let centre = rings[0] / max(1, ringN[0]) + 0.02
-        out[39] = log((rings[2] / max(1, ringN[2]) + 0.02) / centre)
-        out[40] = log((rings[3] / max(1, ringN[3]) + 0.02) / centre)
-        out[41] = cornerRatio(gridLuma, gw, gh)
-        out[45] = percentile(chromaHist, 0.1)
+        out[.ring2VsCentre] = log((rings[2] / max(1, ringN[2]) + 0.02) / centre)
+        out[.ring3VsCentre] = log((rings[3] / max(1, ringN[3]) + 0.02) / centre)
+        out[.cornersVsCentre] = cornerRatio(gridLuma, gw, gh)
+        out[.chroma10th] = percentile(chromaHist, 0.1)
     }
 
     /// Mean absolute deviation of luma from its block mean, averaged over blocks.
@@ -357,11 +335,11 @@ enum DescriptorStatistics {
         return log((corners + 0.02) / (centre + 0.02))
     }
 
-    // MARK: - Local statistics on full-resolution patches
+    // MARK: - Local statistics on patches of the reduced image
 
     /// Returns the estimated variance of white luma noise (the median flat block's).
     private static func localStatistics(_ px: UnsafeBufferPointer<Float>, width w: Int, height h: Int,
-                                        into out: inout [Double]) -> Double {
+                                        into out: inout StatisticValues) -> Double {
         let p = max(8, min(48, min(w, h) / 4) & ~7)  // patch side, a multiple of 8
         let grid = 4
         var g1 = 0.0, g2 = 0.0, g4 = 0.0, lap = 0.0, texture = 0.0
@@ -440,11 +418,11 @@ enum DescriptorStatistics {
         let e4 = denoised(g4 / patches, noise / 4)
         let laplacian = denoised(lap / patches / Double((p - 2) * (p - 2)), 20 * noise)
         let variance = denoised(lumaVariance / patches, noise)
-        out[30] = log(e1 / e4)
-        out[31] = log(e2 / e4)
-        out[32] = log(e1 / e2)
-        out[33] = log(laplacian / e1)
-        out[34] = log(e4 / variance)
+        out[.gradient1over4] = log(e1 / e4)
+        out[.gradient2over4] = log(e2 / e4)
+        out[.gradient1over2] = log(e1 / e2)
+        out[.laplacianOverGradient] = log(laplacian / e1)
+        out[.gradient4overVariance] = log(e4 / variance)
         // E[|g|⁴] / E[|g|²]² of the central-difference gradient g: how concentrated edges are,
         // contrast-free. With m = |g + n|², n white noise of variance 2σ² per component,
         // E[m] = E|g|² + 4σ² and E[m²] = E|g|⁴ + 16σ²E|g|² + 32σ⁴.
@@ -454,14 +432,14 @@ enum DescriptorStatistics {
         if m1 > 1e-12 {
             let g2 = max(m1 - 4 * noise, 0.05 * m1)
             let g4 = max(m2 - 16 * noise * g2 - 32 * noise * noise, 0.0025 * m2)
-            out[35] = g4 / (g2 * g2)
+            out[.edgeAcutance] = g4 / (g2 * g2)
         }
-        out[36] = noise * 1000
-        out[37] = median(chromaNoise) * 1000
+        out[.flatLumaNoise] = noise * 1000
+        out[.flatChromaNoise] = median(chromaNoise) * 1000
         let sigma = immerkaerN > 0 ? (Double.pi / 2).squareRoot() * immerkaer / immerkaerN / 6 : 0
-        out[38] = sigma * sigma * 1000
+        out[.immerkaerNoise] = sigma * sigma * 1000
         // Band energy between 2 and 4 px over the variance; white noise adds σ²/4 − σ²/16.
-        out[44] = lumaVariance > 1e-12 ? denoised(texture / patches, 3 * noise / 16) / variance : 0
+        out[.midScaleTexture] = lumaVariance > 1e-12 ? denoised(texture / patches, 3 * noise / 16) / variance : 0
         return noise
     }
 

@@ -56,9 +56,40 @@ final class AspectTests: XCTestCase {
 
     func testEveryAspectDocumentsBothRenderings() {
         for aspect in Aspect.all {
-            XCTAssertFalse(aspect.canonicalDescription.isEmpty)
-            XCTAssertFalse(aspect.alternateDescription.isEmpty)
-            XCTAssertNotEqual(aspect.canonicalDescription, aspect.alternateDescription)
+            XCTAssertNotEqual(aspect.canonicalDescription, aspect.alternateDescription, aspect.name)
         }
+    }
+
+    /// The descriptions are generated from the numbers the renderings use: a rendering measured
+    /// on a flat image shows the number its description states.
+    func testCanonicalDescriptionsStateWhatTheRenderingDoes() {
+        let grey = RGBImage(width: 32, height: 32, pixels: [Float](repeating: 0.5, count: 32 * 32 * 3))
+        let linearGrey = ImageFilters.toLinear(0.5)
+        let warm = Aspect(.warmTones).apply(to: grey, level: 1)
+        let redGain = ImageFilters.toLinear(warm.pixels[0]) / linearGrey
+        let blueGain = ImageFilters.toLinear(warm.pixels[2]) / linearGrey
+        XCTAssertEqual(redGain, 1.20, accuracy: 0.005)
+        XCTAssertEqual(blueGain, 0.80, accuracy: 0.005)
+        XCTAssertTrue(Aspect(.warmTones).canonicalDescription.hasSuffix("red ×1.20, green ×0.96, blue ×0.80"))
+        XCTAssertTrue(Aspect(.coolTones).canonicalDescription.hasSuffix("red ×0.80, green ×1.04, blue ×1.20"))
+
+        // Contrast ×1.5 around the mean luma: a pixel 0.1 above the mean moves to 0.15 above it.
+        var pixels = [Float](repeating: 0.5, count: 32 * 32 * 3)
+        for i in 0..<(16 * 32 * 3) { pixels[i] = 0.6 }
+        for i in (16 * 32 * 3)..<pixels.count { pixels[i] = 0.4 }
+        let stretched = Aspect(.highContrast).apply(to: RGBImage(width: 32, height: 32, pixels: pixels), level: 1)
+        XCTAssertEqual(stretched.pixels[0], 0.65, accuracy: 1e-5)
+        XCTAssertTrue(Aspect(.highContrast).canonicalDescription.hasPrefix("contrast ×1.5 "))
+        XCTAssertTrue(Aspect(.lowContrast).canonicalDescription.hasPrefix("contrast ×0.6 "))
+
+        XCTAssertEqual(Aspect.posterizeLevels(1), 8)
+        XCTAssertTrue(Aspect(.posterized).canonicalDescription.contains("2^(8 − 5ℓ)"))
+        XCTAssertTrue(Aspect(.posterized).canonicalDescription.hasSuffix("(8 levels at 1.0)"))
+        XCTAssertTrue(Aspect(.sepia).canonicalDescription.hasSuffix("(1.12, 0.97, 0.75)"))
+        XCTAssertTrue(Aspect(.vignette).canonicalDescription.hasPrefix("linear-light falloff 1 − 0.6·((ρ − 0.4) / 0.6)² outside ρ = 0.4"))
+        XCTAssertTrue(Aspect(.filmGrain).canonicalDescription.contains("σ = 0.06 "))
+        XCTAssertTrue(Aspect(.blurry).canonicalDescription.contains("σ = 2.4 px per 256 px"))
+        XCTAssertTrue(Aspect(.mutedColors).canonicalDescription.contains("m + 0.3·(c − m)"))
+        XCTAssertTrue(Aspect(.vividColors).canonicalDescription.contains("1 + 0.6·(1 − c / 0.6)"))
     }
 }

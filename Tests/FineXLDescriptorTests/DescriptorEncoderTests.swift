@@ -57,7 +57,7 @@ final class DescriptorEncoderTests: XCTestCase {
         XCTAssertEqual(DescriptorEncoder.dimensionNames.count, encoder.dimension)
         XCTAssertEqual(Set(DescriptorEncoder.dimensionNames).count, encoder.dimension)
         XCTAssertTrue(embedding.allSatisfy(\.isFinite))
-        XCTAssertTrue((40...64).contains(encoder.dimension))
+        XCTAssertEqual(encoder.dimension, DescriptorStatistic.allCases.count)
     }
 
     func testEmbeddingHandlesTinyAndFlatImages() throws {
@@ -92,13 +92,23 @@ final class DescriptorEncoderTests: XCTestCase {
         }
     }
 
-    func testIdentityIsAStableDigest() {
-        let identity = DescriptorEncoder().identity
-        XCTAssertEqual(identity.count, 64)
-        XCTAssertEqual(identity, DescriptorEncoder().identity)
-        XCTAssertEqual(DescriptorEncoder().name, "descriptor")
-        XCTAssertEqual(DescriptorEncoder().preferredBatchSize, 1)
-        XCTAssertFalse(DescriptorEncoder().parallelizesInternally)
+    /// The identity keys every cached embedding: it must change only when the definition does
+    /// (statistic names, canonical renderings, reference set, version). Pinned, so a refactor
+    /// that changes a name or a rendering's description by accident fails here.
+    func testIdentityIsPinnedToTheDefinition() {
+        XCTAssertEqual(DescriptorEncoder().identity.prefix(16), "85a52fd548ea9fbb")
+        XCTAssertEqual(DescriptorEncoder().identity.count, 64)
+    }
+
+    func testDimensionNamesFollowTheStatisticsInOrder() {
+        let encoder = DescriptorEncoder()
+        XCTAssertEqual(encoder.dimension, 46)
+        XCTAssertEqual(DescriptorEncoder.dimensionNames.count, encoder.dimension)
+        XCTAssertEqual(DescriptorEncoder.dimensionNames.first, "luma mean")
+        XCTAssertEqual(DescriptorEncoder.dimensionNames[DescriptorStatistic.levelsUsed.rawValue],
+                       "levels used per channel range (log2 per 256)")
+        XCTAssertEqual(DescriptorEncoder.dimensionNames.last, "chroma 10th percentile")
+        XCTAssertEqual(Set(DescriptorEncoder.dimensionNames).count, encoder.dimension, "names are unique")
     }
 
     func testExplainerRecoversAPlantedAspect() throws {
