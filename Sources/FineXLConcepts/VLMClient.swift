@@ -14,13 +14,15 @@ final class VLMClient {
     private(set) var cacheHits = 0
     private let cache: VLMAnswerCache?
     private let session: URLSession
+    private let clock: any VLMClock
 
     /// Re-asks after an answer with no usable JSON; few, because at temperature 0 the
     /// same question tends to get the same answer.
     static let unusableAnswerRetries = 2
 
-    init(settings: VLMSettings) {
+    init(settings: VLMSettings, clock: any VLMClock) {
         self.settings = settings
+        self.clock = clock
         cache = settings.cacheDirectory.map(VLMAnswerCache.init(directory:))
         let configuration = URLSessionConfiguration.ephemeral
         // The deadline is enforced in `perform`: swift-corelibs-foundation truncates these
@@ -151,7 +153,7 @@ final class VLMClient {
                     + "\(attempt + 1) attempt\(attempt == 0 ? "" : "s"): \(retryable)")
             }
             let backoff = settings.retryBaseDelay * pow(2, Double(attempt))
-            Thread.sleep(forTimeInterval: min(Self.longestWait, max(backoff, serverDelay ?? 0)))
+            clock.sleep(seconds: min(Self.longestWait, max(backoff, serverDelay ?? 0)))
             attempt += 1
         }
     }
@@ -173,12 +175,13 @@ final class VLMClient {
     /// completion handler runs on the session's own queue, so waiting here cannot deadlock.
     private func perform(_ request: URLRequest) -> Outcome {
         let box = CompletionBox()
+        let clock = clock
         let task = session.dataTask(with: request) { data, response, error in
             let outcome: Outcome
             if let response = response as? HTTPURLResponse {
                 // Taken as seconds from now, so a date means waiting until then (within `longestWait`).
                 let retryAfter = response.value(forHTTPHeaderField: "Retry-After")
-                    .flatMap { RetryAfter.delay($0, now: Date()) }
+                    .flatMap { RetryAfter.delay($0, now: clock.now) }
                 outcome = .response(status: response.statusCode, retryAfter: retryAfter, data: data ?? Data())
             } else if let error = error as? URLError {
                 outcome = .failure(error)

@@ -7,9 +7,12 @@ import Foundation
 /// concept 0–10, which is kept as the "naive VLM" baseline to compare the decomposition with.
 public struct VLMProposer: Sendable {
     public let settings: VLMSettings
+    /// Waits between retries and the time `Retry-After` dates are read against.
+    let clock: any VLMClock
 
-    public init(settings: VLMSettings) {
+    public init(settings: VLMSettings, clock: any VLMClock = SystemClock()) {
         self.settings = settings
+        self.clock = clock
     }
 
     public func propose(from pairs: any PairedImageSource) throws -> VLMProposal {
@@ -17,7 +20,7 @@ public struct VLMProposer: Sendable {
         guard !pairs.names.isEmpty else {
             throw FineXLError("no image pairs to show the VLM in \(pairs.description)")
         }
-        let client = VLMClient(settings: settings)
+        let client = VLMClient(settings: settings, clock: clock)
         let sampler = PairSampler(pairCount: pairs.names.count, pairsPerRound: settings.pairsPerRound,
                                   seed: settings.seed)
         var images = ImageCache(source: pairs, maxSide: settings.maxImageSide)

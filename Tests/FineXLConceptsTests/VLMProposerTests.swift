@@ -302,26 +302,26 @@ final class VLMProposerTests: XCTestCase {
         XCTAssertEqual(server.requests.count, 4)
     }
 
-    /// The seconds one proposal takes from a server that first answers 429 with `Retry-After`
-    /// set to what `retryAfter` gives at that moment.
-    private func secondsToPropose(afterRateLimitWithRetryAfter retryAfter: @escaping @Sendable () -> String) throws -> Double {
+    /// The waits one proposal makes (recorded by the clock, not slept) against a server that
+    /// first answers 429 with `Retry-After` set to what `retryAfter` gives at that moment.
+    private func waits(afterRateLimitWithRetryAfter retryAfter: @escaping @Sendable () -> String) throws -> [Double] {
         let server = try LocalHTTPServer { request, index in
             if index == 0 { return .respond(status: 429, headers: ["Retry-After": retryAfter()], body: "{}") }
             return Self.sepiaAnswer(request)
         }
         defer { server.stop() }
-        let started = Date()
-        _ = try VLMProposer(settings: settings(server, rounds: 1)).propose(from: InMemoryPairs(count: 2))
+        let clock = RecordingClock()
+        _ = try VLMProposer(settings: settings(server, rounds: 1), clock: clock).propose(from: InMemoryPairs(count: 2))
         XCTAssertEqual(server.requests.count, 3)
-        return Date().timeIntervalSince(started)
+        return clock.waits
     }
 
     func testWaitsAsLongAsRetryAfterSays() throws {
-        XCTAssertGreaterThanOrEqual(try secondsToPropose(afterRateLimitWithRetryAfter: { "1" }), 1)
+        XCTAssertEqual(try waits(afterRateLimitWithRetryAfter: { "1" }), [1])
     }
 
     func testWaitsUntilTheDateRetryAfterGives() throws {
-        let seconds = try secondsToPropose(afterRateLimitWithRetryAfter: {
+        let waits = try waits(afterRateLimitWithRetryAfter: {
             // Whole seconds, as HTTP-dates have: the wait is between 1 and 2 s from now.
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -329,7 +329,18 @@ final class VLMProposerTests: XCTestCase {
             formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
             return formatter.string(from: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) + 2))
         })
-        XCTAssertGreaterThanOrEqual(seconds, 0.95)
+        XCTAssertEqual(waits.count, 1)
+        XCTAssertTrue((0.9...2.1).contains(waits.first ?? 0), "\(waits)")
+    }
+
+    func testBacksOffExponentiallyWithoutRetryAfter() throws {
+        let server = try LocalHTTPServer { _, _ in .respond(status: 503, body: "{}") }
+        defer { server.stop() }
+        let clock = RecordingClock()
+        var settings = try settings(server, rounds: 1, maxRetries: 3)
+        settings.retryBaseDelay = 2
+        _ = errorMessage { _ = try VLMProposer(settings: settings, clock: clock).propose(from: InMemoryPairs(count: 2)) }
+        XCTAssertEqual(clock.waits, [2, 4, 8])
     }
 
     func testServerRefusingResponseFormatIsAskedAgainWithoutIt() throws {
@@ -387,7 +398,6 @@ final class VLMProposerTests: XCTestCase {
         XCTAssertEqual(server.requests.count, 2)
         let elapsed = Date().timeIntervalSince(started)
         XCTAssertGreaterThanOrEqual(elapsed, 1.0, "each of the two attempts waits its whole 0.5 s, not less")
-        XCTAssertLessThan(elapsed, 8)
     }
 
     func testRejectedKeyGivesClearErrorThatDoesNotRepeatTheKey() throws {
@@ -479,4 +489,15 @@ enum PNGHeader {
         func word(_ at: Int) -> Int { bytes[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
         return (word(16), word(20))
     }
+}
+
+/// A clock whose waits are recorded and pass at once; its time moves on by each wait.
+private final class RecordingClock: VLMClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private let start = Date()
+    private var recorded: [Double] = []
+
+    var waits: [Double] { lock.withLock { recorded } }
+    var now: Date { lock.withLock { start.addingTimeInterval(recorded.reduce(0, +)) } }
+    func sleep(seconds: Double) { lock.withLock { recorded.append(seconds) } }
 }

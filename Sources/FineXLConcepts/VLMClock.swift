@@ -1,0 +1,15 @@
+import Foundation
+
+/// What the VLM client needs of time: the current date (a `Retry-After` may be a date) and a
+/// wait between retries. Tests inject a clock that records the waits instead of sleeping.
+public protocol VLMClock: Sendable {
+    var now: Date { get }
+    func sleep(seconds: Double)
+}
+
+/// The wall clock; waits block the calling thread (the VLM API is synchronous).
+public struct SystemClock: VLMClock {
+    public init() {}
+    public var now: Date { Date() }
+    public func sleep(seconds: Double) { Thread.sleep(forTimeInterval: seconds) }
+}
