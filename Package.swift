@@ -22,45 +22,49 @@ let package = Package(
                        providers: [.apt(["libfreetype-dev"])]),
         .target(name: "CBLAS", path: "Sources/CBLAS", linkerSettings: [.linkedLibrary("dl")]),
 
-        // The method of the paper, dependency-free.
-        .target(name: "FineXLCore"),
+        // What the method stands on: images in memory and their reduction, paired image
+        // sources, the error type, SHA-256, parallel loops, seeded randomness.
+        .target(name: "FineXLSupport"),
+        // The method of the paper (Eqs. 5–11) and its statistics, nothing else.
+        .target(name: "FineXLCore", dependencies: ["FineXLSupport"]),
         // Image decoding/encoding and paired image folders.
-        .target(name: "FineXLImage", dependencies: ["FineXLCore", "CPNG", "CJPEG"]),
+        .target(name: "FineXLImage", dependencies: ["FineXLSupport", "CPNG", "CJPEG"]),
         // The embedded, training-free descriptor encoder and the synthetic models.
-        .target(name: "FineXLDescriptor", dependencies: ["FineXLCore", "FineXLImage"]),
+        .target(name: "FineXLDescriptor", dependencies: ["FineXLSupport", "FineXLCore", "FineXLImage"]),
         // CLIP image and text towers loaded from a transformers model folder.
-        .target(name: "FineXLCLIP", dependencies: ["FineXLCore", "FineXLImage", "CBLAS"]),
+        .target(name: "FineXLCLIP", dependencies: ["FineXLSupport", "FineXLCore", "FineXLImage", "CBLAS"]),
         // Concept sources: VLM proposer, built-in vocabulary, explicit lists.
-        .target(name: "FineXLConcepts", dependencies: ["FineXLCore", "FineXLImage"]),
+        .target(name: "FineXLConcepts", dependencies: ["FineXLSupport", "FineXLCore", "FineXLImage"]),
         // Charts drawn by the project: antialiased raster, FreeType text, PNG out.
-        .target(name: "FineXLCharts", dependencies: ["FineXLImage", "CFreeType"]),
+        .target(name: "FineXLCharts", dependencies: ["FineXLSupport", "FineXLImage", "CFreeType"]),
         // Glue shared by the command line and the notebooks: encoders, embedding runs, caches.
         .target(name: "FineXLPipeline", dependencies: [
-            "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLCLIP", "FineXLConcepts",
+            "FineXLSupport", "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLCLIP", "FineXLConcepts",
         ]),
         // Notebooks (cmark + YAML), HTML reports (mustache), charts (FreeType + PNG).
         .target(name: "FineXLNotebook", dependencies: [
-            "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLConcepts", "FineXLPipeline", "FineXLCharts", "CCmark",
+            "FineXLSupport", "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLConcepts", "FineXLPipeline", "FineXLCharts", "CCmark",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "finexl", dependencies: [
-            "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLCLIP", "FineXLConcepts",
+            "FineXLSupport", "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLCLIP", "FineXLConcepts",
             "FineXLPipeline", "FineXLNotebook",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // What several test targets share: XCTest helpers for FineXL's errors.
-        .target(name: "FineXLTestSupport", dependencies: ["FineXLCore"], path: "Tests/FineXLTestSupport"),
-        .testTarget(name: "FineXLCoreTests", dependencies: ["FineXLCore"]),
-        .testTarget(name: "FineXLImageTests", dependencies: ["FineXLImage", "FineXLTestSupport"]),
-        .testTarget(name: "FineXLChartsTests", dependencies: ["FineXLCharts", "FineXLImage", "FineXLTestSupport"]),
-        .testTarget(name: "FineXLDescriptorTests", dependencies: ["FineXLDescriptor", "FineXLImage"]),
-        .testTarget(name: "FineXLCLIPTests", dependencies: ["FineXLCLIP", "FineXLImage", "FineXLTestSupport"]),
-        .testTarget(name: "FineXLConceptsTests", dependencies: ["FineXLConcepts", "FineXLImage", "FineXLTestSupport"]),
-        .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLPipeline", "FineXLImage"]),
+        .target(name: "FineXLTestSupport", dependencies: ["FineXLSupport"], path: "Tests/FineXLTestSupport"),
+        .testTarget(name: "FineXLSupportTests", dependencies: ["FineXLSupport"]),
+        .testTarget(name: "FineXLCoreTests", dependencies: ["FineXLCore", "FineXLSupport"]),
+        .testTarget(name: "FineXLImageTests", dependencies: ["FineXLImage", "FineXLSupport", "FineXLTestSupport"]),
+        .testTarget(name: "FineXLChartsTests", dependencies: ["FineXLSupport", "FineXLCharts", "FineXLImage", "FineXLTestSupport"]),
+        .testTarget(name: "FineXLDescriptorTests", dependencies: ["FineXLSupport", "FineXLDescriptor", "FineXLImage"]),
+        .testTarget(name: "FineXLCLIPTests", dependencies: ["FineXLSupport", "FineXLCLIP", "FineXLImage", "FineXLTestSupport"]),
+        .testTarget(name: "FineXLConceptsTests", dependencies: ["FineXLSupport", "FineXLConcepts", "FineXLImage", "FineXLTestSupport"]),
+        .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLSupport", "FineXLPipeline", "FineXLImage"]),
         .testTarget(name: "FineXLNotebookTests", dependencies: [
-            "FineXLNotebook", "FineXLCharts", "FineXLImage", "FineXLPipeline", "FineXLDescriptor", "FineXLTestSupport",
+            "FineXLSupport", "FineXLNotebook", "FineXLCharts", "FineXLImage", "FineXLPipeline", "FineXLDescriptor", "FineXLTestSupport",
         ]),
     ]
 )

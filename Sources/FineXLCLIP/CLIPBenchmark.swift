@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// What `CLIPBenchmark.run` measured.

@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// The sizes of a CLIP model as `transformers` writes them in `config.json`.

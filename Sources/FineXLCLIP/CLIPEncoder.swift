@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// CLIP as the paper's `Enc`: images through the vision tower, concepts

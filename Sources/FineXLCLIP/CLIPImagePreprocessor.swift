@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// The reference `CLIPImageProcessor` (PIL backend): 8-bit image, shortest side

@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// CLIP's image and text towers loaded from a `transformers` CLIPModel folder
@@ -75,7 +76,7 @@ public final class CLIPModel: @unchecked Sendable {
         guard size.width == config.imageSize, size.height == config.imageSize else {
             throw FineXLError("\(preprocessorURL.path): crops to \(size.width)×\(size.height) but the model takes \(config.imageSize)×\(config.imageSize)")
         }
-        var hasher = FineXLCore.SHA256()
+        var hasher = FineXLSupport.SHA256()
         hasher.update(Array(configData))
         hasher.update(Array(preprocessorData))
         for url in [vocabURL, mergesURL] {

@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// CLIP's byte-level BPE tokenizer, as `transformers`' `CLIPTokenizer`: NFC,

@@ -1,5 +1,6 @@
 import Dispatch
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// The element-wise and row-wise steps between matrix products, vectorized

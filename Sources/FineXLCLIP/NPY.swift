@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// NumPy `.npy` files holding one 2-D matrix of embeddings: written as

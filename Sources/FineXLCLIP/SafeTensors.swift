@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// A `.safetensors` file mapped into memory: an 8-byte little-endian header
@@ -189,7 +190,7 @@ final class SafeTensors: @unchecked Sendable {
     /// of the data: any re-export, dtype change or retraining changes it, and it
     /// costs milliseconds even for a 1.7 GB ViT-L/14.
     func contentDigest() -> String {
-        var hasher = FineXLCore.SHA256()
+        var hasher = FineXLSupport.SHA256()
         hasher.update(String(fileSize))
         hasher.update(headerBytes)
         let dataLength = fileSize - dataOffset

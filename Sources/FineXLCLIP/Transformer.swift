@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 
 /// A stack of CLIP encoder layers (pre-LN attention, then pre-LN MLP, each with
 /// a residual), shared by the text and the vision tower. The weights point into

@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 
 /// Horizontal bars, one per label, with optional interval whiskers (e.g. bootstrap confidence
 /// intervals of concept weights), a zero line, and each value printed at the bar's end.

@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// A point in pixel space (y grows downward).

@@ -1,5 +1,6 @@
 import FineXLCore
 import FineXLImage
+import FineXLSupport
 import Foundation
 
 /// Shared machinery of every chart: fonts, text measuring in CSS pixels ("points" here), a

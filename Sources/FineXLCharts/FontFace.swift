@@ -1,5 +1,6 @@
 import CFreeType
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// Text coverage, 0...1 per pixel, for one line of text; `baseline` is the row of the

@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 
 /// Horizontal bars grouped by category, one bar per series in each group, with a legend —
 /// for comparing several models' concept weights side by side.

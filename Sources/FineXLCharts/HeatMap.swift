@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 
 /// A square matrix of values (e.g. cosines between concept vectors) as coloured cells on a
 /// diverging scale, each cell printing its value, with a colour bar.

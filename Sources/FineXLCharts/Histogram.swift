@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 
 /// Counts of values in equal-width bins, with an optional marker line (e.g. per-pair
 /// projections onto a concept, with a marker at 0).

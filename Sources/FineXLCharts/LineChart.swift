@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 
 /// Lines over evenly spaced steps with point markers and an optional dashed threshold —
 /// e.g. the relative residual after each greedy step against the eDecomp threshold.

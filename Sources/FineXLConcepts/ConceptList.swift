@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 
 /// Concepts the user names outright: `--concepts "a, b, c"` on the command line or a
 /// notebook's `list: [..]`. (`--concepts vocabulary` and `--concepts vlm` are keywords

@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 
 /// Chooses which pairs each proposal round shows: one seeded shuffle of all pairs, cut into
 /// consecutive chunks, so rounds see different pairs until all have been shown.

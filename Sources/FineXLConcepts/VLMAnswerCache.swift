@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// Model answers on disk, one file per question, named by the SHA-256 of the question.

@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -1,5 +1,5 @@
-import FineXLCore
 import FineXLImage
+import FineXLSupport
 import Foundation
 
 /// Images as the model receives them: at most `maxSide` pixels on the longer side (detail

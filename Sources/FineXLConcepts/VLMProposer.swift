@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// Concept discovery with a vision-language model (the paper's GPT-4o step): the model is

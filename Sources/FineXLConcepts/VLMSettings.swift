@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// How to reach a vision-language model and how much to ask it.

@@ -1,3 +1,5 @@
+import FineXLSupport
+
 /// The divergence of a personalized model from its base (paper Eq. 5):
 /// `V_div = mean over pairs of Enc(personal) − Enc(base)`.
 public struct Divergence: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import FineXLSupport
 import Foundation
 
 /// The FineXL method end to end on embeddings: orthogonality filter (Eq. 9),

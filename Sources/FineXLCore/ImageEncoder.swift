@@ -1,3 +1,5 @@
+import FineXLSupport
+
 /// An embedding `Enc` shared by images and concepts (the paper's CLIP, or the
 /// built-in descriptor encoder). The notebook engine and the command line see
 /// encoders only through this protocol.

@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// One low-level aspect of personalization as an image operation with a level in 0–1.

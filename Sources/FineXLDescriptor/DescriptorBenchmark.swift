@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// Scores the method on synthetic models with known aspects and levels, with the paper's

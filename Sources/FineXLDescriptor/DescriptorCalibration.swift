@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// What the descriptor encoder measures once: the standardization of each statistic and

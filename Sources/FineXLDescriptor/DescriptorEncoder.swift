@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// FineXL's embedded default encoder: a training-free, interpretable embedding of measured

@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// The raw, unstandardized low-level statistics the descriptor encoder is built on.

@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// The pixel operations the aspects and generators share: colour transfer functions,

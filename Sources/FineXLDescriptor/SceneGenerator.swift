@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// The procedural "base model": a prompt and a seed give a deterministic outdoor scene —

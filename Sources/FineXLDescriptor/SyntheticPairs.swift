@@ -1,5 +1,6 @@
 import FineXLCore
 import FineXLImage
+import FineXLSupport
 import Foundation
 
 /// The in-memory base and personalized images of a `SyntheticSpec`, rendered on demand.

@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// A synthetic personalized model: known aspects at known levels applied to a procedural

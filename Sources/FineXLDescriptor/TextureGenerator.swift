@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// A photographic-looking base set without scenes: two materials with natural-image

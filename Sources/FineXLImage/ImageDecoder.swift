@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// Reads PNG and JPEG files into `RGBImage`, choosing the codec by the file's first bytes

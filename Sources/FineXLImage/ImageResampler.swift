@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 
 /// Shrinks images by area averaging: every source pixel contributes in proportion to how much of
 /// it each output pixel covers, so thin details fade instead of aliasing.

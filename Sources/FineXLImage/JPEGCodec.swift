@@ -1,5 +1,5 @@
 import CJPEG
-import FineXLCore
+import FineXLSupport
 
 /// The one place that talks to libjpeg (through the CJPEG shim, which catches libjpeg's fatal
 /// errors with setjmp in C). No C pointer leaves this file.

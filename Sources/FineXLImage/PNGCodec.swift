@@ -1,5 +1,5 @@
 import CPNG
-import FineXLCore
+import FineXLSupport
 
 /// The one place that talks to libpng (through the CPNG shim, which keeps libpng's
 /// setjmp/longjmp error handling in C). No C pointer leaves this file.

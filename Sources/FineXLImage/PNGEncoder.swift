@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 
 /// Writes 8-bit PNGs with no time or text chunks, so the same pixels always give the same bytes
 /// (reports and caches compare them).

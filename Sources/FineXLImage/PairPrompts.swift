@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// Finds the generation prompt of each pair, which concept mapping needs (paper Eq. 6).

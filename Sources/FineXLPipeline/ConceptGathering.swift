@@ -1,5 +1,6 @@
 import FineXLConcepts
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// Where candidate concepts come from.

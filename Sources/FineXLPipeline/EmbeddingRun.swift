@@ -1,5 +1,6 @@
 import FineXLCore
 import FineXLImage
+import FineXLSupport
 import Foundation
 
 /// Embeds both sides of a paired source on all cores, reusing cached embeddings.

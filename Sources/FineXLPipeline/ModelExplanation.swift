@@ -1,5 +1,6 @@
 import FineXLCore
 import FineXLImage
+import FineXLSupport
 import Foundation
 
 /// One personalized model explained against its base, from folders to weights:

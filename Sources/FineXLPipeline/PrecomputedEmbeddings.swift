@@ -1,5 +1,6 @@
 import FineXLCLIP
 import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// Embeddings made elsewhere (a GPU cluster, another pipeline) and brought as NumPy

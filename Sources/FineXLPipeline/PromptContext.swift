@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 
 /// The prompts the paper's Eq. 6 sums over when mapping a concept.
 public enum PromptContext {

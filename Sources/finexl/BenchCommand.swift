@@ -5,6 +5,7 @@ import FineXLDescriptor
 import FineXLImage
 import FineXLNotebook
 import FineXLPipeline
+import FineXLSupport
 import Foundation
 
 struct BenchCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import FineXLConcepts
 import FineXLCore
 import FineXLPipeline
+import FineXLSupport
 import Foundation
 
 struct VLMOptions: ParsableArguments {

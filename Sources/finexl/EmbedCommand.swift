@@ -3,6 +3,7 @@ import FineXLCLIP
 import FineXLCore
 import FineXLImage
 import FineXLPipeline
+import FineXLSupport
 import Foundation
 
 struct EmbedCommand: ParsableCommand {

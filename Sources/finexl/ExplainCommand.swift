@@ -3,6 +3,7 @@ import FineXLCore
 import FineXLImage
 import FineXLNotebook
 import FineXLPipeline
+import FineXLSupport
 import Foundation
 
 struct ExplainCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import FineXLCore
+import FineXLSupport
 import Foundation
 
 @main

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FineXLCore
 import FineXLNotebook
 import Foundation
 

@@ -1,6 +1,6 @@
 import ArgumentParser
-import FineXLCore
 import FineXLDescriptor
+import FineXLSupport
 import Foundation
 
 struct SynthCommand: ParsableCommand {

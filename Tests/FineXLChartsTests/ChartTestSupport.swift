@@ -1,6 +1,7 @@
 import FineXLCharts
 import FineXLCore
 import FineXLImage
+import FineXLSupport
 import XCTest
 
 /// The decoded PNG of a chart, read back with the project's own decoder.

@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 
 /// Base/personalized pairs held in memory: the personalized image of each pair is a warmer,
 /// brighter copy of its base, so there is a style difference to describe.

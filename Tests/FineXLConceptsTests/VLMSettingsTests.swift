@@ -1,5 +1,5 @@
 import FineXLConcepts
-import FineXLCore
+import FineXLSupport
 import XCTest
 
 final class VLMSettingsTests: XCTestCase {

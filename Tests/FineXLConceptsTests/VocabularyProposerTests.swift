@@ -1,5 +1,4 @@
 import FineXLConcepts
-import FineXLCore
 import XCTest
 
 final class VocabularyProposerTests: XCTestCase {

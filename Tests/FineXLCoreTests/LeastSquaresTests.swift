@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 import XCTest
 
 final class LeastSquaresTests: XCTestCase {

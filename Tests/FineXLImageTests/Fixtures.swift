@@ -1,4 +1,3 @@
-import FineXLCore
 import Foundation
 import XCTest
 

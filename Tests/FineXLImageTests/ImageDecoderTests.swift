@@ -1,5 +1,5 @@
-import FineXLCore
 @testable import FineXLImage
+import FineXLSupport
 import FineXLTestSupport
 import Foundation
 import XCTest

@@ -1,5 +1,6 @@
 import FineXLCore
 import FineXLImage
+import FineXLSupport
 import XCTest
 
 final class ImageResamplerTests: XCTestCase {

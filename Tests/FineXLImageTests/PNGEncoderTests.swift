@@ -1,5 +1,5 @@
-import FineXLCore
 import FineXLImage
+import FineXLSupport
 import FineXLTestSupport
 import XCTest
 

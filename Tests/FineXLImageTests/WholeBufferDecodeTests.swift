@@ -1,4 +1,3 @@
-import FineXLCore
 @testable import FineXLImage
 import FineXLTestSupport
 import XCTest

@@ -2,6 +2,7 @@ import FineXLCore
 import FineXLDescriptor
 @testable import FineXLNotebook
 import FineXLPipeline
+import FineXLSupport
 import Foundation
 import XCTest
 

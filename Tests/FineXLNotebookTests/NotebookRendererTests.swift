@@ -1,6 +1,7 @@
 import FineXLCore
 import FineXLImage
 @testable import FineXLNotebook
+import FineXLSupport
 import Foundation
 import XCTest
 

@@ -1,7 +1,6 @@
 import FineXLTestSupport
 import Foundation
 import XCTest
-import FineXLCore
 @testable import FineXLNotebook
 
 final class ReportTemplateTests: XCTestCase {

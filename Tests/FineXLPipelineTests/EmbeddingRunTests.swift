@@ -1,6 +1,7 @@
 import FineXLCore
 import FineXLImage
 import FineXLPipeline
+import FineXLSupport
 import Foundation
 import XCTest
 

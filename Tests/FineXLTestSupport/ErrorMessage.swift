@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 import XCTest
 
 /// The message of the `FineXLError` that `body` throws; fails the test, at the caller's line,

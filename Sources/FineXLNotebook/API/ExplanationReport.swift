@@ -1,5 +1,5 @@
-import FineXLCore
 import FineXLPipeline
+import FineXLSupport
 import Foundation
 
 /// The HTML report of one `finexl explain` run: what a notebook's `explain` directive shows,

@@ -1,6 +1,7 @@
 import FineXLCore
 import FineXLDescriptor
 import FineXLImage
+import FineXLSupport
 import Foundation
 
 /// Turns `base:`/`personal:` folders or a `synthetic:` mapping into a paired image source.

@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// Each directive's output and state change on disk under `<output>/.cache/notebook/NAME/`,

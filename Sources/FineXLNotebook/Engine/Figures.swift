@@ -1,6 +1,7 @@
 import FineXLCharts
 import FineXLCore
 import FineXLImage
+import FineXLSupport
 import Foundation
 
 /// The notebook's figures as report figures: charts drawn by FineXLCharts, thumbnails by

@@ -2,6 +2,7 @@ import FineXLConcepts
 import FineXLCore
 import FineXLDescriptor
 import FineXLPipeline
+import FineXLSupport
 import Foundation
 
 /// The directives that compute: images, divergence, concepts, decompose, explain. Each is a

@@ -1,5 +1,6 @@
 import FineXLCore
 import FineXLPipeline
+import FineXLSupport
 import Foundation
 
 /// `compare`: several personalized models explained against one base with the same

@@ -1,5 +1,6 @@
 import FineXLCore
 import FineXLPipeline
+import FineXLSupport
 import Foundation
 
 /// Runs a parsed notebook top to bottom, sharing state between directives, and builds the

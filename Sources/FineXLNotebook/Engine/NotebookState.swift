@@ -1,5 +1,6 @@
 import FineXLCore
 import FineXLPipeline
+import FineXLSupport
 
 /// What directives share, top to bottom: the images, their embeddings and divergence,
 /// the candidate concepts and the decomposition, plus the last comparison.

@@ -1,5 +1,5 @@
+import FineXLSupport
 import Foundation
-import FineXLCore
 
 /// Replaces `NAME.html` and `NAME_files/` as one step, as far as a file system allows:
 /// everything is staged under hidden names in the same directory, then moved in with

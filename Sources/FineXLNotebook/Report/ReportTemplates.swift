@@ -1,5 +1,5 @@
+import FineXLSupport
 import Foundation
-import FineXLCore
 import Mustache
 
 /// The page template (`report.mustache`), its partials (every other `*.mustache` beside it)

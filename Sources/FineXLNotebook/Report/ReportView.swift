@@ -1,3 +1,4 @@
+import FineXLSupport
 import Foundation
 import FineXLCore
 

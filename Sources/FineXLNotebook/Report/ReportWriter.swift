@@ -1,5 +1,5 @@
+import FineXLSupport
 import Foundation
-import FineXLCore
 
 /// Turns a `ReportDocument` into `NAME.html`, with its figures either beside it in
 /// `NAME_files/` or embedded as data URIs.

@@ -1,4 +1,4 @@
-import FineXLCore
+import FineXLSupport
 import XCTest
 
 final class SHA256Tests: XCTestCase {
