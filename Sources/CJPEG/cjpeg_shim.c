@@ -14,25 +14,43 @@ typedef struct {
     struct jpeg_error_mgr manager;
     jmp_buf jump;
     char *message;
+    // Set between setjmp and longjmp, so it must be read from memory afterwards.
+    volatile int status;
 } cjpeg_failure;
 
-static void cjpeg_error_exit(j_common_ptr cinfo) {
+static void cjpeg_fail(j_common_ptr cinfo, const char *text) {
     cjpeg_failure *failure = (cjpeg_failure *)cinfo->err;
-    char text[JMSG_LENGTH_MAX];
-    (*cinfo->err->format_message)(cinfo, text);
     snprintf(failure->message, CJPEG_MESSAGE_CAPACITY, "%s", text);
     longjmp(failure->jump, 1);
 }
 
-// libjpeg pads a file that ends early with grey and only warns; that hides damage, so it is fatal
-// here. Other warnings (extraneous bytes, unknown markers) leave a usable picture and stay quiet.
+static void cjpeg_error_exit(j_common_ptr cinfo) {
+    char text[JMSG_LENGTH_MAX];
+    (*cinfo->err->format_message)(cinfo, text);
+    cjpeg_fail(cinfo, text);
+}
+
+// libjpeg pads a file that ends early, or whose entropy-coded data a marker cuts short, with grey
+// and only warns; that hides damage, so both are fatal here. Other warnings (extraneous bytes,
+// unknown markers) leave a usable picture and stay quiet.
 static void cjpeg_emit_message(j_common_ptr cinfo, int level) {
     if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) {
-        cjpeg_failure *failure = (cjpeg_failure *)cinfo->err;
-        snprintf(failure->message, CJPEG_MESSAGE_CAPACITY, "truncated: the data ends before the image is complete");
-        longjmp(failure->jump, 1);
+        cjpeg_fail(cinfo, "truncated: the data ends before the image is complete");
+    }
+    if (level < 0 && cinfo->err->msg_code == JWRN_HIT_MARKER) {
+        cjpeg_fail(cinfo, "truncated: premature end of data segment (the image is incomplete)");
     }
     if (level < 0) cinfo->err->num_warnings++;
+}
+
+// Called by libjpeg at every scan start and row group while it reads input; counting scans here
+// stops a file of thousands of (empty) scans before each costs a pass over the image.
+static void cjpeg_progress(j_common_ptr cinfo) {
+    if (cinfo->is_decompressor && ((j_decompress_ptr)cinfo)->input_scan_number > CJPEG_MAX_SCANS) {
+        char text[96];
+        snprintf(text, sizeof text, "more than %d scans (a real progressive JPEG has about 10)", CJPEG_MAX_SCANS);
+        cjpeg_fail(cinfo, text);
+    }
 }
 
 static void cjpeg_output_message(j_common_ptr cinfo) { (void)cinfo; }
@@ -41,7 +59,7 @@ static inline uint8_t cjpeg_multiply(unsigned a, unsigned b) {
     return (uint8_t)((a * b + 127) / 255);
 }
 
-int cjpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
+int cjpeg_decode(const uint8_t *data, size_t size, cjpeg_size_check check,
                  cjpeg_decoded *result, char message[CJPEG_MESSAGE_CAPACITY]) {
     result->width = 0;
     result->height = 0;
@@ -59,6 +77,9 @@ int cjpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
     failure.manager.emit_message = cjpeg_emit_message;
     failure.manager.output_message = cjpeg_output_message;
     failure.message = message;
+    failure.status = 1;
+    struct jpeg_progress_mgr progress = {0};
+    progress.progress_monitor = cjpeg_progress;
     // Written after setjmp and read after longjmp, so they must live in memory, not registers.
     uint8_t *volatile rgb8 = NULL;
     uint8_t *volatile scanline = NULL;
@@ -67,15 +88,15 @@ int cjpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
         jpeg_destroy_decompress(&cinfo);
         free(rgb8);
         free(scanline);
-        return 1;
+        return failure.status;
     }
     jpeg_create_decompress(&cinfo);
+    cinfo.progress = &progress;
     jpeg_mem_src(&cinfo, (const unsigned char *)data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
 
-    if ((uint64_t)cinfo.image_width * cinfo.image_height > max_pixels) {
-        snprintf(message, CJPEG_MESSAGE_CAPACITY, "%u x %u pixels is larger than the limit of %llu pixels",
-                 (unsigned)cinfo.image_width, (unsigned)cinfo.image_height, (unsigned long long)max_pixels);
+    if (check(cinfo.image_width, cinfo.image_height, message) != 0) {
+        failure.status = CJPEG_OVER_LIMIT;
         longjmp(failure.jump, 1);
     }
 

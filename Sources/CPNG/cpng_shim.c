@@ -157,9 +157,10 @@ static int cpng_whole_chunks(const uint8_t *data, size_t size, size_t at, size_t
 }
 
 // Returns 1 with the image inflated into reader->filtered, or 0 (nothing kept) for libpng to decode.
-static int cpng_whole_open(cpng_reader *reader, const uint8_t *data, size_t size, uint64_t max_pixels,
+static int cpng_whole_open(cpng_reader *reader, const uint8_t *data, size_t size, cpng_size_check check,
                            cpng_layout *layout) {
     size_t at = 8;
+    char scratch[CPNG_MESSAGE_CAPACITY];
     if (size - at < 8 + 13 + 4 || cpng_be32(data + at) != 13 || !cpng_is_type(data + at, "IHDR")
         || !cpng_crc_matches(data + at, 13)) {
         return 0;
@@ -173,7 +174,7 @@ static int cpng_whole_open(cpng_reader *reader, const uint8_t *data, size_t size
         : colorType == PNG_COLOR_TYPE_RGB_ALPHA ? 4 : 0;
     if (channels == 0 || (depth != 8 && depth != 16) || header[10] != 0 || header[11] != 0 || header[12] != 0
         || width == 0 || height == 0 || width > CPNG_SIDE_LIMIT || height > CPNG_SIDE_LIMIT
-        || (uint64_t)width * height > max_pixels) {
+        || check(width, height, 0, scratch) != 0) {
         return 0;
     }
     size_t sampleBytes = (size_t)depth / 8;
@@ -312,7 +313,7 @@ static void cpng_whole_row(cpng_reader *reader, uint8_t *out) {
 
 // MARK: - Reader
 
-int cpng_reader_open(const uint8_t *data, size_t size, uint64_t max_pixels, int whole_buffer,
+int cpng_reader_open(const uint8_t *data, size_t size, cpng_size_check check, int whole_buffer,
                      cpng_reader **opened, cpng_layout *layout, char message[CPNG_MESSAGE_CAPACITY]) {
     *opened = NULL;
     memset(layout, 0, sizeof *layout);
@@ -326,7 +327,7 @@ int cpng_reader_open(const uint8_t *data, size_t size, uint64_t max_pixels, int 
         snprintf(message, CPNG_MESSAGE_CAPACITY, "out of memory");
         return 1;
     }
-    if (whole_buffer && cpng_whole_open(reader, data, size, max_pixels, layout)) {
+    if (whole_buffer && cpng_whole_open(reader, data, size, check, layout)) {
         *opened = reader;
         return 0;
     }
@@ -353,11 +354,10 @@ int cpng_reader_open(const uint8_t *data, size_t size, uint64_t max_pixels, int 
 
     png_uint_32 width = png_get_image_width(png, info);
     png_uint_32 height = png_get_image_height(png, info);
-    if ((uint64_t)width * (uint64_t)height > max_pixels) {
-        char text[160];
-        snprintf(text, sizeof text, "%u x %u pixels is larger than the limit of %llu pixels",
-                 (unsigned)width, (unsigned)height, (unsigned long long)max_pixels);
-        png_error(png, text);
+    int interlaced = png_get_interlace_type(png, info) != PNG_INTERLACE_NONE;
+    if (check(width, height, interlaced, message) != 0) {
+        cpng_reader_free(reader);
+        return CPNG_OVER_LIMIT;
     }
 
     // Normalize every colour type to RGB, or RGBA where the file has alpha (a channel or tRNS):

@@ -8,14 +8,12 @@ enum JPEGCodec {
     /// The corresponding C function is `cjpeg_decode`.
     static func decode(bytes: [UInt8], name: String) throws -> RGBImage {
         var decoded = cjpeg_decoded()
-        var message = [CChar](repeating: 0, count: Int(CJPEG_MESSAGE_CAPACITY))
-        let status = bytes.withUnsafeBufferPointer { data in
-            message.withUnsafeMutableBufferPointer { text in
-                cjpeg_decode(data.baseAddress, data.count, UInt64(ImageDecoder.maxPixels), &decoded, text.baseAddress)
-            }
+        let (status, text) = bytes.withUnsafeBufferPointer { data in
+            CMessage.call(capacity: CJPEG_MESSAGE_CAPACITY) { cjpeg_decode(data.baseAddress, data.count, sizeCheck, &decoded, $0) }
         }
+        if status == CJPEG_OVER_LIMIT { throw FineXLError("\(name) is \(text)") }
         guard status == 0 else {
-            throw FineXLError("\(name) is not a valid JPEG (\(text(message)))")
+            throw FineXLError("\(name) is not a valid JPEG (\(text))")
         }
         defer { cjpeg_decoded_free(&decoded) }
 
@@ -30,8 +28,10 @@ enum JPEGCodec {
         return RGBImage(width: width, height: height, pixels: pixels)
     }
 
-    /// The NUL-terminated C message buffer as a Swift string.
-    private static func text(_ message: [CChar]) -> String {
-        String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    /// `ImageLimits`, asked by the C decoder with the size the frame header declares.
+    private static let sizeCheck: cjpeg_size_check = { width, height, message in
+        guard let problem = ImageLimits.problem(width: Int(width), height: Int(height)) else { return 0 }
+        CMessage.write(problem, to: message!, capacity: CJPEG_MESSAGE_CAPACITY)
+        return 1
     }
 }
