@@ -29,13 +29,11 @@ public enum ImageDecoder {
     }
 
     /// Decodes PNG or JPEG bytes reduced as far as `reduction` allows (as `ReducedImage(_:by:)`
-    /// would, bit for bit); PNG rows are reduced as they are decoded.
+    /// would, bit for bit); PNG and JPEG rows are reduced as they are decoded.
     public static func decode(bytes: [UInt8], name: String, reduction: BoxReduction) throws -> ReducedImage {
         switch ImageFormat.sniff(bytes) {
         case .png: return try PNGCodec.decode(bytes: bytes, name: name, reduction: reduction)
-        case .jpeg:
-            let image = try JPEGCodec.decode(bytes: bytes, name: name)
-            return ReducedImage(image, by: reduction.factor(width: image.width, height: image.height))
+        case .jpeg: return try JPEGCodec.decode(bytes: bytes, name: name, reduction: reduction)
         case .empty:
             throw FineXLError("\(name) is empty, not an image")
         case .other(let kind):
