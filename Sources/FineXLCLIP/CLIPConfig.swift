@@ -68,20 +68,22 @@ public struct CLIPConfig: Sendable, Equatable {
         let visionJSON = root["vision_config"] as? [String: Any] ?? [:]
         let defaults = Self.vitB32
 
-        func int(_ object: [String: Any], _ key: String, _ fallback: Int, _ path: String) throws -> Int {
+        // Each bound is far above every published CLIP (ViT-bigG: hidden 1664, 48 layers, 336 px) and
+        // keeps every tensor and activation size computable without overflow; the weights file must
+        // then hold tensors of these sizes, so memory follows the file, not the config.
+        func int(_ object: [String: Any], _ key: String, _ fallback: Int, _ path: String,
+                 from low: Int = 1, to high: Int = 65_536) throws -> Int {
             guard let value = object[key], !(value is NSNull) else { return fallback }
-            // The bound keeps every tensor size computable without overflow.
-            guard let number = value as? NSNumber, number.doubleValue == number.doubleValue.rounded(),
-                  number.doubleValue >= 1, number.doubleValue <= 10_000_000 else {
-                throw FineXLError("\(name): \(path)\(key) must be an integer from 1 to 10000000, found \(value)")
+            guard let number = JSONNumber.whole(value, from: low, to: high) else {
+                throw FineXLError("\(name): \(path)\(key) must be a whole number from \(low) to \(high), found \(value)")
             }
-            return number.intValue
+            return number
         }
         func tower(_ object: [String: Any], _ fallback: Tower, _ path: String) throws -> Tower {
             var tower = fallback
             tower.hiddenSize = try int(object, "hidden_size", fallback.hiddenSize, path)
             tower.intermediateSize = try int(object, "intermediate_size", fallback.intermediateSize, path)
-            tower.layers = try int(object, "num_hidden_layers", fallback.layers, path)
+            tower.layers = try int(object, "num_hidden_layers", fallback.layers, path, to: 1024)
             tower.heads = try int(object, "num_attention_heads", fallback.heads, path)
             if let act = object["hidden_act"] {
                 guard let raw = act as? String, let activation = Activation(rawValue: raw) else {
@@ -89,7 +91,12 @@ public struct CLIPConfig: Sendable, Equatable {
                 }
                 tower.activation = activation
             }
-            if let eps = object["layer_norm_eps"] as? NSNumber { tower.layerNormEpsilon = eps.floatValue }
+            if let eps = object["layer_norm_eps"], !(eps is NSNull) {
+                guard let number = JSONNumber.finite(eps), number > 0, Float(number).isFinite else {
+                    throw FineXLError("\(name): \(path)layer_norm_eps must be a small positive number, found \(eps)")
+                }
+                tower.layerNormEpsilon = Float(number)
+            }
             guard tower.hiddenSize % tower.heads == 0 else {
                 throw FineXLError("\(name): \(path)hidden_size \(tower.hiddenSize) is not divisible by num_attention_heads \(tower.heads)")
             }
@@ -98,18 +105,51 @@ public struct CLIPConfig: Sendable, Equatable {
 
         text = try tower(textJSON, defaults.text, "text_config.")
         vision = try tower(visionJSON, defaults.vision, "vision_config.")
-        vocabularySize = try int(textJSON, "vocab_size", defaults.vocabularySize, "text_config.")
-        maxPositions = try int(textJSON, "max_position_embeddings", defaults.maxPositions, "text_config.")
-        eosTokenID = try int(textJSON, "eos_token_id", defaults.eosTokenID, "text_config.")
-        imageSize = try int(visionJSON, "image_size", defaults.imageSize, "vision_config.")
-        patchSize = try int(visionJSON, "patch_size", defaults.patchSize, "vision_config.")
-        channels = try int(visionJSON, "num_channels", defaults.channels, "vision_config.")
+        vocabularySize = try int(textJSON, "vocab_size", defaults.vocabularySize, "text_config.", to: 10_000_000)
+        maxPositions = try int(textJSON, "max_position_embeddings", defaults.maxPositions, "text_config.", to: 4096)
+        eosTokenID = try int(textJSON, "eos_token_id", defaults.eosTokenID, "text_config.", from: 0, to: 10_000_000)
+        imageSize = try int(visionJSON, "image_size", defaults.imageSize, "vision_config.",
+                            to: CLIPImagePreprocessor.maxSide)
+        patchSize = try int(visionJSON, "patch_size", defaults.patchSize, "vision_config.", to: imageSize)
+        channels = try int(visionJSON, "num_channels", defaults.channels, "vision_config.", to: 16)
         projectionDimension = try int(root, "projection_dim", defaults.projectionDimension, "")
         guard imageSize % patchSize == 0 else {
             throw FineXLError("\(name): vision_config.image_size \(imageSize) is not a multiple of patch_size \(patchSize)")
         }
+        // Attention holds tokens² values per head: 64×64 patches (4097 tokens) is 67 MB a head.
+        guard patchesPerSide <= 64 else {
+            throw FineXLError("\(name): vision_config.image_size \(imageSize) / patch_size \(patchSize) gives \(patchesPerSide) patches a side; at most 64 are supported")
+        }
         guard channels == 3 else {
             throw FineXLError("\(name): vision_config.num_channels is \(channels); only RGB (3) models are supported")
         }
+    }
+}
+
+/// Numbers as `JSONSerialization` gives them, checked exactly: a JSON integer of 2^64 or more, or
+/// with a fraction, must not be cut to a small Int by `intValue`.
+enum JSONNumber {
+    /// `value` when it is a JSON number (not `true`/`false`) that is a whole number in `low...high`.
+    static func whole(_ value: Any?, from low: Int, to high: Int) -> Int? {
+        guard let number = value as? NSNumber, !isBoolean(number) else { return nil }
+        let double = number.doubleValue
+        guard double.isFinite, double.rounded() == double, double >= Double(low), double <= Double(high) else {
+            return nil
+        }
+        // Past 2^53 a Double no longer tells whole numbers apart; the integer must agree with it.
+        let integer = number.int64Value
+        guard Double(integer) == double, integer >= Int64(low), integer <= Int64(high) else { return nil }
+        return Int(integer)
+    }
+
+    /// `value` when it is a finite JSON number (not `true`/`false`).
+    static func finite(_ value: Any?) -> Double? {
+        guard let number = value as? NSNumber, !isBoolean(number), number.doubleValue.isFinite else { return nil }
+        return number.doubleValue
+    }
+
+    /// JSON `true`/`false` arrive as NSNumbers of C type `char`; numbers never do.
+    private static func isBoolean(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
     }
 }

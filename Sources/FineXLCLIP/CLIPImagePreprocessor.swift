@@ -62,6 +62,9 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
             && lhs.mean == rhs.mean && lhs.std == rhs.std
     }
 
+    /// The largest resize or crop side a config may ask for.
+    public static let maxSide = 4096
+
     public static let clipMean: [Float] = [0.48145466, 0.4578275, 0.40821073]
     public static let clipStd: [Float] = [0.26862954, 0.26130258, 0.27577711]
 
@@ -81,24 +84,26 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
         guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw FineXLError("\(name): not a JSON object")
         }
-        func positive(_ value: Any?, _ key: String) throws -> Int {
-            guard let number = value as? NSNumber, number.intValue > 0 else {
-                throw FineXLError("\(name): \(key) must be a positive integer, found \(value.map { "\($0)" } ?? "nothing")")
+        // Sizes are whole numbers up to `maxSide`: larger ones only cost memory (a shortest edge of
+        // 100000 asked for 30 GB), and no CLIP model takes inputs near that size.
+        func side(_ value: Any?, _ key: String) throws -> Int {
+            guard let number = JSONNumber.whole(value, from: 1, to: Self.maxSide) else {
+                throw FineXLError("\(name): \(key) must be a whole number from 1 to \(Self.maxSide), found \(value.map { "\($0)" } ?? "nothing")")
             }
-            return number.intValue
+            return number
         }
         if (root["do_resize"] as? Bool) == false {
             resize = nil
         } else if let size = root["size"] {
             if let dict = size as? [String: Any] {
                 if let edge = dict["shortest_edge"] {
-                    resize = .shortestEdge(try positive(edge, "size.shortest_edge"))
+                    resize = .shortestEdge(try side(edge, "size.shortest_edge"))
                 } else {
-                    resize = .exact(width: try positive(dict["width"], "size.width"),
-                                    height: try positive(dict["height"], "size.height"))
+                    resize = .exact(width: try side(dict["width"], "size.width"),
+                                    height: try side(dict["height"], "size.height"))
                 }
             } else {
-                resize = .shortestEdge(try positive(size, "size"))
+                resize = .shortestEdge(try side(size, "size"))
             }
         }
         if let raw = root["resample"] {
@@ -111,16 +116,33 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
             crop = nil
         } else if let size = root["crop_size"] {
             if let dict = size as? [String: Any] {
-                crop = (try positive(dict["width"], "crop_size.width"), try positive(dict["height"], "crop_size.height"))
+                crop = (try side(dict["width"], "crop_size.width"), try side(dict["height"], "crop_size.height"))
             } else {
-                let side = try positive(size, "crop_size")
-                crop = (side, side)
+                let cropSide = try side(size, "crop_size")
+                crop = (cropSide, cropSide)
             }
+        }
+        // Without a crop the reference processor hands the model the resized image as it is: not
+        // square for a non-square picture when only the shortest edge is resized. CLIP's vision tower
+        // has position embeddings learned for one image_size grid and refuses other sizes, so only a
+        // resize to an exact size can stand in for the crop (CLIPModel.load checks it is the model's).
+        if crop == nil {
+            guard case .exact = resize else {
+                throw FineXLError("\(name): do_center_crop is false, so non-square images would reach the model unsquared, "
+                    + "but CLIP takes only \(imageSize)×\(imageSize) inputs; set do_center_crop to true "
+                    + "or size to {\"height\": \(imageSize), \"width\": \(imageSize)}")
+            }
+        }
+        if let crop, case .shortestEdge(let edge) = resize, crop.width > edge || crop.height > edge {
+            throw FineXLError("\(name): crop_size \(crop.width)×\(crop.height) does not fit in size.shortest_edge \(edge)")
         }
         if (root["do_rescale"] as? Bool) == false {
             rescaleFactor = 1
-        } else if let factor = root["rescale_factor"] as? NSNumber {
-            rescaleFactor = factor.floatValue
+        } else if let raw = root["rescale_factor"] {
+            guard let factor = JSONNumber.finite(raw), factor > 0, Float(factor).isFinite else {
+                throw FineXLError("\(name): rescale_factor must be a positive number, found \(raw)")
+            }
+            rescaleFactor = Float(factor)
         }
         if (root["do_normalize"] as? Bool) == false {
             mean = [0, 0, 0]
@@ -128,7 +150,9 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
         } else {
             func triple(_ key: String) throws -> [Float]? {
                 guard let raw = root[key] else { return nil }
-                guard let values = (raw as? [NSNumber])?.map(\.floatValue), values.count == 3 else {
+                guard let list = raw as? [Any], list.count == 3,
+                      case let values = list.compactMap({ JSONNumber.finite($0).map(Float.init) }),
+                      values.count == 3, values.allSatisfy(\.isFinite) else {
                     throw FineXLError("\(name): \(key) must be a list of 3 numbers, found \(raw)")
                 }
                 return values
@@ -174,34 +198,41 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
                 }
             }
         }
-        var width = image.width
-        var height = image.height
+        let width = image.width
+        let height = image.height
         let target = resizedSize(width, height)
-        if target.width != width || target.height != height {
-            if target.width != width {
-                bytes = resampleRows(bytes, width: width, height: height, to: target.width)
-                width = target.width
-            }
-            if target.height != height {
-                bytes = resampleColumns(bytes, width: width, height: height, to: target.height)
-                height = target.height
-            }
-        }
-        let (outWidth, outHeight) = crop ?? (width, height)
+        let (outWidth, outHeight) = crop ?? target
+        precondition(outWidth * outHeight * 3 == output.count, "the preprocessor's output size is the model's input size")
         // numpy center crop: top = (H - h) // 2; zero padding when the image is smaller.
-        let top = floorDiv(height - outHeight, 2)
-        let left = floorDiv(width - outWidth, 2)
+        let top = floorDiv(target.height - outHeight, 2)
+        let left = floorDiv(target.width - outWidth, 2)
+        // Only the resized pixels the crop keeps are computed (each from the same Pillow weights as
+        // a whole resize), so a long thin picture costs its own pixels and the crop, not the long
+        // side it would be resized to.
+        let columns = max(0, left)..<min(target.width, left + outWidth)
+        let rows = max(0, top)..<min(target.height, top + outHeight)
+        var window = (left: 0, top: 0, width: width, height: height)
+        if target.width != width {
+            bytes = resampleRows(bytes, width: width, height: height, to: target.width, keeping: columns)
+            window.left = columns.lowerBound
+            window.width = columns.count
+        }
+        if target.height != height {
+            bytes = resampleColumns(bytes, width: window.width, height: height, to: target.height, keeping: rows)
+            window.top = rows.lowerBound
+            window.height = rows.count
+        }
         let plane = outWidth * outHeight
         for c in 0..<3 {
             let scale = rescaleFactor / std[c]
             let offset = mean[c] / std[c]
             for y in 0..<outHeight {
-                let sy = y + top
+                let sy = y + top - window.top
                 for x in 0..<outWidth {
-                    let sx = x + left
+                    let sx = x + left - window.left
                     var value: Float = 0
-                    if sy >= 0, sy < height, sx >= 0, sx < width {
-                        value = Float(bytes[(sy * width + sx) * 3 + c])
+                    if sy >= 0, sy < window.height, sx >= 0, sx < window.width {
+                        value = Float(bytes[(sy * window.width + sx) * 3 + c])
                     }
                     output[c * plane + y * outWidth + x] = value * scale - offset
                 }
@@ -215,16 +246,17 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
 
     /// Pillow's `precompute_coeffs` followed by `normalize_coeffs_8bpc`: for each
     /// output index the first input index and 22-bit fixed-point weights.
-    private func coefficients(inSize: Int, outSize: Int) -> (starts: [Int], weights: [[Int32]]) {
+    /// Only the outputs in `range` are computed.
+    private func coefficients(inSize: Int, outSize: Int, range: Range<Int>) -> (starts: [Int], weights: [[Int32]]) {
         let scale = Double(inSize) / Double(outSize)
         let filterScale = max(scale, 1)
         let support = resample.support * filterScale
         var starts: [Int] = []
         var weights: [[Int32]] = []
-        starts.reserveCapacity(outSize)
-        weights.reserveCapacity(outSize)
+        starts.reserveCapacity(range.count)
+        weights.reserveCapacity(range.count)
         let precision = Double(1 << 22)
-        for xx in 0..<outSize {
+        for xx in range {
             let center = (Double(xx) + 0.5) * scale
             let inverse = 1 / filterScale
             let xmin = max(Int(center - support + 0.5), 0)
@@ -251,12 +283,13 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
         return UInt8(max(0, min(255, shifted)))
     }
 
-    private func resampleRows(_ bytes: [UInt8], width: Int, height: Int, to newWidth: Int) -> [UInt8] {
-        let (starts, weights) = coefficients(inSize: width, outSize: newWidth)
-        var out = [UInt8](repeating: 0, count: newWidth * height * 3)
+    private func resampleRows(_ bytes: [UInt8], width: Int, height: Int, to newWidth: Int, keeping range: Range<Int>) -> [UInt8] {
+        let (starts, weights) = coefficients(inSize: width, outSize: newWidth, range: range)
+        let kept = range.count
+        var out = [UInt8](repeating: 0, count: kept * height * 3)
         bytes.withUnsafeBufferPointer { input in
             out.withUnsafeMutableBufferPointer { output in
-                for xx in 0..<newWidth {
+                for xx in 0..<kept {
                     weights[xx].withUnsafeBufferPointer { k in
                         let start = starts[xx]
                         for y in 0..<height {
@@ -268,7 +301,7 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
                                 g &+= Int32(row[3 * x + 1]) &* w
                                 b &+= Int32(row[3 * x + 2]) &* w
                             }
-                            let o = (y * newWidth + xx) * 3
+                            let o = (y * kept + xx) * 3
                             output[o] = clip8(r)
                             output[o + 1] = clip8(g)
                             output[o + 2] = clip8(b)
@@ -280,14 +313,14 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
         return out
     }
 
-    private func resampleColumns(_ bytes: [UInt8], width: Int, height: Int, to newHeight: Int) -> [UInt8] {
-        let (starts, weights) = coefficients(inSize: height, outSize: newHeight)
-        var out = [UInt8](repeating: 0, count: width * newHeight * 3)
+    private func resampleColumns(_ bytes: [UInt8], width: Int, height: Int, to newHeight: Int, keeping range: Range<Int>) -> [UInt8] {
+        let (starts, weights) = coefficients(inSize: height, outSize: newHeight, range: range)
+        var out = [UInt8](repeating: 0, count: width * range.count * 3)
         let rowLength = width * 3
         bytes.withUnsafeBufferPointer { input in
             out.withUnsafeMutableBufferPointer { output in
                 var sums = [Int32](repeating: 0, count: rowLength)
-                for yy in 0..<newHeight {
+                for yy in 0..<range.count {
                     sums.withUnsafeMutableBufferPointer { sums in
                         sums.update(repeating: 1 << 21)
                         for (y, w) in weights[yy].enumerated() {

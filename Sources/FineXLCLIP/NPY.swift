@@ -44,7 +44,8 @@ public enum NPY {
         return try parse([UInt8](data), name: url.path)
     }
 
-    static func parse(_ bytes: [UInt8], name: String) throws -> [[Float]] {
+    /// Parses the bytes of a `.npy` file; `name` is used in error messages.
+    public static func parse(_ bytes: [UInt8], name: String) throws -> [[Float]] {
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
             throw FineXLError("\(name): not a NumPy .npy file (bad magic)")
         }
@@ -86,7 +87,9 @@ public enum NPY {
         }
         let dims = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard let shape = Optional(dims.compactMap { Int($0) }), shape.count == dims.count, shape.allSatisfy({ $0 >= 0 }) else {
+        // Int("…") is nil for a size beyond Int: such a size is refused below, like any non-number.
+        let shape = dims.compactMap { Int($0) }
+        guard shape.count == dims.count, shape.allSatisfy({ $0 >= 0 }) else {
             throw FineXLError("\(name): .npy shape \(shapeText) is not a list of sizes")
         }
         let rows: Int
@@ -96,10 +99,19 @@ public enum NPY {
         case 2: (rows, columns) = (shape[0], shape[1])
         default: throw FineXLError("\(name): .npy array has \(shape.count) dimensions; expected a 2-D [N, D] matrix")
         }
+        // An embedding of no values is never usable, and a row count with no data behind it would
+        // otherwise be allocated as that many empty rows.
+        guard columns > 0 else {
+            throw FineXLError("\(name): .npy shape \(shapeText) has rows of 0 values; each row must be an embedding")
+        }
         let dataStart = headerStart + headerLength
-        let needed = rows * columns * width
-        guard bytes.count - dataStart >= needed else {
-            throw FineXLError("\(name): .npy data truncated (\(bytes.count - dataStart) bytes, shape \(shapeText) needs \(needed))")
+        let available = bytes.count - dataStart
+        // The sizes a header claims are checked against the data before anything is allocated.
+        let (values, valuesOverflow) = rows.multipliedReportingOverflow(by: columns)
+        let (needed, neededOverflow) = values.multipliedReportingOverflow(by: width)
+        guard !valuesOverflow, !neededOverflow, available >= needed else {
+            let claim = valuesOverflow || neededOverflow ? "more bytes than can be addressed" : "\(needed) bytes"
+            throw FineXLError("\(name): .npy data truncated (\(available) bytes, shape \(shapeText) needs \(claim))")
         }
         return bytes.withUnsafeBytes { raw in
             let base = raw.baseAddress! + dataStart

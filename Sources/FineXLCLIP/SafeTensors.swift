@@ -51,8 +51,13 @@ final class SafeTensors: @unchecked Sendable {
             throw FineXLError("\(url.path): cannot map the weights file into memory")
         }
         mapping = mapped
-        var headerLength = 0
-        for i in 0..<8 { headerLength |= Int(mapped.load(fromByteOffset: i, as: UInt8.self)) << (8 * i) }
+        var declared: UInt64 = 0
+        for i in 0..<8 { declared |= UInt64(mapped.load(fromByteOffset: i, as: UInt8.self)) << (8 * UInt64(i)) }
+        guard declared <= UInt64(Self.maxHeaderBytes) else {
+            munmap(mapped, fileSize)
+            throw FineXLError("\(name): the safetensors header says it is \(declared) bytes; more than \(Self.maxHeaderBytes) is not read")
+        }
+        let headerLength = Int(declared)
         guard headerLength > 0, headerLength <= fileSize - 8 else {
             munmap(mapped, fileSize)
             throw FineXLError("\(name): truncated safetensors header (says \(headerLength) bytes, file has \(fileSize - 8) after the length)")
@@ -121,7 +126,19 @@ final class SafeTensors: @unchecked Sendable {
         munmap(mapping, fileSize)
     }
 
-    private static func parseHeader(_ bytes: [UInt8], name: String, dataLength: Int) throws -> [String: Entry] {
+    /// The reference implementation's bound on the JSON header; real headers are a few hundred KB.
+    static let maxHeaderBytes = 100_000_000
+
+    /// Bytes per element of the dtypes the safetensors format defines.
+    static let dtypeWidths: [String: Int] = [
+        "BOOL": 1, "U8": 1, "I8": 1, "F8_E4M3": 1, "F8_E5M2": 1, "U16": 2, "I16": 2, "F16": 2, "BF16": 2,
+        "U32": 4, "I32": 4, "F32": 4, "U64": 8, "I64": 8, "F64": 8,
+    ]
+
+    /// Parses the JSON header; every size and offset is checked as an exact whole number inside
+    /// the data (JSON numbers ≥ 2^64 or with a fraction would otherwise be truncated), and each
+    /// tensor's byte range must hold exactly its shape in its dtype.
+    static func parseHeader(_ bytes: [UInt8], name: String, dataLength: Int) throws -> [String: Entry] {
         let json: Any
         do {
             json = try JSONSerialization.jsonObject(with: Data(bytes))
@@ -135,14 +152,29 @@ final class SafeTensors: @unchecked Sendable {
         for (key, value) in object where key != "__metadata__" {
             guard let fields = value as? [String: Any],
                   let dtype = fields["dtype"] as? String,
-                  let shape = (fields["shape"] as? [NSNumber])?.map(\.intValue),
-                  let offsets = (fields["data_offsets"] as? [NSNumber])?.map(\.intValue),
-                  offsets.count == 2
+                  let rawShape = fields["shape"] as? [Any],
+                  let rawOffsets = fields["data_offsets"] as? [Any],
+                  rawOffsets.count == 2
             else {
                 throw FineXLError("\(name): tensor '\(key)' has a malformed header entry")
             }
-            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataLength else {
-                throw FineXLError("\(name): tensor '\(key)' lies outside the file (bytes \(offsets[0])..<\(offsets[1]), data has \(dataLength)); the file is truncated")
+            let offsets = rawOffsets.compactMap { JSONNumber.whole($0, from: 0, to: dataLength) }
+            guard offsets.count == 2, offsets[0] <= offsets[1] else {
+                throw FineXLError("\(name): tensor '\(key)' has data_offsets \(rawOffsets.map { "\($0)" }) that are not whole numbers inside the data (\(dataLength) bytes); the file is truncated or corrupt")
+            }
+            let shape = rawShape.compactMap { JSONNumber.whole($0, from: 0, to: dataLength) }
+            guard shape.count == rawShape.count else {
+                throw FineXLError("\(name): tensor '\(key)' has shape \(rawShape.map { "\($0)" }) that is not a list of whole sizes")
+            }
+            guard let width = dtypeWidths[dtype] else {
+                throw FineXLError("\(name): tensor '\(key)' has unknown dtype \(dtype)")
+            }
+            var (bytes, overflow) = (width, false)
+            for size in shape where !overflow {
+                (bytes, overflow) = bytes.multipliedReportingOverflow(by: size)
+            }
+            guard !overflow, bytes == offsets[1] - offsets[0] else {
+                throw FineXLError("\(name): tensor '\(key)' holds \(offsets[1] - offsets[0]) bytes, but shape \(shape) in \(dtype) needs \(overflow ? "more than can be addressed" : String(bytes))")
             }
             entries[key] = Entry(dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1])
         }

@@ -4,9 +4,6 @@ import Foundation
 /// Reads PNG and JPEG files into `RGBImage`, choosing the codec by the file's first bytes
 /// rather than its extension (generators and downloads often mislabel files).
 public enum ImageDecoder {
-    /// Larger pictures are refused before their pixels are allocated: 8192 x 8192.
-    static let maxPixels = 1 << 26
-
     /// Decodes the PNG or JPEG file at `url`; errors name the file as the user gave it.
     public static func decode(contentsOf url: URL) throws -> RGBImage {
         try decode(contentsOf: url, reduction: .none).means
@@ -32,13 +29,11 @@ public enum ImageDecoder {
     }
 
     /// Decodes PNG or JPEG bytes reduced as far as `reduction` allows (as `ReducedImage(_:by:)`
-    /// would, bit for bit); PNG rows are reduced as they are decoded.
+    /// would, bit for bit); PNG and JPEG rows are reduced as they are decoded.
     public static func decode(bytes: [UInt8], name: String, reduction: BoxReduction) throws -> ReducedImage {
         switch ImageFormat.sniff(bytes) {
         case .png: return try PNGCodec.decode(bytes: bytes, name: name, reduction: reduction)
-        case .jpeg:
-            let image = try JPEGCodec.decode(bytes: bytes, name: name)
-            return ReducedImage(image, by: reduction.factor(width: image.width, height: image.height))
+        case .jpeg: return try JPEGCodec.decode(bytes: bytes, name: name, reduction: reduction)
         case .empty:
             throw FineXLError("\(name) is empty, not an image")
         case .other(let kind):
@@ -66,6 +61,58 @@ public enum ImageDecoder {
             throw FineXLError("\(name) cannot be read")
         }
         return [UInt8](data)
+    }
+}
+
+/// What an image may declare, checked from its header before any pixel memory is allocated, so
+/// memory follows what a file holds rather than what it claims. Documented in the README's Limits.
+enum ImageLimits {
+    /// 8192 x 8192: decoded whole as float RGB that is 805 MB.
+    static let maxPixels = 1 << 26
+    /// Either side (JPEG's own maximum).
+    static let maxSide = 65_535
+    /// Longer side over shorter side. Encoders enlarge short sides (the descriptor to 16 px, CLIP
+    /// to its input size), so a 1 x 1,000,000 strip would cost gigabytes for 4 KB of file.
+    static let maxAspectRatio = 100
+    /// Interlaced PNGs are held whole while their seven passes arrive (up to 8 bytes a pixel).
+    static let maxInterlacedPixels = 1 << 24
+
+    /// Why an image of this size is not decoded ("W x H pixels: reason"), or nil when it may be.
+    static func problem(width: Int, height: Int, interlaced: Bool = false) -> String? {
+        let reason: String
+        if width * height > maxPixels {
+            reason = "more than the limit of \(maxPixels) pixels"
+        } else if max(width, height) > maxSide {
+            reason = "a side is longer than the limit of \(maxSide) pixels"
+        } else if max(width, height) > min(width, height) * maxAspectRatio {
+            reason = "one side is more than \(maxAspectRatio) times the other, the limit"
+        } else if interlaced && width * height > maxInterlacedPixels {
+            reason = "interlaced, and interlaced PNGs are held whole while decoding: "
+                + "the limit for them is \(maxInterlacedPixels) pixels (save it non-interlaced)"
+        } else {
+            return nil
+        }
+        return "\(width) x \(height) pixels: \(reason)"
+    }
+}
+
+/// Calls into the C shims, whose errors come back as text in a buffer the caller provides.
+enum CMessage {
+    /// Runs `body` with a zeroed message buffer of `capacity` bytes; its status and the text.
+    static func call(capacity: Int32, _ body: (UnsafeMutablePointer<CChar>) -> Int32) -> (status: Int32, text: String) {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(capacity)) { buffer in
+            buffer.initialize(repeating: 0)
+            let status = body(buffer.baseAddress!)
+            buffer[buffer.count - 1] = 0
+            return (status, String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+    }
+
+    /// Writes `text` into a C message buffer of `capacity` bytes, cut to fit, NUL-terminated.
+    static func write(_ text: String, to buffer: UnsafeMutablePointer<CChar>, capacity: Int32) {
+        let bytes = Array(text.utf8.prefix(Int(capacity) - 1))
+        for (i, byte) in bytes.enumerated() { buffer[i] = CChar(bitPattern: byte) }
+        buffer[bytes.count] = 0
     }
 }
 

@@ -14,8 +14,7 @@ enum PNGCodec {
             var opened: OpaquePointer?
             var layout = cpng_layout()
             try call(name) {
-                cpng_reader_open(data.baseAddress, data.count, UInt64(ImageDecoder.maxPixels), wholeBuffer ? 1 : 0,
-                                 &opened, &layout, $0)
+                cpng_reader_open(data.baseAddress, data.count, sizeCheck, wholeBuffer ? 1 : 0, &opened, &layout, $0)
             }
             let reader = opened!
             defer { cpng_reader_free(reader) }
@@ -39,9 +38,10 @@ enum PNGCodec {
         bytes.withUnsafeBufferPointer { data in
             var opened: OpaquePointer?
             var layout = cpng_layout()
-            var message = [CChar](repeating: 0, count: Int(CPNG_MESSAGE_CAPACITY))
-            guard cpng_reader_open(data.baseAddress, data.count, UInt64(ImageDecoder.maxPixels), 1, &opened, &layout,
-                                   &message) == 0 else { return false }
+            let opening = CMessage.call(capacity: CPNG_MESSAGE_CAPACITY) {
+                cpng_reader_open(data.baseAddress, data.count, sizeCheck, 1, &opened, &layout, $0)
+            }
+            guard opening.status == 0 else { return false }
             cpng_reader_free(opened)
             return layout.whole_buffer != 0
         }
@@ -68,14 +68,19 @@ enum PNGCodec {
         }
     }
 
+    /// `ImageLimits`, asked by the C reader with the size a header declares.
+    private static let sizeCheck: cpng_size_check = { width, height, interlaced, message in
+        guard let problem = ImageLimits.problem(width: Int(width), height: Int(height), interlaced: interlaced != 0)
+        else { return 0 }
+        CMessage.write(problem, to: message!, capacity: CPNG_MESSAGE_CAPACITY)
+        return 1
+    }
+
     /// Runs one C call with a message buffer; a non-zero status becomes an error naming the file.
     private static func call(_ name: String, _ body: (UnsafeMutablePointer<CChar>) -> Int32) throws {
-        try withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(CPNG_MESSAGE_CAPACITY)) { message in
-            message.initialize(repeating: 0)
-            guard body(message.baseAddress!) == 0 else {
-                throw FineXLError("\(name) is not a valid PNG (\(text(UnsafeBufferPointer(message))))")
-            }
-        }
+        let (status, text) = CMessage.call(capacity: CPNG_MESSAGE_CAPACITY, body)
+        if status == CPNG_OVER_LIMIT { throw FineXLError("\(name) is \(text)") }
+        guard status == 0 else { throw FineXLError("\(name) is not a valid PNG (\(text))") }
     }
 
     /// One row of RGB or RGBA samples to RGB floats, alpha composited on white.
@@ -114,21 +119,15 @@ enum PNGCodec {
                 + "expected \(width * height * channels)")
         }
         var encoded = cpng_encoded()
-        var message = [CChar](repeating: 0, count: Int(CPNG_MESSAGE_CAPACITY))
-        let status = samples.withUnsafeBufferPointer { data in
-            message.withUnsafeMutableBufferPointer { text in
-                cpng_encode(data.baseAddress, UInt32(width), UInt32(height), Int32(channels), &encoded, text.baseAddress)
+        let (status, text) = samples.withUnsafeBufferPointer { data in
+            CMessage.call(capacity: CPNG_MESSAGE_CAPACITY) {
+                cpng_encode(data.baseAddress, UInt32(width), UInt32(height), Int32(channels), &encoded, $0)
             }
         }
         guard status == 0 else {
-            throw FineXLError("cannot write a PNG: \(text(message))")
+            throw FineXLError("cannot write a PNG: \(text)")
         }
         defer { cpng_encoded_free(&encoded) }
         return Array(UnsafeBufferPointer(start: encoded.bytes, count: encoded.count))
-    }
-
-    /// The NUL-terminated C message buffer as a Swift string.
-    private static func text<Message: Collection<CChar>>(_ message: Message) -> String {
-        String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

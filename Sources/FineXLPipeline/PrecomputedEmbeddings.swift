@@ -49,7 +49,18 @@ public enum PrecomputedEmbeddings {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw FineXLError("\(url.path) is missing (the npy encoder needs base.npy and personal.npy)")
         }
-        return try NPY.read(contentsOf: url).map { $0.map(Double.init) }
+        let rows = try NPY.read(contentsOf: url)
+        guard !rows.isEmpty else {
+            throw FineXLError("\(url.path) has no rows (shape (0, …)); it needs one embedding per row")
+        }
+        // Checked here, where the file and row are known, rather than later as "an embedding".
+        for (index, row) in rows.enumerated() {
+            if let column = row.firstIndex(where: { !$0.isFinite }) {
+                let value = row[column].isNaN ? "NaN" : "infinity"
+                throw FineXLError("\(url.path): row \(index) (counting from 0) has \(value) in column \(column)")
+            }
+        }
+        return rows.map { $0.map(Double.init) }
     }
 }
 

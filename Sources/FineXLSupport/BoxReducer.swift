@@ -29,8 +29,12 @@ public struct BoxReducer {
         self.sourceHeight = sourceHeight
         width = sourceWidth / factor
         height = sourceHeight / factor
-        means = [Float](repeating: 0, count: width * height * 3)
-        samples = factor > 1 ? means : []
+        // Reserved, not filled: the reduced rows are appended as their source rows arrive, so a file
+        // that declares a large image and ends early costs the rows it had, not the size it claimed.
+        means = []
+        means.reserveCapacity(width * height * 3)
+        samples = []
+        if factor > 1 { samples.reserveCapacity(width * height * 3) }
         sums = [Float](repeating: 0, count: factor > 1 ? width * 3 : 0)
         scratch = [Float](repeating: 0, count: factor > 1 ? sourceWidth * 3 : 0)
     }
@@ -42,6 +46,7 @@ public struct BoxReducer {
         nextRow += 1
         let rowValues = sourceWidth * 3
         if factor == 1 {
+            means.append(contentsOf: repeatElement(0, count: rowValues))
             try means.withUnsafeMutableBufferPointer { out in
                 try fill(UnsafeMutableBufferPointer(rebasing: out[(y * rowValues)..<((y + 1) * rowValues)]))
             }
@@ -52,6 +57,7 @@ public struct BoxReducer {
         let k = factor, width = self.width, start = (y / k) * width * 3
         if y % k == 0 {
             for i in sums.indices { sums[i] = 0 }
+            samples.append(contentsOf: repeatElement(0, count: width * 3))
             scratch.withUnsafeBufferPointer { row in
                 samples.withUnsafeMutableBufferPointer { out in
                     for x in 0..<width {
@@ -78,6 +84,7 @@ public struct BoxReducer {
         }
         guard y % k == k - 1 else { return }
         let norm = 1 / Float(k * k)
+        means.append(contentsOf: repeatElement(0, count: width * 3))
         sums.withUnsafeBufferPointer { sums in
             means.withUnsafeMutableBufferPointer { out in
                 for i in 0..<(width * 3) { out[start + i] = sums[i] * norm }
@@ -87,6 +94,7 @@ public struct BoxReducer {
 
     /// The reduced image, once the rows that make up whole boxes have been added.
     public func reduced() -> ReducedImage {
+        precondition(means.count == width * height * 3, "every row of the image was added")
         let means = RGBImage(width: width, height: height, pixels: means)
         return ReducedImage(factor: factor, means: means,
                             samples: factor == 1 ? means : RGBImage(width: width, height: height, pixels: samples))

@@ -71,4 +71,31 @@ final class NPYTests: XCTestCase {
     func testRejectsRaggedRows() {
         XCTAssertThrowsError(try NPY.write([[1, 2], [3]], to: temporaryFile()))
     }
+
+    private func npyBytes(shape: String, descr: String = "<f4", data: [UInt8] = []) -> [UInt8] {
+        let header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }\n"
+        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count), 0] + Array(header.utf8) + data
+    }
+
+    private func parseError(_ bytes: [UInt8]) -> String {
+        do {
+            _ = try NPY.parse(bytes, name: "hostile.npy")
+            return "no error"
+        } catch {
+            return (error as? FineXLError)?.message ?? "\(error)"
+        }
+    }
+
+    /// A shape whose byte count overflows Int trapped; one whose rows have no values asked for
+    /// 10^12 empty rows. Both are refused from the header, naming the file.
+    func testShapesThatClaimMoreThanTheDataAreRefused() {
+        let overflow = parseError(npyBytes(shape: "(4611686018427387904, 4)"))
+        XCTAssertTrue(overflow.hasPrefix("hostile.npy: ") && overflow.contains("truncated"), overflow)
+        let huge = parseError(npyBytes(shape: "(99999999999999999999999, 4)"))
+        XCTAssertTrue(huge.contains("is not a list of sizes"), huge)
+        let empty = parseError(npyBytes(shape: "(1000000000000, 0)"))
+        XCTAssertTrue(empty.hasPrefix("hostile.npy: ") && empty.contains("rows of 0 values"), empty)
+        let claims = parseError(npyBytes(shape: "(1000000, 1000)", data: [0, 0, 0, 0]))
+        XCTAssertTrue(claims.contains("4 bytes") && claims.contains("needs 4000000000 bytes"), claims)
+    }
 }

@@ -7,6 +7,14 @@
 /// Room for libpng's error text; longer messages are cut.
 #define CPNG_MESSAGE_CAPACITY 256
 
+/// Asked with an image's declared size before any pixel memory is allocated (`interlaced` 1 for an
+/// interlaced PNG, which is held whole while its passes arrive). Returns 0 to decode it, non-zero
+/// with a NUL-terminated reason written to `message` (CPNG_MESSAGE_CAPACITY bytes) to refuse it.
+typedef int (*cpng_size_check)(uint32_t width, uint32_t height, int interlaced, char *message);
+
+/// `cpng_reader_open`'s status when `check` refused the image's size.
+#define CPNG_OVER_LIMIT 2
+
 /// A PNG being decoded row by row, top to bottom; opaque to callers.
 typedef struct cpng_reader cpng_reader;
 
@@ -27,9 +35,10 @@ typedef struct {
 /// `whole_buffer` non-zero a well-formed file of a common kind is checked and inflated whole at
 /// once (faster); any other file, or with `whole_buffer` 0 every file, is decoded by libpng row by
 /// row. libpng's setjmp/longjmp error handling stays inside this call and the two below; warnings
-/// are discarded. Returns 0 on success (free the reader with `cpng_reader_free`), non-zero on
-/// failure with a NUL-terminated reason in `message`.
-int cpng_reader_open(const uint8_t *data, size_t size, uint64_t max_pixels, int whole_buffer,
+/// are discarded. Returns 0 on success (free the reader with `cpng_reader_free`), CPNG_OVER_LIMIT
+/// when `check` refuses the declared size, other non-zero values on failure; failures
+/// come with a NUL-terminated reason in `message`.
+int cpng_reader_open(const uint8_t *data, size_t size, cpng_size_check check, int whole_buffer,
                      cpng_reader **reader, cpng_layout *layout, char message[CPNG_MESSAGE_CAPACITY]);
 
 /// Decodes the next `count` rows into `rows` (`count` rows of width * channels samples each).
