@@ -1,5 +1,6 @@
 import FineXLCLIP
 import FineXLCore
+import FineXLSupport
 import FineXLTestSupport
 import Foundation
 import XCTest

@@ -1,5 +1,6 @@
 import FineXLCore
 import FineXLPipeline
+import FineXLSupport
 import Foundation
 import XCTest
 
