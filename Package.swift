@@ -34,9 +34,11 @@ let package = Package(
         .target(name: "FineXLConcepts", dependencies: ["FineXLCore", "FineXLImage"]),
         // Charts drawn by the project: antialiased raster, FreeType text, PNG out.
         .target(name: "FineXLCharts", dependencies: ["FineXLImage", "CFreeType"]),
+        // Hugging Face model ids: the shared hub cache, downloads from the hub's resolve URLs.
+        .target(name: "FineXLHub", dependencies: ["FineXLCore"]),
         // Glue shared by the command line and the notebooks: encoders, embedding runs, caches.
         .target(name: "FineXLPipeline", dependencies: [
-            "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLCLIP", "FineXLConcepts",
+            "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLCLIP", "FineXLConcepts", "FineXLHub",
         ]),
         // Notebooks (cmark + YAML), HTML reports (mustache), charts (FreeType + PNG).
         .target(name: "FineXLNotebook", dependencies: [
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(name: "FineXLDescriptorTests", dependencies: ["FineXLDescriptor", "FineXLImage"]),
         .testTarget(name: "FineXLCLIPTests", dependencies: ["FineXLCLIP", "FineXLImage", "FineXLTestSupport"]),
         .testTarget(name: "FineXLConceptsTests", dependencies: ["FineXLConcepts", "FineXLImage", "FineXLTestSupport"]),
+        .testTarget(name: "FineXLHubTests", dependencies: ["FineXLHub", "FineXLCore", "FineXLTestSupport"]),
         .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLPipeline", "FineXLImage"]),
         .testTarget(name: "FineXLNotebookTests", dependencies: [
             "FineXLNotebook", "FineXLCharts", "FineXLImage", "FineXLPipeline", "FineXLDescriptor", "FineXLTestSupport",
