@@ -42,7 +42,7 @@ let package = Package(
         ]),
         // Notebooks (cmark + YAML), HTML reports (mustache), charts (FreeType + PNG).
         .target(name: "FineXLNotebook", dependencies: [
-            "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLConcepts", "FineXLPipeline", "FineXLCharts", "CCmark",
+            "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLConcepts", "FineXLPipeline", "FineXLCharts", "FineXLHub", "CCmark",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Mustache", package: "swift-mustache"),
         ]),

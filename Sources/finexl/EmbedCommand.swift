@@ -11,7 +11,7 @@ struct EmbedCommand: ParsableCommand {
         abstract: "Write L2-normalized projected CLIP embeddings, float32 [N, D], as NumPy .npy.")
 
     @Option(help: "Encoder (clip).") var encoder = "clip"
-    @Option(help: "CLIP model folder (transformers layout).") var model: String
+    @Option(help: "CLIP model folder (transformers layout) or Hugging Face id ORG/NAME[@REVISION].") var model: String
     @Option(help: "Output .npy file.") var out: String
     @Flag(help: "Inputs are texts, not image paths.") var text = false
     @Argument(help: "Image paths, or strings with --text.") var inputs: [String]
@@ -19,7 +19,7 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         guard encoder == "clip" else { throw FineXLError("finexl embed supports --encoder clip only (got \"\(encoder)\")") }
         guard !inputs.isEmpty else { throw FineXLError("no inputs given") }
-        let clip = try CLIPModel.load(from: URL(fileURLWithPath: model))
+        let clip = try CLIPModel.load(from: try ModelFolder.resolve(model))
         let rows: [[Float]]
         if text {
             rows = try clip.embedTexts(inputs)

@@ -61,15 +61,18 @@ struct ExplainCommand: ParsableCommand {
 
 struct EncoderOptions: ParsableArguments {
     @Option(help: "Encoder: descriptor (built in), clip (needs --model), npy (precomputed).") var encoder = "descriptor"
-    @Option(help: "CLIP model folder (transformers layout), or the npy folder.") var model: String?
+    @Option(help: "CLIP model folder (transformers layout) or Hugging Face id ORG/NAME[@REVISION], or the npy folder.")
+    var model: String?
 
     func spec() throws -> EncoderSpec {
         switch encoder {
         case "descriptor":
             return .descriptor
         case "clip":
-            guard let model else { throw FineXLError("--encoder clip needs --model DIR (a transformers CLIP model folder)") }
-            return .clip(model: URL(fileURLWithPath: model))
+            guard let model else {
+                throw FineXLError("--encoder clip needs --model DIR or ORG/NAME (a transformers CLIP model folder or Hugging Face id)")
+            }
+            return .clip(model: try ModelFolder.resolve(model))
         case "npy":
             guard let model else { throw FineXLError("--encoder npy needs --model DIR holding base.npy and personal.npy") }
             return .npy(directory: URL(fileURLWithPath: model))

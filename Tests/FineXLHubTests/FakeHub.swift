@@ -26,6 +26,8 @@ final class FakeHub: @unchecked Sendable {
 
     let options: Options
     let files: [String: Data]
+    /// SHA-256 of each file, computed once (the debug build hashes slowly).
+    let digests: [String: String]
     private let lock = NSLock()
     private var cdnAnswers = 0
     private(set) var server: HubTestServer!
@@ -38,6 +40,7 @@ final class FakeHub: @unchecked Sendable {
             files[name] = try Data(contentsOf: Self.fixture.appendingPathComponent(name))
         }
         self.files = files
+        digests = files.mapValues(Self.sha256)
         server = try HubTestServer { [unowned self] request in self.answer(request) }
     }
 
@@ -75,20 +78,22 @@ final class FakeHub: @unchecked Sendable {
             return HubTestServer.Reply(status: 404, headers: ["X-Error-Code": "EntryNotFound", "X-Repo-Commit": commit])
         }
         if Self.largeFiles.contains(file) {
-            let sha = Self.sha256(data)
+            let sha = digests[file]!
             return HubTestServer.Reply(status: 302, headers: [
                 "Location": "http://localhost:\(server.port)/cdn/\(sha)",
                 "X-Linked-Etag": "\"\(sha)\"", "X-Linked-Size": String(data.count), "ETag": "W/\"redirect\"",
                 "X-Repo-Commit": commit,
             ])
         }
-        return HubTestServer.Reply(status: 200, headers: ["ETag": "\"\(Self.smallEtag(data))\"", "X-Repo-Commit": commit],
+        return HubTestServer.Reply(status: 200, headers: ["ETag": "\"\(digests[file]!.prefix(40))\"", "X-Repo-Commit": commit],
                                    body: data)
     }
 
     /// The CDN: serves large files by SHA-256, with byte ranges.
     private func cdn(_ sha: String, _ request: HubTestServer.Request) -> HubTestServer.Reply {
-        guard var data = files.values.first(where: { Self.sha256($0) == sha }) else { return HubTestServer.Reply(status: 404) }
+        guard let file = digests.first(where: { $0.value == sha })?.key, var data = files[file] else {
+            return HubTestServer.Reply(status: 404)
+        }
         if options.corruptLargeFile { data[data.count / 2] ^= 0xFF }
         var reply = HubTestServer.Reply(status: 200, headers: ["ETag": "\"\(sha)\""], body: data)
         if let range = request.headers["range"], range.hasPrefix("bytes="), range.hasSuffix("-"),
