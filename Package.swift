@@ -61,7 +61,8 @@ let package = Package(
         .testTarget(name: "FineXLCLIPTests", dependencies: ["FineXLCLIP", "FineXLImage", "FineXLTestSupport"]),
         .testTarget(name: "FineXLConceptsTests", dependencies: ["FineXLConcepts", "FineXLImage", "FineXLTestSupport"]),
         .testTarget(name: "FineXLHubTests", dependencies: ["FineXLHub", "FineXLCore", "FineXLTestSupport"]),
-        .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLPipeline", "FineXLImage"]),
+        // Also runs the built `finexl` (sharded embedding across processes).
+        .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLPipeline", "FineXLImage", "finexl"]),
         .testTarget(name: "FineXLNotebookTests", dependencies: [
             "FineXLNotebook", "FineXLCharts", "FineXLImage", "FineXLPipeline", "FineXLDescriptor", "FineXLTestSupport",
         ]),

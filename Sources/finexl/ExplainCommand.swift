@@ -26,6 +26,8 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Recompute everything, read and write no cache.") var noCache = false
     @Flag(help: "Print the explanation as JSON (schema finexl.explanation/1).") var json = false
     @Option(help: "Also write an HTML report to this file.") var output: String?
+    @Option(help: "Only embed shard I of N of the images into the cache, then stop (share it with FINEXL_CACHE).")
+    var shard: String?
 
     func run() throws {
         let outputFile = output.map { URL(fileURLWithPath: $0) }
@@ -37,6 +39,10 @@ struct ExplainCommand: ParsableCommand {
         }
         let spec = try encoderOptions.spec()
         let cache = noCache ? nil : CachePaths.directory(cacheDir)
+        if let shard {
+            return try ShardedEmbedding.run(base: base, personal: personal, encoder: spec, shard: try Shard(parsing: shard),
+                                            cacheDirectory: cache)
+        }
         let request = try ConceptRequests.parse(concepts, top: top, vlm: vlmOptions, cacheDirectory: cache)
         let run = try ModelExplanation.run(
             base: base, personal: personal, encoder: spec, concepts: request,
@@ -47,6 +53,10 @@ struct ExplainCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(run.explanation), as: UTF8.self))
         } else {
             print(ExplanationTable.render(run.explanation, notes: run.candidates.notes))
+        }
+        if cache != nil {
+            let counts = EmbeddingCounts.process
+            FileHandle.standardError.write(Data("embedded \(counts.embedded), cached \(counts.cached)\n".utf8))
         }
         for warning in run.explanation.warnings where json {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
