@@ -58,9 +58,10 @@ struct HubFileMetadata {
             do {
                 response = try transport.perform(request)
             } catch HubTransport.Failure.transport(let error, _, _) {
-                throw HubError(.unreachable, "cannot get \(file) of model \(id): \(settings.endpoint.absoluteString) "
-                    + "could not be reached (\(describe(error, timeout: settings.metadataTimeout))); "
-                    + "with network, `\(HubResolver.downloadCommand(id))` or any finexl command fetches it into the Hugging Face cache")
+                let cause = "\(settings.endpoint.absoluteString) could not be reached (\(describe(error, timeout: settings.metadataTimeout)))"
+                throw HubError(.unreachable, "cannot get \(file) of model \(id): \(cause); it is not in the Hugging Face cache "
+                    + "\(settings.cache.path) either (fill it on a machine with network: `\(HubResolver.downloadCommand(id))`)",
+                    cause: cause)
             }
             // Relative redirects (a renamed repository) are followed with the token; an absolute one
             // (a large file on a CDN) is the answer, and its headers carry the metadata.

@@ -8,10 +8,14 @@ public enum ModelFolder {
     public static func resolve(_ text: String,
                                relativeTo directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                                settings: HubSettings = HubSettings()) throws -> URL {
+        let reference = ModelReference(parsing: text, relativeTo: directory)
         do {
-            return try HubResolver(settings: settings).folder(for: ModelReference(parsing: text, relativeTo: directory))
+            return try HubResolver(settings: settings).folder(for: reference)
         } catch let error as HubError {
-            throw FineXLError(error.message)
+            // Text like `models/clip` is an id only because no such folder exists; say so.
+            let folderNote = [.notFound, .unreachable, .offlineMissing].contains(error.kind) && !text.contains("@")
+                ? " (and there is no folder \(text) here)" : ""
+            throw FineXLError(error.message + folderNote)
         }
     }
 }

@@ -20,10 +20,10 @@ extension NotebookEngine {
             do {
                 return try HubResolver().resolve(id)
             } catch let error as HubError where error.isUnavailable {
-                throw EncoderUnavailable(message: "The CLIP model `\(id)` is not in the Hugging Face cache and could not be "
-                    + "downloaded now, so the CLIP steps were skipped. Get it with `\(HubResolver.downloadCommand(id))` "
-                    + "(or `finexl embed --model \(id) …` on a machine with network), then render again. "
-                    + "Cause: \(error.message)")
+                let why = error.kind == .offlineMissing ? "HF_HUB_OFFLINE is set" : (error.cause ?? "the hub could not be reached")
+                throw EncoderUnavailable(message: "The CLIP model `\(id)` is not in the Hugging Face cache and \(why), so the "
+                    + "CLIP steps were skipped. Get it with `\(HubResolver.downloadCommand(id))` on a machine with network "
+                    + "(or render once with network), then render again.")
             } catch let error as HubError {
                 throw DirectiveFailure(error.message, line: notebook.frontMatter.modelLine)
             }
