@@ -57,7 +57,7 @@ struct HubDownload {
             request.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
             request.setValue(HubFileMetadata.userAgent, forHTTPHeaderField: "User-Agent")
             // As huggingface_hub: the token goes to the hub's own host, never to a CDN a redirect names.
-            if let token = settings.token, Self.sameOrigin(url, metadata.resolveURL) {
+            if let token = settings.token, HubOrigin.isSameOrHub(url, from: metadata.resolveURL, endpoint: settings.endpoint) {
                 request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
             }
             if offset > 0 { request.setValue("bytes=\(offset)-", forHTTPHeaderField: "Range") }
@@ -127,10 +127,6 @@ struct HubDownload {
         let cause = code == ENOSPC || code == EDQUOT ? "the disk is full" : (code != 0 ? String(cString: strerror(code)) : error.localizedDescription)
         return HubError(.writeFailed, "cannot write \(file) of model \(id) to \(incomplete.path): \(cause); "
             + "the partial download stays there and is resumed by the next run")
-    }
-
-    static func sameOrigin(_ a: URL, _ b: URL) -> Bool {
-        a.scheme?.lowercased() == b.scheme?.lowercased() && a.host?.lowercased() == b.host?.lowercased() && a.port == b.port
     }
 
     static func size(of url: URL) -> Int64 {

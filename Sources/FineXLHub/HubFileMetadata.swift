@@ -63,10 +63,13 @@ struct HubFileMetadata {
                     + "\(settings.cache.path) either (fill it on a machine with network: `\(HubResolver.downloadCommand(id))`)",
                     cause: cause)
             }
-            // Relative redirects (a renamed repository) are followed with the token; an absolute one
-            // (a large file on a CDN) is the answer, and its headers carry the metadata.
-            if (300..<400).contains(response.status), let location = response.header("Location"),
-               !location.contains("://"), !location.hasPrefix("//"), let next = response.location, redirects < 5 {
+            // Redirects within the hub (a renamed repository) are followed with the token; one to another
+            // host (a large file's signed CDN URL) is the answer, and its headers carry the metadata.
+            if (300..<400).contains(response.status), let next = response.location,
+               HubOrigin.isSameOrHub(next, from: url, endpoint: settings.endpoint) {
+                guard redirects < 10 else {
+                    throw HubError(.transferFailed, "cannot get \(file) of model \(id): more than 10 redirects from \(resolveURL.absoluteString)")
+                }
                 url = next
                 redirects += 1
                 continue

@@ -55,6 +55,12 @@ final class FakeHub: @unchecked Sendable {
         let path = request.path.removingPercentEncoding ?? request.path
         if path.hasPrefix("/cdn/") { return cdn(String(path.dropFirst(5)), request) }
         let prefix = "/\(options.repository)/resolve/"
+        // A renamed repository: the hub answers its old name with a relative redirect to the new one.
+        if path.hasPrefix("/org/old-name/resolve/") {
+            return HubTestServer.Reply(status: 307, headers: [
+                "Location": "/\(options.repository)/resolve/" + path.dropFirst("/org/old-name/resolve/".count),
+            ])
+        }
         guard path.hasPrefix(prefix) else {
             return HubTestServer.Reply(status: 401, headers: ["X-Error-Code": "RepoNotFound",
                                                               "X-Error-Message": "Repository not found"])

@@ -72,6 +72,17 @@ final class HubResolverTests: XCTestCase {
         XCTAssertEqual(try resolver(nil, offline: true).resolve(HubModelID(repository: "org/tiny-clip")), folder)
     }
 
+    func testARenamedRepositoryIsFollowedWithTheTokenButTheCDNGetsNone() throws {
+        let hub = try FakeHub()
+        let folder = try resolver(hub, token: "secret").resolve(HubModelID(repository: "org/old-name"))
+        XCTAssertEqual(folder.deletingLastPathComponent().deletingLastPathComponent().lastPathComponent, "models--org--old-name")
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("merges.txt")), try fixtureBytes("merges.txt"))
+        let followed = hub.requests.filter { $0.path.hasPrefix("/org/tiny-clip/") }
+        XCTAssertFalse(followed.isEmpty)
+        XCTAssertTrue(followed.allSatisfy { $0.headers["authorization"] == "Bearer secret" })
+        XCTAssertTrue(hub.requests.filter { $0.path.hasPrefix("/cdn/") }.allSatisfy { $0.headers["authorization"] == nil })
+    }
+
     func testRevisionAndCommitPinning() throws {
         let hub = try FakeHub()
         let tagged = try resolver(hub).resolve(HubModelID(repository: "org/tiny-clip", revision: "v1"))
