@@ -44,7 +44,7 @@ struct HubFileMetadata {
 
     static func fetch(id: HubModelID, revision: String, file: String, settings: HubSettings) throws -> HubFileMetadata {
         let resolveURL = resolveURL(endpoint: settings.endpoint, repository: id.repository, revision: revision, file: file)
-        let transport = HubTransport(timeout: settings.metadataTimeout)
+        let transport = HubTransport(timeout: settings.metadataTimeout, deadline: settings.metadataTimeout)
         var url = resolveURL
         var response: HubTransport.Response
         var redirects = 0

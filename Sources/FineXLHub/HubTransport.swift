@@ -27,7 +27,11 @@ struct HubTransport {
         case sink(Error)
     }
 
+    /// Seconds without a byte arriving.
     var timeout: Double
+    /// Seconds for the whole exchange, for requests without a body to wait for (a HEAD): our own
+    /// deadline, since swift-corelibs-foundation's idle timeout alone has not always fired.
+    var deadline: Double?
 
     /// Sends `request`. When the answer is `acceptStatus` its body goes to `sink` chunk by chunk.
     func perform(_ request: URLRequest, acceptStatus: Set<Int> = [], sink: ((Data) throws -> Void)? = nil) throws -> Response {
@@ -43,7 +47,15 @@ struct HubTransport {
         request.timeoutInterval = timeout
         let task = session.dataTask(with: request)
         task.resume()
-        delegate.finished.wait()
+        if let deadline {
+            if delegate.finished.wait(timeout: .now() + deadline) == .timedOut {
+                task.cancel()
+                delegate.finished.wait()
+                throw Failure.transport(URLError(.timedOut), received: 0, response: nil)
+            }
+        } else {
+            delegate.finished.wait()
+        }
         return try delegate.outcome(for: request.url!)
     }
 

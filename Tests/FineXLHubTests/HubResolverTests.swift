@@ -132,6 +132,31 @@ final class HubResolverTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 5)
     }
 
+    func testAHubThatNeverAnswersFailsWithinTheTimeout() throws {
+        let server = try HubTestServer { _ in HubTestServer.Reply(status: 200, hang: true) }
+        defer { server.stop() }
+        var settings = HubSettings(environment: ["HF_HOME": home.path, "HF_ENDPOINT": server.endpoint, "HF_HUB_ETAG_TIMEOUT": "1"])
+        settings.showProgress = false
+        let start = Date()
+        let error = hubError { _ = try HubResolver(settings: settings).resolve(HubModelID(repository: "org/tiny-clip")) }
+        XCTAssertEqual(error?.kind, .unreachable)
+        XCTAssertTrue(error?.message.contains("no answer within 1 s") ?? false, error?.message ?? "")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 4)
+    }
+
+    func testTwoResolversAtOnceDownloadEachBlobOnce() throws {
+        let hub = try FakeHub()
+        let resolver = resolver(hub)
+        let failures = LockedList()
+        DispatchQueue.concurrentPerform(iterations: 3) { _ in
+            do { _ = try resolver.resolve(HubModelID(repository: "org/tiny-clip")) } catch { failures.append("\(error)") }
+        }
+        XCTAssertEqual(failures.items, [])
+        XCTAssertEqual(hub.requests.filter { $0.path.hasPrefix("/cdn/") }.count, 1)
+        let folder = repoFolder.appendingPathComponent("snapshots/\(FakeHub.commit)")
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("model.safetensors")), try fixtureBytes("model.safetensors"))
+    }
+
     func testNoSuchRepository() throws {
         let hub = try FakeHub()
         let error = hubError { _ = try resolver(hub).resolve(HubModelID(repository: "org/no-such-model")) }
@@ -235,4 +260,11 @@ final class HubResolverTests: XCTestCase {
         XCTAssertEqual(error?.kind, .notFound)
         XCTAssertTrue(error?.message.contains("has no file merges.txt") ?? false, error?.message ?? "")
     }
+}
+
+private final class LockedList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    var items: [String] { lock.withLock { stored } }
+    func append(_ item: String) { lock.withLock { stored.append(item) } }
 }

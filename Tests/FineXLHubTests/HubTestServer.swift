@@ -21,6 +21,8 @@ final class HubTestServer: @unchecked Sendable {
         var body = Data()
         /// Send only this many body bytes, then close (a connection broken mid-body).
         var cutAfter: Int?
+        /// Send nothing and keep the connection open until the server stops.
+        var hang = false
     }
 
     let port: UInt16
@@ -95,6 +97,10 @@ final class HubTestServer: @unchecked Sendable {
         guard let request = readRequest(connection) else { return }
         lock.withLock { received.append(request) }
         let reply = handler(request)
+        if reply.hang {
+            while !lock.withLock({ stopped }) { usleep(20_000) }
+            return
+        }
         var head = "HTTP/1.1 \(reply.status) Status\r\nConnection: close\r\n"
         var headers = reply.headers
         if headers["Content-Length"] == nil { headers["Content-Length"] = String(reply.body.count) }
