@@ -47,9 +47,10 @@ public struct HubResolver: Sendable {
         }
         if settings.offline {
             let missing = cachedCommit.map { commit in files.required.filter { !cache.has($0, at: commit) } } ?? files.required
-            let where_ = cachedCommit == nil ? "revision \(revision) is not in the cache" : "the cached snapshot lacks \(missing.joined(separator: ", "))"
+            let found = cachedCommit == nil ? "revision \(revision) is not in the cache"
+                : "the cached snapshot lacks \(missing.joined(separator: ", "))"
             throw HubError(.offlineMissing, "model \(id) is not in the Hugging Face cache \(settings.cache.path) "
-                + "(\(where_)) and HF_HUB_OFFLINE is set, so nothing was downloaded; "
+                + "(\(found)) and HF_HUB_OFFLINE is set, so nothing was downloaded; "
                 + "get it with `\(Self.downloadCommand(id, files: files))`")
         }
 

@@ -123,6 +123,22 @@ final class HubResolverTests: XCTestCase {
         XCTAssertTrue(hub.requests.isEmpty)
     }
 
+    func testOfflineWithAPartialSnapshotNamesTheMissingFiles() throws {
+        let hub = try FakeHub()
+        let folder = try resolver(hub).resolve(HubModelID(repository: "org/tiny-clip"))
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("vocab.json"))
+        let error = hubError { _ = try resolver(hub, offline: true).resolve(HubModelID(repository: "org/tiny-clip")) }
+        XCTAssertEqual(error?.kind, .offlineMissing)
+        XCTAssertTrue(error?.message.contains("the cached snapshot lacks vocab.json") ?? false, error?.message ?? "")
+        // Online again: the first answer names the commit, then only the missing file is asked for at that
+        // commit, and its blob, still in the cache, is linked again without a download.
+        let asked = hub.requests.count
+        XCTAssertEqual(try resolver(hub).resolve(HubModelID(repository: "org/tiny-clip")).path, folder.path)
+        XCTAssertEqual(hub.requests.dropFirst(asked).map { "\($0.method) \($0.path)" },
+                       ["HEAD /org/tiny-clip/resolve/main/config.json", "HEAD /org/tiny-clip/resolve/\(FakeHub.commit)/vocab.json"])
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("vocab.json")), try fixtureBytes("vocab.json"))
+    }
+
     func testUnreachableHubFailsFastWithAHowTo() throws {
         let start = Date()
         let error = hubError { _ = try resolver(nil).resolve(HubModelID(repository: "org/tiny-clip")) }
