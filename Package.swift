@@ -37,13 +37,15 @@ let package = Package(
         .target(name: "FineXLConcepts", dependencies: ["FineXLSupport", "FineXLCore", "FineXLImage"]),
         // Charts drawn by the project: antialiased raster, FreeType text, PNG out.
         .target(name: "FineXLCharts", dependencies: ["FineXLSupport", "FineXLImage", "CFreeType"]),
+        // Hugging Face model ids: the shared hub cache, downloads from the hub's resolve URLs.
+        .target(name: "FineXLHub", dependencies: ["FineXLSupport"]),
         // Glue shared by the command line and the notebooks: encoders, embedding runs, caches.
         .target(name: "FineXLPipeline", dependencies: [
-            "FineXLSupport", "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLCLIP", "FineXLConcepts",
+            "FineXLSupport", "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLCLIP", "FineXLConcepts", "FineXLHub",
         ]),
         // Notebooks (cmark + YAML), HTML reports (mustache), charts (FreeType + PNG).
         .target(name: "FineXLNotebook", dependencies: [
-            "FineXLSupport", "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLConcepts", "FineXLPipeline", "FineXLCharts", "CCmark",
+            "FineXLSupport", "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLConcepts", "FineXLPipeline", "FineXLCharts", "FineXLHub", "CCmark",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
@@ -62,7 +64,9 @@ let package = Package(
         .testTarget(name: "FineXLDescriptorTests", dependencies: ["FineXLSupport", "FineXLDescriptor", "FineXLImage"]),
         .testTarget(name: "FineXLCLIPTests", dependencies: ["FineXLSupport", "FineXLCLIP", "FineXLImage", "FineXLTestSupport"]),
         .testTarget(name: "FineXLConceptsTests", dependencies: ["FineXLSupport", "FineXLConcepts", "FineXLImage", "FineXLTestSupport"]),
-        .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLSupport", "FineXLPipeline", "FineXLImage"]),
+        .testTarget(name: "FineXLHubTests", dependencies: ["FineXLSupport", "FineXLHub", "FineXLTestSupport"]),
+        // Also runs the built `finexl` (sharded embedding across processes).
+        .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLSupport", "FineXLPipeline", "FineXLImage", "finexl"]),
         .testTarget(name: "FineXLNotebookTests", dependencies: [
             "FineXLSupport", "FineXLNotebook", "FineXLCharts", "FineXLImage", "FineXLPipeline", "FineXLDescriptor", "FineXLTestSupport",
         ]),

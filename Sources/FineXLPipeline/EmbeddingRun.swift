@@ -15,6 +15,8 @@ public struct EmbeddingRun: Sendable {
         self.showProgress = showProgress
     }
 
+    var hasCache: Bool { cache != nil }
+
     /// Embeds both sides of a paired source: rows of `base` and `personal` pair by index.
     public func embed(_ source: any PairedImageSource) throws -> EmbeddedPairs {
         let count = source.names.count
@@ -46,7 +48,7 @@ public struct EmbeddingRun: Sendable {
     /// miss; without one it is only decoded. Either way it is decoded reduced as far as the
     /// encoder accepts. Items go one at a time to an encoder that runs on one core (all cores
     /// busy with items), in batches to one that parallelizes internally.
-    private func embedItems(count: Int, read: @escaping @Sendable (Int) throws -> ImageRead,
+    func embedItems(count: Int, read: @escaping @Sendable (Int) throws -> ImageRead,
                             image: @escaping @Sendable (Int, BoxReduction) throws -> ReducedImage,
                             describe: @escaping @Sendable (Int) -> String) throws -> [[Double]] {
         let progress = ProgressLine(label: "embedding images", total: count, enabled: showProgress)
@@ -58,7 +60,10 @@ public struct EmbeddingRun: Sendable {
         @Sendable func prepare(_ i: Int) throws -> Prepared {
             guard let cache else { return .decoded(try image(i, reduction), digest: nil) }
             let item = try read(i)
-            if let hit = cache.load(digest: item.digest, dimension: encoder.dimension) { return .cached(hit) }
+            if let hit = cache.load(digest: item.digest, dimension: encoder.dimension) {
+                EmbeddingCounts.process.record(cached: 1)
+                return .cached(hit)
+            }
             return .decoded(try item.decode(reduction: reduction), digest: item.digest)
         }
         @Sendable func accept(_ embedding: [Float], for i: Int, digest: String?) throws -> [Double] {
@@ -66,6 +71,7 @@ public struct EmbeddingRun: Sendable {
                 throw FineXLError("the \(encoder.name) encoder returned an invalid embedding for \(describe(i))")
             }
             if let cache, let digest { try cache.store(embedding, digest: digest) }
+            EmbeddingCounts.process.record(embedded: 1)
             return embedding.map(Double.init)
         }
 

@@ -20,7 +20,8 @@ struct BenchCommand: ParsableCommand {
 
     @Argument(help: "Suites to run: methods, throughput, clip, render, or all.") var suites: [String] = ["methods"]
     @Option(help: "Images for the throughput and clip suites.") var images = 128
-    @Option(help: "CLIP model folder for the clip suite (default: random weights at ViT-B/32 size).") var model: String?
+    @Option(help: "CLIP model folder or Hugging Face id for the clip suite (default: random weights at ViT-B/32 size).")
+    var model: String?
     @Option(help: "Image side in pixels for the methods suite (default 256).") var size: Int?
 
     func run() throws {
@@ -78,7 +79,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func clip() throws {
-        let report = try CLIPBenchmark.run(modelDirectory: model.map { URL(fileURLWithPath: $0) },
+        let report = try CLIPBenchmark.run(modelDirectory: try model.map { try ModelFolder.resolve($0) },
                                            images: images, texts: images)
         print(report)
     }

@@ -27,6 +27,8 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Recompute everything, read and write no cache.") var noCache = false
     @Flag(help: "Print the explanation as JSON (schema finexl.explanation/1).") var json = false
     @Option(help: "Also write an HTML report to this file.") var output: String?
+    @Option(help: "Only embed shard I of N of the images into the cache, then stop (share it with FINEXL_CACHE).")
+    var shard: String?
 
     func run() throws {
         let outputFile = output.map { URL(fileURLWithPath: $0) }
@@ -38,6 +40,10 @@ struct ExplainCommand: ParsableCommand {
         }
         let spec = try encoderOptions.spec()
         let cache = noCache ? nil : CachePaths.directory(cacheDir)
+        if let shard {
+            return try ShardedEmbedding.run(base: base, personal: personal, encoder: spec, shard: try Shard(parsing: shard),
+                                            cacheDirectory: cache)
+        }
         let request = try ConceptRequests.parse(concepts, top: top, vlm: vlmOptions, cacheDirectory: cache)
         let run = try ModelExplanation.run(
             base: base, personal: personal, encoder: spec, concepts: request,
@@ -48,6 +54,10 @@ struct ExplainCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(run.explanation), as: UTF8.self))
         } else {
             print(ExplanationTable.render(run.explanation, notes: run.candidates.notes))
+        }
+        if cache != nil {
+            let counts = EmbeddingCounts.process
+            FileHandle.standardError.write(Data("embedded \(counts.embedded), cached \(counts.cached)\n".utf8))
         }
         for warning in run.explanation.warnings where json {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
@@ -62,15 +72,18 @@ struct ExplainCommand: ParsableCommand {
 
 struct EncoderOptions: ParsableArguments {
     @Option(help: "Encoder: descriptor (built in), clip (needs --model), npy (precomputed).") var encoder = "descriptor"
-    @Option(help: "CLIP model folder (transformers layout), or the npy folder.") var model: String?
+    @Option(help: "CLIP model folder (transformers layout) or Hugging Face id ORG/NAME[@REVISION], or the npy folder.")
+    var model: String?
 
     func spec() throws -> EncoderSpec {
         switch encoder {
         case "descriptor":
             return .descriptor
         case "clip":
-            guard let model else { throw FineXLError("--encoder clip needs --model DIR (a transformers CLIP model folder)") }
-            return .clip(model: URL(fileURLWithPath: model))
+            guard let model else {
+                throw FineXLError("--encoder clip needs --model DIR or ORG/NAME (a transformers CLIP model folder or Hugging Face id)")
+            }
+            return .clip(model: try ModelFolder.resolve(model))
         case "npy":
             guard let model else { throw FineXLError("--encoder npy needs --model DIR holding base.npy and personal.npy") }
             return .npy(directory: URL(fileURLWithPath: model))

@@ -112,7 +112,7 @@ final class NotebookEngineTests: XCTestCase {
         let (document, engine) = Support.run("""
             ---
             encoder: clip
-            model: models/not-downloaded
+            model: ./models/not-downloaded
             ---
             \(Support.tinyImages)
 

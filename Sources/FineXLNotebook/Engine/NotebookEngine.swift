@@ -345,18 +345,10 @@ final class NotebookEngine {
             return .descriptor
         case .clip:
             guard let model = frontMatter.model else {
-                throw EncoderUnavailable(message: "This notebook uses CLIP but names no model folder. Add `model: models/clip-vit-base-patch32` "
-                    + "to the front matter and download the model with `huggingface-cli download openai/clip-vit-base-patch32 "
-                    + "--local-dir models/clip-vit-base-patch32`; the CLIP steps were skipped.")
+                throw EncoderUnavailable(message: "This notebook uses CLIP but names no model. Add `model: openai/clip-vit-base-patch32` "
+                    + "(a Hugging Face id, or a transformers CLIPModel folder) to the front matter; the CLIP steps were skipped.")
             }
-            let folder = resolve(model)
-            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
-                throw EncoderUnavailable(message: "The CLIP model folder `\(model)` (\(folder.path)) is not here, so the CLIP steps "
-                    + "were skipped. Get it with `huggingface-cli download openai/clip-vit-base-patch32 --local-dir \(folder.path)` "
-                    + "(any transformers CLIPModel folder with config.json, model.safetensors, vocab.json and merges.txt works), "
-                    + "then render again.")
-            }
-            return .clip(model: folder)
+            return .clip(model: try clipModelFolder(model))
         case .npy:
             guard let model = frontMatter.model else {
                 throw DirectiveFailure("`encoder: npy` needs `model:` naming the folder with base.npy, personal.npy, concepts.npy "
