@@ -1,3 +1,4 @@
+import FineXLConcepts
 import FineXLCore
 import Foundation
 
@@ -11,12 +12,16 @@ public struct RenderOptions: Sendable {
     public var useCache: Bool
     /// A folder with `report.mustache` and `report.css`, or nil for the built-in templates.
     public var templates: URL?
+    /// The user's VLM endpoint and whether a notebook may name its own (see `VLMEndpointPolicy`).
+    public var vlmPolicy: VLMEndpointPolicy
 
-    public init(outputDirectory: URL, selfContained: Bool = false, useCache: Bool = true, templates: URL? = nil) {
+    public init(outputDirectory: URL, selfContained: Bool = false, useCache: Bool = true, templates: URL? = nil,
+                vlmPolicy: VLMEndpointPolicy = VLMEndpointPolicy()) {
         self.outputDirectory = outputDirectory
         self.selfContained = selfContained
         self.useCache = useCache
         self.templates = templates
+        self.vlmPolicy = vlmPolicy
     }
 }
 
@@ -60,6 +65,7 @@ public struct NotebookRenderer: Sendable {
         let engine = NotebookEngine(notebook: notebook, directory: url.deletingLastPathComponent(),
                                     cacheDirectory: options.outputDirectory.appendingPathComponent(".cache"),
                                     owner: name, useCache: options.useCache)
+        engine.vlmPolicy = options.vlmPolicy
         let document = engine.run(title: stem)
         let html = try ReportWriter.write(document, name: name, to: options.outputDirectory,
                                           selfContained: options.selfContained, templates: options.templates)

@@ -1,3 +1,4 @@
+import FineXLConcepts
 import FineXLCore
 import FineXLPipeline
 import Foundation
@@ -14,6 +15,8 @@ final class NotebookEngine {
     /// This notebook's own directive results.
     let directiveCache: DirectiveCache
     let useCache: Bool
+    /// Where a `from: vlm` directive may send images and the key: the user's choice, passed through.
+    var vlmPolicy = VLMEndpointPolicy()
 
     private(set) var state = NotebookState(key: SHA256.hex("finexl-notebook-state"))
     private(set) var failures = 0
