@@ -77,15 +77,33 @@ public struct NotebookRenderer: Sendable {
     }
 
     private static func read(_ url: URL) throws -> String {
+        let path = TerminalText.safe(url.path)
+        switch FileKind.at(url.path) {
+        case .regular:
+            break
+        case .missing:
+            throw FineXLError("cannot read notebook \(path): no such file")
+        case .directory:
+            throw FineXLError("notebook \(path) is a folder; give the Markdown file inside it")
+        case let kind:
+            // Pipes and devices are refused rather than read: their size is not known before
+            // reading, and a notebook names files relative to its own folder.
+            throw FineXLError("notebook \(path) is \(kind.description); save the notebook to a file and render that")
+        }
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: Notebook.maximumBytes + 1) ?? Data()
         } catch {
-            throw FineXLError("cannot read notebook \(url.path): "
-                + (FileManager.default.fileExists(atPath: url.path) ? "\(error.localizedDescription)" : "no such file"))
+            throw FineXLError("cannot read notebook \(path): \(error.localizedDescription)")
+        }
+        guard data.count <= Notebook.maximumBytes else {
+            throw FineXLError("notebook \(path) is larger than \(Notebook.maximumBytes) bytes (2 MB), the most FineXL reads; "
+                + "split it into several notebooks")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw FineXLError("notebook \(url.path) is not UTF-8 text")
+            throw FineXLError("notebook \(path) is not UTF-8 text")
         }
         return text
     }
