@@ -28,7 +28,7 @@ struct RenderCommand: ParsableCommand {
         let result = try renderer.render(notebook: URL(fileURLWithPath: notebook))
         let cached = result.cachedDirectives > 0 ? ", \(result.cachedDirectives) from cache" : ""
         FileHandle.standardError.write(Data(String(
-            format: "wrote %@ (%d directives%@, %.2f s)\n", result.htmlFile.path, result.directives, cached, result.seconds).utf8))
+            format: "wrote %@ (%d directives%@, %.2f s)\n", TerminalText.safe(result.htmlFile.path), result.directives, cached, result.seconds).utf8))
         if result.failures > 0 {
             FileHandle.standardError.write(Data("error: \(result.failures) directive(s) failed; see the report\n".utf8))
             throw ExitCode(1)

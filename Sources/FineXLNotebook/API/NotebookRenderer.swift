@@ -1,6 +1,9 @@
 import FineXLConcepts
 import FineXLCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How `finexl render` renders a notebook.
 public struct RenderOptions: Sendable {
@@ -62,6 +65,7 @@ public struct NotebookRenderer: Sendable {
         let name = stem.isEmpty ? "notebook" : stem
         // Checked before anything runs: the name also names this notebook's cache folder.
         try ReportWriter.validate(name: name)
+        try Self.refuseOverwriting(notebook: url, report: options.outputDirectory.appendingPathComponent(name + ".html"))
         let engine = NotebookEngine(notebook: notebook, directory: url.deletingLastPathComponent(),
                                     cacheDirectory: options.outputDirectory.appendingPathComponent(".cache"),
                                     owner: name, useCache: options.useCache)
@@ -74,6 +78,18 @@ public struct NotebookRenderer: Sendable {
         if engine.failures == 0 { engine.directiveCache.prune(keeping: engine.usedCacheKeys) }
         return RenderResult(htmlFile: html, failures: engine.failures, directives: engine.directivesRun,
                             cachedDirectives: engine.cachedDirectives, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// A notebook named `NAME.html` rendered into its own folder (or a report path that links to
+    /// the notebook) would be replaced by its report: refused before anything runs. Same file
+    /// means same device and inode, so links and other spellings of the path are caught too.
+    static func refuseOverwriting(notebook: URL, report: URL) throws {
+        var notebookInfo = stat()
+        var reportInfo = stat()
+        guard stat(notebook.path, &notebookInfo) == 0, stat(report.path, &reportInfo) == 0,
+              notebookInfo.st_dev == reportInfo.st_dev, notebookInfo.st_ino == reportInfo.st_ino else { return }
+        throw FineXLError("the report \(TerminalText.safe(report.path)) would replace the notebook \(TerminalText.safe(notebook.path)) "
+            + "itself; render with --output to another folder, or rename the notebook to .md")
     }
 
     private static func read(_ url: URL) throws -> String {
