@@ -55,6 +55,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // libFuzzer target for the notebook parser (Fuzz/notebook/run.sh builds it with the
+        // fuzzer; a plain build is a replayer of the seed corpus).
+        .executableTarget(name: "finexl-fuzz-notebook", dependencies: [
+            "FineXLNotebook", .product(name: "Yams", package: "Yams"),
+        ], path: "Fuzz/notebook", exclude: ["corpus", "run.sh"]),
+
         // What several test targets share: XCTest helpers for FineXL's errors.
         .target(name: "FineXLTestSupport", dependencies: ["FineXLSupport"], path: "Tests/FineXLTestSupport"),
         .testTarget(name: "FineXLSupportTests", dependencies: ["FineXLSupport"]),

@@ -26,11 +26,7 @@ public enum NPY {
                 withUnsafeBytes(of: bits) { data.append(contentsOf: $0) }
             }
         }
-        do {
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw FineXLError("\(url.path): cannot write (\(error.localizedDescription))")
-        }
+        try AtomicFile.write(data, to: url)
     }
 
     /// Reads a 2-D (or 1-D, as one row) float array.

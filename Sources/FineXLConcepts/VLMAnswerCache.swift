@@ -37,7 +37,7 @@ struct VLMAnswerCache {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(Entry(model: model, content: content)).write(to: file, options: .atomic)
+            try AtomicFile.write(try encoder.encode(Entry(model: model, content: content)), to: file)
         } catch {
             throw FineXLError("cannot write VLM answer cache file \(file.path): \(error.localizedDescription)")
         }

@@ -39,16 +39,7 @@ final class VLMClient {
     }
 
     /// The endpoint as shown in messages: no user, password or query, which may hold secrets.
-    var endpointDescription: String {
-        guard var components = URLComponents(url: settings.endpoint, resolvingAgainstBaseURL: false) else {
-            return settings.endpoint.path
-        }
-        components.user = nil
-        components.password = nil
-        components.query = nil
-        components.fragment = nil
-        return components.string ?? settings.endpoint.path
-    }
+    var endpointDescription: String { VLMSettings.describe(settings.endpoint) }
 
     /// The model kept answering without the JSON asked for; callers decide whether that is fatal.
     struct UnusableAnswer: Error {

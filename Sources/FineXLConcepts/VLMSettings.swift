@@ -72,8 +72,10 @@ public struct VLMSettings: Sendable {
         return settings
     }
 
-    /// Throws when a number makes no sense (settings can also come from a notebook).
+    /// Throws when a number makes no sense (settings can also come from a notebook) or the
+    /// endpoint would be reached over plain http beyond this machine.
     public func validate() throws {
+        try Self.requireSecureTransport(endpoint)
         guard timeout > 0, timeout.isFinite else {
             throw FineXLError("VLM timeout must be a positive number of seconds, got \(timeout)")
         }
@@ -118,6 +120,38 @@ public struct VLMSettings: Sendable {
             throw FineXLError("VLM endpoint \"\(trimmed.prefix(120))\" is not a valid URL")
         }
         return url
+    }
+
+    /// Refuses plain `http://` except to this machine (127.0.0.0/8, ::1, localhost): the images,
+    /// and the API key when there is one, would otherwise cross the network unencrypted.
+    public static func requireSecureTransport(_ url: URL) throws {
+        guard url.scheme?.lowercased() == "http" else { return }
+        let host = (URLComponents(url: url, resolvingAgainstBaseURL: false)?.host ?? "").lowercased()
+        guard !isLoopback(host) else { return }
+        throw FineXLError("VLM endpoint \(describe(url)) uses plain http, which would send the images (and any API key) "
+            + "unencrypted; use https://, or a server on this machine (http://localhost, 127.0.0.1 or [::1])")
+    }
+
+    /// Whether a URL host names this machine: `localhost`, 127.0.0.0/8 or ::1.
+    static func isLoopback(_ host: String) -> Bool {
+        var name = host.lowercased()
+        if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
+        if name == "localhost" || name.hasSuffix(".localhost") { return true }
+        if name == "::1" || name == "0:0:0:0:0:0:0:1" { return true }
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        let values = octets.map { $0.count <= 3 && $0.allSatisfy { $0.isASCII && $0.isNumber } ? Int($0) : nil }
+        guard values.count == 4, values.allSatisfy({ $0 != nil && $0! <= 255 }) else { return false }
+        return values[0] == 127
+    }
+
+    /// The endpoint as shown in messages: no user, password or query, which may hold secrets.
+    public static func describe(_ url: URL) -> String {
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url.path }
+        components.user = nil
+        components.password = nil
+        components.query = nil
+        components.fragment = nil
+        return components.string ?? url.path
     }
 
     private static func nonEmpty(_ text: String?) -> String? {

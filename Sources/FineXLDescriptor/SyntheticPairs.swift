@@ -90,10 +90,6 @@ public struct SyntheticPairs: PairedImageSource {
     }
 
     private static func writeAtomically(_ data: Data, to url: URL) throws {
-        do {
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw FineXLError("cannot write \(url.path): \(error.localizedDescription)")
-        }
+        try AtomicFile.write(data, to: url)
     }
 }

@@ -38,17 +38,22 @@ struct EmbeddingCache: Sendable {
         for value in embedding {
             withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let target = file(for: digest)
-        let temporary = directory.appendingPathComponent(".\(digest).\(getpid()).\(UUID().uuidString).tmp")
         do {
-            try data.write(to: temporary)
-            guard rename(temporary.path, target.path) == 0 else {
-                throw FineXLError("cannot store an embedding in \(directory.path): \(String(cString: strerror(errno)))")
-            }
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+            throw FineXLError("cannot create the embedding cache folder \(directory.path): " + Self.reason(directory, error))
         }
+        try AtomicFile.write(data, to: file(for: digest))
+    }
+
+    /// Why a folder could not be made, naming the part of its path that is in the way.
+    static func reason(_ folder: URL, _ error: Error) -> String {
+        var part = folder
+        while part.path != "/" {
+            let kind = FileKind.at(part.path)
+            if kind != .missing && kind != .directory { return "\(part.path) is \(kind.description), not a folder" }
+            part = part.deletingLastPathComponent()
+        }
+        return (error as NSError).localizedFailureReason ?? error.localizedDescription
     }
 }

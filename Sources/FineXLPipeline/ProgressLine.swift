@@ -1,3 +1,5 @@
+import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// A one-line progress counter on stderr, shown only when stderr is a terminal
@@ -26,7 +28,7 @@ final class ProgressLine: @unchecked Sendable {
         guard done == total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
         lastDraw = now
         let rate = Double(done) / max(now.timeIntervalSince(start), 1e-6)
-        FileHandle.standardError.write(Data(String(format: "\r%@ %d/%d (%.0f/s)", label, done, total, rate).utf8))
+        FileHandle.standardError.write(Data(String(format: "\r%@ %d/%d (%.0f/s)", TerminalText.safe(label), done, total, rate).utf8))
     }
 
     func finish() {

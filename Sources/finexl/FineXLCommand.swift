@@ -35,7 +35,7 @@ struct FineXLCommand: ParsableCommand {
     }
 
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(TerminalText.safe(message))\n".utf8))
         Foundation.exit(1)
     }
 }

@@ -27,18 +27,18 @@ final class VLMSettingsTests: XCTestCase {
     }
 
     func testFlagsWinOverEnvironment() throws {
-        let environment = ["FINEXL_VLM_ENDPOINT": "http://env:1/v1", "FINEXL_VLM_MODEL": "env-model"]
-        let settings = try VLMSettings.fromEnvironment(endpoint: "http://flag:2/v1", model: "flag-model",
+        let environment = ["FINEXL_VLM_ENDPOINT": "https://env:1/v1", "FINEXL_VLM_MODEL": "env-model"]
+        let settings = try VLMSettings.fromEnvironment(endpoint: "https://flag:2/v1", model: "flag-model",
                                                        environment: environment)
-        XCTAssertEqual(settings.endpoint.absoluteString, "http://flag:2/v1/chat/completions")
+        XCTAssertEqual(settings.endpoint.absoluteString, "https://flag:2/v1/chat/completions")
         XCTAssertEqual(settings.model, "flag-model")
     }
 
     func testEnvironmentFillsMissingFlagsAndDefaultsHold() throws {
-        let environment = ["FINEXL_VLM_ENDPOINT": "http://env:1/v1", "FINEXL_VLM_MODEL": "env-model",
+        let environment = ["FINEXL_VLM_ENDPOINT": "https://env:1/v1", "FINEXL_VLM_MODEL": "env-model",
                            "OPENAI_API_KEY": "openai-key"]
         let settings = try VLMSettings.fromEnvironment(endpoint: nil, model: "", environment: environment)
-        XCTAssertEqual(settings.endpoint.absoluteString, "http://env:1/v1/chat/completions")
+        XCTAssertEqual(settings.endpoint.absoluteString, "https://env:1/v1/chat/completions")
         XCTAssertEqual(settings.model, "env-model")
         XCTAssertEqual(settings.apiKey, "openai-key")
         XCTAssertEqual(settings.timeout, 60)
@@ -49,9 +49,9 @@ final class VLMSettingsTests: XCTestCase {
 
     func testFineXLKeyWinsOverOpenAIKey() throws {
         let environment = ["FINEXL_VLM_API_KEY": "finexl-key", "OPENAI_API_KEY": "openai-key"]
-        let settings = try VLMSettings.fromEnvironment(endpoint: "http://h/v1", model: "m", environment: environment)
+        let settings = try VLMSettings.fromEnvironment(endpoint: "https://h/v1", model: "m", environment: environment)
         XCTAssertEqual(settings.apiKey, "finexl-key")
-        XCTAssertNil(try VLMSettings.fromEnvironment(endpoint: "http://h/v1", model: "m", environment: [:]).apiKey)
+        XCTAssertNil(try VLMSettings.fromEnvironment(endpoint: "https://h/v1", model: "m", environment: [:]).apiKey)
     }
 
     func testMissingEndpointOrModelSaysWhatToSet() {
@@ -59,14 +59,14 @@ final class VLMSettingsTests: XCTestCase {
             let message = (error as? FineXLError)?.message ?? ""
             XCTAssertTrue(message.contains("--vlm-endpoint") && message.contains("FINEXL_VLM_ENDPOINT"), message)
         }
-        XCTAssertThrowsError(try VLMSettings.fromEnvironment(endpoint: "http://h/v1", model: nil, environment: [:])) { error in
+        XCTAssertThrowsError(try VLMSettings.fromEnvironment(endpoint: "https://h/v1", model: nil, environment: [:])) { error in
             let message = (error as? FineXLError)?.message ?? ""
             XCTAssertTrue(message.contains("--vlm-model") && message.contains("FINEXL_VLM_MODEL"), message)
         }
     }
 
     func testRejectsNonsensicalCounts() {
-        XCTAssertThrowsError(try VLMSettings.fromEnvironment(endpoint: "http://h/v1", model: "m", environment: [:], timeout: 0))
-        XCTAssertThrowsError(try VLMSettings.fromEnvironment(endpoint: "http://h/v1", model: "m", environment: [:], rounds: 0))
+        XCTAssertThrowsError(try VLMSettings.fromEnvironment(endpoint: "https://h/v1", model: "m", environment: [:], timeout: 0))
+        XCTAssertThrowsError(try VLMSettings.fromEnvironment(endpoint: "https://h/v1", model: "m", environment: [:], rounds: 0))
     }
 }

@@ -1,6 +1,10 @@
+import FineXLConcepts
 import FineXLCore
 import FineXLSupport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How `finexl render` renders a notebook.
 public struct RenderOptions: Sendable {
@@ -12,12 +16,16 @@ public struct RenderOptions: Sendable {
     public var useCache: Bool
     /// A folder with `report.mustache` and `report.css`, or nil for the built-in templates.
     public var templates: URL?
+    /// The user's VLM endpoint and whether a notebook may name its own (see `VLMEndpointPolicy`).
+    public var vlmPolicy: VLMEndpointPolicy
 
-    public init(outputDirectory: URL, selfContained: Bool = false, useCache: Bool = true, templates: URL? = nil) {
+    public init(outputDirectory: URL, selfContained: Bool = false, useCache: Bool = true, templates: URL? = nil,
+                vlmPolicy: VLMEndpointPolicy = VLMEndpointPolicy()) {
         self.outputDirectory = outputDirectory
         self.selfContained = selfContained
         self.useCache = useCache
         self.templates = templates
+        self.vlmPolicy = vlmPolicy
     }
 }
 
@@ -58,9 +66,11 @@ public struct NotebookRenderer: Sendable {
         let name = stem.isEmpty ? "notebook" : stem
         // Checked before anything runs: the name also names this notebook's cache folder.
         try ReportWriter.validate(name: name)
+        try Self.refuseOverwriting(notebook: url, report: options.outputDirectory.appendingPathComponent(name + ".html"))
         let engine = NotebookEngine(notebook: notebook, directory: url.deletingLastPathComponent(),
                                     cacheDirectory: options.outputDirectory.appendingPathComponent(".cache"),
                                     owner: name, useCache: options.useCache)
+        engine.vlmPolicy = options.vlmPolicy
         let document = engine.run(title: stem)
         let html = try ReportWriter.write(document, name: name, to: options.outputDirectory,
                                           selfContained: options.selfContained, templates: options.templates)
@@ -71,16 +81,46 @@ public struct NotebookRenderer: Sendable {
                             cachedDirectives: engine.cachedDirectives, seconds: Date().timeIntervalSince(start))
     }
 
+    /// A notebook named `NAME.html` rendered into its own folder (or a report path that links to
+    /// the notebook) would be replaced by its report: refused before anything runs. Same file
+    /// means same device and inode, so links and other spellings of the path are caught too.
+    static func refuseOverwriting(notebook: URL, report: URL) throws {
+        var notebookInfo = stat()
+        var reportInfo = stat()
+        guard stat(notebook.path, &notebookInfo) == 0, stat(report.path, &reportInfo) == 0,
+              notebookInfo.st_dev == reportInfo.st_dev, notebookInfo.st_ino == reportInfo.st_ino else { return }
+        throw FineXLError("the report \(TerminalText.safe(report.path)) would replace the notebook \(TerminalText.safe(notebook.path)) "
+            + "itself; render with --output to another folder, or rename the notebook to .md")
+    }
+
     private static func read(_ url: URL) throws -> String {
+        let path = TerminalText.safe(url.path)
+        switch FileKind.at(url.path) {
+        case .regular:
+            break
+        case .missing:
+            throw FineXLError("cannot read notebook \(path): no such file")
+        case .directory:
+            throw FineXLError("notebook \(path) is a folder; give the Markdown file inside it")
+        case let kind:
+            // Pipes and devices are refused rather than read: their size is not known before
+            // reading, and a notebook names files relative to its own folder.
+            throw FineXLError("notebook \(path) is \(kind.description); save the notebook to a file and render that")
+        }
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: Notebook.maximumBytes + 1) ?? Data()
         } catch {
-            throw FineXLError("cannot read notebook \(url.path): "
-                + (FileManager.default.fileExists(atPath: url.path) ? "\(error.localizedDescription)" : "no such file"))
+            throw FineXLError("cannot read notebook \(path): \(error.localizedDescription)")
+        }
+        guard data.count <= Notebook.maximumBytes else {
+            throw FineXLError("notebook \(path) is larger than \(Notebook.maximumBytes) bytes (2 MB), the most FineXL reads; "
+                + "split it into several notebooks")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw FineXLError("notebook \(url.path) is not UTF-8 text")
+            throw FineXLError("notebook \(path) is not UTF-8 text")
         }
         return text
     }

@@ -110,8 +110,8 @@ extension NotebookEngine {
             throw DirectiveFailure("`from: list` needs `list: [concept, …]`", line: context.line(of: "from"))
         case "vlm":
             do {
-                let settings = try VLMSettings.fromEnvironment(
-                    endpoint: options.text("endpoint"), model: options.text("vlmModel"),
+                let settings = try vlmPolicy.settings(
+                    notebookEndpoint: options.text("endpoint"), model: options.text("vlmModel"),
                     cacheDirectory: sharedCacheDirectory?.appendingPathComponent("vlm"),
                     rounds: options.integer("rounds") ?? 4, pairsPerRound: options.integer("pairsPerRound") ?? 3)
                 return .vlm(settings)

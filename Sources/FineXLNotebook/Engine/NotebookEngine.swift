@@ -1,3 +1,4 @@
+import FineXLConcepts
 import FineXLCore
 import FineXLPipeline
 import FineXLSupport
@@ -15,6 +16,10 @@ final class NotebookEngine {
     /// This notebook's own directive results.
     let directiveCache: DirectiveCache
     let useCache: Bool
+    /// Notes listed for failed inline values in one block; the rest are counted in one note.
+    static let inlineFailureNotesPerBlock = 10
+    /// Where a `from: vlm` directive may send images and the key: the user's choice, passed through.
+    var vlmPolicy = VLMEndpointPolicy()
 
     private(set) var state = NotebookState(key: SHA256.hex("finexl-notebook-state"))
     private(set) var failures = 0
@@ -107,7 +112,15 @@ final class NotebookEngine {
             }.joined()
             blocks.append(.prose(html: html))
         }
-        for error in errors { fail(error.message, line: error.line) }
+        // Every failure counts, but a block lists only the first few: thousands of broken values
+        // in one paragraph must not make thousands of notes.
+        for error in errors.prefix(Self.inlineFailureNotesPerBlock) { fail(error.message, line: error.line) }
+        if errors.count > Self.inlineFailureNotesPerBlock {
+            let more = errors.count - Self.inlineFailureNotesPerBlock
+            failures += more
+            note(.error, "\(more) more inline values in this block failed (marked ⚠ in place)",
+                 line: errors[Self.inlineFailureNotesPerBlock].line)
+        }
         for line in block.nestedDirectiveLines {
             note(.warning, "this `finexl` block is inside a list or a quote, so it was not run; "
                  + "directives run only at the top level of the notebook", line: line)

@@ -25,6 +25,7 @@ enum CommonMark {
         // characters are not escaped); the nonce keeps text a user typed from matching one.
         let nonce = UUID().uuidString
         var blocks: [MarkdownBlock] = []
+        var sourceLines: [Substring]?
         var child = cmark_node_first_child(document)
         while let node = child {
             child = cmark_node_next(node)
@@ -40,6 +41,9 @@ enum CommonMark {
                 let body = string(cmark_node_get_literal(node))
                 blocks.append(MarkdownBlock(kind: .codeBlock(info: info, body: body), startLine: startLine, endLine: endLine,
                                             segments: [.html(renderHTML(node))]))
+            } else if nestingDepth(node) > maximumNesting {
+                blocks.append(MarkdownBlock(kind: .prose, startLine: startLine, endLine: endLine,
+                                            segments: [.html(tooDeep(&sourceLines, markdown, lines: (startLine - lineOffset)...(endLine - lineOffset)))]))
             } else {
                 let nested = nestedDirectiveLines(node, lineOffset: lineOffset)
                 let segments = proseSegments(node, blockLine: startLine, lineOffset: lineOffset, nonce: nonce)
@@ -57,7 +61,65 @@ enum CommonMark {
         return String(trimmed.dropFirst("finexl".count)).trimmingCharacters(in: .whitespaces)
     }
 
+    /// Deepest nesting of quotes, lists and inline emphasis rendered as HTML. Real prose stays
+    /// under ten; without a bound, each `>` of a long line of them adds a level, and the page
+    /// grows to 27 bytes per input byte and nests deeper than browsers handle.
+    static let maximumNesting = 32
+
     // MARK: - Walking
+
+    /// How many containers (quotes, lists, items, paragraphs, emphasis, links) are open at the
+    /// deepest point under `root`. cmark reports leaves with an enter event only.
+    private static func nestingDepth(_ root: OpaquePointer) -> Int {
+        guard let iterator = cmark_iter_new(root) else { return 0 }
+        defer { cmark_iter_free(iterator) }
+        var depth = 0
+        var deepest = 0
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE || event == CMARK_EVENT_NONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            if event == CMARK_EVENT_ENTER, isContainer(node) {
+                depth += 1
+                deepest = max(deepest, depth)
+            } else if event == CMARK_EVENT_EXIT {
+                depth -= 1
+            }
+        }
+        return deepest
+    }
+
+    /// Nodes that get an exit event even when empty.
+    private static func isContainer(_ node: OpaquePointer) -> Bool {
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK, CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE,
+             CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK, CMARK_NODE_THEMATIC_BREAK:
+            return false
+        default:
+            return true
+        }
+    }
+
+    /// A block nested deeper than `maximumNesting`, shown as its escaped source text.
+    private static func tooDeep(_ sourceLines: inout [Substring]?, _ markdown: String, lines: ClosedRange<Int>) -> String {
+        let source = sourceLines ?? markdown.split(separator: "\n", omittingEmptySubsequences: false)
+        sourceLines = source
+        let wanted = max(1, lines.lowerBound)...max(1, min(lines.upperBound, source.count))
+        let text = source[(wanted.lowerBound - 1)..<wanted.upperBound].joined(separator: "\n")
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            default: escaped.append(character)
+            }
+        }
+        return "<p><em>This block nests more than \(maximumNesting) levels deep, so it is shown as written, "
+            + "not rendered.</em></p>\n<pre>" + escaped + "</pre>\n"
+    }
 
     private static func headingPieces(_ heading: OpaquePointer, blockLine: Int, lineOffset: Int) -> [MarkdownBlock.TextPiece] {
         var pieces: [MarkdownBlock.TextPiece] = []

@@ -28,11 +28,38 @@ struct Notebook: Sendable {
     /// The notebook's lines, for quoting the line a problem names.
     var lines: [String]
 
-    /// The text of a 1-based line, trimmed, or nil when out of range.
-    func quote(line: Int) -> String? {
+    /// The largest notebook FineXL reads, in bytes of UTF-8. Real notebooks are a few kilobytes;
+    /// 2 MB leaves room for long prose while keeping the worst Markdown (cmark builds a node of
+    /// about 200 bytes per `[` or `>`) well under 1 GB and a render to a few seconds.
+    static let maximumBytes = 2 * 1024 * 1024
+
+    /// Longest quote of a notebook line in a report note: a note names its line, the quote only
+    /// reminds the reader which one it is, and a long line quoted by every failure on it would
+    /// make the report grow with the square of the line.
+    static let maximumQuoteLength = 120
+
+    /// The text of a 1-based line, trimmed and cut to `maximumQuoteLength` characters (around
+    /// `around` when given and found, else from the start), or nil when out of range or blank.
+    func quote(line: Int) -> String? { quote(line: line, around: nil) }
+
+    func quote(line: Int, around: String?) -> String? {
         guard line >= 1, line <= lines.count else { return nil }
         let text = lines[line - 1].trimmingCharacters(in: .whitespaces)
-        return text.isEmpty ? nil : text
+        guard !text.isEmpty else { return nil }
+        return Self.excerpt(text, around: around, limit: Self.maximumQuoteLength)
+    }
+
+    /// At most `limit` characters of `text`, with `…` where it was cut.
+    static func excerpt(_ text: String, around: String?, limit: Int) -> String {
+        guard text.count > limit else { return text }
+        var start = text.startIndex
+        if let around, !around.isEmpty, let found = text.range(of: around) {
+            let before = max(0, (limit - 2 - around.count) / 2)
+            start = text.index(found.lowerBound, offsetBy: -before, limitedBy: text.startIndex) ?? text.startIndex
+        }
+        let body = limit - 2
+        let end = text.index(start, offsetBy: body, limitedBy: text.endIndex) ?? text.endIndex
+        return (start > text.startIndex ? "…" : "") + String(text[start..<end]) + (end < text.endIndex ? "…" : "")
     }
 
     var directives: [Directive] {
@@ -40,7 +67,13 @@ struct Notebook: Sendable {
     }
 
     /// Parses notebook text. Never throws: every problem becomes a value with its line.
+    /// Text over `maximumBytes` is not parsed at all: it becomes a notebook with that one problem.
     static func parse(_ text: String) -> Notebook {
+        guard text.utf8.count <= maximumBytes else {
+            return Notebook(frontMatter: FrontMatter(), frontMatterProblems: [NotebookProblem(
+                line: 1, message: "the notebook is \(text.utf8.count) bytes; notebooks may be at most \(maximumBytes) bytes (2 MB)")],
+                cells: [], lines: [])
+        }
         var normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         // A byte-order mark would hide the front matter's opening `---`.
         if normalized.hasPrefix("\u{FEFF}") { normalized.removeFirst() }

@@ -80,6 +80,12 @@ struct YAMLValue: Sendable, Equatable {
     /// Parses YAML text whose first line is notebook line `firstLine`. An empty document is an empty mapping.
     /// Throws `NotebookProblem` with the notebook line of the fault.
     static func parse(_ yaml: String, firstLine: Int) throws(NotebookProblem) -> YAMLValue {
+        // Refused before Yams sees them: composing expands aliases, which a few hundred bytes can make gigabytes.
+        if let finding = YAMLAnchorScan.firstAnchorOrAlias(in: yaml) {
+            throw NotebookProblem(line: firstLine + finding.line, message: "YAML \(finding.isAlias ? "alias" : "anchor") "
+                + "`\(finding.token)` is not supported in notebooks; write the value out in full, or put text that "
+                + "starts with `&` or `*` in quotes")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
