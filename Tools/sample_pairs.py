@@ -38,6 +38,7 @@ import json
 import os
 import sys
 import tempfile
+import warnings
 
 MANIFEST_SCHEMA = "finexl.synth/1"
 TOOL = "Tools/sample_pairs.py"
@@ -344,7 +345,10 @@ def load_pipeline(diffusers, model, scheduler, args, device, dtype):
     name, revision = split_revision(model)
     quiet_libraries(diffusers)
     try:
-        pipe = diffusers.AutoPipelineForText2Image.from_pretrained(name, revision=revision, torch_dtype=dtype)
+        with warnings.catch_warnings():
+            # Newer diffusers call it `dtype`; `torch_dtype` is what every version since 0.20 takes.
+            warnings.filterwarnings("ignore", message=".*torch_dtype.*")
+            pipe = diffusers.AutoPipelineForText2Image.from_pretrained(name, revision=revision, torch_dtype=dtype)
     except Exception as error:  # diffusers raises many kinds; the user needs the model and the cause
         raise UsageError(f"cannot load model {model}: {one_line(error)}")
     if scheduler and type(pipe.scheduler).__name__ != scheduler:
