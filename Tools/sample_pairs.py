@@ -369,11 +369,14 @@ def load_pipeline(diffusers, model, scheduler, args, device, dtype):
 
 
 def quiet_libraries(diffusers):
+    """Only errors from the libraries: this script prints its own progress, one line a batch."""
     diffusers.utils.logging.set_verbosity_error()
+    diffusers.utils.logging.disable_progress_bar()
     try:
         import transformers
         transformers.logging.set_verbosity_error()
-    except ImportError:
+        transformers.logging.disable_progress_bar()
+    except (ImportError, AttributeError):
         pass
 
 

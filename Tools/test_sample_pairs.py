@@ -79,6 +79,41 @@ def build_fixtures(folder):
     StableDiffusionPipeline.save_lora_weights(os.path.join(folder, "lora"), unet_lora_layers=layers)
 
 
+def build_sdxl_fixtures(folder):
+    """A tiny SDXL-shaped pipeline (two text encoders, time embeddings) in folder/xl and a LoRA in folder/xl-lora."""
+    from diffusers import AutoencoderKL, EulerDiscreteScheduler, StableDiffusionXLPipeline, UNet2DConditionModel
+    from diffusers.utils import convert_state_dict_to_diffusers
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection, CLIPTokenizer
+
+    torch.manual_seed(1)
+    unet = UNet2DConditionModel(
+        sample_size=32, in_channels=4, out_channels=4, layers_per_block=1, block_out_channels=(8, 16),
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        attention_head_dim=2, use_linear_projection=True, addition_embed_type="text_time", addition_time_embed_dim=8,
+        projection_class_embeddings_input_dim=6 * 8 + 16, cross_attention_dim=32, norm_num_groups=4)
+    vae = AutoencoderKL(
+        in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(8, 16), norm_num_groups=4,
+        down_block_types=("DownEncoderBlock2D",) * 2, up_block_types=("UpDecoderBlock2D",) * 2, sample_size=64)
+    tokenizer = CLIPTokenizer.from_pretrained(TOKENIZER, model_max_length=77)
+    config = dict(hidden_size=16, intermediate_size=32, num_attention_heads=2, num_hidden_layers=2,
+                  vocab_size=len(tokenizer), max_position_embeddings=77, projection_dim=16,
+                  bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                  pad_token_id=tokenizer.pad_token_id)
+    scheduler = EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
+                                       steps_offset=1)
+    pipe = StableDiffusionXLPipeline(
+        vae=vae, text_encoder=CLIPTextModel(CLIPTextConfig(**config)),
+        text_encoder_2=CLIPTextModelWithProjection(CLIPTextConfig(**config)), tokenizer=tokenizer,
+        tokenizer_2=tokenizer, unet=unet, scheduler=scheduler)
+    pipe.save_pretrained(os.path.join(folder, "xl"))
+    unet.add_adapter(LoraConfig(r=2, lora_alpha=2, init_lora_weights=False,
+                                target_modules=["to_q", "to_k", "to_v", "to_out.0"]))
+    layers = convert_state_dict_to_diffusers(get_peft_model_state_dict(unet))
+    StableDiffusionXLPipeline.save_lora_weights(os.path.join(folder, "xl-lora"), unet_lora_layers=layers)
+
+
 def finexl_binary():
     named = os.environ.get("FINEXL_BIN")
     if named:
@@ -190,6 +225,20 @@ class SamplePairsTests(unittest.TestCase):
         self.assertEqual(manifest["prompts"], {"file": "prompts.txt"})
         difference = numpy.abs(pixels(os.path.join(out, "base", "0001.png")) - pixels(os.path.join(out, "personal", "0001.png")))
         self.assertGreater(difference.mean(), 1.0)
+
+    def test_sdxl_pipeline_with_lora_and_its_own_defaults(self):
+        build_sdxl_fixtures(self.folder)
+        out = os.path.join(self.folder, "xl-run")
+        code, stderr = self.run_script("--base", os.path.join(self.folder, "xl"), "--lora", os.path.join(self.folder, "xl-lora"),
+                                       "--lora-scale", "0.7", "--out", out, "--count", "1", "--steps", "1")
+        self.assertEqual(code, 0, stderr)
+        manifest = self.manifest(out)
+        # No --size or --guidance: SDXL's own (default_sample_size x vae_scale_factor, guidance 5.0).
+        self.assertEqual((manifest["sampler"]["width"], manifest["sampler"]["height"]), (64, 64))
+        self.assertEqual(manifest["sampler"]["guidance"], 5.0)
+        self.assertEqual(manifest["models"]["personal"]["loraScale"], 0.7)
+        difference = numpy.abs(pixels(os.path.join(out, "base", "0001.png")) - pixels(os.path.join(out, "personal", "0001.png")))
+        self.assertGreater(difference.mean(), 0.5)
 
     def test_rerun_keeps_written_images_and_redoes_only_missing_ones(self):
         out = os.path.join(self.folder, "resume")
