@@ -177,6 +177,18 @@ final class PDFPrinterTests: XCTestCase {
                        ["browser", "r.html", "r.pdf", "r_files"], "no staged file is left")
     }
 
+    func testPDFGoesIntoAFolderThatDoesNotExistYet() throws {
+        let directory = try makeDirectory()
+        let browser = try script(in: directory, """
+            for a in "$@"; do case "$a" in --print-to-pdf=*) printf '%%PDF-1.7 x' > "${a#--print-to-pdf=}" ;; esac; done
+            """)
+        let html = try writeReport(in: directory)
+        let printer = try PDFPrinter(pageSize: .a4, environment: ["FINEXL_CHROMIUM": browser.path])
+        let pdf = try printer.print(html: html, to: directory.appendingPathComponent("shared/reports/r.pdf"))
+        XCTAssertEqual(try String(contentsOf: pdf, encoding: .utf8), "%PDF-1.7 x")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: pdf.deletingLastPathComponent().path), ["r.pdf"])
+    }
+
     func testBrowserThatWritesNoPDFIsAnError() throws {
         let directory = try makeDirectory()
         let browser = try script(in: directory, """

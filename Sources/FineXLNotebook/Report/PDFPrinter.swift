@@ -114,6 +114,12 @@ public struct PDFPrinter: Sendable {
         }
 
         let destinationFolder = pdf.deletingLastPathComponent()
+        do {
+            try fileManager.createDirectory(at: destinationFolder, withIntermediateDirectories: true)
+        } catch {
+            throw FineXLError("cannot create folder \(destinationFolder.path) for \(pdf.lastPathComponent): "
+                + error.localizedDescription)
+        }
         let staged = destinationFolder.appendingPathComponent(".\(pdf.lastPathComponent).\(UUID().uuidString.prefix(8)).partial")
         defer { try? fileManager.removeItem(at: staged) }
         try runBrowser(printing: copy, to: staged, scratch: scratch, report: html)
