@@ -323,16 +323,19 @@ class SamplePairsTests(unittest.TestCase):
                               env=dict(os.environ, XDG_CACHE_HOME=os.path.join(self.folder, "cache")))
 
     def test_finexl_explain_runs_on_the_pairs_and_reads_the_manifest_prompts(self):
+        # The tiny CLIP fixture as the encoder, the paper's setting: the descriptor encoder's
+        # calibration takes minutes in a debug build, and the folders are read the same way.
         base, personal = os.path.join(self.out, "base"), os.path.join(self.out, "personal")
-        result = self.finexl("explain", "--base", base, "--personal", personal, "--json")
+        clip = ("--encoder", "clip", "--model", TOKENIZER, "--concepts", "warm tones, film grain")
+        result = self.finexl("explain", "--base", base, "--personal", personal, *clip, "--json")
         self.assertEqual(result.returncode, 0, result.stderr)
         explanation = json.loads(result.stdout)
         self.assertEqual(explanation["pairs"], 4)
+        self.assertEqual(explanation["encoder"]["name"], "clip")
         self.assertIn("relative", explanation["residual"])
 
         # CLIP maps concepts with the generation prompts (paper Eq. 6) and says where they came from.
-        result = self.finexl("explain", "--base", base, "--personal", personal, "--encoder", "clip",
-                             "--model", TOKENIZER, "--concepts", "warm tones, film grain")
+        result = self.finexl("explain", "--base", base, "--personal", personal, *clip)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("concept prompts: the 4 generation prompts of the image pairs", result.stdout + result.stderr)
 
@@ -344,7 +347,7 @@ class SamplePairsTests(unittest.TestCase):
         with open(os.path.join(broken, "manifest.json"), "w", encoding="utf-8") as handle:
             json.dump(manifest, handle)
         result = self.finexl("explain", "--base", os.path.join(broken, "base"), "--personal",
-                             os.path.join(broken, "personal"), "--json")
+                             os.path.join(broken, "personal"), *clip, "--json")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("manifest.json has no prompt for 1 of 4 pairs: 0003", result.stderr)
 
