@@ -462,6 +462,8 @@ figcaption {
   caption { break-after: avoid; }
   h1, h2, h3, h4 { break-after: avoid; }
   p, li { orphans: 3; widows: 3; }
+  /* A sentence that leads into a figure or a table stays on its page. */
+  p:has(+ .figure), p:has(+ .table-wrap) { break-after: avoid; }
   .figure img { box-shadow: none; }
   .table-wrap { overflow: visible; }
   .note { border-left-width: 3px; }
