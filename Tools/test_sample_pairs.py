@@ -24,6 +24,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "Tools", "sample_pairs.py")
 TOKENIZER = os.path.join(ROOT, "Tests", "Fixtures", "clip", "quickgelu-fp32")
 sys.path.insert(0, os.path.join(ROOT, "Tools"))
+# Everything is local; a stray hub look-up must fail here rather than reach the network.
+os.environ["HF_HUB_OFFLINE"] = "1"
 
 import numpy  # noqa: E402
 import torch  # noqa: E402
