@@ -508,8 +508,10 @@ def run(args):
     sampler["negativePrompt"] = args.negative_prompt
 
     base_pipe = None
-    base_needed = bool(missing_pairs(out, "base", plan)) or (
-        args.lora is not None and bool(missing_pairs(out, "personal", plan)))
+    # The earlier run's pairs beyond --count are the folder's too: finished as well.
+    known = plan + [pair for pair in (earlier or {}).get("pairs", []) if isinstance(pair, dict) and "name" in pair]
+    base_needed = bool(missing_pairs(out, "base", known)) or (
+        args.lora is not None and bool(missing_pairs(out, "personal", known)))
     if base_needed or any(sampler[key] is None for key in ("scheduler", "steps", "width")):
         note(f"loading {args.base} ({device}, {dtype_name})")
         base_pipe = load_pipeline(diffusers, args.base, sampler["scheduler"], args, device, dtype)
@@ -543,8 +545,9 @@ def run(args):
     save()
 
     to_do = {side: missing_pairs(out, side, pairs) for side in ("base", "personal")}
-    done = len(pairs) - max(len(to_do["base"]), len(to_do["personal"]))
-    if done:
+    if not to_do["base"] and not to_do["personal"]:
+        note(f"{out}: all {len(pairs)} pairs already there")
+    elif len(to_do["base"]) < len(pairs) or len(to_do["personal"]) < len(pairs):
         note(f"{out}: {len(pairs) - len(to_do['base'])} base and {len(pairs) - len(to_do['personal'])} personalized "
              f"images of {len(pairs)} already there; sampling the rest")
 

@@ -263,6 +263,22 @@ class SamplePairsTests(unittest.TestCase):
         self.assertEqual(manifest["pairs"], self.manifest(self.out)["pairs"])
         self.assertEqual([name for name in os.listdir(out) if name.startswith(".")], [], "no partial files left")
 
+    def test_rerun_with_smaller_count_finishes_the_folders_pairs(self):
+        out = os.path.join(self.folder, "smaller")
+        shutil.copytree(self.out, out)
+        os.remove(os.path.join(out, "base", "0004.png"))
+        code, stderr = self.run_script("--base", self.base, "--lora", self.lora, "--out", out,
+                                       "--count", "2", "--steps", "2", "--size", "64", "--seed", "10")
+        self.assertEqual(code, 0, stderr)
+        self.assertIn("base: 1/1", stderr)
+        self.assertEqual(sorted(os.listdir(os.path.join(out, "base"))), ["0001.png", "0002.png", "0003.png", "0004.png"])
+        numpy.testing.assert_array_equal(pixels(os.path.join(out, "base", "0004.png")),
+                                         pixels(os.path.join(self.out, "base", "0004.png")))
+        self.assertEqual(len(self.manifest(out)["pairs"]), 4)
+        code, stderr = self.run_script("--base", self.base, "--lora", self.lora, "--out", out,
+                                       "--count", "4", "--steps", "2", "--size", "64", "--seed", "10")
+        self.assertEqual((code, stderr.strip()), (0, f"{out}: all 4 pairs already there"))
+
     def test_rerun_with_other_seed_or_steps_is_refused(self):
         out = os.path.join(self.folder, "refuse")
         shutil.copytree(self.out, out)
