@@ -26,7 +26,8 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Cache folder for embeddings and VLM answers (default: ~/.cache/finexl).") var cacheDir: String?
     @Flag(help: "Recompute everything, read and write no cache.") var noCache = false
     @Flag(help: "Print the explanation as JSON (schema finexl.explanation/1).") var json = false
-    @Option(help: "Also write an HTML report to this file.") var output: String?
+    @Option(help: "Also write the report to this file: FILE.html, or FILE.pdf (printed by headless Chromium).") var output: String?
+    @Option(help: "PDF page size: a4 or letter.") var pageSize = "a4"
     @Option(help: "Only embed shard I of N of the images into the cache, then stop (share it with FINEXL_CACHE).")
     var shard: String?
 
@@ -36,8 +37,10 @@ struct ExplainCommand: ParsableCommand {
             guard base != nil, personal != nil else {
                 throw FineXLError("--output needs --base and --personal (reports show the images)")
             }
-            try ExplanationReport.check(outputFile)
+            try ExplanationReport.checkOutput(outputFile)
         }
+        // Before any work: a missing Chromium is a setup problem, found in a second.
+        let printer = try outputFile.flatMap { ExplanationReport.isPDF($0) ? try PDFPrinter(pageSize: PageSize(parsing: pageSize)) : nil }
         let spec = try encoderOptions.spec()
         let cache = noCache ? nil : CachePaths.directory(cacheDir)
         if let shard {
@@ -64,7 +67,8 @@ struct ExplainCommand: ParsableCommand {
         }
         if let outputFile {
             // From this run's results: the images are embedded once, and the page matches what was printed.
-            let url = try ExplanationReport.write(run, modelFolder: encoderOptions.model, to: outputFile)
+            let url = try printer.map { try ExplanationReport.writePDF(run, modelFolder: encoderOptions.model, to: outputFile, printer: $0) }
+                ?? ExplanationReport.write(run, modelFolder: encoderOptions.model, to: outputFile)
             FileHandle.standardError.write(Data("wrote \(url.path)\n".utf8))
         }
     }

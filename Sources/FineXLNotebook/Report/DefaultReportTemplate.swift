@@ -454,13 +454,24 @@ figcaption {
   .anchor, .colophon a { display: none; }
   a { color: inherit; text-decoration: none; }
   .contents { border: 0; padding: 0; }
-  .figure, .table-wrap, table, .note, pre, .provenance dl { break-inside: avoid; }
+  /* No break through a figure (image and caption), a note or a table row; a table that
+     fits on a page moves whole, a longer one breaks between rows and repeats its header. */
+  .figure, .table-wrap, table, tr, .note, pre, .provenance dl { break-inside: avoid; }
+  thead { display: table-header-group; }
+  tfoot { display: table-footer-group; }
+  caption { break-after: avoid; }
   h1, h2, h3, h4 { break-after: avoid; }
+  p, li { orphans: 3; widows: 3; }
+  /* A sentence that leads into a figure or a table stays on its page. */
+  p:has(+ .figure), p:has(+ .table-wrap) { break-after: avoid; }
   .figure img { box-shadow: none; }
   .table-wrap { overflow: visible; }
   .note { border-left-width: 3px; }
   .badge { border: 1px solid var(--rule); }
 }
+
+/* Printed pages (a PDF from `finexl render --pdf`): the paper size comes from the printer. */
+@page { margin: 16mm 15mm 18mm; }
 
 """#
 }
