@@ -49,9 +49,11 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // The real-picture benchmark: photo crops edited by common tools' methods, explained as users run it.
+        .target(name: "FineXLBench", dependencies: ["FineXLSupport", "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLPipeline"]),
         .executableTarget(name: "finexl", dependencies: [
             "FineXLSupport", "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLCLIP", "FineXLConcepts",
-            "FineXLPipeline", "FineXLNotebook",
+            "FineXLPipeline", "FineXLNotebook", "FineXLBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -73,6 +75,7 @@ let package = Package(
         .testTarget(name: "FineXLHubTests", dependencies: ["FineXLSupport", "FineXLHub", "FineXLTestSupport"]),
         // Also runs the built `finexl` (sharded embedding across processes).
         .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLSupport", "FineXLPipeline", "FineXLImage", "finexl"]),
+        .testTarget(name: "FineXLBenchTests", dependencies: ["FineXLSupport", "FineXLBench", "FineXLCore", "FineXLImage"]),
         .testTarget(name: "FineXLNotebookTests", dependencies: [
             "FineXLSupport", "FineXLNotebook", "FineXLCharts", "FineXLImage", "FineXLPipeline", "FineXLDescriptor", "FineXLTestSupport",
         ]),
