@@ -195,6 +195,24 @@ final class ImageDecoderTests: XCTestCase {
         XCTAssertNoThrow(try ImageDecoder.decode(bytes: bytes, name: "progressive.jpg"))
     }
 
+    /// Found by Fuzz/run.sh jpeg: 179 bytes declaring a progressive 34609 x 255 image took 7 s and
+    /// 175 MB to decode as grey. The aspect limit refuses it from the frame header.
+    func testFuzzFoundLongProgressiveJPEGIsRefusedFromTheHeader() throws {
+        let hex = "ffd8ffe000104a46494600010100000100010000ffdb004300030202020202030202020303030304064804042ea8a8a8a8"
+            + "a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8aca8a8a8a80404080606058e0609080d0e0c12131210130f101010"
+            + "ffc2000b0800ff873101011100ff00030608040506040404040408ffffffffff01010006537472696e673f0247ffc4"
+            + "0014100100000000000000000000000000000000000040ffda0008010100013f1047ffd9"
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        XCTAssertEqual(errorMessage { _ = try ImageDecoder.decode(bytes: bytes, name: "slow.jpg") },
+                       "slow.jpg is 34609 x 255 pixels: one side is more than 100 times the other, the limit")
+    }
+
     private func crc32(_ bytes: [UInt8]) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes {
