@@ -26,17 +26,21 @@ for source in Sources/CPNG/*.c Sources/CJPEG/*.c; do
         -o "$out/$(basename "$source" .c).o"
 done
 
-# The Swift sources the targets reach, compiled as one module named FineXLCore: their
-# `import FineXLCore` then names the module itself and is ignored.
+# FineXLSupport as its own module, then the Swift sources the targets reach compiled as one module
+# named FineXLCore: their `import FineXLCore` then names the module itself and is ignored.
+module_flags=(-Xcc "-fmodule-map-file=$out/modules/CPNG/module.modulemap"
+              -Xcc "-fmodule-map-file=$out/modules/CJPEG/module.modulemap")
+rm -f "$out/FineXLSupport.o" "$out/FineXLCore.o"
+swiftc "${sanitize[@]}" -O -g -parse-as-library -enable-testing -wmo -module-name FineXLSupport \
+    -emit-module -emit-module-path "$out/FineXLSupport.swiftmodule" \
+    -c Sources/FineXLSupport/*.swift -o "$out/FineXLSupport.o"
 swift_sources=(
     Sources/FineXLCore/*.swift
     Sources/FineXLImage/ImageDecoder.swift Sources/FineXLImage/PNGCodec.swift Sources/FineXLImage/JPEGCodec.swift
     Sources/FineXLCLIP/NPY.swift Sources/FineXLCLIP/SafeTensors.swift Sources/FineXLCLIP/CLIPConfig.swift
     Sources/FineXLCLIP/CLIPImagePreprocessor.swift Sources/FineXLCLIP/Kernels.swift
 )
-module_flags=(-Xcc "-fmodule-map-file=$out/modules/CPNG/module.modulemap"
-              -Xcc "-fmodule-map-file=$out/modules/CJPEG/module.modulemap")
-swiftc "${sanitize[@]}" -O -g -parse-as-library -enable-testing -wmo -module-name FineXLCore \
+swiftc "${sanitize[@]}" -O -g -parse-as-library -enable-testing -wmo -module-name FineXLCore -I "$out" \
     "${module_flags[@]}" -emit-module -emit-module-path "$out/FineXLCore.swiftmodule" \
     -c "${swift_sources[@]}" -o "$out/FineXLCore.o" 2>&1 | grep -v "ignoring import\|^ *[0-9]* |\|^ *|" || true
 [ -f "$out/FineXLCore.o" ] || { echo "error: the fuzzed sources did not compile" >&2; exit 1; }
@@ -44,7 +48,7 @@ swiftc "${sanitize[@]}" -O -g -parse-as-library -enable-testing -wmo -module-nam
 status=0
 for target in "${targets[@]}"; do
     swiftc "${sanitize[@]}" -O -g -parse-as-library -I "$out" "${module_flags[@]}" "Fuzz/Targets/$target.swift" \
-        "$out/FineXLCore.o" "$out"/cpng*.o "$out"/cjpeg*.o -lpng16 -ldeflate -ljpeg -o "$out/fuzz-$target" \
+        "$out/FineXLCore.o" "$out/FineXLSupport.o" "$out"/cpng*.o "$out"/cjpeg*.o -lpng16 -ldeflate -ljpeg -o "$out/fuzz-$target" \
         2>&1 | grep -v "Cannot export local symbol" || true
     mkdir -p "$out/$target/corpus"
     echo "== $target: ${seconds}s"

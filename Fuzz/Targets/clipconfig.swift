@@ -2,6 +2,7 @@
 // byte). When both are accepted and give the model's input size (as CLIPModel.load checks), a
 // small non-square image is preprocessed into a buffer of exactly that size.
 @testable import FineXLCore
+import FineXLSupport
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")

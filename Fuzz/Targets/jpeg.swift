@@ -1,5 +1,6 @@
 // libFuzzer target: JPEG bytes through the decoder as the descriptor reads them.
 @testable import FineXLCore
+import FineXLSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJPEG(_ data: UnsafePointer<UInt8>, _ count: Int) -> Int32 {

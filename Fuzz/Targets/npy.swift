@@ -1,5 +1,6 @@
 // libFuzzer target: `.npy` bytes; every accepted file has rows of one positive length.
 @testable import FineXLCore
+import FineXLSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNPY(_ data: UnsafePointer<UInt8>, _ count: Int) -> Int32 {

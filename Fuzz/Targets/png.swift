@@ -1,6 +1,7 @@
 // libFuzzer target: PNG bytes through both decoding paths (whole buffer and libpng's rows),
 // reduced as the descriptor asks, so memory stays bounded by the reduced size.
 @testable import FineXLCore
+import FineXLSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPNG(_ data: UnsafePointer<UInt8>, _ count: Int) -> Int32 {

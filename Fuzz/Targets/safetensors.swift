@@ -1,6 +1,7 @@
 // libFuzzer target: a safetensors JSON header, as if followed by 4096 bytes of data. Every
 // accepted tensor lies inside the data and holds exactly its shape.
 @testable import FineXLCore
+import FineXLSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSafeTensors(_ data: UnsafePointer<UInt8>, _ count: Int) -> Int32 {

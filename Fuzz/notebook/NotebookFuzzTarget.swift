@@ -1,8 +1,8 @@
 // A libFuzzer target for the notebook parser: front matter, directive bodies (YAML through
 // the anchor scan and Yams), cmark and inline values. Built two ways (see run.sh):
-// with `-D FUZZING -sanitize=fuzzer,address`, libFuzzer drives `LLVMFuzzerTestOneInput`;
-// without, this is a replayer that runs the function once on each file named on the command
-// line (CI replays the corpus with it).
+// with `-D FUZZING -sanitize=fuzzer,address`, `main` hands over to libFuzzer's driver, which
+// calls `LLVMFuzzerTestOneInput`; without, this is a replayer that runs the function once on
+// each file or folder named on the command line (CI replays the corpus with it).
 @testable import FineXLNotebook
 import Foundation
 import Yams
@@ -51,7 +51,23 @@ private func hasAnchor(_ node: Node) -> Bool {
     }
 }
 
-#if !FUZZING
+#if FUZZING
+/// libFuzzer's entry for programs that keep their own `main` (SwiftPM names the executable's).
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+@main
+struct FuzzNotebook {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzNotebook(data, size) })
+    }
+}
+#else
 @main
 struct ReplayCorpus {
     static func main() {

@@ -53,6 +53,16 @@ public enum FileKind: Equatable, Sendable {
 
     public static func isDirectory(_ url: URL) -> Bool { at(url.path) == .directory }
 
+    /// Why `url` is not a folder ("does not exist", "is a file, not a folder", …), or nil when it is one.
+    public static func folderProblem(_ url: URL) -> String? {
+        switch at(url.path) {
+        case .directory: return nil
+        case .missing: return "does not exist"
+        case .regular: return "is a file, not a folder"
+        case let kind: return "is \(kind.description), not a folder"
+        }
+    }
+
     /// "a folder", "a FIFO (named pipe)", … for "X is …" messages.
     public var description: String {
         switch self {

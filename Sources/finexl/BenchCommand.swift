@@ -73,17 +73,25 @@ struct BenchCommand: ParsableCommand {
         }
         print(report.renderTable())
         if let jsonURL {
-            do {
-                try report.json().write(to: jsonURL, options: .atomic)
-            } catch {
-                throw FineXLError("--json \(jsonURL.path): cannot write (\(error.localizedDescription))")
-            }
+            try AtomicFile.write(try report.json(), to: jsonURL)
             FileHandle.standardError.write(Data("wrote \(jsonURL.path)\n".utf8))
+        }
+    }
+
+    /// Removes `$TMPDIR/finexl-bench-…-PID` folders of earlier runs that were interrupted (a
+    /// signal skips `defer`): those whose process is gone.
+    static func removeAbandonedFolders() {
+        let temporary = FileManager.default.temporaryDirectory
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where entry.hasPrefix("finexl-bench-") {
+            guard let pid = entry.split(separator: "-").last.flatMap({ Int32($0) }), pid > 0, pid != getpid(),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(entry))
         }
     }
 
     /// Descriptor embedding including PNG decode, all cores against one, in the same process.
     private func throughput() throws {
+        Self.removeAbandonedFolders()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("finexl-bench-\(getpid())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let count = max(images / 2, 2)
@@ -122,6 +130,7 @@ struct BenchCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: notebook.path) else {
             throw FineXLError("run the render suite from the repository root (Notebooks/quickstart.md not found)")
         }
+        Self.removeAbandonedFolders()
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("finexl-bench-render-\(getpid())")
         defer { try? FileManager.default.removeItem(at: output) }
         let renderer = NotebookRenderer(options: RenderOptions(outputDirectory: output, selfContained: false,

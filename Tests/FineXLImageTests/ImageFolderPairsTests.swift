@@ -3,6 +3,9 @@ import FineXLSupport
 import FineXLTestSupport
 import Foundation
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 
 final class ImageFolderPairsTests: XCTestCase {
     private var root: URL!
@@ -196,5 +199,41 @@ final class ImageFolderPairsTests: XCTestCase {
         try writeText("1\ta\n1\tb\n", to: "prompts.txt")
         XCTAssertEqual(errorMessage { _ = try ImageFolderPairs(base: base, personal: personal) },
                        "\(path) line 2: pair \"1\" already has a prompt")
+    }
+
+    // MARK: Entries that have an image name but are not images
+
+    func testFoldersAndBrokenLinksWithImageNamesAreNamedInThePairingError() throws {
+        let base = try write("base", ["0001.png", "0002.png", "0003.png", "0004.png"])
+        let personal = try write("personal", ["0004.png"])
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: personal.appendingPathComponent("0001.png"), withIntermediateDirectories: false)
+        try fileManager.createSymbolicLink(atPath: personal.appendingPathComponent("0002.png").path, withDestinationPath: "missing.png")
+        try fileManager.createSymbolicLink(atPath: personal.appendingPathComponent("0003.png").path, withDestinationPath: "0003.png")
+        let message = errorMessage { _ = try ImageFolderPairs(base: base, personal: personal) }
+        XCTAssertTrue(message.contains("0001.png (a folder)"), message)
+        XCTAssertTrue(message.contains("0002.png (a symbolic link to nothing"), message)
+        XCTAssertTrue(message.contains("0003.png (a symbolic link that loops"), message)
+    }
+
+    func testNamesThatAreNotUTF8AreNamedEscapedNotDropped() throws {
+        let base = try write("base", ["a.png", "b.png"])
+        let personal = try write("personal", ["a.png"])
+        let path: [UInt8] = Array((personal.path + "/b").utf8) + [0xFF] + Array(".png".utf8) + [0]
+        let bytes = try Data(contentsOf: base.appendingPathComponent("b.png"))
+        let fd = path.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
+        }
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        let message = errorMessage { _ = try ImageFolderPairs(base: base, personal: personal) }
+        XCTAssertTrue(message.contains("\\xFF.png (its name is not UTF-8"), message)
+    }
+
+    func testAFileGivenAsTheFolderIsCalledAFile() throws {
+        let base = try write("base", ["a.png"])
+        let message = errorMessage { _ = try ImageFolderPairs(base: base, personal: base.appendingPathComponent("a.png")) }
+        XCTAssertTrue(message.contains("is a file, not a folder of images"), message)
     }
 }

@@ -165,6 +165,7 @@ final class ReportWriterTests: XCTestCase {
         }
         // The hostile report name still produced figure files inside its own folder.
         let figures = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent(hostileName + "_files").path)
+            .filter { $0 != ReportOutput.manifestName }
         XCTAssertEqual(figures.count, hostileStrings.count)
         XCTAssertTrue(figures.allSatisfy { $0.range(of: #"^fig-[0-9]+(-[a-z0-9_-]+)?\.png$"#, options: .regularExpression) != nil },
                       "\(figures)")
@@ -346,8 +347,8 @@ final class ReportWriterTests: XCTestCase {
         let directory = try makeDirectory()
         try ReportWriter.write(sampleDocument(figures: 3), name: "r", to: directory, selfContained: false, templates: try builtIn())
         try ReportWriter.write(sampleDocument(figures: 1), name: "r", to: directory, selfContained: false, templates: try builtIn())
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("r_files").path),
-                       ["fig-1-weights.png"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("r_files").path).sorted(),
+                       [ReportOutput.manifestName, "fig-1-weights.png"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["r.html", "r_files"])
     }
 
@@ -371,7 +372,7 @@ final class ReportWriterTests: XCTestCase {
 
             try ReportWriter.write(sampleDocument(figures: 1), name: "r", to: directory, selfContained: selfContained,
                                    templates: try builtIn())
-            let figures = selfContained ? [] : ["fig-1-weights.png"]
+            let figures = selfContained ? [] : [ReportOutput.manifestName, "fig-1-weights.png"]
             XCTAssertEqual(try fileManager.contentsOfDirectory(atPath: folder.path).sorted(),
                            (foreign + ["fig-7-sub.png"] + figures).sorted(), "self-contained: \(selfContained)")
             for name in foreign {
@@ -394,7 +395,7 @@ final class ReportWriterTests: XCTestCase {
         XCTAssertThrowsError(try ReportWriter.write(sampleDocument(figures: 2), name: "r", to: directory, selfContained: true,
                                                     templates: templates))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), before)
-        XCTAssertEqual(before, ["fig-1-weights.png", "fig-2-weights.png"])
+        XCTAssertEqual(before, [ReportOutput.manifestName, "fig-1-weights.png", "fig-2-weights.png"])
     }
 
     func testRejectsReportNameThatIsAPath() throws {

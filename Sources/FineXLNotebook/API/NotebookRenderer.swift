@@ -67,6 +67,7 @@ public struct NotebookRenderer: Sendable {
         // Checked before anything runs: the name also names this notebook's cache folder.
         try ReportWriter.validate(name: name)
         try Self.refuseOverwriting(notebook: url, report: options.outputDirectory.appendingPathComponent(name + ".html"))
+        try ReportWriter.checkOutput(name: name, in: options.outputDirectory, selfContained: options.selfContained)
         let engine = NotebookEngine(notebook: notebook, directory: url.deletingLastPathComponent(),
                                     cacheDirectory: options.outputDirectory.appendingPathComponent(".cache"),
                                     owner: name, useCache: options.useCache)

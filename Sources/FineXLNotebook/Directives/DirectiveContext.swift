@@ -1,3 +1,5 @@
+import FineXLCore
+import FineXLSupport
 import Foundation
 
 /// What a running directive reads: its options and where relative paths start.
@@ -22,9 +24,8 @@ struct DirectiveContext {
     /// An existing folder named by a path option, or a failure on that option's line.
     func folder(_ option: String, path: String) throws -> URL {
         let url = url(path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DirectiveFailure("`\(option)` folder `\(path)` does not exist (looked in \(url.path))", line: line(of: option))
+        if let problem = FileKind.folderProblem(url) {
+            throw DirectiveFailure("`\(option)` folder `\(path)` \(problem) (looked in \(url.path))", line: line(of: option))
         }
         return url
     }

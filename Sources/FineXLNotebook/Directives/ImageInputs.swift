@@ -146,9 +146,8 @@ enum ImageInputs {
                     baseFolder = try context.folder("base", path: base)
                 }
                 let folder = context.url(path)
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                    throw DirectiveFailure("folder `\(path)` of model `\(entry.key)` does not exist (looked in \(folder.path))",
+                if let problem = FileKind.folderProblem(folder) {
+                    throw DirectiveFailure("folder `\(path)` of model `\(entry.key)` \(problem) (looked in \(folder.path))",
                                            line: entry.value.line)
                 }
                 do {
@@ -173,8 +172,7 @@ enum ImageInputs {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
         for name in names {
             let file = folder.appendingPathComponent(name)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            guard FileKind.at(file.path) == .regular else { continue }
             hasher.update(name)
             hasher.update(SHA256.hex(bytes: try Data(contentsOf: file)))
         }

@@ -8,6 +8,10 @@ extension NotebookEngine {
     func clipModelFolder(_ model: String) throws -> URL {
         switch ModelReference(parsing: model, relativeTo: directory) {
         case .folder(let folder):
+            // A folder that is there but is not a model is a mistake in the notebook, not a model still to download.
+            if let problem = Self.clipFolderProblem(folder) {
+                throw DirectiveFailure("the CLIP model folder `\(model)` \(problem)", line: notebook.frontMatter.modelLine)
+            }
             guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
                 throw EncoderUnavailable(message: "The CLIP model folder `\(model)` is not here, so the CLIP steps "
                     + "were skipped. Name a Hugging Face id instead (`model: openai/clip-vit-base-patch32`), or fill the "

@@ -338,6 +338,11 @@ final class NotebookEngine {
         } catch let unavailable as EncoderUnavailable {
             encoderUnavailable = unavailable
             note(.info, unavailable.message, line: notebook.frontMatter.modelLine)
+        } catch let failure as DirectiveFailure where notebook.frontMatter.encoder == .clip {
+            // A `model:` that is there but is not a model: one failure here; the steps that need it are skipped.
+            failures += 1
+            note(.error, failure.message, line: failure.line ?? 1)
+            encoderUnavailable = EncoderUnavailable(message: failure.message)
         } catch {
             // Other problems surface on the first directive that needs the encoder, with its line.
         }
@@ -369,6 +374,21 @@ final class NotebookEngine {
             }
             return .npy(directory: resolve(model))
         }
+    }
+
+    /// What is wrong with a CLIP `model:` path that exists, or nil when it is missing (to download) or complete.
+    static func clipFolderProblem(_ folder: URL) -> String? {
+        switch FileKind.at(folder.path) {
+        case .missing: return nil
+        case .directory: break
+        case .regular: return "is a file; `model:` names the folder holding the model's files"
+        case let kind: return "is \(kind.description)"
+        }
+        let needed = ["config.json", "model.safetensors", "vocab.json", "merges.txt"]
+        let missing = needed.filter { FileKind.at(folder.appendingPathComponent($0).path) != .regular }
+        guard !missing.isEmpty else { return nil }
+        return "exists but is not a CLIP model: it has no " + missing.joined(separator: ", ")
+            + " (a transformers CLIPModel folder has config.json, model.safetensors, vocab.json and merges.txt)"
     }
 
     /// The folder of precomputed embeddings under `encoder: npy`, which stands in for images.

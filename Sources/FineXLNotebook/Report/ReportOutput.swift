@@ -16,7 +16,7 @@ import Darwin
 /// (for a folder from before manifests: the figure files its page links to). Whatever else
 /// is in the folder stays. `NAME_files` must be a real folder, never a link out of the output.
 ///
-/// Writers of the same report take turns (`flock` on `.NAME.lock`), so two renders at once
+/// Writers into one output folder take turns (`flock` on the folder), so two renders at once
 /// both succeed. Staged names carry the writer's process id: leftovers of a writer that is
 /// gone (killed, or power lost) are cleared by the next one; on SIGINT or SIGTERM the writer
 /// clears its own before exiting.
@@ -30,7 +30,6 @@ struct ReportOutput {
 
     var htmlURL: URL { directory.appendingPathComponent(name + ".html") }
     var figureFolder: URL { directory.appendingPathComponent(name + "_files") }
-    private var lockURL: URL { directory.appendingPathComponent(".\(name).lock") }
 
     func commit(html: [UInt8], figures: [(name: String, bytes: [UInt8])]) throws {
         let fileManager = FileManager.default
@@ -41,22 +40,11 @@ struct ReportOutput {
                 + (FileKind.at(directory.path) == .missing ? error.localizedDescription
                    : "it is \(FileKind.at(directory.path).description)"))
         }
-        let lock = try ReportLock(lockURL)
+        let lock = try ReportLock(directory)
         defer { lock.release() }
         clearStaleStaging()
 
-        // A link here would make FineXL empty or fill a folder elsewhere; anything else is not a figure folder.
-        switch FileKind.at(figureFolder.path, followingLinks: false) {
-        case .missing, .directory: break
-        case .symbolicLink:
-            throw FineXLError("\(figureFolder.path) is a symbolic link; FineXL writes figures only into a real folder "
-                + "inside the output folder, so remove the link (its target is left alone) or render to another --output")
-        case let kind:
-            throw FineXLError("\(figureFolder.path) is \(kind.description), where the report's figure folder goes; "
-                + "move it away or render to another --output")
-        }
-        // The page itself: written through a link to its target, never over a pipe or a device.
-        let htmlTarget = try AtomicFile.destination(for: htmlURL)
+        let htmlTarget = try checkTargets()
         let earlierFigures = try figuresWritten(in: figureFolder, page: htmlTarget)
 
         let token = "\(getpid())-\(UUID().uuidString.prefix(8))"
@@ -136,6 +124,24 @@ struct ReportOutput {
                 try remove(figureFolder)
             }
         }
+    }
+
+    /// Throws when the report cannot be written safely where it goes, so a render can stop
+    /// before it computes anything; returns the file the page replaces (through a link).
+    @discardableResult
+    func checkTargets() throws -> URL {
+        // A link here would make FineXL empty or fill a folder elsewhere; anything else is not a figure folder.
+        switch FileKind.at(figureFolder.path, followingLinks: false) {
+        case .missing, .directory: break
+        case .symbolicLink:
+            throw FineXLError("\(figureFolder.path) is a symbolic link; FineXL writes figures only into a real folder "
+                + "inside the output folder, so remove the link (its target is left alone) or render to another --output")
+        case let kind:
+            throw FineXLError("\(figureFolder.path) is \(kind.description), where the report's figure folder goes; "
+                + "move it away or render to another --output")
+        }
+        // The page itself: written through a link to its target, never over a pipe or a device.
+        return try AtomicFile.destination(for: htmlURL)
     }
 
     /// The files of `folder` FineXL wrote: those its manifest names, the manifest itself, or for
@@ -256,16 +262,16 @@ struct ReportOutput {
     }
 }
 
-/// An exclusive `flock(2)` on a small file beside the report, held while one writer stages
-/// and swaps it in. The file stays (removing it would let two writers lock different files).
-/// The corresponding C functions are `open`, `flock` and `close`.
+/// An exclusive `flock(2)` on the output folder itself, held while one writer stages and
+/// swaps its report in (milliseconds; the report was rendered before). Locking the folder
+/// leaves no lock file behind. The corresponding C functions are `open`, `flock` and `close`.
 private struct ReportLock {
     let descriptor: Int32
 
     init(_ url: URL) throws {
-        descriptor = open(url.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        descriptor = open(url.path, O_RDONLY | O_CLOEXEC | O_DIRECTORY)
         guard descriptor >= 0 else {
-            throw FineXLError("cannot create the lock file \(url.path): \(String(cString: strerror(errno)))")
+            throw FineXLError("cannot open the output folder \(url.path) to lock it: \(String(cString: strerror(errno)))")
         }
         while flock(descriptor, LOCK_EX) != 0 {
             guard errno == EINTR else {

@@ -46,6 +46,13 @@ public enum ReportWriter {
         return try templates.render(view)
     }
 
+    /// Throws when `NAME.html` or `NAME_files` in `outputDirectory` could not be written safely
+    /// (a link out of the output, a FIFO, a device): checked before a render computes anything.
+    public static func checkOutput(name: String, in outputDirectory: URL, selfContained: Bool) throws {
+        try validate(name: name)
+        try ReportOutput(directory: outputDirectory, name: name, selfContained: selfContained).checkTargets()
+    }
+
     static func validate(name: String) throws {
         if name.isEmpty || name == "." || name == ".." || name.contains("/") || name.contains("\0") {
             throw FineXLError("report name '\(name)' is not a plain file name")
