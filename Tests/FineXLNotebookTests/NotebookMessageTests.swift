@@ -19,7 +19,7 @@ final class NotebookMessageTests: XCTestCase {
 
     func testAMissingCLIPModelFolderIsStillANoteAboutDownloading() throws {
         let scratch = try ScratchFolder()
-        let (document, engine) = NotebookTestSupport.run("---\nencoder: clip\nmodel: models/absent\n---\n# T\n", in: scratch.url)
+        let (document, engine) = NotebookTestSupport.run("---\nencoder: clip\nmodel: ./models/absent\n---\n# T\n", in: scratch.url)
         XCTAssertEqual(engine.failures, 0)
         XCTAssertTrue(NotebookTestSupport.notes(document, level: .info).contains { $0.message.contains("is not here") })
     }
