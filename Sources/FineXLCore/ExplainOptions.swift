@@ -1,11 +1,14 @@
 /// The decomposition methods `--method` selects.
-public enum DecompositionMethod: String, Sendable, CaseIterable, Codable {
+public enum DecompositionMethod: String, Sendable, CaseIterable, Codable, CustomStringConvertible {
     /// The paper: greedy least squares, adding concepts until the residual < eDecomp (Eqs. 10–11).
     case paper
     /// Lawson–Hanson non-negative least squares over the kept set.
     case nnls
     /// NNLS after whitening the space by the pair-difference covariance (Mahalanobis metric).
     case whitenedNNLS = "whitened-nnls"
+
+    /// The name `--method` and the JSON use.
+    public var description: String { rawValue }
 }
 
 /// Knobs of one explanation run; defaults are the documented ones.

@@ -38,7 +38,7 @@ struct ExplainCommand: ParsableCommand {
         let spec = try encoderOptions.spec()
         let cache = noCache ? nil : CachePaths.directory(cacheDir)
         let request = try ConceptRequests.parse(concepts, top: top, vlm: vlmOptions, cacheDirectory: cache)
-        let run = try ModelExplanation.run(
+        let run = try Analysis.explain(
             base: base, personal: personal, encoder: spec, concepts: request,
             options: methodOptions.options(), cacheDirectory: cache)
         if json {

@@ -1,3 +1,4 @@
+import FineXLCore
 @testable import FineXLNotebook
 import XCTest
 
@@ -29,7 +30,7 @@ final class ComparisonTests: XCTestCase {
 
     func testRejectsUnknownLevelWithItsLine() {
         XCTAssertThrowsError(try target("warm tones: high\nfilm grain: lots")) { error in
-            XCTAssertEqual((error as? DirectiveFailure)?.line, 2)
+            XCTAssertEqual((error as? FineXLError)?.line, 2)
         }
     }
 }

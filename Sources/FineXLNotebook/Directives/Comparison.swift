@@ -46,7 +46,7 @@ struct Comparison: Codable, Sendable {
     /// Reads `target: {warm tones: high, film grain: low, sepia: none, vignette: 0.3}`.
     static func target(from mapping: YAMLValue) throws -> [TargetLevel] {
         guard let entries = mapping.entries, !entries.isEmpty else {
-            throw DirectiveFailure("`target` maps concepts to high, low, none or a number", line: mapping.line)
+            throw FineXLError("`target` maps concepts to high, low, none or a number", line: mapping.line)
         }
         return try entries.map { entry in
             let level: TargetLevel.Level
@@ -58,7 +58,7 @@ struct Comparison: Codable, Sendable {
                 case "low": level = .low
                 case "none", "no", "off": level = .none
                 default:
-                    throw DirectiveFailure("target level of `\(entry.key)` is high, low, none or a number, "
+                    throw FineXLError("target level of `\(entry.key)` is high, low, none or a number, "
                                            + "got `\(entry.value.shortDescription)`", line: entry.value.line)
                 }
             }

@@ -1,3 +1,4 @@
+import FineXLCore
 import Foundation
 
 /// What a running directive reads: its options and where relative paths start.
@@ -24,7 +25,7 @@ struct DirectiveContext {
         let url = url(path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DirectiveFailure("`\(option)` folder `\(path)` does not exist (looked in \(url.path))", line: line(of: option))
+            throw FineXLError("`\(option)` folder `\(path)` does not exist (looked in \(url.path))", line: line(of: option))
         }
         return url
     }

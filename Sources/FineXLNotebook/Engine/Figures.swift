@@ -9,7 +9,7 @@ enum Figures {
     static func weights(_ explanation: Explanation, title: String?, top: Int?) throws -> ReportFigure {
         let concepts = Array(explanation.concepts.prefix(top ?? explanation.concepts.count))
         guard !concepts.isEmpty else {
-            throw DirectiveFailure("the decomposition kept no concept, so there is nothing to chart")
+            throw FineXLError("the decomposition kept no concept, so there is nothing to chart")
         }
         let chart = BarChart(
             title: title ?? "Weights of the kept concepts (\(explanation.method))",

@@ -1,6 +1,5 @@
 import FineXLConcepts
 import FineXLCore
-import FineXLDescriptor
 import FineXLPipeline
 import Foundation
 
@@ -24,8 +23,7 @@ extension NotebookEngine {
             rows.append(["Prompts", "none beside the images (concepts are mapped with generic prompt templates)"])
         }
         var blocks: [ReportBlock] = [.table(ReportTable(caption: "Image pairs", headers: ["", ""], rows: rows))]
-        if let synthetic = source as? SyntheticPairs {
-            let aspects = synthetic.spec.aspects
+        if let aspects = source.plantedAspects {
             blocks.append(.table(ReportTable(
                 caption: "Planted aspects of this synthetic model — the truth the weights below can be checked against",
                 headers: ["Aspect", "Level"],
@@ -47,11 +45,11 @@ extension NotebookEngine {
     /// Embeds the images, or with `encoder: npy` (no images) loads the precomputed embeddings.
     func embeddings(of source: (any PairedImageSource)?) throws -> EmbeddedPairs {
         if let source {
-            return try EmbeddingRun(encoder: try currentEncoder(), cacheDirectory: sharedCacheDirectory).embed(source)
+            return try Analysis.embed(source, encoder: try currentEncoder(), cacheDirectory: sharedCacheDirectory)
         } else if let folder = precomputedFolder {
             return try PrecomputedEmbeddings.load(from: folder)
         }
-        throw MissingInput(message: "needs images: add a `finexl images` block above it (or fix the one that failed)")
+        throw FineXLError("needs images: add a `finexl images` block above it (or fix the one that failed)", kind: .missingInput)
     }
 
     /// The table of Eq. 5's quantities and the histogram of per-pair projections.
@@ -91,7 +89,7 @@ extension NotebookEngine {
         let divergence = state.divergence!
         let candidates = try concepts(context, divergence: divergence, source: state.source)
         let blocks = Self.conceptBlocks(candidates, divergence: divergence, encoderName: try currentEncoder().name)
-        return (blocks, StateChange(candidates: CachedCandidates(candidates)))
+        return (blocks, StateChange(candidates: candidates))
     }
 
     func conceptRequest(_ context: DirectiveContext) throws -> ConceptRequest {
@@ -99,14 +97,14 @@ extension NotebookEngine {
         let from = options.text("from")
         if let list = options.textList("list") {
             guard from == nil || from == "list" else {
-                throw DirectiveFailure("`list:` gives the candidates, so `from: \(from!)` does not apply; drop one of them",
+                throw FineXLError("`list:` gives the candidates, so `from: \(from!)` does not apply; drop one of them",
                                        line: context.line(of: "from"))
             }
             return .list(list)
         }
         switch from {
         case "list":
-            throw DirectiveFailure("`from: list` needs `list: [concept, …]`", line: context.line(of: "from"))
+            throw FineXLError("`from: list` needs `list: [concept, …]`", line: context.line(of: "from"))
         case "vlm":
             do {
                 let settings = try VLMSettings.fromEnvironment(
@@ -115,7 +113,7 @@ extension NotebookEngine {
                     rounds: options.integer("rounds") ?? 4, pairsPerRound: options.integer("pairsPerRound") ?? 3)
                 return .vlm(settings)
             } catch let error as FineXLError {
-                throw DirectiveFailure(error.message, line: context.line(of: "from"))
+                throw error.at(line: context.line(of: "from"))
             }
         default:
             return .vocabulary(top: options.integer("top") ?? 12)
@@ -124,10 +122,8 @@ extension NotebookEngine {
 
     func concepts(_ context: DirectiveContext, divergence: Divergence,
                   source: (any PairedImageSource)?) throws -> CandidateSet {
-        let promptContext = source.map(PromptContext.context(for:))
-            ?? ConceptContext(prompts: [], promptSource: "precomputed concept vectors")
-        return try ConceptGathering.gather(try conceptRequest(context), encoder: try currentEncoder(), divergence: divergence,
-                                           source: source, context: promptContext, cacheDirectory: sharedCacheDirectory)
+        try Analysis.candidates(try conceptRequest(context), encoder: try currentEncoder(), divergence: divergence,
+                                source: source, cacheDirectory: sharedCacheDirectory)
     }
 
     /// The candidates with their alignment, and those the encoder cannot represent.
@@ -170,11 +166,7 @@ extension NotebookEngine {
     }
 
     func explain(_ divergence: Divergence, _ candidates: CandidateSet, options: ExplainOptions) throws -> Explanation {
-        let encoder = try currentEncoder()
-        return try Explainer.explain(divergence: divergence, candidates: candidates.concepts,
-                                     unrepresentable: candidates.unrepresentable,
-                                     encoder: .init(name: encoder.name, dimension: encoder.dimension, identity: encoder.identity),
-                                     options: options)
+        try Analysis.decompose(divergence, candidates, encoder: try currentEncoder(), options: options)
     }
 
     static func decompositionBlocks(_ explanation: Explanation) -> [ReportBlock] {
@@ -209,13 +201,13 @@ extension NotebookEngine {
 
     func runExplain(_ context: DirectiveContext, source: (any PairedImageSource)?) throws -> ([ReportBlock], StateChange) {
         let embedded = try embeddings(of: source)
-        let divergence = try embedded.divergence()
-        let candidates = try concepts(context, divergence: divergence, source: source)
-        let explanation = try explain(divergence, candidates, options: context.options.explainOptions)
-        let blocks = try Self.explainBlocks(source: source, divergence: divergence, candidates: candidates,
-                                            explanation: explanation, encoderName: try currentEncoder().name,
+        let run = try Analysis.explain(embedded, source: source, sourceDescription: source?.description ?? "",
+                                       encoder: try currentEncoder(), concepts: try conceptRequest(context),
+                                       options: context.options.explainOptions, cacheDirectory: sharedCacheDirectory)
+        let blocks = try Self.explainBlocks(source: source, divergence: try embedded.divergence(), candidates: run.candidates,
+                                            explanation: run.explanation, encoderName: try currentEncoder().name,
                                             bins: context.options.integer("bins") ?? 12, title: context.options.text("title"))
-        return (blocks, StateChange(embedded: embedded, candidates: CachedCandidates(candidates), explanation: explanation))
+        return (blocks, StateChange(embedded: embedded, candidates: run.candidates, explanation: run.explanation))
     }
 
     /// What `explain` shows, from results however they were computed (here, or by `finexl explain`).

@@ -38,10 +38,13 @@ extension NotebookEngine {
             + "\(shown.count) candidates most aligned with V_div\(ranked.count > shown.count ? " (of \(ranked.count))" : "")."))
         blocks += try cosineBlocks(shown, title: "cos between candidates, before the filter", divergence: divergence)
 
-        // Step 2: the orthogonality filter (Eq. 9).
-        let method = DecompositionMethod(rawValue: explanation.method) ?? .paper
-        let filter = OrthogonalityFilter(eOrtho: explanation.thresholds.eOrtho, ordering: OrthogonalityFilter.ordering(for: method))
-        let (kept, rejected) = filter.apply(to: candidates, divergence: divergence)
+        // Step 2: the orthogonality filter (Eq. 9), as the decomposition ran it.
+        guard let filter = explanation.filter else {
+            throw FineXLError("the decomposition above does not record its orthogonality filter; render again with --no-cache")
+        }
+        let method = explanation.method
+        let kept = filter.kept.map { candidates[$0] }
+        let rejected = filter.rejected
         let visiting = switch filter.ordering {
         case .absoluteAlignment: "Visiting candidates by |cos(f(C), V_div)| (the paper's order)"
         case .signedAlignment: "Visiting candidates by cos(f(C), V_div), largest first"
@@ -61,7 +64,7 @@ extension NotebookEngine {
         }
 
         // Step 3: the decomposition, one concept at a time (Eqs. 10–11).
-        blocks.append(Self.labelled("The decomposition, one concept at a time (Eqs. 10–11).", explanation.method == DecompositionMethod.paper.rawValue
+        blocks.append(Self.labelled("The decomposition, one concept at a time (Eqs. 10–11).", explanation.method == .paper
             ? "Concepts are added in the filter's order; after each, the weights are refitted by least squares and the "
                 + "relative residual ‖V_div − Σ w_i f(C_i)‖ / ‖V_div‖ is measured, stopping once it falls under eDecomp = "
                 + "\(explanation.thresholds.eDecomp.formatted)."

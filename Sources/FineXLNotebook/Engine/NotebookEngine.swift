@@ -26,7 +26,8 @@ final class NotebookEngine {
     private var timings: [(directive: String, line: Int, seconds: Double, cached: Bool)] = []
     private var anchors: Set<String> = []
     private var encoder: (any ImageEncoder)?
-    private var encoderUnavailable: EncoderUnavailable?
+    /// Why the notebook's encoder cannot be built here (kind `.encoderUnavailable`), when it cannot.
+    private var encoderUnavailable: FineXLError?
     /// Options of each decomposition run, for the provenance footer.
     private var decompositions: [(line: Int, options: ExplainOptions)] = []
 
@@ -113,25 +114,22 @@ final class NotebookEngine {
         }
     }
 
-    private func inlineValue(_ expression: String) -> Result<String, DirectiveFailure> {
+    private func inlineValue(_ expression: String) -> Result<String, FineXLError> {
         let parsed: InlineExpression
         do {
             parsed = try InlineExpression.parse(expression)
         } catch {
-            return .failure(DirectiveFailure("inline value: \(error.message)"))
+            return .failure(FineXLError("inline value: \(error.message)"))
         }
         do {
             return .success(try InlineEvaluator(state: state).evaluate(parsed))
-        } catch let missing as InlineEvaluator.MissingState where encoderUnavailable != nil {
+        } catch let error as FineXLError where error.kind == .missingInput && encoderUnavailable != nil {
             // The notebook is fine; the values are missing only because the model is not installed.
-            _ = missing
             return .success("n/a")
-        } catch let failure as DirectiveFailure {
-            return .failure(failure)
-        } catch let missing as InlineEvaluator.MissingState {
-            return .failure(DirectiveFailure(missing.message))
+        } catch let error as FineXLError {
+            return .failure(error)
         } catch {
-            return .failure(DirectiveFailure("inline value `\(expression)`: \(error)"))
+            return .failure(FineXLError("inline value `\(expression)`: \(error)"))
         }
     }
 
@@ -181,18 +179,15 @@ final class NotebookEngine {
             if cached { cachedDirectives += 1 }
             blocks += outcome.blocks
             succeeded = true
-        } catch let failure as DirectiveFailure {
-            fail("`\(kind.rawValue)`: \(failure.message)", line: failure.line ?? directive.line)
-        } catch let missing as MissingInput {
-            if encoderUnavailable != nil {
-                note(.info, "`\(kind.rawValue)` was not run: \(missing.message)", line: directive.line)
-            } else {
-                fail("`\(kind.rawValue)` \(missing.message)", line: directive.line)
-            }
-        } catch let unavailable as EncoderUnavailable {
-            note(.info, "`\(kind.rawValue)` was not run: \(unavailable.message)", line: directive.line)
         } catch let error as FineXLError {
-            fail("`\(kind.rawValue)`: \(error.message)", line: directive.line)
+            switch error.kind {
+            case .missingInput where encoderUnavailable != nil, .encoderUnavailable:
+                note(.info, "`\(kind.rawValue)` was not run: \(error.message)", line: directive.line)
+            case .missingInput:
+                fail("`\(kind.rawValue)` \(error.message)", line: error.line ?? directive.line)
+            case .invalidInput:
+                fail("`\(kind.rawValue)`: \(error.message)", line: error.line ?? directive.line)
+            }
         } catch {
             fail("`\(kind.rawValue)`: \(error)", line: directive.line)
         }
@@ -251,7 +246,7 @@ final class NotebookEngine {
     private func checkRequirements(of kind: DirectiveKind) throws {
         func need(_ present: Bool, _ what: String, _ provider: String) throws {
             guard present else {
-                throw MissingInput(message: "needs \(what): add a `finexl \(provider)` block above it (or fix the one that failed)")
+                throw FineXLError("needs \(what): add a `finexl \(provider)` block above it (or fix the one that failed)", kind: .missingInput)
             }
         }
         switch kind {
@@ -321,7 +316,7 @@ final class NotebookEngine {
     private func checkEncoder() {
         do {
             _ = try encoderSpec()
-        } catch let unavailable as EncoderUnavailable {
+        } catch let unavailable as FineXLError where unavailable.kind == .encoderUnavailable {
             encoderUnavailable = unavailable
             note(.info, unavailable.message, line: notebook.frontMatter.modelLine)
         } catch {
@@ -339,29 +334,11 @@ final class NotebookEngine {
 
     private func encoderSpec() throws -> EncoderSpec {
         let frontMatter = notebook.frontMatter
-        switch frontMatter.encoder {
-        case .descriptor:
-            return .descriptor
-        case .clip:
-            guard let model = frontMatter.model else {
-                throw EncoderUnavailable(message: "This notebook uses CLIP but names no model folder. Add `model: models/clip-vit-base-patch32` "
-                    + "to the front matter and download the model with `huggingface-cli download openai/clip-vit-base-patch32 "
-                    + "--local-dir models/clip-vit-base-patch32`; the CLIP steps were skipped.")
-            }
-            let folder = resolve(model)
-            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
-                throw EncoderUnavailable(message: "The CLIP model folder `\(model)` (\(folder.path)) is not here, so the CLIP steps "
-                    + "were skipped. Get it with `huggingface-cli download openai/clip-vit-base-patch32 --local-dir \(folder.path)` "
-                    + "(any transformers CLIPModel folder with config.json, model.safetensors, vocab.json and merges.txt works), "
-                    + "then render again.")
-            }
-            return .clip(model: folder)
-        case .npy:
-            guard let model = frontMatter.model else {
-                throw DirectiveFailure("`encoder: npy` needs `model:` naming the folder with base.npy, personal.npy, concepts.npy "
-                                       + "and concepts.txt", line: frontMatter.modelLine)
-            }
-            return .npy(directory: resolve(model))
+        do {
+            return try EncoderSpec.parse(EncoderKind(rawValue: frontMatter.encoder.rawValue)!, model: frontMatter.model,
+                                         from: .notebook, resolve: resolve)
+        } catch let error as FineXLError {
+            throw error.at(line: frontMatter.modelLine)
         }
     }
 
@@ -428,12 +405,12 @@ final class NotebookEngine {
     private func provenance() -> [(key: String, value: String)] {
         let frontMatter = notebook.frontMatter
         return Self.provenance(
-            encoder: encoder.map { Explanation.EncoderInfo(name: $0.name, dimension: $0.dimension, identity: $0.identity) },
+            encoder: encoder.map(Explanation.EncoderInfo.init),
             encoderSetting: frontMatter.encoder.rawValue + (encoderUnavailable != nil ? " (not available)" : ""),
             model: frontMatter.model,
             decompositions: decompositions.map { run in
                 let o = run.options
-                return (label: "Decomposition (line \(run.line))", method: o.method.rawValue,
+                return (label: "Decomposition (line \(run.line))", method: o.method,
                         thresholds: Explanation.Thresholds(eOrtho: o.eOrtho, eDecomp: o.eDecomp,
                                                            bootstrapResamples: o.bootstrapResamples, seed: o.seed))
             })
@@ -442,7 +419,7 @@ final class NotebookEngine {
     /// The footer's lines, for a notebook and for `finexl explain`'s report alike. `encoderSetting`
     /// stands in for an encoder that was never made.
     static func provenance(encoder: Explanation.EncoderInfo?, encoderSetting: String, model: String?,
-                           decompositions: [(label: String, method: String, thresholds: Explanation.Thresholds)])
+                           decompositions: [(label: String, method: DecompositionMethod, thresholds: Explanation.Thresholds)])
         -> [(key: String, value: String)] {
         var lines: [(key: String, value: String)] = []
         if let encoder {
@@ -454,16 +431,11 @@ final class NotebookEngine {
         if let model { lines.append(("Model folder", model)) }
         for run in decompositions {
             let t = run.thresholds
-            lines.append((run.label, "method \(run.method), eOrtho \(t.eOrtho.formatted), eDecomp \(t.eDecomp.formatted), "
+            lines.append((run.label, "method \(run.method.rawValue), eOrtho \(t.eOrtho.formatted), eDecomp \(t.eDecomp.formatted), "
                           + "bootstrap \(t.bootstrapResamples) resamples, seed \(t.seed)"))
         }
         lines.append(("FineXL", FineXLVersion.current))
         lines.append(("Rendered", ISO8601DateFormatter().string(from: Date())))
         return lines
     }
-}
-
-/// A directive needs state an earlier directive provides.
-struct MissingInput: Error {
-    var message: String
 }
