@@ -59,6 +59,8 @@ let package = Package(
         .testTarget(name: "FineXLCLIPTests", dependencies: ["FineXLCLIP", "FineXLImage", "FineXLTestSupport"]),
         .testTarget(name: "FineXLConceptsTests", dependencies: ["FineXLConcepts", "FineXLImage", "FineXLTestSupport"]),
         .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLPipeline", "FineXLImage"]),
+        // The command line itself: runs the built `finexl` as a subprocess.
+        .testTarget(name: "FineXLCLITests", dependencies: ["finexl"]),
         .testTarget(name: "FineXLNotebookTests", dependencies: [
             "FineXLNotebook", "FineXLCharts", "FineXLImage", "FineXLPipeline", "FineXLDescriptor", "FineXLTestSupport",
         ]),

@@ -21,6 +21,11 @@ public struct ExplainOptions: Sendable, Equatable {
     public var bootstrapResamples: Int
     public var seed: UInt64
 
+    /// Limits shared by the command line and notebooks.
+    public static let eOrthoRange: ClosedRange<Double> = 0...100
+    public static let eDecompRange: ClosedRange<Double> = 0...1
+    public static let bootstrapRange: ClosedRange<Int> = 0...100_000
+
     public init(method: DecompositionMethod = .nnls, eOrtho: Double = 0.2, eDecomp: Double = 0.2,
                 bootstrapResamples: Int = 200, seed: UInt64 = 0) {
         self.method = method

@@ -18,16 +18,28 @@ struct BenchCommand: ParsableCommand {
             """)
 
     @Argument(help: "Suites to run: methods, throughput, clip, render, or all.") var suites: [String] = ["methods"]
-    @Option(help: "Images for the throughput and clip suites.") var images = 128
+    @Option(parsing: .unconditional, help: "Images for the throughput and clip suites (\(Self.imageCounts.lowerBound)–\(Self.imageCounts.upperBound)).")
+    var images = 128
     @Option(help: "CLIP model folder for the clip suite (default: random weights at ViT-B/32 size).") var model: String?
-    @Option(help: "Image side in pixels for the methods suite (default 256).") var size: Int?
+    @Option(parsing: .unconditional, help: "Image side in pixels for the methods suite (default 256).") var size: Int?
+
+    static let known = ["methods", "throughput", "clip", "render"]
+    static let imageCounts = 2...100_000
+
+    func validate() throws {
+        for suite in suites where !Self.known.contains(suite) && suite != "all" {
+            throw FineXLError("unknown bench suite \"\(suite)\"; use \(Self.known.joined(separator: ", ")) or all")
+        }
+        guard Self.imageCounts.contains(images) else {
+            throw FineXLError("--images must be between \(Self.imageCounts.lowerBound) and \(Self.imageCounts.upperBound), got \(images)")
+        }
+        if let size, !SyntheticSpec.sizes.contains(size) {
+            throw FineXLError("--size must be \(SyntheticSpec.sizes.lowerBound)…\(SyntheticSpec.sizes.upperBound) pixels, got \(size)")
+        }
+    }
 
     func run() throws {
-        let known = ["methods", "throughput", "clip", "render"]
-        let chosen = suites.contains("all") ? known : suites
-        for suite in chosen where !known.contains(suite) {
-            throw FineXLError("unknown bench suite \"\(suite)\"; use \(known.joined(separator: ", ")) or all")
-        }
+        let chosen = suites.contains("all") ? Self.known : suites
         for suite in chosen {
             switch suite {
             case "methods": try methods()
@@ -41,10 +53,7 @@ struct BenchCommand: ParsableCommand {
 
     private func methods() throws {
         var options = DescriptorBenchmark.Options()
-        if let size {
-            guard (16...4096).contains(size) else { throw FineXLError("--size must be 16…4096 pixels, got \(size)") }
-            options.size = size
-        }
+        if let size { options.size = size }
         print(try DescriptorBenchmark.run(options).renderTable())
     }
 

@@ -10,15 +10,18 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Write L2-normalized projected CLIP embeddings, float32 [N, D], as NumPy .npy.")
 
-    @Option(help: "Encoder (clip).") var encoder = "clip"
+    @Option(help: "Encoder (clip only).") var encoder = EncoderKind.clip
     @Option(help: "CLIP model folder (transformers layout).") var model: String
     @Option(help: "Output .npy file.") var out: String
     @Flag(help: "Inputs are texts, not image paths.") var text = false
     @Argument(help: "Image paths, or strings with --text.") var inputs: [String]
 
-    func run() throws {
-        guard encoder == "clip" else { throw FineXLError("finexl embed supports --encoder clip only (got \"\(encoder)\")") }
+    func validate() throws {
+        guard encoder == .clip else { throw FineXLError("finexl embed supports --encoder clip only (got \"\(encoder.rawValue)\")") }
         guard !inputs.isEmpty else { throw FineXLError("no inputs given") }
+    }
+
+    func run() throws {
         let clip = try CLIPModel.load(from: URL(fileURLWithPath: model))
         let rows: [[Float]]
         if text {

@@ -13,9 +13,9 @@ struct Comparison: Codable, Sendable {
     var models: [Model]
     var target: [TargetLevel]
 
-    /// The model closest to the target.
+    /// The model closest to the target; nil when no model has a finite distance to it.
     var best: Model? {
-        models.filter { $0.score != nil }.min { $0.score! < $1.score! }
+        models.filter { $0.score?.isFinite ?? false }.min { $0.score! < $1.score! }
     }
 
     /// The target level wanted for one concept.
@@ -51,6 +51,10 @@ struct Comparison: Codable, Sendable {
         return try entries.map { entry in
             let level: TargetLevel.Level
             if let number = entry.value.number {
+                guard number.isFinite else {
+                    throw FineXLError("target level of `\(entry.key)` must be a finite number, got `\(entry.value.shortDescription)`",
+                                      line: entry.value.line)
+                }
                 level = .value(number)
             } else {
                 switch entry.value.scalarText?.lowercased() {
