@@ -4,7 +4,7 @@ import FineXLImage
 import Foundation
 
 /// The notebook's figures as report figures: charts drawn by FineXLCharts, thumbnails by
-/// FineXLImage. File stems here are names only; the engine numbers them in document order.
+/// FineXLImage. File stems here are names only; the report numbers figures in document order.
 enum Figures {
     static func weights(_ explanation: Explanation, title: String?, top: Int?) throws -> ReportFigure {
         let concepts = Array(explanation.concepts.prefix(top ?? explanation.concepts.count))

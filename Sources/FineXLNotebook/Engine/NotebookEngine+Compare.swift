@@ -60,7 +60,7 @@ extension NotebookEngine {
             let wanted = comparison.target.map { "\($0.concept) \($0.level.written)" }.joined(separator: ", ")
             let ranking = models.sorted { ($0.score ?? .infinity) < ($1.score ?? .infinity) }
                 .map { "\($0.name) \(NotebookFormat.number($0.score ?? .nan, decimals: 3))" }.joined(separator: ", ")
-            blocks.append(Self.sentence("Best match for the target (\(wanted)): \(best.name). Distance is the root-mean-square gap "
+            blocks.append(.sentence("Best match for the target (\(wanted)): \(best.name). Distance is the root-mean-square gap "
                 + "between a model's weights and the target over the target's concepts, a concept the model did not keep counting "
                 + "as 0; high and low mean the largest and the smallest weight among the models compared, none means 0. "
                 + "Distances: \(ranking)."))

@@ -24,7 +24,6 @@ final class NotebookEngine {
 
     private var blocks: [ReportBlock] = []
     private var timings: [(directive: String, line: Int, seconds: Double, cached: Bool)] = []
-    private var anchors: Set<String> = []
     private var encoder: (any ImageEncoder)?
     /// Why the notebook's encoder cannot be built here (kind `.encoderUnavailable`), when it cannot.
     private var encoderUnavailable: FineXLError?
@@ -63,7 +62,7 @@ final class NotebookEngine {
             }
         }
         return ReportDocument(title: notebook.frontMatter.title ?? firstHeading ?? fallbackTitle,
-                              author: notebook.frontMatter.author, blocks: numberedFigures(blocks),
+                              author: notebook.frontMatter.author, blocks: blocks,
                               provenance: provenance(), timings: timings)
     }
 
@@ -90,22 +89,20 @@ final class NotebookEngine {
                     }
                 }
             }.joined()
-            blocks.append(.heading(level: level, text: text, anchor: anchor(for: text)))
+            blocks.append(.heading(level: level, text: text, anchor: ""))
         case .codeBlock, .prose:
-            let html = block.segments.map { segment -> String in
+            blocks.append(.markdown(block.segments.map { segment -> ReportInline in
                 switch segment {
-                case .html(let html): return html
+                case .html(let html): return .markup(html)
                 case .inlineValue(let expression, let line):
                     switch inlineValue(expression) {
-                    case .success(let value): return "<span class=\"finexl-value\">\(Self.escapeHTML(value))</span>"
+                    case .success(let value): return .value(value)
                     case .failure(let failure):
                         errors.append((failure.message, line))
-                        return "<mark class=\"finexl-inline-error\" title=\"\(Self.escapeHTML(failure.message))\">⚠ "
-                            + "<code>finexl \(Self.escapeHTML(expression))</code></mark>"
+                        return .inlineError(expression: expression, message: failure.message)
                     }
                 }
-            }.joined()
-            blocks.append(.prose(html: html))
+            }))
         }
         for error in errors { fail(error.message, line: error.line) }
         for line in block.nestedDirectiveLines {
@@ -131,28 +128,6 @@ final class NotebookEngine {
         } catch {
             return .failure(FineXLError("inline value `\(expression)`: \(error)"))
         }
-    }
-
-    /// A stable, unique `id` for a heading: lowercase words joined by hyphens.
-    private func anchor(for text: String) -> String {
-        var slug = ""
-        for character in text.lowercased() {
-            if character.isLetter || character.isNumber {
-                slug.append(character)
-            } else if !slug.isEmpty, slug.last != "-" {
-                slug.append("-")
-            }
-        }
-        while slug.last == "-" { slug.removeLast() }
-        if slug.isEmpty { slug = "section" }
-        var candidate = slug
-        var suffix = 2
-        while anchors.contains(candidate) {
-            candidate = "\(slug)-\(suffix)"
-            suffix += 1
-        }
-        anchors.insert(candidate)
-        return candidate
     }
 
     // MARK: - Directives
@@ -356,34 +331,8 @@ final class NotebookEngine {
 
     // MARK: - Output helpers
 
-    /// Text from the notebook or a computed value, made safe to place in HTML.
-    static func escapeHTML(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
-
     func note(_ level: ReportNote.Level, _ message: String, line: Int?) {
         blocks.append(.note(ReportNote(level: level, message: message, line: line, quote: line.flatMap(notebook.quote(line:)))))
-    }
-
-    /// A generated sentence, escaped, as a paragraph.
-    static func sentence(_ text: String) -> ReportBlock {
-        .prose(html: "<p>" + escapeHTML(text) + "</p>\n")
-    }
-
-    /// A generated paragraph that starts with a bold label.
-    static func labelled(_ label: String, _ text: String) -> ReportBlock {
-        .prose(html: "<p><strong>" + escapeHTML(label) + "</strong> " + escapeHTML(text) + "</p>\n")
     }
 
     private func fail(_ message: String, line: Int) {
@@ -391,20 +340,9 @@ final class NotebookEngine {
         note(.error, message, line: line)
     }
 
-    /// Figure files are numbered in document order; cached blocks keep only the name part.
-    private func numberedFigures(_ blocks: [ReportBlock]) -> [ReportBlock] {
-        var number = 0
-        return blocks.map { block in
-            guard case .figure(var figure) = block else { return block }
-            number += 1
-            figure.fileStem = "fig-\(number)-\(figure.fileStem)"
-            return .figure(figure)
-        }
-    }
-
     private func provenance() -> [(key: String, value: String)] {
         let frontMatter = notebook.frontMatter
-        return Self.provenance(
+        return AnalysisBlocks.provenance(
             encoder: encoder.map(Explanation.EncoderInfo.init),
             encoderSetting: frontMatter.encoder.rawValue + (encoderUnavailable != nil ? " (not available)" : ""),
             model: frontMatter.model,
@@ -414,28 +352,5 @@ final class NotebookEngine {
                         thresholds: Explanation.Thresholds(eOrtho: o.eOrtho, eDecomp: o.eDecomp,
                                                            bootstrapResamples: o.bootstrapResamples, seed: o.seed))
             })
-    }
-
-    /// The footer's lines, for a notebook and for `finexl explain`'s report alike. `encoderSetting`
-    /// stands in for an encoder that was never made.
-    static func provenance(encoder: Explanation.EncoderInfo?, encoderSetting: String, model: String?,
-                           decompositions: [(label: String, method: DecompositionMethod, thresholds: Explanation.Thresholds)])
-        -> [(key: String, value: String)] {
-        var lines: [(key: String, value: String)] = []
-        if let encoder {
-            lines.append(("Encoder", "\(encoder.name), dimension \(encoder.dimension)"))
-            if let identity = encoder.identity { lines.append(("Encoder checksum", String(identity.prefix(16)))) }
-        } else {
-            lines.append(("Encoder", encoderSetting))
-        }
-        if let model { lines.append(("Model folder", model)) }
-        for run in decompositions {
-            let t = run.thresholds
-            lines.append((run.label, "method \(run.method.rawValue), eOrtho \(t.eOrtho.formatted), eDecomp \(t.eDecomp.formatted), "
-                          + "bootstrap \(t.bootstrapResamples) resamples, seed \(t.seed)"))
-        }
-        lines.append(("FineXL", FineXLVersion.current))
-        lines.append(("Rendered", ISO8601DateFormatter().string(from: Date())))
-        return lines
     }
 }
