@@ -76,6 +76,8 @@ let package = Package(
         // Also runs the built `finexl` (sharded embedding across processes).
         .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLSupport", "FineXLPipeline", "FineXLImage", "finexl"]),
         .testTarget(name: "FineXLBenchTests", dependencies: ["FineXLSupport", "FineXLBench", "FineXLCore", "FineXLImage"]),
+        // The command line itself: runs the built `finexl` as a subprocess.
+        .testTarget(name: "FineXLCLITests", dependencies: ["finexl"]),
         .testTarget(name: "FineXLNotebookTests", dependencies: [
             "FineXLSupport", "FineXLNotebook", "FineXLCharts", "FineXLImage", "FineXLPipeline", "FineXLDescriptor", "FineXLTestSupport",
         ]),

@@ -7,7 +7,7 @@ import Foundation
 /// Scores what `finexl explain` tells a user about real pictures edited by common tools: every
 /// built-in aspect applied to the photo set by at least two implementations that are not
 /// FineXL's renderings, at ten levels, and pairs of aspects at 3 × 3 levels. Each model goes
-/// through `ModelExplanation.run` with the defaults of `finexl explain` (descriptor encoder,
+/// through `Analysis.explain` with the defaults of `finexl explain` (descriptor encoder,
 /// vocabulary concepts, top 20, default method and bootstrap), so the numbers are what users get.
 public enum PhotoBenchmark {
     public struct Options: Sendable {
@@ -56,7 +56,7 @@ public enum PhotoBenchmark {
             let source = EditedPhotoPairs(photos: photos, edits: planted)
             let modelStart = Date()
             // As `finexl explain` runs with its default cache: each base photo is embedded once.
-            let run = try ModelExplanation.run(source, encoder: encoder, concepts: .vocabulary(top: options.top),
+            let run = try Analysis.explain(source, encoder: encoder, concepts: .vocabulary(top: options.top),
                                                options: options.explainOptions, cacheDirectory: cache)
             models.append(PhotoBenchReport.Model(
                 planted: planted.map { .init(aspect: $0.edit.aspect, implementation: $0.edit.implementation,

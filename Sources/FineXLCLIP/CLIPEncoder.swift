@@ -32,6 +32,8 @@ public struct CLIPEncoder: ImageEncoder {
     }
 
     public var name: String { "clip" }
+    /// Concepts go through the text tower with the images' prompts (Eq. 6).
+    public var mapsConceptsThroughPrompts: Bool { true }
     public var dimension: Int { model.config.projectionDimension }
     public var identity: String { "clip:" + model.identity }
     public var preferredBatchSize: Int { model.batchSize }

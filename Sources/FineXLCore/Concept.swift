@@ -1,5 +1,5 @@
 /// A candidate concept in natural language together with its direction `f(C)`.
-public struct Concept: Sendable, Equatable {
+public struct Concept: Sendable, Equatable, Codable {
     public var name: String
     public var direction: [Double]
     public var origin: ConceptOrigin

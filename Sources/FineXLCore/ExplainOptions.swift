@@ -1,11 +1,14 @@
 /// The decomposition methods `--method` selects.
-public enum DecompositionMethod: String, Sendable, CaseIterable, Codable {
+public enum DecompositionMethod: String, Sendable, CaseIterable, Codable, CustomStringConvertible {
     /// The paper: greedy least squares, adding concepts until the residual < eDecomp (Eqs. 10–11).
     case paper
     /// Lawson–Hanson non-negative least squares over the kept set.
     case nnls
     /// NNLS after whitening the space by the pair-difference covariance (Mahalanobis metric).
     case whitenedNNLS = "whitened-nnls"
+
+    /// The name `--method` and the JSON use.
+    public var description: String { rawValue }
 }
 
 /// Knobs of one explanation run; defaults are the documented ones.
@@ -17,6 +20,11 @@ public struct ExplainOptions: Sendable, Equatable {
     public var eDecomp: Double
     public var bootstrapResamples: Int
     public var seed: UInt64
+
+    /// Limits shared by the command line and notebooks.
+    public static let eOrthoRange: ClosedRange<Double> = 0...100
+    public static let eDecompRange: ClosedRange<Double> = 0...1
+    public static let bootstrapRange: ClosedRange<Int> = 0...100_000
 
     public init(method: DecompositionMethod = .nnls, eOrtho: Double = 0.2, eDecomp: Double = 0.2,
                 bootstrapResamples: Int = 200, seed: UInt64 = 0) {

@@ -20,7 +20,9 @@ public enum Explainer {
 
         let filter = OrthogonalityFilter(
             eOrtho: options.eOrtho, ordering: OrthogonalityFilter.ordering(for: options.method))
-        let (kept, filtered) = filter.apply(to: candidates, divergence: divergence.vector)
+        let trace = filter.visit(candidates, divergence: divergence.vector)
+        let kept = trace.kept.map { candidates[$0] }
+        let filtered = trace.rejected
         guard !kept.isEmpty else {
             throw FineXLError("all \(candidates.count) candidate concepts were rejected (\(filtered.first?.reason ?? ""))")
         }
@@ -54,13 +56,14 @@ public enum Explainer {
 
         let steps = fit.steps.map { Explanation.Step(added: kept[$0.index].name, relativeResidual: $0.relativeResidual) }
         return Explanation(
-            encoder: encoder, pairs: divergence.pairs, method: options.method.rawValue,
+            encoder: encoder, pairs: divergence.pairs, method: options.method,
             thresholds: .init(eOrtho: options.eOrtho, eDecomp: options.eDecomp,
                               bootstrapResamples: options.bootstrapResamples, seed: options.seed),
             divergence: .init(norm: divergence.norm, meanPairNorm: divergence.meanPairNorm),
             concepts: weighted, rejected: rejected, residual: .init(relative: fit.relativeResidual),
             steps: steps,
-            warnings: warnings(divergence: divergence, concepts: weighted, residual: fit.relativeResidual))
+            warnings: warnings(divergence: divergence, concepts: weighted, residual: fit.relativeResidual),
+            filter: trace)
     }
 
     /// V_div ≈ 0 has no direction to explain: say so instead of dividing by it.

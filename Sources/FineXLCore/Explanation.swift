@@ -1,5 +1,7 @@
 /// The outcome of explaining one personalized model against its base; encodes
-/// as the `finexl.explanation/1` JSON schema of PRODUCT.md.
+/// as the `finexl.explanation/1` JSON schema of PRODUCT.md. The filter's trace is kept for
+/// views that show what the run did (`steps`); it is written only when the encoder's
+/// `userInfo[Explanation.includesFilterTrace]` is true (caches), never into the schema.
 public struct Explanation: Sendable, Codable, Equatable {
     public struct EncoderInfo: Sendable, Codable, Equatable {
         public var name: String
@@ -85,7 +87,7 @@ public struct Explanation: Sendable, Codable, Equatable {
     public var schema: String = "finexl.explanation/1"
     public var encoder: EncoderInfo
     public var pairs: Int
-    public var method: String
+    public var method: DecompositionMethod
     public var thresholds: Thresholds
     public var divergence: DivergenceInfo
     /// Sorted by weight, largest first.
@@ -95,6 +97,83 @@ public struct Explanation: Sendable, Codable, Equatable {
     public var steps: [Step]
     /// Messages for the reader: large residual, few pairs, intervals spanning 0.
     public var warnings: [String]
+    /// How the orthogonality filter (Eq. 9) visited the candidates; nil when decoded from the schema.
+    public var filter: FilterTrace?
+
+    /// The orthogonality filter's run: every candidate in the order it was visited.
+    public struct FilterTrace: Sendable, Codable, Equatable {
+        public struct Visit: Sendable, Codable, Equatable {
+            /// Index of the candidate in the list given to the filter.
+            public var candidate: Int
+            public var name: String
+            /// Why it was rejected; nil when it was kept.
+            public var rejection: String?
+
+            public init(candidate: Int, name: String, rejection: String?) {
+                self.candidate = candidate
+                self.name = name
+                self.rejection = rejection
+            }
+        }
+
+        public var eOrtho: Double
+        public var ordering: OrthogonalityFilter.Ordering
+        public var visits: [Visit]
+
+        public init(eOrtho: Double, ordering: OrthogonalityFilter.Ordering, visits: [Visit]) {
+            self.eOrtho = eOrtho
+            self.ordering = ordering
+            self.visits = visits
+        }
+
+        /// Indices of the kept candidates, in the order they were kept.
+        public var kept: [Int] { visits.filter { $0.rejection == nil }.map(\.candidate) }
+        /// The rejected candidates with their reasons, in the order they were visited.
+        public var rejected: [Rejected] {
+            visits.compactMap { visit in visit.rejection.map { Rejected(name: visit.name, reason: $0) } }
+        }
+    }
+
+    /// Set to `true` in an encoder's `userInfo` to write `filter` too.
+    public static let includesFilterTrace = CodingUserInfoKey(rawValue: "finexl.includesFilterTrace")!
+
+    private enum CodingKeys: String, CodingKey {
+        case schema, encoder, pairs, method, thresholds, divergence, concepts, rejected, residual, steps, warnings, filter
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schema = try c.decode(String.self, forKey: .schema)
+        encoder = try c.decode(EncoderInfo.self, forKey: .encoder)
+        pairs = try c.decode(Int.self, forKey: .pairs)
+        method = try c.decode(DecompositionMethod.self, forKey: .method)
+        thresholds = try c.decode(Thresholds.self, forKey: .thresholds)
+        divergence = try c.decode(DivergenceInfo.self, forKey: .divergence)
+        concepts = try c.decode([Weighted].self, forKey: .concepts)
+        rejected = try c.decode([Rejected].self, forKey: .rejected)
+        residual = try c.decode(Residual.self, forKey: .residual)
+        steps = try c.decode([Step].self, forKey: .steps)
+        warnings = try c.decode([String].self, forKey: .warnings)
+        filter = try c.decodeIfPresent(FilterTrace.self, forKey: .filter)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schema, forKey: .schema)
+        try c.encode(self.encoder, forKey: .encoder)
+        try c.encode(pairs, forKey: .pairs)
+        try c.encode(method, forKey: .method)
+        try c.encode(thresholds, forKey: .thresholds)
+        try c.encode(divergence, forKey: .divergence)
+        try c.encode(concepts, forKey: .concepts)
+        try c.encode(rejected, forKey: .rejected)
+        try c.encode(residual, forKey: .residual)
+        try c.encode(steps, forKey: .steps)
+        try c.encode(warnings, forKey: .warnings)
+        if encoder.userInfo[Self.includesFilterTrace] as? Bool == true {
+            try c.encodeIfPresent(filter, forKey: .filter)
+        }
+    }
 
     public struct Thresholds: Sendable, Codable, Equatable {
         public var eOrtho: Double
@@ -110,9 +189,9 @@ public struct Explanation: Sendable, Codable, Equatable {
         }
     }
 
-    public init(encoder: EncoderInfo, pairs: Int, method: String, thresholds: Thresholds,
+    public init(encoder: EncoderInfo, pairs: Int, method: DecompositionMethod, thresholds: Thresholds,
                 divergence: DivergenceInfo, concepts: [Weighted], rejected: [Rejected],
-                residual: Residual, steps: [Step], warnings: [String]) {
+                residual: Residual, steps: [Step], warnings: [String], filter: FilterTrace? = nil) {
         self.encoder = encoder
         self.pairs = pairs
         self.method = method
@@ -123,6 +202,7 @@ public struct Explanation: Sendable, Codable, Equatable {
         self.residual = residual
         self.steps = steps
         self.warnings = warnings
+        self.filter = filter
     }
 
     /// The weight of a kept concept, or nil when it was not kept.

@@ -30,9 +30,19 @@ public protocol ImageEncoder: Sendable {
 
     /// `f(C)` for each concept name, in order (paper Eq. 6 for CLIP).
     func mapConcepts(_ names: [String], context: ConceptContext) throws -> [ConceptMapping]
+
+    /// The only names this encoder can map, when it has a fixed list (precomputed concept
+    /// vectors); nil when it maps any phrase it can represent (then the built-in vocabulary is used).
+    var conceptVocabulary: [String]? { get }
+    /// Whether `mapConcepts` reads `ConceptContext.prompts` (a text tower, Eq. 6), so reports say
+    /// where the prompts came from.
+    var mapsConceptsThroughPrompts: Bool { get }
 }
 
 extension ImageEncoder {
+    public var conceptVocabulary: [String]? { nil }
+    public var mapsConceptsThroughPrompts: Bool { false }
+
     /// Images reach the encoder at full size.
     public var acceptedReduction: BoxReduction { .none }
 

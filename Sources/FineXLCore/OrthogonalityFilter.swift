@@ -6,7 +6,7 @@ import Foundation
 /// rejected first.
 public struct OrthogonalityFilter: Sendable {
     /// The order in which candidates claim their place.
-    public enum Ordering: Sendable {
+    public enum Ordering: Sendable, Codable {
         /// |cos(f(C), V_div)|, the paper's order, right for unconstrained weights.
         case absoluteAlignment
         /// cos(f(C), V_div), largest first: under non-negative weights a concept pointing
@@ -39,8 +39,18 @@ public struct OrthogonalityFilter: Sendable {
     public func apply(to candidates: [Concept], divergence: [Double])
         -> (kept: [Concept], rejected: [Explanation.Rejected])
     {
+        let trace = visit(candidates, divergence: divergence)
+        return (trace.kept.map { candidates[$0] }, trace.rejected)
+    }
+
+    /// The filter's run over `candidates`: each candidate in the order it was visited, with the
+    /// reason it was rejected or nil when it was kept.
+    public func visit(_ candidates: [Concept], divergence: [Double]) -> Explanation.FilterTrace {
         var kept: [Concept] = []
-        var rejected: [Explanation.Rejected] = []
+        var visits: [Explanation.FilterTrace.Visit] = []
+        func reject(_ candidate: Int, _ reason: String) {
+            visits.append(.init(candidate: candidate, name: candidates[candidate].name, rejection: reason))
+        }
         var seenNames = Set<String>()
         // What is left to explain: V_div, then (residual ordering only) what NNLS over the
         // concepts kept so far leaves of it.
@@ -56,38 +66,36 @@ public struct OrthogonalityFilter: Sendable {
                 || (keys[i] == keys[next] && unvisited[i].offset < unvisited[next].offset) {
                 next = i
             }
-            let candidate = unvisited.remove(at: next).element
+            let (index, candidate) = unvisited.remove(at: next)
             keys.remove(at: next)
             let name = candidate.name.lowercased()
             if seenNames.contains(name) {
-                rejected.append(.init(name: candidate.name, reason: "listed twice"))
+                reject(index, "listed twice")
                 continue
             }
             seenNames.insert(name)
             guard candidate.direction.allSatisfy(\.isFinite) else {
-                rejected.append(.init(name: candidate.name, reason: "its vector has non-finite values (NaN or infinity)"))
+                reject(index, "its vector has non-finite values (NaN or infinity)")
                 continue
             }
             guard Vector.norm(candidate.direction) > 0 else {
-                rejected.append(.init(name: candidate.name, reason: "maps to the zero vector in this encoder"))
+                reject(index, "maps to the zero vector in this encoder")
                 continue
             }
             let cosines = kept.map { ($0.name, abs(Vector.cosine($0.direction, candidate.direction))) }
             if let duplicate = cosines.first(where: { $0.1 > 0.9999 }) {
-                rejected.append(.init(name: candidate.name,
-                                      reason: "same direction as \"\(duplicate.0)\" (|cos| \(format(duplicate.1)))"))
+                reject(index, "same direction as \"\(duplicate.0)\" (|cos| \(format(duplicate.1)))")
                 continue
             }
             let summed = cosines.reduce(0) { $0 + $1.1 }  // Eq. 9
             if !kept.isEmpty && summed >= eOrtho {
                 let closest = cosines.max { $0.1 < $1.1 }!
-                rejected.append(.init(
-                    name: candidate.name,
-                    reason: "not orthogonal to kept concepts: summed |cos| \(format(summed)) ≥ eOrtho \(format(eOrtho))"
-                        + " (closest \"\(closest.0)\", |cos| \(format(closest.1)))"))
+                reject(index, "not orthogonal to kept concepts: summed |cos| \(format(summed)) ≥ eOrtho \(format(eOrtho))"
+                        + " (closest \"\(closest.0)\", |cos| \(format(closest.1)))")
                 continue
             }
             kept.append(candidate)
+            visits.append(.init(candidate: index, name: candidate.name, rejection: nil))
             if ordering == .residualAlignment {
                 let columns = kept.map(\.direction)
                 let weights = LeastSquares.nonNegative(columns: columns, target: divergence)
@@ -97,7 +105,7 @@ public struct OrthogonalityFilter: Sendable {
                 keys = unvisited.map { key($0.element, remainder) }
             }
         }
-        return (kept, rejected)
+        return Explanation.FilterTrace(eOrtho: eOrtho, ordering: ordering, visits: visits)
     }
 
     /// How strongly a candidate claims the next place; larger first.

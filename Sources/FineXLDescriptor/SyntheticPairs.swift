@@ -7,6 +7,8 @@ import Foundation
 public struct SyntheticPairs: PairedImageSource {
     public let spec: SyntheticSpec
 
+    public var plantedAspects: [(name: String, level: Double)]? { spec.aspects.map { ($0.name, $0.level) } }
+
     public init(spec: SyntheticSpec) throws {
         try spec.validate()
         self.spec = spec

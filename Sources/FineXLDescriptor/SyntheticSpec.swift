@@ -28,6 +28,8 @@ public struct SyntheticSpec: Sendable, Equatable {
     public var seed: UInt64
     public var size: Int
     public var baseKind: BaseKind
+    /// Image sides a synthetic model can be rendered at.
+    public static let sizes = 32...4096
     public var variant: Variant
 
     public init(aspects: [(name: String, level: Double)], count: Int = 24, seed: UInt64 = 1, size: Int = 256,
@@ -84,7 +86,9 @@ public struct SyntheticSpec: Sendable, Equatable {
             }
         }
         guard count >= 1, count <= 10_000 else { throw FineXLError("pair count \(count) must be between 1 and 10000") }
-        guard size >= 32, size <= 4096 else { throw FineXLError("image size \(size) must be between 32 and 4096 px") }
+        guard Self.sizes.contains(size) else {
+            throw FineXLError("image size \(size) must be between \(Self.sizes.lowerBound) and \(Self.sizes.upperBound) px")
+        }
     }
 
     /// The seed of pair `index` (0-based): what the base generator samples with.

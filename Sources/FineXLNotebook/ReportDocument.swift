@@ -27,13 +27,39 @@ public struct ReportDocument: Sendable {
 public enum ReportBlock: Sendable {
     /// HTML produced by cmark from the notebook's prose (raw HTML in the notebook is already suppressed).
     case prose(html: String)
-    /// A heading, kept apart so the writer can number it and build the table of contents.
+    /// The notebook's prose as cmark rendered it, with computed inline values in place.
+    case markdown([ReportInline])
+    /// A paragraph the program wrote (a directive's sentence about its results).
+    case paragraph([ReportInline])
+    /// A heading, kept apart so the writer can number it and build the table of contents. `anchor`
+    /// asks for an id; empty lets the report make one from the text (the usual case).
     case heading(level: Int, text: String, anchor: String)
     case table(ReportTable)
     case figure(ReportFigure)
     case note(ReportNote)
     /// Preformatted plain text (equations written as text, numbers behind a figure).
     case code(String)
+}
+
+extension ReportBlock {
+    /// A generated sentence as a paragraph.
+    static func sentence(_ text: String) -> ReportBlock { .paragraph([.text(text)]) }
+
+    /// A generated paragraph that starts with a bold label.
+    static func labelled(_ label: String, _ text: String) -> ReportBlock { .paragraph([.strong(label), .text(" " + text)]) }
+}
+
+/// A piece of a paragraph. Only `markup` is HTML (cmark's, from the notebook); the report
+/// escapes everything else.
+public enum ReportInline: Sendable {
+    case markup(String)
+    case text(String)
+    /// A label set in bold ("Before the filter.").
+    case strong(String)
+    /// A computed inline value (`finexl top.name`).
+    case value(String)
+    /// An inline value that could not be computed: shown as the expression, with the reason.
+    case inlineError(expression: String, message: String)
 }
 
 public struct ReportTable: Sendable {
@@ -59,7 +85,7 @@ public struct ReportFigure: Sendable {
     public var displayHeight: Int
     public var caption: String
     public var altText: String
-    /// File name stem, unique within the report (e.g. "fig-3-weights").
+    /// What the figure shows, as a file name stem ("weights"); the report numbers figures.
     public var fileStem: String
 
     public init(png: [UInt8], displayWidth: Int, displayHeight: Int, caption: String, altText: String, fileStem: String) {
@@ -91,6 +117,7 @@ public struct ReportNote: Sendable {
 // The notebook engine caches each directive's output blocks on disk, so blocks are Codable;
 // PNG bytes are kept as `Data` so JSON stores them as base64 rather than a list of numbers.
 extension ReportBlock: Codable, Equatable {}
+extension ReportInline: Codable, Equatable {}
 extension ReportTable: Codable, Equatable {}
 extension ReportNote: Codable, Equatable {}
 extension ReportNote.Level: Codable {}

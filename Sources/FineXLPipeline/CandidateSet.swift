@@ -1,7 +1,7 @@
 import FineXLCore
 
 /// Candidate concepts mapped into the encoder's space, ready for the orthogonality filter.
-public struct CandidateSet: Sendable {
+public struct CandidateSet: Sendable, Codable {
     public var concepts: [Concept]
     /// Names the encoder cannot represent, with the reason.
     public var unrepresentable: [Explanation.Rejected]

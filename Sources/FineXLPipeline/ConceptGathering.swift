@@ -13,22 +13,16 @@ public enum ConceptRequest: Sendable {
     case list([String])
 }
 
-/// Turns a concept request into mapped candidates for the orthogonality filter.
-public enum ConceptGathering {
-    public static func gather(_ request: ConceptRequest, encoder: any ImageEncoder, divergence: Divergence,
-                              source: any PairedImageSource, cacheDirectory: URL?) throws -> CandidateSet {
-        try gather(request, encoder: encoder, divergence: divergence, source: source,
-                   context: PromptContext.context(for: source), cacheDirectory: cacheDirectory)
-    }
-
-    public static func gather(_ request: ConceptRequest, encoder: any ImageEncoder, divergence: Divergence,
+/// Turns a concept request into mapped candidates for the orthogonality filter (called through `Analysis`).
+enum ConceptGathering {
+    static func gather(_ request: ConceptRequest, encoder: any ImageEncoder, divergence: Divergence,
                               source: (any PairedImageSource)?, context: ConceptContext,
                               cacheDirectory: URL?) throws -> CandidateSet {
         var notes = [encoder.conceptMappingDescription]
-        if encoder.name == "clip" { notes.append("concept prompts: \(context.promptSource)") }
+        if encoder.mapsConceptsThroughPrompts { notes.append("concept prompts: \(context.promptSource)") }
         switch request {
         case .vocabulary(let top):
-            let names = (encoder as? PrecomputedConceptEncoder)?.names ?? Vocabulary.builtIn
+            let names = encoder.conceptVocabulary ?? Vocabulary.builtIn
             let mappings = try encoder.mapConcepts(names, context: context)
             let ranked = VocabularyProposer.rank(candidates: names, mappings: mappings,
                                                  divergence: divergence.vector, top: names.count)

@@ -73,6 +73,7 @@ struct PrecomputedConceptEncoder: ImageEncoder {
     let preferredBatchSize = 1
     let parallelizesInternally = false
     var conceptMappingDescription: String { "f(C) is the row of concepts.npy named C in concepts.txt" }
+    var conceptVocabulary: [String]? { names }
 
     func embed(_ images: [RGBImage]) throws -> [[Float]] {
         throw FineXLError("the npy encoder only reads precomputed embeddings; it cannot embed images")

@@ -1,10 +1,41 @@
-/// An error a user sees as one `error:` line; the message names the input at fault.
+/// The one error FineXL throws for what a user did or has: a kind, the message naming the input at
+/// fault, and where there is one, the file and the line (a notebook line, a manifest). The command
+/// line prints it as one `error:` line; a notebook shows it in place, quoting its line.
 public struct FineXLError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-
-    public init(_ message: String) {
-        self.message = message
+    public enum Kind: Sendable, Equatable {
+        /// The input is wrong: a value out of range, a malformed file, a folder that is not there.
+        case invalidInput
+        /// A notebook directive needs what an earlier directive provides (images, a decomposition).
+        case missingInput
+        /// The encoder cannot be built on this machine (a model folder that is not downloaded):
+        /// the notebook is fine, and what needs the encoder is skipped with a note.
+        case encoderUnavailable
     }
 
-    public var description: String { message }
+    public var kind: Kind
+    public var message: String
+    /// The file at fault, when the message does not name it already.
+    public var file: String?
+    /// The line in `file` (or in the notebook being rendered).
+    public var line: Int?
+
+    public init(_ message: String, kind: Kind = .invalidInput, file: String? = nil, line: Int? = nil) {
+        self.kind = kind
+        self.message = message
+        self.file = file
+        self.line = line
+    }
+
+    /// The same error placed at `line` unless it already has a line of its own.
+    public func at(line fallback: Int?) -> FineXLError {
+        var placed = self
+        if placed.line == nil { placed.line = fallback }
+        return placed
+    }
+
+    /// `FILE:LINE: message`, or the message alone when there is no file.
+    public var description: String {
+        guard let file else { return message }
+        return "\(file)\(line.map { ":\($0)" } ?? ""): \(message)"
+    }
 }

@@ -23,9 +23,14 @@ public protocol PairedImageSource: Sendable {
     /// The digest and, on demand, the pixels from one read of the image, so a cached run reads
     /// each file once: to hash it, and on a cache miss to decode the same bytes.
     func read(_ side: PairSide, at index: Int) throws -> ImageRead
+    /// The aspects planted in the personalized images and their levels, when they are known
+    /// (synthetic models): the truth an explanation can be checked against.
+    var plantedAspects: [(name: String, level: Double)]? { get }
 }
 
 extension PairedImageSource {
+    public var plantedAspects: [(name: String, level: Double)]? { nil }
+
     /// For sources that only make full-size images.
     public func image(_ side: PairSide, at index: Int, reduction: BoxReduction) throws -> ReducedImage {
         ReducedImage(try image(side, at: index), by: 1)

@@ -21,20 +21,32 @@ struct BenchCommand: ParsableCommand {
             """)
 
     @Argument(help: "Suites to run: methods, photos, throughput, clip, render, or all.") var suites: [String] = ["methods"]
-    @Option(help: "Images for the throughput and clip suites.") var images = 128
+    @Option(parsing: .unconditional, help: "Images for the throughput and clip suites (\(Self.imageCounts.lowerBound)–\(Self.imageCounts.upperBound)).")
+    var images = 128
     @Option(help: "CLIP model folder or Hugging Face id for the clip suite (default: random weights at ViT-B/32 size).")
     var model: String?
-    @Option(help: "Image side in pixels for the methods suite (default 256).") var size: Int?
+    @Option(parsing: .unconditional, help: "Image side in pixels for the methods suite (default 256).") var size: Int?
     @Option(help: "Folder of the photos suite's base images (default: BenchData/photos of the checkout).") var photos: String?
     @Option(help: "Photos suite: only the edits whose \"aspect / implementation\" contains this (repeatable).") var only: [String] = []
     @Option(help: "Photos suite: also write every model's raw readings as JSON to this file.") var json: String?
 
-    func run() throws {
-        let known = ["methods", "photos", "throughput", "clip", "render"]
-        let chosen = suites.contains("all") ? known : suites
-        for suite in chosen where !known.contains(suite) {
-            throw FineXLError("unknown bench suite \"\(suite)\"; use \(known.joined(separator: ", ")) or all")
+    static let known = ["methods", "photos", "throughput", "clip", "render"]
+    static let imageCounts = 2...100_000
+
+    func validate() throws {
+        for suite in suites where !Self.known.contains(suite) && suite != "all" {
+            throw FineXLError("unknown bench suite \"\(suite)\"; use \(Self.known.joined(separator: ", ")) or all")
         }
+        guard Self.imageCounts.contains(images) else {
+            throw FineXLError("--images must be between \(Self.imageCounts.lowerBound) and \(Self.imageCounts.upperBound), got \(images)")
+        }
+        if let size, !SyntheticSpec.sizes.contains(size) {
+            throw FineXLError("--size must be \(SyntheticSpec.sizes.lowerBound)…\(SyntheticSpec.sizes.upperBound) pixels, got \(size)")
+        }
+    }
+
+    func run() throws {
+        let chosen = suites.contains("all") ? Self.known : suites
         for suite in chosen {
             switch suite {
             case "methods": try methods()
@@ -49,20 +61,16 @@ struct BenchCommand: ParsableCommand {
 
     private func methods() throws {
         var options = DescriptorBenchmark.Options()
-        if let size {
-            guard (16...4096).contains(size) else { throw FineXLError("--size must be 16…4096 pixels, got \(size)") }
-            options.size = size
-        }
+        if let size { options.size = size }
         print(try DescriptorBenchmark.run(options).renderTable())
     }
 
     private func photoSuite() throws {
         let jsonURL = json.map { URL(fileURLWithPath: $0) }
         if let jsonURL {  // checked before the minutes of work, not after
-            var isDirectory: ObjCBool = false
             let folder = jsonURL.deletingLastPathComponent()
-            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw FineXLError("--json \(jsonURL.path): the folder \(folder.path) does not exist")
+            if let problem = FileKind.folderProblem(folder) {
+                throw FineXLError("--json \(jsonURL.path): the folder \(folder.path) \(problem)")
             }
         }
         let set = try PhotoSet(directory: try PhotoSet.locate(explicit: photos))

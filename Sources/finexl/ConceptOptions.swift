@@ -8,16 +8,19 @@ import Foundation
 struct VLMOptions: ParsableArguments {
     @Option(help: "OpenAI-compatible chat-completions endpoint (or FINEXL_VLM_ENDPOINT).") var vlmEndpoint: String?
     @Option(help: "VLM model name (or FINEXL_VLM_MODEL).") var vlmModel: String?
-    @Option(help: "Proposal rounds over different sampled pairs.") var vlmRounds: Int?
-    @Option(help: "Seconds to wait for one VLM answer.") var vlmTimeout: Double?
+    @Option(parsing: .unconditional, help: "Proposal rounds over different sampled pairs.") var vlmRounds: Int?
+    @Option(parsing: .unconditional, help: "Seconds to wait for one VLM answer.") var vlmTimeout: Double?
 }
 
 enum ConceptRequests {
+    static func isVocabulary(_ text: String) -> Bool {
+        text.trimmingCharacters(in: .whitespaces).lowercased() == "vocabulary"
+    }
+
     /// `vocabulary`, `vlm`, or a comma-separated list of names.
     static func parse(_ text: String, top: Int, vlm: VLMOptions, cacheDirectory: URL?) throws -> ConceptRequest {
         switch text.trimmingCharacters(in: .whitespaces).lowercased() {
         case "vocabulary":
-            guard top > 0 else { throw FineXLError("--top must be at least 1") }
             return .vocabulary(top: top)
         case "vlm":
             var settings = try VLMSettings.fromEnvironment(endpoint: vlm.vlmEndpoint, model: vlm.vlmModel)

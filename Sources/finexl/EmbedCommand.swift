@@ -11,7 +11,7 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Write L2-normalized projected CLIP embeddings, float32 [N, D], as NumPy .npy.")
 
-    @Option(help: "Encoder (clip).") var encoder = "clip"
+    @Option(help: "Encoder (clip only).") var encoder = EncoderKind.clip
     @Option(help: "CLIP model folder (transformers layout) or Hugging Face id ORG/NAME[@REVISION].") var model: String
     @Option(help: "Output .npy file.") var out: String
     @Flag(help: "Inputs are texts, not image paths.") var text = false
@@ -19,13 +19,19 @@ struct EmbedCommand: ParsableCommand {
     var shard: String?
     @Argument(help: "Image paths, or strings with --text.") var inputs: [String]
 
-    func run() throws {
-        guard encoder == "clip" else { throw FineXLError("finexl embed supports --encoder clip only (got \"\(encoder)\")") }
+    func validate() throws {
+        guard encoder == .clip else { throw FineXLError("finexl embed supports --encoder clip only (got \"\(encoder.rawValue)\")") }
         guard !inputs.isEmpty else { throw FineXLError("no inputs given") }
-        let inputs = try shard.map { try Shard(parsing: $0).select(self.inputs) } ?? self.inputs
-        guard !inputs.isEmpty else {
-            throw FineXLError("--shard \(shard ?? ""): this shard of \(self.inputs.count) inputs is empty; use at most \(self.inputs.count) shards")
+        if let shard {
+            let selected = try Shard(parsing: shard).select(inputs)
+            guard !selected.isEmpty else {
+                throw FineXLError("--shard \(shard): this shard of \(inputs.count) inputs is empty; use at most \(inputs.count) shards")
+            }
         }
+    }
+
+    func run() throws {
+        let inputs = try shard.map { try Shard(parsing: $0).select(self.inputs) } ?? self.inputs
         let clip = try CLIPModel.load(from: try ModelFolder.resolve(model))
         let rows: [[Float]]
         if text {

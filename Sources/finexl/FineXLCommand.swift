@@ -16,21 +16,28 @@ struct FineXLCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as FineXLError {
-            fail(error.message)
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
+            exit(for: error)
+        }
+    }
+
+    private static func exit(for error: any Error) -> Never {
+        switch error {
+        case let error as FineXLError:
+            fail(error.description)
+        case let code as ExitCode:
+            Foundation.exit(code.rawValue)
+        case let error as CocoaError:
+            fail(error.localizedDescription)
+        default:
+            // Help and --version exit cleanly; ArgumentParser's own messages (and a FineXLError
+            // thrown by a validate(), which it wraps) come as one line from message(for:).
+            if exitCode(for: error) == .success {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            if let error = error as? CocoaError {
-                fail(error.localizedDescription)
-            }
             let message = self.message(for: error)
-            fail(message.isEmpty ? "\(error)" : message.replacingOccurrences(of: "Error: ", with: ""))
+            fail(message.isEmpty ? "\(error)" : message)
         }
     }
 

@@ -21,11 +21,11 @@ struct RenderCommand: ParsableCommand {
     var allowNotebookEndpoint = false
     @Option(help: "Folder with report.mustache (and its CSS) to use instead of the built-in templates.") var templates: String?
     @Flag(help: "Also print the report to DIR/NAME.pdf through headless Chromium (PATH or FINEXL_CHROMIUM).") var pdf = false
-    @Option(help: "PDF page size: a4 or letter.") var pageSize = "a4"
+    @Option(help: "PDF page size.") var pageSize = PageSize.a4
 
     func run() throws {
         // Before any work: a missing Chromium is a setup problem, found in a second.
-        let printer = pdf ? try PDFPrinter(pageSize: PageSize(parsing: pageSize)) : nil
+        let printer = pdf ? try PDFPrinter(pageSize: pageSize) : nil
         let renderer = NotebookRenderer(options: RenderOptions(
             outputDirectory: URL(fileURLWithPath: output, isDirectory: true), selfContained: selfContained,
             useCache: !noCache, templates: templates.map { URL(fileURLWithPath: $0, isDirectory: true) },

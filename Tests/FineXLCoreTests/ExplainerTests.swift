@@ -204,7 +204,31 @@ final class ExplainerTests: XCTestCase {
         XCTAssertEqual((concepts[0]["ci"] as? [Double])?.count, 2)
         let rejected = try XCTUnwrap(object["rejected"] as? [[String: Any]])
         XCTAssertEqual(rejected.first?["name"] as? String, "impressionist brushwork")
-        XCTAssertEqual(try JSONDecoder().decode(Explanation.self, from: data), e)
+        // The schema carries no filter trace; decoded from it, the explanation equals the run but for that.
+        XCTAssertNil(object["filter"])
+        var schemaOnly = e
+        schemaOnly.filter = nil
+        XCTAssertEqual(try JSONDecoder().decode(Explanation.self, from: data), schemaOnly)
+    }
+
+    func testRecordsTheOrderTheFilterVisitedAndKeepsItThroughACache() throws {
+        // "sepia" leans on "warm tones" (|cos| 0.6 > eOrtho): visited after it, and rejected.
+        let divergence = try plantedPairs(levels: [0.6, 0.3], directions: [axis(0), axis(1)])
+        let sepia = Vector.add(Vector.scale(axis(0), 0.6), Vector.scale(axis(2), 0.8))
+        let e = try Explainer.explain(
+            divergence: divergence,
+            candidates: [concept("sepia", sepia), concept("film grain", axis(1)), concept("warm tones", axis(0))],
+            unrepresentable: [], encoder: encoder, options: ExplainOptions(method: .paper, eOrtho: 0.5))
+        let trace = try XCTUnwrap(e.filter)
+        XCTAssertEqual(trace.ordering, .absoluteAlignment)
+        XCTAssertEqual(trace.visits.map(\.name), ["warm tones", "sepia", "film grain"])
+        XCTAssertEqual(trace.kept, [2, 1])
+        XCTAssertEqual(trace.rejected.map(\.name), ["sepia"])
+        XCTAssertEqual(e.method, .paper)
+
+        let encoder = JSONEncoder()
+        encoder.userInfo[Explanation.includesFilterTrace] = true
+        XCTAssertEqual(try JSONDecoder().decode(Explanation.self, from: encoder.encode(e)), e)
     }
 
     func testOpposingConceptDoesNotBlockItsAlignedOppositeUnderNonNegativeWeights() throws {

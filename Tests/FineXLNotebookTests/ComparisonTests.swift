@@ -1,4 +1,6 @@
+import FineXLCore
 @testable import FineXLNotebook
+import FineXLSupport
 import XCTest
 
 final class ComparisonTests: XCTestCase {
@@ -29,7 +31,30 @@ final class ComparisonTests: XCTestCase {
 
     func testRejectsUnknownLevelWithItsLine() {
         XCTAssertThrowsError(try target("warm tones: high\nfilm grain: lots")) { error in
-            XCTAssertEqual((error as? DirectiveFailure)?.line, 2)
+            XCTAssertEqual((error as? FineXLError)?.line, 2)
         }
+    }
+
+    func testNonFiniteTargetLevelIsRejectedWithItsLine() {
+        for level in [".nan", ".inf", "-.inf"] {
+            XCTAssertThrowsError(try target("warm tones: high\nfilm grain: \(level)"), level) { error in
+                XCTAssertEqual((error as? FineXLError)?.line, 2)
+                XCTAssertTrue((error as? FineXLError)?.message.contains("finite") ?? false, "\(error)")
+            }
+        }
+    }
+
+    func testNoBestModelWhenNoDistanceIsFinite() throws {
+        let explanation = Explanation(
+            encoder: .init(name: "test", dimension: 2), pairs: 10, method: .nnls,
+            thresholds: .init(eOrtho: 0.2, eDecomp: 0.2, bootstrapResamples: 10, seed: 0),
+            divergence: .init(norm: 1, meanPairNorm: 1), concepts: [], rejected: [], residual: .init(relative: 0),
+            steps: [], warnings: [])
+        let target = [Comparison.TargetLevel(concept: "sepia", level: .value(.nan))]
+        var comparison = Comparison(models: [.init(name: "a", explanation: explanation, score: .nan),
+                                             .init(name: "b", explanation: explanation, score: .nan)], target: target)
+        XCTAssertNil(comparison.best)
+        comparison.models[1].score = 0.4
+        XCTAssertEqual(comparison.best?.name, "b")
     }
 }

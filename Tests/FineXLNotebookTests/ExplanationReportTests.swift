@@ -36,7 +36,7 @@ final class ExplanationReportTests: XCTestCase {
         let source = try SyntheticPairs(spec: SyntheticSpec(aspects: [("warm tones", 0.7), ("film grain", 0.4)],
                                                             count: 8, seed: 2, size: 48))
         let encoder = CountingEncoder()
-        let run = try ModelExplanation.run(source, encoder: encoder, concepts: .list(["warm tones", "film grain", "vignette"]),
+        let run = try Analysis.explain(source, encoder: encoder, concepts: .list(["warm tones", "film grain", "vignette"]),
                                            options: ExplainOptions(bootstrapResamples: 10), cacheDirectory: nil)
         XCTAssertEqual(encoder.imagesEmbedded, 16, "each of the 8 pairs' two images once")
 

@@ -1,5 +1,6 @@
 import FineXLCore
 @testable import FineXLNotebook
+import FineXLSupport
 import XCTest
 
 final class InlineEvaluatorTests: XCTestCase {
@@ -7,7 +8,7 @@ final class InlineEvaluatorTests: XCTestCase {
         var state = NotebookState(key: "test")
         let origin = ConceptOrigin(kind: .vocabulary)
         state.explanation = Explanation(
-            encoder: .init(name: "descriptor", dimension: 3), pairs: 12, method: "nnls",
+            encoder: .init(name: "descriptor", dimension: 3), pairs: 12, method: .nnls,
             thresholds: .init(eOrtho: 0.2, eDecomp: 0.2, bootstrapResamples: 10, seed: 0),
             divergence: .init(norm: 0.41234, meanPairNorm: 0.5),
             concepts: [
@@ -41,23 +42,25 @@ final class InlineEvaluatorTests: XCTestCase {
 
     func testConceptThatWasRejectedSaysWhy() {
         XCTAssertThrowsError(try value("weight(\"sepia\")")) { error in
-            XCTAssertTrue((error as? DirectiveFailure)?.message.contains("not orthogonal") ?? false, "\(error)")
+            XCTAssertTrue((error as? FineXLError)?.message.contains("not orthogonal") ?? false, "\(error)")
         }
     }
 
     func testUnknownValuesAndMembersAreFailures() {
         XCTAssertThrowsError(try value("tops.name")) { error in
-            XCTAssertTrue((error as? DirectiveFailure)?.message.contains("did you mean `top.name`?") ?? false, "\(error)")
+            XCTAssertTrue((error as? FineXLError)?.message.contains("did you mean `top.name`?") ?? false, "\(error)")
         }
         XCTAssertThrowsError(try value("top.colour")) { error in
-            XCTAssertTrue((error as? DirectiveFailure)?.message.contains(".weight") ?? false, "\(error)")
+            XCTAssertTrue((error as? FineXLError)?.message.contains(".weight") ?? false, "\(error)")
         }
         XCTAssertThrowsError(try value("concept(3).name"))
     }
 
     func testValueNeedingLaterStateNamesTheDirective() {
         XCTAssertThrowsError(try InlineEvaluator(state: NotebookState(key: "empty")).evaluate(InlineExpression.parse("top.weight"))) { error in
-            XCTAssertTrue((error as? InlineEvaluator.MissingState)?.message.contains("`finexl decompose`") ?? false, "\(error)")
+            let error = error as? FineXLError
+            XCTAssertEqual(error?.kind, .missingInput)
+            XCTAssertTrue(error?.message.contains("`finexl decompose`") ?? false, "\(String(describing: error))")
         }
     }
 }

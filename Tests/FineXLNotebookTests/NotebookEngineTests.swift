@@ -133,12 +133,54 @@ final class NotebookEngineTests: XCTestCase {
 
     func testHeadingsGetUniqueAnchorsAndTheTitleFallsBackToTheFirstHeading() throws {
         let scratch = try ScratchFolder()
-        let (document, _) = Support.run("# Results & notes\n\n## Results & notes\n", in: scratch.url)
+        let (document, _) = Support.run("# Results & notes\n\n## Results & notes\n\n## V_div\n\n## !!!\n", in: scratch.url)
+        // The engine asks for no id; the report makes every one with its one slug rule.
         let anchors = document.blocks.compactMap { block -> String? in
             if case .heading(_, _, let anchor) = block { return anchor }
             return nil
         }
-        XCTAssertEqual(anchors, ["results-notes", "results-notes-2"])
+        XCTAssertEqual(anchors, ["", "", "", ""])
+        let (view, _) = try ReportView.make(from: document, name: "n", css: "", figureDirectoryURL: nil)
+        XCTAssertEqual(view.blocks.compactMap(\.heading?.anchor), ["results-notes", "results-notes-2", "v-div", "section"])
         XCTAssertEqual(document.title, "Results & notes")
+    }
+
+    func testStepsShowTheFilterRunTheDecompositionRecordedAlsoFromTheCache() throws {
+        let scratch = try ScratchFolder()
+        let text = """
+            \(Support.tinyImages)
+
+            ```finexl divergence
+            ```
+
+            ```finexl concepts
+            list: [warm tones, film grain, sepia, muted colors, vignette]
+            ```
+
+            ```finexl decompose
+            method: paper
+            eOrtho: 0.3
+            bootstrap: 10
+            ```
+
+            ```finexl steps
+            ```
+            """
+        for useCache in [true, true] {
+            let (document, engine) = Support.run(text, in: scratch.url, useCache: useCache)
+            XCTAssertEqual(engine.failures, 0, "\(Support.notes(document, level: .error).map(\.message))")
+            let explanation = try XCTUnwrap(engine.state.explanation)
+            let trace = try XCTUnwrap(explanation.filter, "the cached explanation keeps the filter's trace")
+            XCTAssertEqual(explanation.method, .paper)
+            XCTAssertEqual(trace.visits.count, 5)
+            // The filter's rejections are the steps table, in the order the filter visited them.
+            let rejectedTable = Support.tables(document).first { $0.caption == "Rejected by the filter" }
+            XCTAssertEqual(rejectedTable?.rows ?? [], trace.rejected.map { [$0.name, $0.reason] })
+            XCTAssertTrue(Support.prose(document).contains("\(trace.kept.count) of 5 candidates are kept"))
+            // The cosine table after the filter lists the kept concepts in the order they were kept.
+            let candidates = try XCTUnwrap(engine.state.candidates).concepts
+            let afterTable = try XCTUnwrap(Support.tables(document).first { $0.caption?.hasPrefix("cos between kept") ?? false })
+            XCTAssertEqual(afterTable.rows.map(\.first), trace.kept.enumerated().map { "\($0.offset + 1). \(candidates[$0.element].name)" })
+        }
     }
 }

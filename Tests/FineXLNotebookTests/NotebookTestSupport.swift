@@ -70,8 +70,11 @@ enum NotebookTestSupport {
 
     static func prose(_ document: ReportDocument) -> String {
         document.blocks.compactMap { block in
-            if case .prose(let html) = block { return html }
-            return nil
+            switch block {
+            case .prose(let html): return html
+            case .markdown(let pieces), .paragraph(let pieces): return ReportView.html(of: pieces)
+            default: return nil
+            }
         }.joined()
     }
 }

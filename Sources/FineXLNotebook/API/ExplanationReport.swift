@@ -13,10 +13,10 @@ public enum ExplanationReport {
         try check(file)
         let name = file.deletingPathExtension().lastPathComponent
         let explanation = run.explanation
-        let blocks = try NotebookEngine.explainBlocks(
+        let blocks = try AnalysisBlocks.explainBlocks(
             source: run.source, divergence: try run.embeddings.divergence(), candidates: run.candidates,
             explanation: explanation, encoderName: explanation.encoder.name, bins: 12, title: nil)
-        let provenance = NotebookEngine.provenance(
+        let provenance = AnalysisBlocks.provenance(
             encoder: explanation.encoder, encoderSetting: explanation.encoder.name, model: modelFolder,
             decompositions: [(label: "Decomposition", method: explanation.method, thresholds: explanation.thresholds)])
         let document = ReportDocument(title: "FineXL explanation: " + name, author: nil,

@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 
 /// The result of a `compare` directive: each personalized model's explanation against the
 /// same base, and, when a target was stated, how far each model is from it.
@@ -13,9 +14,9 @@ struct Comparison: Codable, Sendable {
     var models: [Model]
     var target: [TargetLevel]
 
-    /// The model closest to the target.
+    /// The model closest to the target; nil when no model has a finite distance to it.
     var best: Model? {
-        models.filter { $0.score != nil }.min { $0.score! < $1.score! }
+        models.filter { $0.score?.isFinite ?? false }.min { $0.score! < $1.score! }
     }
 
     /// The target level wanted for one concept.
@@ -46,11 +47,15 @@ struct Comparison: Codable, Sendable {
     /// Reads `target: {warm tones: high, film grain: low, sepia: none, vignette: 0.3}`.
     static func target(from mapping: YAMLValue) throws -> [TargetLevel] {
         guard let entries = mapping.entries, !entries.isEmpty else {
-            throw DirectiveFailure("`target` maps concepts to high, low, none or a number", line: mapping.line)
+            throw FineXLError("`target` maps concepts to high, low, none or a number", line: mapping.line)
         }
         return try entries.map { entry in
             let level: TargetLevel.Level
             if let number = entry.value.number {
+                guard number.isFinite else {
+                    throw FineXLError("target level of `\(entry.key)` must be a finite number, got `\(entry.value.shortDescription)`",
+                                      line: entry.value.line)
+                }
                 level = .value(number)
             } else {
                 switch entry.value.scalarText?.lowercased() {
@@ -58,7 +63,7 @@ struct Comparison: Codable, Sendable {
                 case "low": level = .low
                 case "none", "no", "off": level = .none
                 default:
-                    throw DirectiveFailure("target level of `\(entry.key)` is high, low, none or a number, "
+                    throw FineXLError("target level of `\(entry.key)` is high, low, none or a number, "
                                            + "got `\(entry.value.shortDescription)`", line: entry.value.line)
                 }
             }

@@ -78,10 +78,10 @@ enum DirectiveKind: String, CaseIterable, Sendable {
     static let pairsPerRound = OptionSpec(name: "pairsPerRound", type: .integer(1...16), help: "pairs shown per VLM round")
     static let method = OptionSpec(name: "method", type: .choice(DecompositionMethod.allCases.map(\.rawValue)),
                                    help: "decomposition method")
-    static let eOrtho = OptionSpec(name: "eOrtho", type: .number(0...100),
+    static let eOrtho = OptionSpec(name: "eOrtho", type: .number(ExplainOptions.eOrthoRange),
                                    help: "Eq. 9 threshold on the summed |cos| with kept concepts")
-    static let eDecomp = OptionSpec(name: "eDecomp", type: .number(0...1), help: "Eq. 11 relative-residual stop")
-    static let bootstrap = OptionSpec(name: "bootstrap", type: .integer(0...100_000), help: "bootstrap resamples for intervals")
+    static let eDecomp = OptionSpec(name: "eDecomp", type: .number(ExplainOptions.eDecompRange), help: "Eq. 11 relative-residual stop")
+    static let bootstrap = OptionSpec(name: "bootstrap", type: .integer(ExplainOptions.bootstrapRange), help: "bootstrap resamples for intervals")
     static let seed = OptionSpec(name: "seed", type: .integer(0...Int.max), help: "seed of the bootstrap")
     static let title = OptionSpec(name: "title", type: .text, help: "figure caption")
     static let count = OptionSpec(name: "count", type: .integer(1...200), help: "pairs to show")

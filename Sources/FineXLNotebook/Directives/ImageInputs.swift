@@ -24,14 +24,14 @@ enum ImageInputs {
         let base = options.text("base"), personal = options.text("personal"), synthetic = options.mapping("synthetic")
         if let synthetic {
             if base != nil || personal != nil {
-                throw DirectiveFailure("give either `base:` and `personal:` folders or `synthetic:`, not both",
+                throw FineXLError("give either `base:` and `personal:` folders or `synthetic:`, not both",
                                        line: context.line(of: "synthetic"))
             }
             return try SyntheticPairs(spec: try spec(synthetic))
         }
         guard let base, let personal else {
             let missing = base == nil ? "base" : "personal"
-            throw DirectiveFailure("needs `base:` and `personal:` folders (relative to the notebook) or a `synthetic:` model; "
+            throw FineXLError("needs `base:` and `personal:` folders (relative to the notebook) or a `synthetic:` model; "
                                    + "`\(missing):` is missing")
         }
         let baseFolder = try context.folder("base", path: base)
@@ -39,14 +39,14 @@ enum ImageInputs {
         do {
             return try ImageFolderPairs(base: baseFolder, personal: personalFolder)
         } catch let error as FineXLError {
-            throw DirectiveFailure(error.message, line: context.line(of: "base"))
+            throw error.at(line: context.line(of: "base"))
         }
     }
 
     /// A synthetic model's spec from its mapping; problems name the key's line.
     static func spec(_ mapping: YAMLValue) throws -> SyntheticSpec {
         guard let entries = mapping.entries else {
-            throw DirectiveFailure("`synthetic` must be a mapping of " + syntheticKeys.joined(separator: ", "), line: mapping.line)
+            throw FineXLError("`synthetic` must be a mapping of " + syntheticKeys.joined(separator: ", "), line: mapping.line)
         }
         var spec = SyntheticSpec(aspects: [])
         var sawAspects = false
@@ -54,7 +54,7 @@ enum ImageInputs {
             let value = entry.value
             func integer(_ range: ClosedRange<Int>) throws -> Int {
                 guard let number = value.integer, range.contains(number) else {
-                    throw DirectiveFailure("synthetic `\(entry.key)` wants a whole number in \(range.lowerBound)…\(range.upperBound), "
+                    throw FineXLError("synthetic `\(entry.key)` wants a whole number in \(range.lowerBound)…\(range.upperBound), "
                                            + "got `\(value.shortDescription)`", line: value.line)
                 }
                 return number
@@ -68,29 +68,29 @@ enum ImageInputs {
             case "size": spec.size = try integer(32...1024)
             case "base":
                 guard let text = value.scalarText, let kind = SyntheticSpec.BaseKind(rawValue: text) else {
-                    throw DirectiveFailure("synthetic `base` is one of " + SyntheticSpec.BaseKind.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw FineXLError("synthetic `base` is one of " + SyntheticSpec.BaseKind.allCases.map(\.rawValue).joined(separator: ", ")
                                            + ", got `\(value.shortDescription)`", line: value.line)
                 }
                 spec.baseKind = kind
             case "variant":
                 guard let text = value.scalarText, let variant = Aspect.Variant(rawValue: text) else {
-                    throw DirectiveFailure("synthetic `variant` is one of " + Aspect.Variant.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw FineXLError("synthetic `variant` is one of " + Aspect.Variant.allCases.map(\.rawValue).joined(separator: ", ")
                                            + ", got `\(value.shortDescription)`", line: value.line)
                 }
                 spec.variant = variant
             default:
                 let hint = NearestName.suggestion(for: entry.key, among: syntheticKeys).map { " (did you mean `\($0)`?)" } ?? ""
-                throw DirectiveFailure("unknown synthetic key `\(entry.key)`\(hint); valid keys: " + syntheticKeys.joined(separator: ", "),
+                throw FineXLError("unknown synthetic key `\(entry.key)`\(hint); valid keys: " + syntheticKeys.joined(separator: ", "),
                                        line: value.line)
             }
         }
         guard sawAspects else {
-            throw DirectiveFailure("`synthetic` needs `aspects:`, e.g. `aspects: {warm tones: 0.6, film grain: 0.3}`", line: mapping.line)
+            throw FineXLError("`synthetic` needs `aspects:`, e.g. `aspects: {warm tones: 0.6, film grain: 0.3}`", line: mapping.line)
         }
         do {
             try spec.validate()
         } catch let error as FineXLError {
-            throw DirectiveFailure(error.message, line: mapping.line)
+            throw error.at(line: mapping.line)
         }
         return spec
     }
@@ -101,7 +101,7 @@ enum ImageInputs {
             var parts: [String] = []
             for entry in entries {
                 guard let level = entry.value.number else {
-                    throw DirectiveFailure("level of aspect `\(entry.key)` must be a number in 0…1, got `\(entry.value.shortDescription)`",
+                    throw FineXLError("level of aspect `\(entry.key)` must be a number in 0…1, got `\(entry.value.shortDescription)`",
                                            line: entry.value.line)
                 }
                 parts.append("\(entry.key)=\(level)")
@@ -112,14 +112,14 @@ enum ImageInputs {
         } else if let scalar = value.scalarText {
             text = scalar
         } else {
-            throw DirectiveFailure("`aspects` must map aspect names to levels, e.g. `{warm tones: 0.6}`", line: value.line)
+            throw FineXLError("`aspects` must map aspect names to levels, e.g. `{warm tones: 0.6}`", line: value.line)
         }
         // An empty mapping is a model with no aspects: the base itself, a useful control.
         guard !text.isEmpty else { return [] }
         do {
             return try SyntheticSpec.parseAspects(text)
         } catch let error as FineXLError {
-            throw DirectiveFailure(error.message, line: value.line)
+            throw error.at(line: value.line)
         }
     }
 
@@ -127,10 +127,10 @@ enum ImageInputs {
     /// or `name: {synthetic spec}`.
     static func comparedModels(_ context: DirectiveContext) throws -> [(name: String, source: any PairedImageSource, line: Int)] {
         guard let models = context.options.mapping("models"), let entries = models.entries, !entries.isEmpty else {
-            throw DirectiveFailure("needs `models:` mapping each model's name to a folder of its images or to a synthetic spec")
+            throw FineXLError("needs `models:` mapping each model's name to a folder of its images or to a synthetic spec")
         }
         guard entries.count >= 2 else {
-            throw DirectiveFailure("compares at least two models; `models:` names one", line: context.line(of: "models"))
+            throw FineXLError("compares at least two models; `models:` names one", line: context.line(of: "models"))
         }
         var result: [(name: String, source: any PairedImageSource, line: Int)] = []
         var baseFolder: URL?
@@ -140,23 +140,23 @@ enum ImageInputs {
             } else if let path = entry.value.scalarText {
                 if baseFolder == nil {
                     guard let base = context.options.text("base") else {
-                        throw DirectiveFailure("model `\(entry.key)` is a folder, so `compare` needs `base:` with the base model's images",
+                        throw FineXLError("model `\(entry.key)` is a folder, so `compare` needs `base:` with the base model's images",
                                                line: entry.value.line)
                     }
                     baseFolder = try context.folder("base", path: base)
                 }
                 let folder = context.url(path)
                 if let problem = FileKind.folderProblem(folder) {
-                    throw DirectiveFailure("folder `\(path)` of model `\(entry.key)` \(problem) (looked in \(folder.path))",
+                    throw FineXLError("folder `\(path)` of model `\(entry.key)` \(problem) (looked in \(folder.path))",
                                            line: entry.value.line)
                 }
                 do {
                     result.append((entry.key, try ImageFolderPairs(base: baseFolder!, personal: folder), entry.value.line))
                 } catch let error as FineXLError {
-                    throw DirectiveFailure(error.message, line: entry.value.line)
+                    throw error.at(line: entry.value.line)
                 }
             } else {
-                throw DirectiveFailure("model `\(entry.key)` must be a folder path or a synthetic spec", line: entry.value.line)
+                throw FineXLError("model `\(entry.key)` must be a folder path or a synthetic spec", line: entry.value.line)
             }
         }
         return result

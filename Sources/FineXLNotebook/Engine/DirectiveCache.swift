@@ -1,3 +1,4 @@
+import FineXLCore
 import FineXLSupport
 import Foundation
 
@@ -11,7 +12,7 @@ import Foundation
 struct DirectiveCache {
     struct Entry: Codable {
         /// Bumped when the stored layout changes, so old entries are ignored rather than misread.
-        static let layout = 1
+        static let layout = 2
         var layout: Int
         var blocks: [ReportBlock]
         var change: StateChange
@@ -35,7 +36,10 @@ struct DirectiveCache {
     /// Writes atomically (temporary file, then rename) so an interrupted render never leaves a torn entry.
     func store(key: String, blocks: [ReportBlock], change: StateChange) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let data = try JSONEncoder().encode(Entry(layout: Entry.layout, blocks: blocks, change: change))
+        let encoder = JSONEncoder()
+        // `steps` draws the filter's run from the explanation, so the cache keeps it.
+        encoder.userInfo[Explanation.includesFilterTrace] = true
+        let data = try encoder.encode(Entry(layout: Entry.layout, blocks: blocks, change: change))
         let file = directory.appendingPathComponent(key + ".json")
         let temporary = directory.appendingPathComponent(".\(key).\(ProcessInfo.processInfo.processIdentifier).tmp")
         try data.write(to: temporary)

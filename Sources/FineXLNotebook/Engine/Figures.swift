@@ -5,12 +5,12 @@ import FineXLSupport
 import Foundation
 
 /// The notebook's figures as report figures: charts drawn by FineXLCharts, thumbnails by
-/// FineXLImage. File stems here are names only; the engine numbers them in document order.
+/// FineXLImage. File stems here are names only; the report numbers figures in document order.
 enum Figures {
     static func weights(_ explanation: Explanation, title: String?, top: Int?) throws -> ReportFigure {
         let concepts = Array(explanation.concepts.prefix(top ?? explanation.concepts.count))
         guard !concepts.isEmpty else {
-            throw DirectiveFailure("the decomposition kept no concept, so there is nothing to chart")
+            throw FineXLError("the decomposition kept no concept, so there is nothing to chart")
         }
         let chart = BarChart(
             title: title ?? "Weights of the kept concepts (\(explanation.method))",

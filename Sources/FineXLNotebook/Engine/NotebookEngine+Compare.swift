@@ -9,36 +9,12 @@ extension NotebookEngine {
     func runCompare(_ context: DirectiveContext, inputs: PreparedInputs) throws -> ([ReportBlock], StateChange) {
         let options = context.options
         let target = try options.mapping("target").map(Comparison.target(from:)) ?? []
-        let encoder = try currentEncoder()
-        let run = EmbeddingRun(encoder: encoder, cacheDirectory: sharedCacheDirectory)
-        let explainOptions = options.explainOptions
-        var models: [Comparison.Model] = []
-        for model in inputs.models {
-            do {
-                let divergence = try run.embed(model.source).divergence()
-                var candidates: CandidateSet
-                if let list = options.textList("list") {
-                    candidates = try ConceptGathering.gather(.list(list), encoder: encoder, divergence: divergence,
-                                                             source: model.source, cacheDirectory: sharedCacheDirectory)
-                } else {
-                    candidates = try ConceptGathering.gather(.vocabulary(top: options.integer("top") ?? 12), encoder: encoder,
-                                                             divergence: divergence, source: model.source,
-                                                             cacheDirectory: sharedCacheDirectory)
-                    // The target's concepts are always candidates, so every model can be scored on them.
-                    let missing = target.map(\.concept).filter { name in !candidates.concepts.contains { $0.name == name } }
-                    if !missing.isEmpty {
-                        let extra = try ConceptGathering.gather(.list(missing), encoder: encoder, divergence: divergence,
-                                                                source: model.source, cacheDirectory: sharedCacheDirectory)
-                        candidates.concepts += extra.concepts
-                        candidates.unrepresentable += extra.unrepresentable
-                    }
-                }
-                let explanation = try explain(divergence, candidates, options: explainOptions)
-                models.append(Comparison.Model(name: model.name, explanation: explanation, score: nil))
-            } catch let error as FineXLError {
-                throw DirectiveFailure("model `\(model.name)`: \(error.message)", line: model.line)
-            }
-        }
+        let request: ConceptRequest = options.textList("list").map { .list($0) } ?? .vocabulary(top: options.integer("top") ?? 12)
+        let explanations = try Analysis.compare(
+            inputs.models.map { ComparedModel(name: $0.name, source: $0.source, line: $0.line) },
+            encoder: try currentEncoder(), concepts: request, including: target.map(\.concept),
+            options: options.explainOptions, cacheDirectory: sharedCacheDirectory)
+        var models = zip(inputs.models, explanations).map { Comparison.Model(name: $0.0.name, explanation: $0.1, score: nil) }
         if !target.isEmpty {
             let weights = models.map { model in
                 Dictionary(model.explanation.concepts.map { ($0.name, $0.weight) }, uniquingKeysWith: { first, _ in first })
@@ -85,7 +61,7 @@ extension NotebookEngine {
             let wanted = comparison.target.map { "\($0.concept) \($0.level.written)" }.joined(separator: ", ")
             let ranking = models.sorted { ($0.score ?? .infinity) < ($1.score ?? .infinity) }
                 .map { "\($0.name) \(NotebookFormat.number($0.score ?? .nan, decimals: 3))" }.joined(separator: ", ")
-            blocks.append(Self.sentence("Best match for the target (\(wanted)): \(best.name). Distance is the root-mean-square gap "
+            blocks.append(.sentence("Best match for the target (\(wanted)): \(best.name). Distance is the root-mean-square gap "
                 + "between a model's weights and the target over the target's concepts, a concept the model did not keep counting "
                 + "as 0; high and low mean the largest and the smallest weight among the models compared, none means 0. "
                 + "Distances: \(ranking)."))

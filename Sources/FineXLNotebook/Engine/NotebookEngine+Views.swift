@@ -1,5 +1,6 @@
 import FineXLCore
 import FineXLPipeline
+import FineXLSupport
 import Foundation
 
 /// The directives that only show the state: chart, samples, steps.
@@ -34,21 +35,24 @@ extension NotebookEngine {
         // Step 1: the candidates as they came, most aligned with V_div first.
         let ranked = candidates.sorted { abs(Vector.cosine($0.direction, divergence)) > abs(Vector.cosine($1.direction, divergence)) }
         let shown = Array(ranked.prefix(limit))
-        blocks.append(Self.labelled("Before the filter.", "Concept vectors f(C) are rarely orthogonal. The matrix below holds the cosines between the "
+        blocks.append(.labelled("Before the filter.", "Concept vectors f(C) are rarely orthogonal. The matrix below holds the cosines between the "
             + "\(shown.count) candidates most aligned with V_div\(ranked.count > shown.count ? " (of \(ranked.count))" : "")."))
         blocks += try cosineBlocks(shown, title: "cos between candidates, before the filter", divergence: divergence)
 
-        // Step 2: the orthogonality filter (Eq. 9).
-        let method = DecompositionMethod(rawValue: explanation.method) ?? .paper
-        let filter = OrthogonalityFilter(eOrtho: explanation.thresholds.eOrtho, ordering: OrthogonalityFilter.ordering(for: method))
-        let (kept, rejected) = filter.apply(to: candidates, divergence: divergence)
+        // Step 2: the orthogonality filter (Eq. 9), as the decomposition ran it.
+        guard let filter = explanation.filter else {
+            throw FineXLError("the decomposition above does not record its orthogonality filter; render again with --no-cache")
+        }
+        let method = explanation.method
+        let kept = filter.kept.map { candidates[$0] }
+        let rejected = filter.rejected
         let visiting = switch filter.ordering {
         case .absoluteAlignment: "Visiting candidates by |cos(f(C), V_div)| (the paper's order)"
         case .signedAlignment: "Visiting candidates by cos(f(C), V_div), largest first"
         case .residualAlignment: "Visiting candidates by their cosine with what the concepts kept so far leave of V_div "
             + "under non-negative least squares, largest first (matching pursuit: \(method.rawValue) cannot use a negative weight)"
         }
-        blocks.append(Self.labelled("The orthogonality filter (Eq. 9).", "\(visiting), a candidate is rejected when its summed |cos| "
+        blocks.append(.labelled("The orthogonality filter (Eq. 9).", "\(visiting), a candidate is rejected when its summed |cos| "
             + "with the concepts already kept reaches eOrtho = \(explanation.thresholds.eOrtho.formatted). "
             + "\(kept.count) of \(candidates.count) candidates are kept."))
         if kept.count >= 1 {
@@ -61,7 +65,7 @@ extension NotebookEngine {
         }
 
         // Step 3: the decomposition, one concept at a time (Eqs. 10–11).
-        blocks.append(Self.labelled("The decomposition, one concept at a time (Eqs. 10–11).", explanation.method == DecompositionMethod.paper.rawValue
+        blocks.append(.labelled("The decomposition, one concept at a time (Eqs. 10–11).", explanation.method == .paper
             ? "Concepts are added in the filter's order; after each, the weights are refitted by least squares and the "
                 + "relative residual ‖V_div − Σ w_i f(C_i)‖ / ‖V_div‖ is measured, stopping once it falls under eDecomp = "
                 + "\(explanation.thresholds.eDecomp.formatted)."
@@ -89,7 +93,7 @@ extension NotebookEngine {
             blocks.append(.figure(try Figures.heatMap(matrix, labels: names, title: title)))
             let offDiagonal = matrix.enumerated().flatMap { i, row in row.enumerated().filter { $0.offset > i }.map { abs($0.element) } }
             let mean = offDiagonal.reduce(0, +) / Double(max(offDiagonal.count, 1))
-            blocks.append(Self.sentence("Mean |cos| between different concepts: \(NotebookFormat.number(mean))."))
+            blocks.append(.sentence("Mean |cos| between different concepts: \(NotebookFormat.number(mean))."))
         }
         blocks.append(.table(ReportTable(
             caption: title + " (numbers behind the figure; last column cos(f(C), V_div))",

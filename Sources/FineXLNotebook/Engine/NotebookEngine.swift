@@ -30,9 +30,9 @@ final class NotebookEngine {
 
     private var blocks: [ReportBlock] = []
     private var timings: [(directive: String, line: Int, seconds: Double, cached: Bool)] = []
-    private var anchors: Set<String> = []
     private var encoder: (any ImageEncoder)?
-    private var encoderUnavailable: EncoderUnavailable?
+    /// Why the notebook's encoder cannot be built here (kind `.encoderUnavailable`), when it cannot.
+    private var encoderUnavailable: FineXLError?
     /// Options of each decomposition run, for the provenance footer.
     private var decompositions: [(line: Int, options: ExplainOptions)] = []
 
@@ -68,7 +68,7 @@ final class NotebookEngine {
             }
         }
         return ReportDocument(title: notebook.frontMatter.title ?? firstHeading ?? fallbackTitle,
-                              author: notebook.frontMatter.author, blocks: numberedFigures(blocks),
+                              author: notebook.frontMatter.author, blocks: blocks,
                               provenance: provenance(), timings: timings)
     }
 
@@ -95,22 +95,20 @@ final class NotebookEngine {
                     }
                 }
             }.joined()
-            blocks.append(.heading(level: level, text: text, anchor: anchor(for: text)))
+            blocks.append(.heading(level: level, text: text, anchor: ""))
         case .codeBlock, .prose:
-            let html = block.segments.map { segment -> String in
+            blocks.append(.markdown(block.segments.map { segment -> ReportInline in
                 switch segment {
-                case .html(let html): return html
+                case .html(let html): return .markup(html)
                 case .inlineValue(let expression, let line):
                     switch inlineValue(expression) {
-                    case .success(let value): return "<span class=\"finexl-value\">\(Self.escapeHTML(value))</span>"
+                    case .success(let value): return .value(value)
                     case .failure(let failure):
                         errors.append((failure.message, line))
-                        return "<mark class=\"finexl-inline-error\" title=\"\(Self.escapeHTML(failure.message))\">⚠ "
-                            + "<code>finexl \(Self.escapeHTML(expression))</code></mark>"
+                        return .inlineError(expression: expression, message: failure.message)
                     }
                 }
-            }.joined()
-            blocks.append(.prose(html: html))
+            }))
         }
         // Every failure counts, but a block lists only the first few: thousands of broken values
         // in one paragraph must not make thousands of notes.
@@ -127,48 +125,23 @@ final class NotebookEngine {
         }
     }
 
-    private func inlineValue(_ expression: String) -> Result<String, DirectiveFailure> {
+    private func inlineValue(_ expression: String) -> Result<String, FineXLError> {
         let parsed: InlineExpression
         do {
             parsed = try InlineExpression.parse(expression)
         } catch {
-            return .failure(DirectiveFailure("inline value: \(error.message)"))
+            return .failure(FineXLError("inline value: \(error.message)"))
         }
         do {
             return .success(try InlineEvaluator(state: state).evaluate(parsed))
-        } catch let missing as InlineEvaluator.MissingState where encoderUnavailable != nil {
+        } catch let error as FineXLError where error.kind == .missingInput && encoderUnavailable != nil {
             // The notebook is fine; the values are missing only because the model is not installed.
-            _ = missing
             return .success("n/a")
-        } catch let failure as DirectiveFailure {
-            return .failure(failure)
-        } catch let missing as InlineEvaluator.MissingState {
-            return .failure(DirectiveFailure(missing.message))
+        } catch let error as FineXLError {
+            return .failure(error)
         } catch {
-            return .failure(DirectiveFailure("inline value `\(expression)`: \(error)"))
+            return .failure(FineXLError("inline value `\(expression)`: \(error)"))
         }
-    }
-
-    /// A stable, unique `id` for a heading: lowercase words joined by hyphens.
-    private func anchor(for text: String) -> String {
-        var slug = ""
-        for character in text.lowercased() {
-            if character.isLetter || character.isNumber {
-                slug.append(character)
-            } else if !slug.isEmpty, slug.last != "-" {
-                slug.append("-")
-            }
-        }
-        while slug.last == "-" { slug.removeLast() }
-        if slug.isEmpty { slug = "section" }
-        var candidate = slug
-        var suffix = 2
-        while anchors.contains(candidate) {
-            candidate = "\(slug)-\(suffix)"
-            suffix += 1
-        }
-        anchors.insert(candidate)
-        return candidate
     }
 
     // MARK: - Directives
@@ -195,18 +168,15 @@ final class NotebookEngine {
             if cached { cachedDirectives += 1 }
             blocks += outcome.blocks
             succeeded = true
-        } catch let failure as DirectiveFailure {
-            fail("`\(kind.rawValue)`: \(failure.message)", line: failure.line ?? directive.line)
-        } catch let missing as MissingInput {
-            if encoderUnavailable != nil {
-                note(.info, "`\(kind.rawValue)` was not run: \(missing.message)", line: directive.line)
-            } else {
-                fail("`\(kind.rawValue)` \(missing.message)", line: directive.line)
-            }
-        } catch let unavailable as EncoderUnavailable {
-            note(.info, "`\(kind.rawValue)` was not run: \(unavailable.message)", line: directive.line)
         } catch let error as FineXLError {
-            fail("`\(kind.rawValue)`: \(error.message)", line: directive.line)
+            switch error.kind {
+            case .missingInput where encoderUnavailable != nil, .encoderUnavailable:
+                note(.info, "`\(kind.rawValue)` was not run: \(error.message)", line: directive.line)
+            case .missingInput:
+                fail("`\(kind.rawValue)` \(error.message)", line: error.line ?? directive.line)
+            case .invalidInput:
+                fail("`\(kind.rawValue)`: \(error.message)", line: error.line ?? directive.line)
+            }
         } catch {
             fail("`\(kind.rawValue)`: \(error)", line: directive.line)
         }
@@ -265,7 +235,7 @@ final class NotebookEngine {
     private func checkRequirements(of kind: DirectiveKind) throws {
         func need(_ present: Bool, _ what: String, _ provider: String) throws {
             guard present else {
-                throw MissingInput(message: "needs \(what): add a `finexl \(provider)` block above it (or fix the one that failed)")
+                throw FineXLError("needs \(what): add a `finexl \(provider)` block above it (or fix the one that failed)", kind: .missingInput)
             }
         }
         switch kind {
@@ -335,14 +305,14 @@ final class NotebookEngine {
     private func checkEncoder() {
         do {
             _ = try encoderSpec()
-        } catch let unavailable as EncoderUnavailable {
+        } catch let unavailable as FineXLError where unavailable.kind == .encoderUnavailable {
             encoderUnavailable = unavailable
             note(.info, unavailable.message, line: notebook.frontMatter.modelLine)
-        } catch let failure as DirectiveFailure where notebook.frontMatter.encoder == .clip {
+        } catch let failure as FineXLError where notebook.frontMatter.encoder == .clip {
             // A `model:` that is there but is not a model: one failure here; the steps that need it are skipped.
             failures += 1
             note(.error, failure.message, line: failure.line ?? 1)
-            encoderUnavailable = EncoderUnavailable(message: failure.message)
+            encoderUnavailable = FineXLError(failure.message, kind: .encoderUnavailable)
         } catch {
             // Other problems surface on the first directive that needs the encoder, with its line.
         }
@@ -358,37 +328,12 @@ final class NotebookEngine {
 
     private func encoderSpec() throws -> EncoderSpec {
         let frontMatter = notebook.frontMatter
-        switch frontMatter.encoder {
-        case .descriptor:
-            return .descriptor
-        case .clip:
-            guard let model = frontMatter.model else {
-                throw EncoderUnavailable(message: "This notebook uses CLIP but names no model. Add `model: openai/clip-vit-base-patch32` "
-                    + "(a Hugging Face id, or a transformers CLIPModel folder) to the front matter; the CLIP steps were skipped.")
-            }
-            return .clip(model: try clipModelFolder(model))
-        case .npy:
-            guard let model = frontMatter.model else {
-                throw DirectiveFailure("`encoder: npy` needs `model:` naming the folder with base.npy, personal.npy, concepts.npy "
-                                       + "and concepts.txt", line: frontMatter.modelLine)
-            }
-            return .npy(directory: resolve(model))
+        do {
+            return try EncoderSpec.parse(EncoderKind(rawValue: frontMatter.encoder.rawValue)!, model: frontMatter.model,
+                                         from: .notebook, relativeTo: directory)
+        } catch let error as FineXLError {
+            throw error.at(line: frontMatter.modelLine)
         }
-    }
-
-    /// What is wrong with a CLIP `model:` path that exists, or nil when it is missing (to download) or complete.
-    static func clipFolderProblem(_ folder: URL) -> String? {
-        switch FileKind.at(folder.path) {
-        case .missing: return nil
-        case .directory: break
-        case .regular: return "is a file; `model:` names the folder holding the model's files"
-        case let kind: return "is \(kind.description)"
-        }
-        let needed = ["config.json", "model.safetensors", "vocab.json", "merges.txt"]
-        let missing = needed.filter { FileKind.at(folder.appendingPathComponent($0).path) != .regular }
-        guard !missing.isEmpty else { return nil }
-        return "exists but is not a CLIP model: it has no " + missing.joined(separator: ", ")
-            + " (a transformers CLIPModel folder has config.json, model.safetensors, vocab.json and merges.txt)"
     }
 
     /// The folder of precomputed embeddings under `encoder: npy`, which stands in for images.
@@ -405,34 +350,8 @@ final class NotebookEngine {
 
     // MARK: - Output helpers
 
-    /// Text from the notebook or a computed value, made safe to place in HTML.
-    static func escapeHTML(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
-
     func note(_ level: ReportNote.Level, _ message: String, line: Int?) {
         blocks.append(.note(ReportNote(level: level, message: message, line: line, quote: line.flatMap(notebook.quote(line:)))))
-    }
-
-    /// A generated sentence, escaped, as a paragraph.
-    static func sentence(_ text: String) -> ReportBlock {
-        .prose(html: "<p>" + escapeHTML(text) + "</p>\n")
-    }
-
-    /// A generated paragraph that starts with a bold label.
-    static func labelled(_ label: String, _ text: String) -> ReportBlock {
-        .prose(html: "<p><strong>" + escapeHTML(label) + "</strong> " + escapeHTML(text) + "</p>\n")
     }
 
     private func fail(_ message: String, line: Int) {
@@ -440,56 +359,17 @@ final class NotebookEngine {
         note(.error, message, line: line)
     }
 
-    /// Figure files are numbered in document order; cached blocks keep only the name part.
-    private func numberedFigures(_ blocks: [ReportBlock]) -> [ReportBlock] {
-        var number = 0
-        return blocks.map { block in
-            guard case .figure(var figure) = block else { return block }
-            number += 1
-            figure.fileStem = "fig-\(number)-\(figure.fileStem)"
-            return .figure(figure)
-        }
-    }
-
     private func provenance() -> [(key: String, value: String)] {
         let frontMatter = notebook.frontMatter
-        return Self.provenance(
-            encoder: encoder.map { Explanation.EncoderInfo(name: $0.name, dimension: $0.dimension, identity: $0.identity) },
+        return AnalysisBlocks.provenance(
+            encoder: encoder.map(Explanation.EncoderInfo.init),
             encoderSetting: frontMatter.encoder.rawValue + (encoderUnavailable != nil ? " (not available)" : ""),
             model: frontMatter.model,
             decompositions: decompositions.map { run in
                 let o = run.options
-                return (label: "Decomposition (line \(run.line))", method: o.method.rawValue,
+                return (label: "Decomposition (line \(run.line))", method: o.method,
                         thresholds: Explanation.Thresholds(eOrtho: o.eOrtho, eDecomp: o.eDecomp,
                                                            bootstrapResamples: o.bootstrapResamples, seed: o.seed))
             })
     }
-
-    /// The footer's lines, for a notebook and for `finexl explain`'s report alike. `encoderSetting`
-    /// stands in for an encoder that was never made.
-    static func provenance(encoder: Explanation.EncoderInfo?, encoderSetting: String, model: String?,
-                           decompositions: [(label: String, method: String, thresholds: Explanation.Thresholds)])
-        -> [(key: String, value: String)] {
-        var lines: [(key: String, value: String)] = []
-        if let encoder {
-            lines.append(("Encoder", "\(encoder.name), dimension \(encoder.dimension)"))
-            if let identity = encoder.identity { lines.append(("Encoder checksum", String(identity.prefix(16)))) }
-        } else {
-            lines.append(("Encoder", encoderSetting))
-        }
-        if let model { lines.append(("Model folder", model)) }
-        for run in decompositions {
-            let t = run.thresholds
-            lines.append((run.label, "method \(run.method), eOrtho \(t.eOrtho.formatted), eDecomp \(t.eDecomp.formatted), "
-                          + "bootstrap \(t.bootstrapResamples) resamples, seed \(t.seed)"))
-        }
-        lines.append(("FineXL", FineXLVersion.current))
-        lines.append(("Rendered", ISO8601DateFormatter().string(from: Date())))
-        return lines
-    }
-}
-
-/// A directive needs state an earlier directive provides.
-struct MissingInput: Error {
-    var message: String
 }

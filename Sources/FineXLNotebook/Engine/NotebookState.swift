@@ -58,7 +58,7 @@ struct NotebookState {
             explanation = nil
         }
         if let candidates = change.candidates {
-            self.candidates = candidates.candidateSet
+            self.candidates = candidates
             explanation = nil
         }
         if let explanation = change.explanation { self.explanation = explanation }
@@ -69,39 +69,15 @@ struct NotebookState {
 /// How one directive changed the state, in a form that can be cached on disk.
 struct StateChange: Codable, Sendable {
     var embedded: EmbeddedPairs?
-    var candidates: CachedCandidates?
+    var candidates: CandidateSet?
     var explanation: Explanation?
     var comparison: Comparison?
 
-    init(embedded: EmbeddedPairs? = nil, candidates: CachedCandidates? = nil, explanation: Explanation? = nil,
+    init(embedded: EmbeddedPairs? = nil, candidates: CandidateSet? = nil, explanation: Explanation? = nil,
          comparison: Comparison? = nil) {
         self.embedded = embedded
         self.candidates = candidates
         self.explanation = explanation
         self.comparison = comparison
-    }
-}
-
-/// A `CandidateSet` as stored in the cache.
-struct CachedCandidates: Codable, Sendable {
-    struct Candidate: Codable, Sendable {
-        var name: String
-        var direction: [Double]
-        var origin: ConceptOrigin
-    }
-
-    var concepts: [Candidate]
-    var unrepresentable: [Explanation.Rejected]
-    var notes: [String]
-
-    init(_ set: CandidateSet) {
-        concepts = set.concepts.map { Candidate(name: $0.name, direction: $0.direction, origin: $0.origin) }
-        unrepresentable = set.unrepresentable
-        notes = set.notes
-    }
-
-    var candidateSet: CandidateSet {
-        CandidateSet(concepts: concepts.map { Concept(name: $0.name, direction: $0.direction, origin: $0.origin) },
-                     unrepresentable: unrepresentable, notes: notes)
     }
 }

@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLSupport
 
 /// Evaluates an inline value against the state at that point of the notebook.
 ///
@@ -11,11 +12,6 @@ import FineXLCore
 /// - `concepts.count`, `concepts.names`, `candidates.count`, `rejected.count`, `rejected.names`
 /// - `best` / `best.name`, `best.score`, `model("name").score`, `model("name").residual` (after `compare`)
 struct InlineEvaluator {
-    /// The value exists but the state it needs has not been computed above this line.
-    struct MissingState: Error {
-        var message: String
-    }
-
     let state: NotebookState
 
     static let knownValues = [
@@ -49,7 +45,7 @@ struct InlineEvaluator {
             return NotebookFormat.percent(explanation.residual.relative)
         case ("method", nil):
             try expectNoMembers(members)
-            return try decomposition(expression).method
+            return try decomposition(expression).method.rawValue
         case ("encoder", nil):
             try expectNoMembers(members)
             return try decomposition(expression).encoder.name
@@ -84,7 +80,7 @@ struct InlineEvaluator {
         case ("best", nil):
             guard let comparison = state.comparison else { throw missing(expression, "compare") }
             guard let best = comparison.best else {
-                throw DirectiveFailure("`\(expression.written)`: the comparison above has no `target:`, so no model was chosen")
+                throw FineXLError("`\(expression.written)`: the comparison above has no `target:`, so no model was chosen")
             }
             if members.isEmpty { return best.name }
             switch try single(members, ["name", "score"], expression) {
@@ -94,7 +90,7 @@ struct InlineEvaluator {
         case ("model", .text(let name)?):
             guard let comparison = state.comparison else { throw missing(expression, "compare") }
             guard let model = comparison.models.first(where: { $0.name == name }) else {
-                throw DirectiveFailure("`\(expression.written)`: no model `\(name)` in the comparison above; models: "
+                throw FineXLError("`\(expression.written)`: no model `\(name)` in the comparison above; models: "
                                        + comparison.models.map(\.name).joined(separator: ", "))
             }
             switch try single(members, ["score", "residual"], expression) {
@@ -129,7 +125,7 @@ struct InlineEvaluator {
     private func concept(at rank: Int, _ expression: InlineExpression) throws -> Explanation.Weighted {
         let explanation = try decomposition(expression)
         guard rank >= 1, rank <= explanation.concepts.count else {
-            throw DirectiveFailure("`\(expression.written)`: the decomposition above kept \(explanation.concepts.count) concept(s)")
+            throw FineXLError("`\(expression.written)`: the decomposition above kept \(explanation.concepts.count) concept(s)")
         }
         return explanation.concepts[rank - 1]
     }
@@ -138,10 +134,10 @@ struct InlineEvaluator {
         let explanation = try decomposition(expression)
         if let concept = explanation.concepts.first(where: { $0.name == name }) { return concept }
         if let rejected = explanation.rejected.first(where: { $0.name == name }) {
-            throw DirectiveFailure("`\(expression.written)`: `\(name)` was not kept (\(rejected.reason))")
+            throw FineXLError("`\(expression.written)`: `\(name)` was not kept (\(rejected.reason))")
         }
         let hint = NearestName.suggestion(for: name, among: explanation.concepts.map(\.name)).map { " (did you mean `\($0)`?)" } ?? ""
-        throw DirectiveFailure("`\(expression.written)`: no concept `\(name)` in the decomposition above\(hint); kept: "
+        throw FineXLError("`\(expression.written)`: no concept `\(name)` in the decomposition above\(hint); kept: "
                                + explanation.concepts.map(\.name).joined(separator: ", "))
     }
 
@@ -152,21 +148,22 @@ struct InlineEvaluator {
 
     private func expectNoMembers(_ members: [String]) throws {
         guard members.isEmpty else {
-            throw DirectiveFailure("unexpected `.\(members.joined(separator: "."))`")
+            throw FineXLError("unexpected `.\(members.joined(separator: "."))`")
         }
     }
 
-    private func missing(_ expression: InlineExpression, _ provider: String) -> MissingState {
-        MissingState(message: "inline value `\(expression.written)` needs a `finexl \(provider)` block above it")
+    /// The value exists but the state it needs has not been computed above this line.
+    private func missing(_ expression: InlineExpression, _ provider: String) -> FineXLError {
+        FineXLError("inline value `\(expression.written)` needs a `finexl \(provider)` block above it", kind: .missingInput)
     }
 
-    private func unknown(_ expression: InlineExpression, members: [String]? = nil) -> DirectiveFailure {
+    private func unknown(_ expression: InlineExpression, members: [String]? = nil) -> FineXLError {
         if let members {
-            return DirectiveFailure("unknown inline value `\(expression.written)`; after `\(expression.head)` use "
+            return FineXLError("unknown inline value `\(expression.written)`; after `\(expression.head)` use "
                                     + members.map { ".\($0)" }.joined(separator: ", "))
         }
         let hint = NearestName.suggestion(for: expression.written, among: Self.knownValues).map { " (did you mean `\($0)`?)" } ?? ""
-        return DirectiveFailure("unknown inline value `\(expression.written)`\(hint); known values include "
+        return FineXLError("unknown inline value `\(expression.written)`\(hint); known values include "
                                 + Self.knownValues.joined(separator: ", "))
     }
 }

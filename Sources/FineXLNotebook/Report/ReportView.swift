@@ -146,13 +146,17 @@ extension ReportView {
 
         var blocks: [BlockView] = []
         var contents: [ContentsEntry] = []
-        for (index, block) in document.blocks.enumerated() {
+        for block in document.blocks {
             var view = BlockView()
             switch block {
             case .prose(let html):
                 view.prose = ProseView(html: html)
+            case .markdown(let pieces):
+                view.prose = ProseView(html: html(of: pieces))
+            case .paragraph(let pieces):
+                view.prose = ProseView(html: "<p>" + html(of: pieces) + "</p>\n")
             case .heading(let level, let text, let anchor):
-                let id = uniqueID(for: anchor, text: text, used: &usedIDs, fallback: "section-\(index + 1)")
+                let id = uniqueID(for: anchor, text: text, used: &usedIDs, fallback: "section")
                 let clamped = min(max(level, 1), 6)
                 view.heading = HeadingView(level: clamped, text: text, anchor: id)
                 if clamped <= 3 {
@@ -240,8 +244,8 @@ extension ReportView {
                         hasQuote: !quote.isEmpty, quote: quote)
     }
 
-    /// An id safe in both `id="…"` and `href="#…"`: the engine's anchor when it is already
-    /// one, else a slug of it or of the heading; unique within the page.
+    /// An id safe in both `id="…"` and `href="#…"`: a slug of the requested anchor, else of the
+    /// heading, else `fallback`; unique within the page (then `-2`, `-3`…).
     static func uniqueID(for anchor: String, text: String, used: inout Set<String>, fallback: String) -> String {
         var base = slug(anchor)
         if base.isEmpty { base = slug(text) }
@@ -256,12 +260,13 @@ extension ReportView {
         return candidate
     }
 
-    /// Lowercased letters and digits (any script) joined by single hyphens.
+    /// Lowercased letters and digits (any script) joined by single hyphens: the one rule for
+    /// heading ids ("V_div" gives "v-div").
     static func slug(_ text: String) -> String {
         var result = ""
         var pendingHyphen = false
         for character in text.lowercased() {
-            if character.isLetter || character.isNumber || character == "_" {
+            if character.isLetter || character.isNumber {
                 if pendingHyphen && !result.isEmpty { result.append("-") }
                 pendingHyphen = false
                 result.append(character)
@@ -287,10 +292,6 @@ extension ReportView {
                 pendingHyphen = true
             }
         }
-        // The engine may already have numbered the stem ("fig-3-weights"); the writer's number wins.
-        if let range = cleaned.range(of: #"^fig-[0-9]+(-|$)"#, options: .regularExpression) {
-            cleaned.removeSubrange(range)
-        }
         if cleaned.count > 60 { cleaned = String(cleaned.prefix(60)) }
         return (cleaned.isEmpty ? "fig-\(number)" : "fig-\(number)-\(cleaned)") + ".png"
     }
@@ -299,6 +300,37 @@ extension ReportView {
     /// the writer may replace or remove; anything else there is left alone.
     static func isFigureFileName(_ name: String) -> Bool {
         name.range(of: #"^fig-[0-9]+(-[a-z0-9_-]+)?\.png$"#, options: .regularExpression) != nil
+    }
+
+    /// The markup of a paragraph's pieces: notebook markup as it is, everything else escaped.
+    static func html(of pieces: [ReportInline]) -> String {
+        pieces.map { piece in
+            switch piece {
+            case .markup(let html): return html
+            case .text(let text): return escape(text)
+            case .strong(let text): return "<strong>" + escape(text) + "</strong>"
+            case .value(let value): return "<span class=\"finexl-value\">\(escape(value))</span>"
+            case .inlineError(let expression, let message):
+                return "<mark class=\"finexl-inline-error\" title=\"\(escape(message))\">⚠ "
+                    + "<code>finexl \(escape(expression))</code></mark>"
+            }
+        }.joined()
+    }
+
+    /// Text made safe in HTML content and in quoted attribute values.
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 
     static func formatSeconds(_ seconds: Double) -> String {

@@ -1,0 +1,205 @@
+import Foundation
+import XCTest
+
+/// The `finexl` command line as a user meets it: the built binary run as a subprocess, its exit
+/// code, its one `error:` line, its JSON and its help.
+final class CommandLineTests: XCTestCase {
+    private struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var stderrLines: [Substring] { stderr.split(separator: "\n") }
+    }
+
+    /// The `finexl` built beside this test bundle.
+    private static var binary: URL {
+        #if os(macOS)
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("finexl")
+        }
+        #endif
+        return Bundle.main.bundleURL.appendingPathComponent("finexl")
+    }
+
+    private static let fixtures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    private func finexl(_ arguments: String...) throws -> Run {
+        let binary = Self.binary
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw XCTSkip("no finexl binary at \(binary.path); run `swift build` first")
+        }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read before waiting so a full pipe cannot block the child.
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    private func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("finexl-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    /// Exit 1 and exactly one line on stderr, `error: …`, containing every one of `fragments`.
+    private func assertOneErrorLine(_ run: Run, mentioning fragments: [String], file: StaticString = #filePath,
+                                    line: UInt = #line) {
+        XCTAssertEqual(run.status, 1, run.stderr, file: file, line: line)
+        XCTAssertEqual(run.stderrLines.count, 1, run.stderr, file: file, line: line)
+        XCTAssertTrue(run.stderr.hasPrefix("error: "), run.stderr, file: file, line: line)
+        for fragment in fragments {
+            XCTAssertTrue(run.stderr.contains(fragment), "\(fragment) not in \(run.stderr)", file: file, line: line)
+        }
+        XCTAssertFalse(run.stderr.contains("Missing value"), run.stderr, file: file, line: line)
+        XCTAssertFalse(run.stderr.contains("Error: "), run.stderr, file: file, line: line)
+    }
+
+    private var npyModel: String { Self.fixtures.appendingPathComponent("npy-model").path }
+
+    // MARK: help
+
+    func testHelpListsMethodsAndEncoders() throws {
+        let run = try finexl("explain", "--help")
+        XCTAssertEqual(run.status, 0)
+        let help = run.stdout.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
+        XCTAssertTrue(help.contains("values: descriptor, clip, npy"), help)
+        XCTAssertTrue(help.contains("values: paper, nnls, whitened-nnls"), help)
+        let synth = try finexl("synth", "--help").stdout.replacingOccurrences(of: "\n", with: " ")
+            .split(separator: " ").joined(separator: " ")
+        XCTAssertTrue(synth.contains("values: scenes, textures"), synth)
+        XCTAssertTrue(synth.contains("values: canonical, alternate"), synth)
+    }
+
+    // MARK: explain
+
+    func testExplainJSONFollowsTheSchema() throws {
+        // Fixture written by numpy: personal = base + 0.6 "warm tones" + 0.3 "film grain" (make.py beside it).
+        let run = try finexl("explain", "--encoder", "npy", "--model", npyModel, "--no-cache", "--bootstrap", "50", "--json")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["schema"] as? String, "finexl.explanation/1")
+        XCTAssertEqual(object["method"] as? String, "nnls")
+        XCTAssertEqual(object["pairs"] as? Int, 12)
+        XCTAssertEqual((object["encoder"] as? [String: Any])?["name"] as? String, "npy")
+        XCTAssertEqual((object["encoder"] as? [String: Any])?["dimension"] as? Int, 6)
+        XCTAssertEqual((object["thresholds"] as? [String: Any])?["bootstrapResamples"] as? Int, 50)
+        XCTAssertNil(object["filter"], "the filter's trace is not part of the schema")
+        let concepts = try XCTUnwrap(object["concepts"] as? [[String: Any]])
+        XCTAssertEqual(concepts.first?["name"] as? String, "warm tones")
+        XCTAssertEqual(concepts.first?["weight"] as? Double ?? 0, 0.6, accuracy: 0.02)
+        XCTAssertEqual(concepts.dropFirst().first?["weight"] as? Double ?? 0, 0.3, accuracy: 0.02)
+        for concept in concepts { XCTAssertEqual((concept["ci"] as? [Double])?.count, 2, "\(concept)") }
+        XCTAssertNotNil((object["residual"] as? [String: Any])?["relative"] as? Double)
+        XCTAssertEqual(Set(object.keys), ["schema", "encoder", "pairs", "method", "thresholds", "divergence", "concepts",
+                                          "rejected", "residual", "steps", "warnings"])
+    }
+
+    func testMissingImageFolderIsNamedOnOneErrorLine() throws {
+        let missing = try temporaryFolder().appendingPathComponent("no-such-base").path
+        assertOneErrorLine(try finexl("explain", "--base", missing, "--personal", missing, "--no-cache"),
+                           mentioning: [missing])
+    }
+
+    func testMissingNPYFileIsNamed() throws {
+        let empty = try temporaryFolder()
+        assertOneErrorLine(try finexl("explain", "--encoder", "npy", "--model", empty.path, "--no-cache"),
+                           mentioning: [empty.appendingPathComponent("base.npy").path])
+    }
+
+    func testReportMustBeAnHTMLFile() throws {
+        assertOneErrorLine(try finexl("explain", "--base", "a", "--personal", "b", "--output", "/tmp/report.md"),
+                           mentioning: ["--output", "/tmp/report.md"])
+    }
+
+    func testUnknownEncoderAndMethodListTheValues() throws {
+        assertOneErrorLine(try finexl("explain", "--encoder", "dino"), mentioning: ["--encoder", "dino", "descriptor", "npy"])
+        assertOneErrorLine(try finexl("explain", "--method", "lasso"), mentioning: ["--method", "lasso", "whitened-nnls"])
+        assertOneErrorLine(try finexl("explain", "--encoder", "clip"), mentioning: ["--encoder clip needs --model"])
+    }
+
+    func testNonFiniteEOrthoIsRejectedBeforeAnyWork() throws {
+        for value in ["inf", "nan", "0", "101"] {
+            assertOneErrorLine(try finexl("explain", "--encoder", "npy", "--model", npyModel, "--no-cache", "--e-ortho", value),
+                               mentioning: ["--e-ortho", value])
+        }
+    }
+
+    func testEDecompOutOfRangeNamesTheOptionAndTheValue() throws {
+        assertOneErrorLine(try finexl("explain", "--encoder", "npy", "--model", npyModel, "--e-decomp", "2"),
+                           mentioning: ["--e-decomp", "got 2"])
+    }
+
+    func testBootstrapNeedsAtLeastOneResampleAndAtMostTheNotebookLimit() throws {
+        for value in ["0", "100001", "-3"] {
+            assertOneErrorLine(try finexl("explain", "--encoder", "npy", "--model", npyModel, "--no-cache",
+                                          "--bootstrap", value, "--json"),
+                               mentioning: ["--bootstrap", value])
+        }
+    }
+
+    // MARK: synth and bench
+
+    func testNegativeNumbersGiveARangeErrorNamingTheOption() throws {
+        let out = try temporaryFolder().appendingPathComponent("set").path
+        assertOneErrorLine(try finexl("synth", "--out", out, "--aspects", "sepia=0.5", "--count", "-1"),
+                           mentioning: ["--count", "-1"])
+        assertOneErrorLine(try finexl("synth", "--out", out, "--aspects", "sepia=0.5", "--size", "-1"),
+                           mentioning: ["--size", "-1"])
+        assertOneErrorLine(try finexl("synth", "--out", out, "--aspects", "sepia=0.5", "--seed", "-1"),
+                           mentioning: ["--seed", "-1"])
+        assertOneErrorLine(try finexl("bench", "--images", "-1"), mentioning: ["--images", "-1"])
+        assertOneErrorLine(try finexl("explain", "--top", "-2", "--encoder", "npy", "--model", npyModel),
+                           mentioning: ["--top", "-2"])
+    }
+
+    func testSynthSizeMessageGivesTheRangeItEnforces() throws {
+        let out = try temporaryFolder().appendingPathComponent("set").path
+        assertOneErrorLine(try finexl("synth", "--out", out, "--aspects", "sepia=0.5", "--size", "16"),
+                           mentioning: ["--size", "32", "4096", "16"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+
+    func testSynthRefusesAFolderThatHoldsFilesUnlessForced() throws {
+        let out = try temporaryFolder()
+        let earlier = out.appendingPathComponent("notes.txt")
+        try Data("mine".utf8).write(to: earlier)
+        assertOneErrorLine(try finexl("synth", "--out", out.path, "--aspects", "sepia=0.5", "--count", "2", "--size", "32"),
+                           mentioning: [out.path, "--force"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("base").path))
+
+        let forced = try finexl("synth", "--out", out.path, "--aspects", "sepia=0.5", "--count", "2", "--size", "32", "--force")
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("base").path).count, 2)
+
+        let fresh = try temporaryFolder().appendingPathComponent("new")
+        let run = try finexl("synth", "--out", fresh.path, "--aspects", "sepia=0.5", "--count", "2", "--size", "32")
+        XCTAssertEqual(run.status, 0, run.stderr)
+    }
+
+    // MARK: render
+
+    func testFailingNotebookIsReportedAndExitsOne() throws {
+        let folder = try temporaryFolder()
+        let notebook = folder.appendingPathComponent("broken.md")
+        try Data("# Broken\n\n```finexl frobnicate\n```\n".utf8).write(to: notebook)
+        let run = try finexl("render", notebook.path, "--output", folder.appendingPathComponent("out").path, "--no-cache")
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertEqual(run.stderrLines.last, "error: 1 directive(s) failed; see the report")
+        let html = try String(contentsOf: folder.appendingPathComponent("out/broken.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("frobnicate"))
+
+        let absent = folder.appendingPathComponent("absent.md").path
+        assertOneErrorLine(try finexl("render", absent, "--output", folder.appendingPathComponent("out").path),
+                           mentioning: ["absent.md"])
+    }
+}
