@@ -20,6 +20,7 @@ for lib in CPNG CJPEG; do
     header=$(ls "$PWD/Sources/$lib/include/"*.h)
     printf 'module %s {\n    header "%s"\n    export *\n}\n' "$lib" "$header" > "$out/modules/$lib/module.modulemap"
 done
+rm -f "$out"/*.o "$out"/fuzz-*
 for source in Sources/CPNG/*.c Sources/CJPEG/*.c; do
     dir=$(dirname "$source")
     clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$dir/include" -c "$source" \
@@ -50,6 +51,7 @@ for target in "${targets[@]}"; do
     swiftc "${sanitize[@]}" -O -g -parse-as-library -I "$out" "${module_flags[@]}" "Fuzz/Targets/$target.swift" \
         "$out/FineXLCore.o" "$out/FineXLSupport.o" "$out"/cpng*.o "$out"/cjpeg*.o -lpng16 -ldeflate -ljpeg -o "$out/fuzz-$target" \
         2>&1 | grep -v "Cannot export local symbol" || true
+    [ -x "$out/fuzz-$target" ] || { echo "error: the $target target did not build" >&2; exit 1; }
     mkdir -p "$out/$target/corpus"
     echo "== $target: ${seconds}s"
     # 2 GB RSS and 1 GB per allocation: anything more for inputs this small is a finding.
