@@ -30,6 +30,8 @@ final class NotebookEngine {
     private var blocks: [ReportBlock] = []
     private var timings: [(directive: String, line: Int, seconds: Double, cached: Bool)] = []
     private var anchors: Set<String> = []
+    /// Where each heading slug's numbering got to: equal headings cost linear time.
+    private var nextAnchorSuffix: [String: Int] = [:]
     private var encoder: (any ImageEncoder)?
     private var encoderUnavailable: EncoderUnavailable?
     /// Options of each decomposition run, for the provenance footer.
@@ -161,11 +163,12 @@ final class NotebookEngine {
         while slug.last == "-" { slug.removeLast() }
         if slug.isEmpty { slug = "section" }
         var candidate = slug
-        var suffix = 2
+        var suffix = nextAnchorSuffix[slug] ?? 2
         while anchors.contains(candidate) {
             candidate = "\(slug)-\(suffix)"
             suffix += 1
         }
+        nextAnchorSuffix[slug] = suffix
         anchors.insert(candidate)
         return candidate
     }

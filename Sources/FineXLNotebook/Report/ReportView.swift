@@ -128,6 +128,7 @@ extension ReportView {
     static func make(from document: ReportDocument, name: String, css: String,
                      figureDirectoryURL: String?) throws -> (view: ReportView, figures: [PlacedFigure]) {
         var usedIDs = reservedIDs
+        var nextSuffix: [String: Int] = [:]
         var figureNumber = 0
         var tableNumber = 0
         var figures: [PlacedFigure] = []
@@ -151,7 +152,7 @@ extension ReportView {
             case .prose(let html):
                 view.prose = ProseView(html: html)
             case .heading(let level, let text, let anchor):
-                let id = uniqueID(for: anchor, text: text, used: &usedIDs, fallback: "section-\(index + 1)")
+                let id = uniqueID(for: anchor, text: text, used: &usedIDs, nextSuffix: &nextSuffix, fallback: "section-\(index + 1)")
                 let clamped = min(max(level, 1), 6)
                 view.heading = HeadingView(level: clamped, text: text, anchor: id)
                 if clamped <= 3 {
@@ -241,16 +242,20 @@ extension ReportView {
 
     /// An id safe in both `id="…"` and `href="#…"`: the engine's anchor when it is already
     /// one, else a slug of it or of the heading; unique within the page.
-    static func uniqueID(for anchor: String, text: String, used: inout Set<String>, fallback: String) -> String {
+    /// `nextSuffix` remembers where each base's numbering got to, so many equal headings cost
+    /// linear time, not quadratic.
+    static func uniqueID(for anchor: String, text: String, used: inout Set<String>,
+                         nextSuffix: inout [String: Int], fallback: String) -> String {
         var base = slug(anchor)
         if base.isEmpty { base = slug(text) }
         if base.isEmpty { base = fallback }
         var candidate = base
-        var suffix = 2
+        var suffix = nextSuffix[base] ?? 2
         while used.contains(candidate) {
             candidate = "\(base)-\(suffix)"
             suffix += 1
         }
+        nextSuffix[base] = suffix
         used.insert(candidate)
         return candidate
     }
