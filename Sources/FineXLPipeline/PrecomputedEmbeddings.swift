@@ -8,6 +8,10 @@ import Foundation
 /// `concepts.npy` (`[K, D]`) with `concepts.txt` naming its rows, one name a line.
 public enum PrecomputedEmbeddings {
     public static func load(from directory: URL) throws -> EmbeddedPairs {
+        if let problem = FileKind.folderProblem(directory) {
+            throw FineXLError("the npy model folder \(directory.path) \(problem); it must hold base.npy, personal.npy, "
+                + "concepts.npy and concepts.txt")
+        }
         let base = try matrix("base.npy", in: directory)
         let personal = try matrix("personal.npy", in: directory)
         guard base.count == personal.count else {

@@ -50,4 +50,15 @@ final class NotebookMessageTests: XCTestCase {
         let message = errorMessage { _ = try renderer.render(notebook: notebook) }
         XCTAssertTrue(message.contains("larger than \(Notebook.maximumBytes) bytes"), message)
     }
+
+    func testAnNpyModelThatIsAFileIsCalledAFile() throws {
+        let scratch = try ScratchFolder()
+        try scratch.write("x", to: "embeddings")
+        let (document, engine) = NotebookTestSupport.run("---\nencoder: npy\nmodel: embeddings\n---\n```finexl divergence\n```\n",
+                                                         in: scratch.url)
+        XCTAssertGreaterThan(engine.failures, 0)
+        let messages = NotebookTestSupport.notes(document, level: .error).map(\.message).joined(separator: " | ")
+        XCTAssertTrue(messages.contains("embeddings is a file, not a folder"), messages)
+        XCTAssertFalse(messages.contains("NSCocoaErrorDomain"), messages)
+    }
 }

@@ -168,6 +168,10 @@ enum ImageInputs {
 
     /// A digest of the contents of every file directly in a folder (precomputed embeddings).
     static func digest(ofFilesIn folder: URL) throws -> String {
+        if let problem = FileKind.folderProblem(folder) {
+            throw FineXLError("the npy model folder \(folder.path) \(problem); `model:` names the folder with base.npy, "
+                + "personal.npy, concepts.npy and concepts.txt")
+        }
         var hasher = SHA256()
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
         for name in names {

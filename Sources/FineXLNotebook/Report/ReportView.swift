@@ -129,6 +129,7 @@ extension ReportView {
     static func make(from document: ReportDocument, name: String, css: String,
                      figureDirectoryURL: String?) throws -> (view: ReportView, figures: [PlacedFigure]) {
         var usedIDs = reservedIDs
+        var nextSuffix: [String: Int] = [:]
         var figureNumber = 0
         var tableNumber = 0
         var figures: [PlacedFigure] = []
@@ -156,7 +157,7 @@ extension ReportView {
             case .paragraph(let pieces):
                 view.prose = ProseView(html: "<p>" + html(of: pieces) + "</p>\n")
             case .heading(let level, let text, let anchor):
-                let id = uniqueID(for: anchor, text: text, used: &usedIDs, fallback: "section")
+                let id = uniqueID(for: anchor, text: text, used: &usedIDs, nextSuffix: &nextSuffix, fallback: "section")
                 let clamped = min(max(level, 1), 6)
                 view.heading = HeadingView(level: clamped, text: text, anchor: id)
                 if clamped <= 3 {
@@ -245,17 +246,20 @@ extension ReportView {
     }
 
     /// An id safe in both `id="…"` and `href="#…"`: a slug of the requested anchor, else of the
-    /// heading, else `fallback`; unique within the page (then `-2`, `-3`…).
-    static func uniqueID(for anchor: String, text: String, used: inout Set<String>, fallback: String) -> String {
+    /// heading, else `fallback`; unique within the page (then `-2`, `-3`…). `nextSuffix` remembers
+    /// where each base's numbering got to, so many equal headings cost linear time, not quadratic.
+    static func uniqueID(for anchor: String, text: String, used: inout Set<String>,
+                         nextSuffix: inout [String: Int], fallback: String) -> String {
         var base = slug(anchor)
         if base.isEmpty { base = slug(text) }
         if base.isEmpty { base = fallback }
         var candidate = base
-        var suffix = 2
+        var suffix = nextSuffix[base] ?? 2
         while used.contains(candidate) {
             candidate = "\(base)-\(suffix)"
             suffix += 1
         }
+        nextSuffix[base] = suffix
         used.insert(candidate)
         return candidate
     }
