@@ -3,11 +3,17 @@ public struct Concept: Sendable, Equatable {
     public var name: String
     public var direction: [Double]
     public var origin: ConceptOrigin
+    /// `f(C)` as measured on each calibration image, when the encoder measures concepts on
+    /// images (the descriptor's in-context directions: this run's base images, in pair order);
+    /// `direction` is their mean. Nil for text-mapped or precomputed directions. The bootstrap
+    /// resamples them, so an interval covers the uncertainty of f(C) as well as of V_div.
+    public var perImage: [[Double]]?
 
-    public init(name: String, direction: [Double], origin: ConceptOrigin) {
+    public init(name: String, direction: [Double], origin: ConceptOrigin, perImage: [[Double]]? = nil) {
         self.name = name
         self.direction = direction
         self.origin = origin
+        self.perImage = perImage
     }
 }
 

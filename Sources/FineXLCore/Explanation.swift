@@ -1,5 +1,5 @@
 /// The outcome of explaining one personalized model against its base; encodes
-/// as the `finexl.explanation/1` JSON schema of PRODUCT.md.
+/// as the `finexl.explanation/2` JSON schema of PRODUCT.md.
 public struct Explanation: Sendable, Codable, Equatable {
     public struct EncoderInfo: Sendable, Codable, Equatable {
         public var name: String
@@ -31,23 +31,26 @@ public struct Explanation: Sendable, Codable, Equatable {
         public var name: String
         /// `w_i` of `V_div ≈ Σ w_i f(C_i)`: the level of this aspect.
         public var weight: Double
-        /// 95 % bootstrap interval of the weight over pairs.
+        /// 95 % bootstrap interval of the weight: pairs resampled, and with them the calibration
+        /// images f(C) was measured on when it was measured on images (`Explanation.intervals`).
         public var ci: [Double]
         /// cos(f(C), V_div).
         public var alignment: Double
-        /// AUROC of the per-image projection onto f(C), personal against base.
+        /// AUROC of the per-image projection onto f(C), personal against base, unpaired: how
+        /// well one image on its own shows the aspect (the paired test says whether it is there).
         public var auroc: Double
-        /// Welch t-test p-value of the same projections.
-        public var p: Double
+        /// The pairs' evidence: share moving along f(C) and the signed-rank test (schema /2).
+        public var paired: PairedEvidence
         public var origin: ConceptOrigin
 
-        public init(name: String, weight: Double, ci: [Double], alignment: Double, auroc: Double, p: Double, origin: ConceptOrigin) {
+        public init(name: String, weight: Double, ci: [Double], alignment: Double, auroc: Double,
+                    paired: PairedEvidence, origin: ConceptOrigin) {
             self.name = name
             self.weight = weight
             self.ci = ci
             self.alignment = alignment
             self.auroc = auroc
-            self.p = p
+            self.paired = paired
             self.origin = origin
         }
     }
@@ -82,7 +85,7 @@ public struct Explanation: Sendable, Codable, Equatable {
         }
     }
 
-    public var schema: String = "finexl.explanation/1"
+    public var schema: String = "finexl.explanation/2"
     public var encoder: EncoderInfo
     public var pairs: Int
     public var method: String
@@ -95,6 +98,11 @@ public struct Explanation: Sendable, Codable, Equatable {
     public var steps: [Step]
     /// Messages for the reader: large residual, few pairs, intervals spanning 0.
     public var warnings: [String]
+    /// Where the concept directions were measured (descriptor: this run's base images or the
+    /// reference set); nil when the encoder maps concepts from text or they were given.
+    public var directions: DirectionSource?
+    /// What the 95 % intervals resample, in words.
+    public var intervals: String?
 
     public struct Thresholds: Sendable, Codable, Equatable {
         public var eOrtho: Double
@@ -128,5 +136,21 @@ public struct Explanation: Sendable, Codable, Equatable {
     /// The weight of a kept concept, or nil when it was not kept.
     public func weight(of name: String) -> Double? {
         concepts.first { $0.name == name }?.weight
+    }
+}
+
+/// Where an encoder measured its concept directions `f(C)`, for provenance.
+public struct DirectionSource: Sendable, Codable, Equatable {
+    /// `in-context` (this run's base images) or `reference` (the encoder's fixed image set).
+    public var source: String
+    /// How many images f(C) was measured on.
+    public var images: Int
+    /// Why the reference set was used instead of the run's images, when it was.
+    public var reason: String?
+
+    public init(source: String, images: Int, reason: String? = nil) {
+        self.source = source
+        self.images = images
+        self.reason = reason
     }
 }

@@ -24,7 +24,7 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup var vlmOptions: VLMOptions
     @Option(help: "Cache folder for embeddings and VLM answers (default: ~/.cache/finexl).") var cacheDir: String?
     @Flag(help: "Recompute everything, read and write no cache.") var noCache = false
-    @Flag(help: "Print the explanation as JSON (schema finexl.explanation/1).") var json = false
+    @Flag(help: "Print the explanation as JSON (schema finexl.explanation/2).") var json = false
     @Option(help: "Also write an HTML report to this file.") var output: String?
 
     func run() throws {
