@@ -1,3 +1,5 @@
+import Foundation
+
 /// An embedding `Enc` shared by images and concepts (the paper's CLIP, or the
 /// built-in descriptor encoder). The notebook engine and the command line see
 /// encoders only through this protocol.
@@ -28,6 +30,10 @@ public protocol ImageEncoder: Sendable {
 
     /// `f(C)` for each concept name, in order (paper Eq. 6 for CLIP).
     func mapConcepts(_ names: [String], context: ConceptContext) throws -> [ConceptMapping]
+
+    /// `mapConcepts` with what the mapping measured: per-image directions and where they were
+    /// measured, for encoders that measure concepts on images.
+    func measureConcepts(_ names: [String], context: ConceptContext) throws -> MeasuredConcepts
 }
 
 extension ImageEncoder {
@@ -38,6 +44,11 @@ extension ImageEncoder {
     public func embed(reduced images: [ReducedImage]) throws -> [[Float]] {
         try embed(images.map(\.means))
     }
+
+    /// For encoders that map concepts from text or from given vectors.
+    public func measureConcepts(_ names: [String], context: ConceptContext) throws -> MeasuredConcepts {
+        MeasuredConcepts(mappings: try mapConcepts(names, context: context))
+    }
 }
 
 /// What an encoder may use to map a concept: the generation prompts of the images
@@ -46,10 +57,17 @@ public struct ConceptContext: Sendable {
     public var prompts: [String]
     /// Human-readable note on the prompts' origin ("manifest.json", "generic templates").
     public var promptSource: String
+    /// The run's base images, for encoders that measure concepts on images; nil when there are
+    /// none (precomputed embeddings).
+    public var images: ContextImages?
+    /// Where such an encoder may cache what it measured on them (the embedding cache folder).
+    public var cacheDirectory: URL?
 
-    public init(prompts: [String], promptSource: String) {
+    public init(prompts: [String], promptSource: String, images: ContextImages? = nil, cacheDirectory: URL? = nil) {
         self.prompts = prompts
         self.promptSource = promptSource
+        self.images = images
+        self.cacheDirectory = cacheDirectory
     }
 }
 

@@ -43,10 +43,11 @@ public struct ModelExplanation: Sendable {
             ?? ConceptContext(prompts: [], promptSource: "precomputed concept vectors")
         let candidates = try ConceptGathering.gather(concepts, encoder: encoder, divergence: divergence,
                                                      source: source, context: context, cacheDirectory: cacheDirectory)
-        let explanation = try Explainer.explain(
+        var explanation = try Explainer.explain(
             divergence: divergence, candidates: candidates.concepts, unrepresentable: candidates.unrepresentable,
             encoder: .init(name: encoder.name, dimension: encoder.dimension, identity: encoder.identity),
             options: options)
+        explanation.directions = candidates.directions
         return ModelExplanation(explanation: explanation, candidates: candidates, embeddings: embeddings,
                                 source: source, sourceDescription: sourceDescription)
     }

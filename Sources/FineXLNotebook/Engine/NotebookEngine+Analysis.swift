@@ -171,10 +171,12 @@ extension NotebookEngine {
 
     func explain(_ divergence: Divergence, _ candidates: CandidateSet, options: ExplainOptions) throws -> Explanation {
         let encoder = try currentEncoder()
-        return try Explainer.explain(divergence: divergence, candidates: candidates.concepts,
-                                     unrepresentable: candidates.unrepresentable,
-                                     encoder: .init(name: encoder.name, dimension: encoder.dimension, identity: encoder.identity),
-                                     options: options)
+        var explanation = try Explainer.explain(divergence: divergence, candidates: candidates.concepts,
+                                                unrepresentable: candidates.unrepresentable,
+                                                encoder: .init(name: encoder.name, dimension: encoder.dimension, identity: encoder.identity),
+                                                options: options)
+        explanation.directions = candidates.directions
+        return explanation
     }
 
     static func decompositionBlocks(_ explanation: Explanation) -> [ReportBlock] {

@@ -87,20 +87,27 @@ struct CachedCandidates: Codable, Sendable {
         var name: String
         var direction: [Double]
         var origin: ConceptOrigin
+        /// f(C) per image, when the encoder measured it on the run's images (the bootstrap uses it).
+        var perImage: [[Double]]?
     }
 
     var concepts: [Candidate]
     var unrepresentable: [Explanation.Rejected]
     var notes: [String]
+    var directions: DirectionSource?
 
     init(_ set: CandidateSet) {
-        concepts = set.concepts.map { Candidate(name: $0.name, direction: $0.direction, origin: $0.origin) }
+        concepts = set.concepts.map { Candidate(name: $0.name, direction: $0.direction, origin: $0.origin, perImage: $0.perImage) }
         unrepresentable = set.unrepresentable
         notes = set.notes
+        directions = set.directions
     }
 
     var candidateSet: CandidateSet {
-        CandidateSet(concepts: concepts.map { Concept(name: $0.name, direction: $0.direction, origin: $0.origin) },
-                     unrepresentable: unrepresentable, notes: notes)
+        var set = CandidateSet(
+            concepts: concepts.map { Concept(name: $0.name, direction: $0.direction, origin: $0.origin, perImage: $0.perImage) },
+            unrepresentable: unrepresentable, notes: notes)
+        set.directions = directions
+        return set
     }
 }
