@@ -44,9 +44,11 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // The real-picture benchmark: photo crops edited by common tools' methods, explained as users run it.
+        .target(name: "FineXLBench", dependencies: ["FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLPipeline"]),
         .executableTarget(name: "finexl", dependencies: [
             "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLCLIP", "FineXLConcepts",
-            "FineXLPipeline", "FineXLNotebook",
+            "FineXLPipeline", "FineXLNotebook", "FineXLBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "FineXLCLIPTests", dependencies: ["FineXLCLIP", "FineXLImage", "FineXLTestSupport"]),
         .testTarget(name: "FineXLConceptsTests", dependencies: ["FineXLConcepts", "FineXLImage", "FineXLTestSupport"]),
         .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLPipeline", "FineXLImage"]),
+        .testTarget(name: "FineXLBenchTests", dependencies: ["FineXLBench", "FineXLCore", "FineXLImage"]),
         .testTarget(name: "FineXLNotebookTests", dependencies: [
             "FineXLNotebook", "FineXLCharts", "FineXLImage", "FineXLPipeline", "FineXLDescriptor", "FineXLTestSupport",
         ]),

@@ -230,14 +230,14 @@ public enum DescriptorBenchmark {
 
     /// The paper's metric: mean |rank(predicted) − rank(true)| over the levels; tied
     /// predictions share their mean rank, so a method that cannot tell levels apart scores badly.
-    static func rankMAE(truth: [Double], predicted: [Double]) -> Double {
+    public static func rankMAE(truth: [Double], predicted: [Double]) -> Double {
         let trueRanks = ranks(truth), predictedRanks = ranks(predicted)
         return zip(trueRanks, predictedRanks).map { abs($0 - $1) }.reduce(0, +) / Double(max(truth.count, 1))
     }
 
     /// Assigns each value the level of its tier: the lowest n/levels.count values get the
     /// lowest level, and so on; values tied across a tier boundary all miss (they get NaN).
-    static func tiers(_ values: [Double], levels: [Double]) -> [Double] {
+    public static func tiers(_ values: [Double], levels: [Double]) -> [Double] {
         let perTier = values.count / max(levels.count, 1)
         let order = values.indices.sorted { values[$0] < values[$1] }
         var result = [Double](repeating: .nan, count: values.count)
@@ -251,7 +251,7 @@ public enum DescriptorBenchmark {
         return result
     }
 
-    static func ranks(_ values: [Double]) -> [Double] {
+    public static func ranks(_ values: [Double]) -> [Double] {
         let order = values.indices.sorted { values[$0] < values[$1] }
         var ranks = [Double](repeating: 0, count: values.count)
         var i = 0

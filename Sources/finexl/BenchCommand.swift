@@ -1,4 +1,5 @@
 import ArgumentParser
+import FineXLBench
 import FineXLCLIP
 import FineXLCore
 import FineXLDescriptor
@@ -13,17 +14,21 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure the method and the program on synthetic models.",
         discussion: """
             Suites: methods (the paper's rank-MAE, identification and multi-aspect metrics per decomposition \
-            method and baseline), throughput (descriptor embedding of 512×512 PNGs, parallel against one core), \
+            method and baseline), photos (the same metrics plus interval coverage on real pictures edited by common \
+            tools' methods, explained as `finexl explain` does), throughput (descriptor embedding of 512×512 PNGs, parallel against one core), \
             clip (CLIP images/s and texts/s, GFLOP/s against sgemm), render (quickstart cold against cached).
             """)
 
-    @Argument(help: "Suites to run: methods, throughput, clip, render, or all.") var suites: [String] = ["methods"]
+    @Argument(help: "Suites to run: methods, photos, throughput, clip, render, or all.") var suites: [String] = ["methods"]
     @Option(help: "Images for the throughput and clip suites.") var images = 128
     @Option(help: "CLIP model folder for the clip suite (default: random weights at ViT-B/32 size).") var model: String?
     @Option(help: "Image side in pixels for the methods suite (default 256).") var size: Int?
+    @Option(help: "Folder of the photos suite's base images (default: BenchData/photos of the checkout).") var photos: String?
+    @Option(help: "Photos suite: only the edits whose \"aspect / implementation\" contains this (repeatable).") var only: [String] = []
+    @Option(help: "Photos suite: also write every model's raw readings as JSON to this file.") var json: String?
 
     func run() throws {
-        let known = ["methods", "throughput", "clip", "render"]
+        let known = ["methods", "photos", "throughput", "clip", "render"]
         let chosen = suites.contains("all") ? known : suites
         for suite in chosen where !known.contains(suite) {
             throw FineXLError("unknown bench suite \"\(suite)\"; use \(known.joined(separator: ", ")) or all")
@@ -31,6 +36,7 @@ struct BenchCommand: ParsableCommand {
         for suite in chosen {
             switch suite {
             case "methods": try methods()
+            case "photos": try photoSuite()
             case "throughput": try throughput()
             case "clip": try clip()
             default: try render()
@@ -46,6 +52,21 @@ struct BenchCommand: ParsableCommand {
             options.size = size
         }
         print(try DescriptorBenchmark.run(options).renderTable())
+    }
+
+    private func photoSuite() throws {
+        let set = try PhotoSet(directory: try PhotoSet.locate(explicit: photos))
+        var options = PhotoBenchmark.Options()
+        options.only = only
+        let report = try PhotoBenchmark.run(options, photos: set) { step in
+            FileHandle.standardError.write(Data("bench photos: \(step)\n".utf8))
+        }
+        print(report.renderTable())
+        if let json {
+            let url = URL(fileURLWithPath: json)
+            try report.json().write(to: url, options: .atomic)
+            FileHandle.standardError.write(Data("wrote \(url.path)\n".utf8))
+        }
     }
 
     /// Descriptor embedding including PNG decode, all cores against one, in the same process.

@@ -1,0 +1,279 @@
+import FineXLCore
+import FineXLDescriptor
+import Foundation
+
+/// What `PhotoBenchmark.run` measured: the raw readings of every model, and the scores
+/// computed from them.
+public struct PhotoBenchReport: Sendable {
+    /// One explained model: what was planted and what FineXL read.
+    public struct Model: Sendable, Codable, Equatable {
+        public struct Planted: Sendable, Codable, Equatable {
+            public var aspect: String
+            public var implementation: String
+            public var set: Int
+            public var level: Double
+        }
+
+        public struct Reading: Sendable, Codable, Equatable {
+            public var name: String
+            public var weight: Double
+            /// The reported 95 % interval ([] when not computed).
+            public var ci: [Double]
+        }
+
+        public var planted: [Planted]
+        /// The kept concepts, largest weight first, as the explanation lists them.
+        public var concepts: [Reading]
+        public var residual: Double
+        public var seconds: Double
+
+        public func weight(of name: String) -> Double {
+            concepts.first { $0.name == name }?.weight ?? 0
+        }
+
+        /// The concept with the largest positive weight.
+        public var top: String? {
+            concepts.filter { $0.weight > 0 }.max { $0.weight < $1.weight || ($0.weight == $1.weight && $0.name > $1.name) }?.name
+        }
+
+        /// Whether the reported interval of `name` contains `level` (false when not kept).
+        public func covers(_ name: String, _ level: Double) -> Bool {
+            guard let ci = concepts.first(where: { $0.name == name })?.ci, ci.count == 2 else { return false }
+            return ci[0] <= level + 1e-12 && level <= ci[1] + 1e-12
+        }
+
+        /// "name 0.52, name 0.31, name 0.10": the largest weights.
+        public func describeTop(_ count: Int = 3) -> String {
+            let shown = concepts.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }.prefix(count)
+            return shown.isEmpty ? "nothing" : shown.map { String(format: "%@ %.2f", $0.name, $0.weight) }.joined(separator: ", ")
+        }
+    }
+
+    /// The scores of one implementation of one aspect over its ten levels.
+    public struct EditScore: Sendable, Equatable {
+        public var aspect: String
+        public var implementation: String
+        public var set: Int
+        public var rankMAE: Double
+        public var identified: Int
+        public var identifiable: Int
+        /// Least-squares slope of the read weight on the planted level (through 0): how the
+        /// implementation's strength scale compares with the concept's.
+        public var scale: Double
+        /// Share of levels inside the reported interval.
+        public var coverage: Double
+        /// Share of `scale × level` inside the reported interval: whether the intervals are
+        /// honest about the spread once the scales are matched.
+        public var scaledCoverage: Double
+        /// The weights read at each level.
+        public var weights: [Double]
+        /// For each level at or above the identification floor that was not identified: what was named.
+        public var misses: [String]
+
+        /// Levels compare only when the implementation's level 1 reads as the concept's level 1
+        /// within 20 %.
+        public var comparable: Bool { scale >= 0.8 && scale <= 1.25 }
+    }
+
+    /// The scores of one pair of implementations over its 3 × 3 levels.
+    public struct PairScore: Sendable, Equatable {
+        public var first: String
+        public var second: String
+        public var models: Int
+        public var byLevel: Int
+        public var byRank: Int
+        /// "a/b → read a, read b" for models not recovered by rank.
+        public var misses: [String]
+    }
+
+    public var models: [Model]
+    public var edits: [PhotoEdit]
+    public var options: PhotoBenchmark.Options
+    public var photoCount: Int
+    public var elapsedSeconds: Double
+
+    public var singleModels: [Model] { models.filter { $0.planted.count == 1 } }
+
+    public var editScores: [EditScore] {
+        edits.compactMap { edit in
+            let runs = singleModels.filter { $0.planted[0].aspect == edit.aspect && $0.planted[0].implementation == edit.implementation }
+                .sorted { $0.planted[0].level < $1.planted[0].level }
+            guard !runs.isEmpty else { return nil }
+            let levels = runs.map { $0.planted[0].level }
+            let weights = runs.map { $0.weight(of: edit.aspect) }
+            var identified = 0, identifiable = 0
+            var misses: [String] = []
+            for run in runs where run.planted[0].level >= options.identificationFloor - 1e-9 {
+                identifiable += 1
+                if run.top == edit.aspect {
+                    identified += 1
+                } else {
+                    misses.append(String(format: "%.1f → %@", run.planted[0].level, run.describeTop()))
+                }
+            }
+            let scale = zip(levels, weights).map { $0 * $1 }.reduce(0, +) / max(levels.map { $0 * $0 }.reduce(0, +), 1e-12)
+            let covered = runs.filter { $0.covers(edit.aspect, $0.planted[0].level) }.count
+            let scaledCovered = runs.filter { $0.covers(edit.aspect, scale * $0.planted[0].level) }.count
+            return EditScore(aspect: edit.aspect, implementation: edit.implementation, set: edit.set,
+                             rankMAE: DescriptorBenchmark.rankMAE(truth: levels, predicted: weights),
+                             identified: identified, identifiable: identifiable, scale: scale,
+                             coverage: Double(covered) / Double(runs.count),
+                             scaledCoverage: Double(scaledCovered) / Double(runs.count),
+                             weights: weights, misses: misses)
+        }
+    }
+
+    public var pairScores: [PairScore] {
+        var groups: [String: [Model]] = [:]
+        var order: [String] = []
+        for model in models where model.planted.count == 2 {
+            let key = model.planted.map { "\($0.aspect) / \($0.implementation)" }.joined(separator: " + ")
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(model)
+        }
+        let levels = options.multiLevels
+        func nearest(_ w: Double) -> Double { levels.min { abs($0 - w) < abs($1 - w) }! }
+        return order.map { key in
+            let runs = groups[key]!
+            let a = runs[0].planted[0], b = runs[0].planted[1]
+            let readA = runs.map { $0.weight(of: a.aspect) }, readB = runs.map { $0.weight(of: b.aspect) }
+            let tierA = DescriptorBenchmark.tiers(readA, levels: levels)
+            let tierB = DescriptorBenchmark.tiers(readB, levels: levels)
+            var byLevel = 0, byRank = 0
+            var misses: [String] = []
+            for (k, run) in runs.enumerated() {
+                let truthA = run.planted[0].level, truthB = run.planted[1].level
+                if nearest(readA[k]) == truthA && nearest(readB[k]) == truthB { byLevel += 1 }
+                if tierA[k] == truthA && tierB[k] == truthB {
+                    byRank += 1
+                } else {
+                    misses.append(String(format: "%.1f/%.1f → %.2f, %.2f (%@)", truthA, truthB, readA[k], readB[k], run.describeTop()))
+                }
+            }
+            return PairScore(first: "\(a.aspect) / \(a.implementation)", second: "\(b.aspect) / \(b.implementation)",
+                             models: runs.count, byLevel: byLevel, byRank: byRank, misses: misses)
+        }
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var identification: Double
+        public var rankMAE: Double
+        public var pairByRank: Double
+        public var pairByLevel: Double
+        /// Coverage of the planted level over the comparable implementations.
+        public var coverageComparable: Double
+        public var comparableEdits: Int
+        /// Coverage of `scale × level` over all implementations.
+        public var scaledCoverage: Double
+    }
+
+    public var summary: Summary {
+        let scores = editScores, pairs = pairScores
+        let comparable = scores.filter(\.comparable)
+        func share(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : .nan }
+        func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+        return Summary(
+            identification: share(scores.map(\.identified).reduce(0, +), scores.map(\.identifiable).reduce(0, +)),
+            rankMAE: mean(scores.map(\.rankMAE)),
+            pairByRank: share(pairs.map(\.byRank).reduce(0, +), pairs.map(\.models).reduce(0, +)),
+            pairByLevel: share(pairs.map(\.byLevel).reduce(0, +), pairs.map(\.models).reduce(0, +)),
+            coverageComparable: mean(comparable.map(\.coverage)), comparableEdits: comparable.count,
+            scaledCoverage: mean(scores.map(\.scaledCoverage)))
+    }
+
+    static let setNames = [
+        1: "set 1: the pixel arithmetic of Pillow ImageEnhance/ImageFilter and ImageMagick",
+        2: "set 2: other colour spaces, curves and kernels (Lab, HSV, sigmoids, disks, clumped grain)",
+        3: "set 3: further variants (linear-light white balance, motion blur, shot noise, dithering…)",
+    ]
+
+    public func renderTable() -> String {
+        var lines: [String] = []
+        let pairModels = models.count - singleModels.count
+        lines.append("FineXL on real pictures: \(photoCount) public-domain/CC0 crops (\(PhotoSet.relativePath)), each aspect applied by independent implementations")
+        lines.append("each model explained as `finexl explain` does by default (descriptor encoder, vocabulary top \(options.top), \(options.explainOptions.method.rawValue), \(options.explainOptions.bootstrapResamples) bootstrap resamples)")
+        lines.append("\(singleModels.count) single-aspect models (\(edits.count) implementations × \(options.levels.count) levels), \(pairModels) two-aspect models")
+        let scores = editScores
+        let header = ["aspect", "implementation", "rank MAE", "identified", "scale", "coverage", "scaled cov.", "weights at 0.1 … 1.0"]
+        for set in Set(scores.map(\.set)).sorted() {
+            lines.append("")
+            lines.append(Self.setNames[set] ?? "set \(set)")
+            var rows: [[String]] = []
+            for score in scores where score.set == set {
+                rows.append([score.aspect, score.implementation, String(format: "%.2f", score.rankMAE),
+                             "\(score.identified)/\(score.identifiable)", String(format: "%.2f", score.scale),
+                             String(format: "%.0f %%", score.coverage * 100) + (score.comparable ? "" : "*"),
+                             String(format: "%.0f %%", score.scaledCoverage * 100),
+                             score.weights.map { String(format: "%.2f", $0) }.joined(separator: " ")])
+            }
+            lines += Self.table(header: header, rows: rows, leftColumns: 2)
+        }
+        lines.append("scale: slope of the read weight on the planted level; * = not comparable (scale outside 0.8–1.25), its coverage of the planted level means little; scaled cov.: share of scale × level inside the 95 % interval")
+
+        let pairs = pairScores
+        if !pairs.isEmpty {
+            lines.append("")
+            lines.append("two aspects at \(options.multiLevels.map { String(format: "%.1f", $0) }.joined(separator: "/")) × the same (by rank: both in their true tier among the pair's models; by level: both nearest their true level)")
+            let rows = pairs.map { ["\($0.first) + \($0.second)", "\($0.byRank)/\($0.models)", "\($0.byLevel)/\($0.models)"] }
+            lines += Self.table(header: ["pair", "by rank", "by level"], rows: rows, leftColumns: 1)
+        }
+
+        let failing = scores.filter { !$0.misses.isEmpty }
+        if !failing.isEmpty {
+            lines.append("")
+            lines.append("misidentified (level → what FineXL names instead, largest weights first):")
+            for score in failing {
+                lines.append("  \(score.aspect) / \(score.implementation): " + score.misses.joined(separator: "; "))
+            }
+        }
+
+        let s = summary
+        lines.append("")
+        func percent(_ v: Double) -> String { v.isNaN ? "n/a" : String(format: "%.1f %%", v * 100) }
+        lines.append("summary: identification \(percent(s.identification)) (target ≥ 95 %), rank MAE "
+            + String(format: "%.2f", s.rankMAE) + " (≤ 0.3), two-aspect by rank \(percent(s.pairByRank)) (≥ 95 %)"
+            + " and by level \(percent(s.pairByLevel)) (≥ 80 %), interval coverage \(percent(s.coverageComparable))"
+            + " over \(s.comparableEdits) comparable implementations (≥ 90 %), scaled coverage \(percent(s.scaledCoverage))")
+        lines.append(String(format: "%d models explained in %.1f s", models.count, elapsedSeconds))
+        return lines.joined(separator: "\n")
+    }
+
+    static func table(header: [String], rows: [[String]], leftColumns: Int) -> [String] {
+        let widths = header.indices.map { c in ([header[c]] + rows.map { $0[c] }).map(\.count).max()! }
+        func format(_ cells: [String]) -> String {
+            cells.enumerated().map { c, cell in
+                c < leftColumns || header[c].hasPrefix("weights")
+                    ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[c] - cell.count) + cell
+            }.joined(separator: "  ")
+        }
+        return [format(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(format)
+    }
+
+    /// The raw results for analysis: every model's planted edits and readings, and each edit's mapping.
+    public func json() throws -> Data {
+        struct Edit: Codable {
+            var aspect: String
+            var implementation: String
+            var set: Int
+            var mapping: String
+        }
+        struct Document: Codable {
+            var schema = "finexl.bench-photos/1"
+            var photos: Int
+            var levels: [Double]
+            var multiLevels: [Double]
+            var elapsedSeconds: Double
+            var edits: [Edit]
+            var models: [Model]
+        }
+        let document = Document(photos: photoCount, levels: options.levels, multiLevels: options.multiLevels,
+                                elapsedSeconds: elapsedSeconds,
+                                edits: edits.map { Edit(aspect: $0.aspect, implementation: $0.implementation, set: $0.set,
+                                                        mapping: $0.mapping) },
+                                models: models)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(document)
+    }
+}

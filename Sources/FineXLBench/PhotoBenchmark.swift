@@ -1,0 +1,90 @@
+import FineXLCore
+import FineXLDescriptor
+import FineXLPipeline
+import Foundation
+
+/// Scores what `finexl explain` tells a user about real pictures edited by common tools: every
+/// built-in aspect applied to the photo set by at least two implementations that are not
+/// FineXL's renderings, at ten levels, and pairs of aspects at 3 × 3 levels. Each model goes
+/// through `ModelExplanation.run` with the defaults of `finexl explain` (descriptor encoder,
+/// vocabulary concepts, top 20, default method and bootstrap), so the numbers are what users get.
+public enum PhotoBenchmark {
+    public struct Options: Sendable {
+        /// Levels of the single-aspect models (paper: 10 levels).
+        public var levels: [Double] = (1...10).map { Double($0) / 10 }
+        /// Levels below this are too faint to require identification.
+        public var identificationFloor = 0.3
+        /// Each aspect of a pair takes each of these levels (paper: 3 × 3 models per pair).
+        public var multiLevels: [Double] = [0.3, 0.6, 0.9]
+        /// Pairs of aspects, the known hard ones first.
+        public var aspectPairs: [[String]] = [
+            ["warm tones", "blurry"], ["muted colors", "sharp"], ["bright", "film grain"], ["cool tones", "low contrast"],
+            ["sepia", "sharp"], ["high contrast", "blurry"], ["black and white", "dark"], ["vivid colors", "vignette"],
+            ["warm tones", "film grain"], ["cool tones", "posterized"], ["muted colors", "vignette"], ["dark", "film grain"],
+        ]
+        /// Which implementation sets the two aspects of a pair use: (first aspect's set, second's).
+        public var pairSets: [(Int, Int)] = [(1, 2), (2, 1)]
+        /// Only edits whose id contains one of these (all when empty).
+        public var only: [String] = []
+        /// `finexl explain`'s default `--top`.
+        public var top = 20
+        public var explainOptions = ExplainOptions()
+
+        public init() {}
+    }
+
+    public static func run(_ options: Options = Options(), photos: PhotoSet,
+                           progress: ((String) -> Void)? = nil) throws -> PhotoBenchReport {
+        let start = Date()
+        let edits = PhotoEdits.all.filter { edit in
+            options.only.isEmpty || options.only.contains { edit.id.localizedCaseInsensitiveContains($0) }
+        }
+        guard !edits.isEmpty else {
+            throw FineXLError("no benchmark edit matches \(options.only.joined(separator: ", "))")
+        }
+        let known = Set(DescriptorEncoder.representableConcepts)
+        for edit in PhotoEdits.all where !known.contains(edit.aspect) {
+            throw FineXLError("benchmark edit \"\(edit.id)\" applies \"\(edit.aspect)\", which is no built-in concept")
+        }
+        let encoder = DescriptorEncoder()
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("finexl-bench-photos-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: cache) }
+
+        var models: [PhotoBenchReport.Model] = []
+        func explain(_ planted: [(edit: PhotoEdit, level: Double)]) throws {
+            let source = EditedPhotoPairs(photos: photos, edits: planted)
+            let modelStart = Date()
+            // As `finexl explain` runs with its default cache: each base photo is embedded once.
+            let run = try ModelExplanation.run(source, encoder: encoder, concepts: .vocabulary(top: options.top),
+                                               options: options.explainOptions, cacheDirectory: cache)
+            models.append(PhotoBenchReport.Model(
+                planted: planted.map { .init(aspect: $0.edit.aspect, implementation: $0.edit.implementation,
+                                             set: $0.edit.set, level: $0.level) },
+                concepts: run.explanation.concepts.map { .init(name: $0.name, weight: $0.weight, ci: $0.ci) },
+                residual: run.explanation.residual.relative,
+                seconds: Date().timeIntervalSince(modelStart)))
+        }
+
+        for edit in edits {
+            progress?("\(edit.id)")
+            for level in options.levels { try explain([(edit, level)]) }
+        }
+        for pair in options.aspectPairs {
+            for sets in options.pairSets {
+                guard let first = edits.first(where: { $0.aspect == pair[0] && $0.set == sets.0 }),
+                      let second = edits.first(where: { $0.aspect == pair[1] && $0.set == sets.1 }) else { continue }
+                progress?("\(first.id) + \(second.id)")
+                for a in options.multiLevels {
+                    for b in options.multiLevels { try explain([(first, a), (second, b)]) }
+                }
+            }
+        }
+        return PhotoBenchReport(models: models, edits: edits, options: options, photoCount: photos.photos.count,
+                                elapsedSeconds: Date().timeIntervalSince(start))
+    }
+}
+
+/// Every implementation of every built-in aspect the benchmark applies.
+public enum PhotoEdits {
+    public static var all: [PhotoEdit] { ColorEdits.all + ToneEdits.all + DetailEdits.all }
+}

@@ -1,0 +1,87 @@
+import FineXLCore
+import XCTest
+@testable import FineXLBench
+
+/// The scores on hand-made readings whose answers are known.
+final class PhotoBenchReportTests: XCTestCase {
+    private typealias Model = PhotoBenchReport.Model
+
+    private static let warm = PhotoEdits.all.first { $0.aspect == "warm tones" && $0.set == 1 }!
+    private static let blur = PhotoEdits.all.first { $0.aspect == "blurry" && $0.set == 2 }!
+
+    private static func single(_ edit: PhotoEdit, _ level: Double, _ readings: [(String, Double, [Double])]) -> Model {
+        Model(planted: [.init(aspect: edit.aspect, implementation: edit.implementation, set: edit.set, level: level)],
+              concepts: readings.map { .init(name: $0.0, weight: $0.1, ci: $0.2) }, residual: 0.1, seconds: 0)
+    }
+
+    private static func report(_ models: [Model], edits: [PhotoEdit]) -> PhotoBenchReport {
+        PhotoBenchReport(models: models, edits: edits, options: PhotoBenchmark.Options(), photoCount: 2, elapsedSeconds: 1)
+    }
+
+    func testPerfectReadingsScorePerfectly() {
+        let levels = PhotoBenchmark.Options().levels
+        let models = levels.map { l in Self.single(Self.warm, l, [("warm tones", l, [l - 0.05, l + 0.05])]) }
+        let score = Self.report(models, edits: [Self.warm]).editScores[0]
+        XCTAssertEqual(score.rankMAE, 0)
+        XCTAssertEqual(score.identified, 8)  // levels 0.3 … 1.0
+        XCTAssertEqual(score.identifiable, 8)
+        XCTAssertEqual(score.scale, 1, accuracy: 1e-12)
+        XCTAssertEqual(score.coverage, 1)
+        XCTAssertTrue(score.comparable)
+    }
+
+    func testMisnamedLevelsAreMissesAndHalfScaleIsNotComparable() {
+        let levels = PhotoBenchmark.Options().levels
+        // Weights at half the level, intervals ±0.02 around them; from 0.5 up vivid colors is larger.
+        let models = levels.map { l in
+            Self.single(Self.warm, l, [("warm tones", l / 2, [l / 2 - 0.02, l / 2 + 0.02]), ("vivid colors", l >= 0.5 ? l : 0, [])])
+        }
+        let score = Self.report(models, edits: [Self.warm]).editScores[0]
+        XCTAssertEqual(score.rankMAE, 0, "still in order")
+        XCTAssertEqual(score.identified, 2)  // 0.3 and 0.4
+        XCTAssertEqual(score.misses.count, 6)
+        XCTAssertTrue(score.misses[0].hasPrefix("0.5 → vivid colors 0.50"), score.misses[0])
+        XCTAssertEqual(score.scale, 0.5, accuracy: 1e-12)
+        XCTAssertFalse(score.comparable)
+        XCTAssertEqual(score.coverage, 0, "level never inside")
+        XCTAssertEqual(score.scaledCoverage, 1, "scale × level always inside")
+    }
+
+    func testReversedLevelsGiveTheLargestRankError() {
+        let levels = PhotoBenchmark.Options().levels
+        let models = levels.map { l in Self.single(Self.warm, l, [("warm tones", 1.1 - l, [])]) }
+        // Ranks 1…10 against 10…1: mean |r − (11 − r)| = 5.
+        XCTAssertEqual(Self.report(models, edits: [Self.warm]).editScores[0].rankMAE, 5, accuracy: 1e-12)
+    }
+
+    func testPairRecoveryByTierAndByLevel() {
+        let grid = [0.3, 0.6, 0.9]
+        var models: [Model] = []
+        for a in grid {
+            for b in grid {
+                // Warm read 0.1 low everywhere (tiers right, levels right); blur read flat at 0.5 for the
+                // 0.6 and 0.9 levels, so its tiers of those six models cannot be told apart.
+                let readBlur = b == 0.3 ? 0.2 : 0.5
+                models.append(Model(
+                    planted: [.init(aspect: "warm tones", implementation: Self.warm.implementation, set: 1, level: a),
+                              .init(aspect: "blurry", implementation: Self.blur.implementation, set: 2, level: b)],
+                    concepts: [.init(name: "warm tones", weight: a - 0.1, ci: []), .init(name: "blurry", weight: readBlur, ci: [])],
+                    residual: 0.1, seconds: 0))
+            }
+        }
+        let pair = Self.report(models, edits: [Self.warm, Self.blur]).pairScores[0]
+        XCTAssertEqual(pair.models, 9)
+        XCTAssertEqual(pair.byRank, 3, "only the blur-0.3 models sit in their tier")
+        XCTAssertEqual(pair.byLevel, 6, "blur 0.5 is nearest 0.6, 0.2 nearest 0.3; warm a − 0.1 nearest a")
+        XCTAssertEqual(pair.misses.count, 6)
+    }
+
+    func testJSONCarriesEveryModel() throws {
+        let models = [Self.single(Self.warm, 0.5, [("warm tones", 0.4, [0.3, 0.5])])]
+        let data = try Self.report(models, edits: [Self.warm]).json()
+        let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        XCTAssertEqual(object["schema"] as? String, "finexl.bench-photos/1")
+        XCTAssertEqual((object["models"] as? [Any])?.count, 1)
+        XCTAssertEqual((object["edits"] as? [[String: Any]])?.first?["mapping"] as? String, Self.warm.mapping)
+    }
+}
