@@ -8,12 +8,17 @@ public struct Concept: Sendable, Equatable {
     /// `direction` is their mean. Nil for text-mapped or precomputed directions. The bootstrap
     /// resamples them, so an interval covers the uncertainty of f(C) as well as of V_div.
     public var perImage: [[Double]]?
+    /// The weights levels of the concept's rendering produce, when measured; the reported
+    /// weight is the fitted one read through it as a level. Nil: the fitted weight is reported.
+    public var levelResponse: LevelResponse?
 
-    public init(name: String, direction: [Double], origin: ConceptOrigin, perImage: [[Double]]? = nil) {
+    public init(name: String, direction: [Double], origin: ConceptOrigin, perImage: [[Double]]? = nil,
+                levelResponse: LevelResponse? = nil) {
         self.name = name
         self.direction = direction
         self.origin = origin
         self.perImage = perImage
+        self.levelResponse = levelResponse
     }
 }
 

@@ -41,12 +41,16 @@ public struct MeasuredConcepts: Sendable {
     public var mappings: [ConceptMapping]
     /// For each concept, f(C) on each image it was measured on (nil when not measured on images).
     public var perImage: [[[Double]]?]
+    /// For each concept, the weights levels of its rendering produce, when measured.
+    public var levelResponses: [LevelResponse?]
     /// Where the directions were measured; nil for encoders that map concepts from text.
     public var source: DirectionSource?
 
-    public init(mappings: [ConceptMapping], perImage: [[[Double]]?]? = nil, source: DirectionSource? = nil) {
+    public init(mappings: [ConceptMapping], perImage: [[[Double]]?]? = nil, levelResponses: [LevelResponse?]? = nil,
+                source: DirectionSource? = nil) {
         self.mappings = mappings
         self.perImage = perImage ?? mappings.map { _ in nil }
+        self.levelResponses = levelResponses ?? mappings.map { _ in nil }
         self.source = source
     }
 }

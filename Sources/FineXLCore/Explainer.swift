@@ -46,7 +46,8 @@ public enum Explainer {
             let basePoints = divergence.base.map { Vector.dot($0, unit) }
             let personalPoints = divergence.personal.map { Vector.dot($0, unit) }
             weighted.append(.init(
-                name: concept.name, weight: fit.weights[i], ci: intervals[i],
+                name: concept.name, weight: concept.levelResponse?.level(forWeight: fit.weights[i]) ?? fit.weights[i],
+                ci: intervals[i],
                 alignment: Vector.cosine(concept.direction, divergence.vector),
                 auroc: Statistics.auroc(positive: personalPoints, negative: basePoints),
                 paired: PairedEvidence.evidence(coefficients: coefficients[usedIndices.firstIndex(of: i)!]),
@@ -99,8 +100,9 @@ public enum Explainer {
             let weights = decomposer.refit(target, over: directions, used: used)
             for (i, w) in weights.enumerated() { samples[i].append(w) }
         }
-        return samples.map { s in
-            s.isEmpty ? [] : [Statistics.quantile(s, 0.025), Statistics.quantile(s, 0.975)]
+        return zip(samples, concepts).map { s, concept in
+            let levels = concept.levelResponse.map { curve in s.map(curve.level(forWeight:)) } ?? s
+            return levels.isEmpty ? [] : [Statistics.quantile(levels, 0.025), Statistics.quantile(levels, 0.975)]
         }
     }
 

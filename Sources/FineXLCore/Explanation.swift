@@ -29,7 +29,8 @@ public struct Explanation: Sendable, Codable, Equatable {
     /// One kept concept and the evidence for it.
     public struct Weighted: Sendable, Codable, Equatable {
         public var name: String
-        /// `w_i` of `V_div ≈ Σ w_i f(C_i)`: the level of this aspect.
+        /// `w_i` of `V_div ≈ Σ w_i f(C_i)`: the level of this aspect. When the concept's response
+        /// was measured at several levels (`Concept.levelResponse`), `w_i` read through it as a level.
         public var weight: Double
         /// 95 % bootstrap interval of the weight: pairs resampled, and with them the calibration
         /// images f(C) was measured on when it was measured on images (`Explanation.intervals`).

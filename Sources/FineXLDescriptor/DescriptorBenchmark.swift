@@ -79,11 +79,12 @@ public enum DescriptorBenchmark {
         let names = DescriptorEncoder.representableConcepts
         let measured = try encoder.measureConcepts(
             names, context: ConceptContext(prompts: [], promptSource: "benchmark", images: images))
-        return try zip(names, measured.mappings).map { name, mapping in
-            guard case .vector(let direction) = mapping else {
-                throw FineXLError("the descriptor encoder cannot represent its own concept \"\(name)\"")
+        return try names.indices.map { i in
+            guard case .vector(let direction) = measured.mappings[i] else {
+                throw FineXLError("the descriptor encoder cannot represent its own concept \"\(names[i])\"")
             }
-            return Concept(name: name, direction: direction, origin: ConceptOrigin(kind: .vocabulary))
+            return Concept(name: names[i], direction: direction, origin: ConceptOrigin(kind: .vocabulary),
+                           levelResponse: measured.levelResponses[i])
         }
     }
 

@@ -83,19 +83,22 @@ public struct DescriptorEncoder: ImageEncoder {
         let perImage = inContext?.perImage ?? calibration.perImage
         var mappings: [ConceptMapping] = []
         var measured: [[[Double]]?] = []
+        var responses: [LevelResponse?] = []
         for name in names {
             guard let kind = DescriptorVocabulary.kind(for: name), let direction = directions[kind] else {
                 mappings.append(.unrepresentable(reason: Self.unrepresentableReason(name)))
                 measured.append(nil)
+                responses.append(nil)
                 continue
             }
             mappings.append(.vector(direction))
             measured.append(perImage[kind])
+            responses.append(inContext?.responses[kind])
         }
         let source = inContext.map { DirectionSource(source: "in-context", images: $0.images) }
             ?? DirectionSource(source: "reference", images: DescriptorCalibration.referenceScenes + DescriptorCalibration.referenceTextures,
                                reason: reason)
-        return MeasuredConcepts(mappings: mappings, perImage: measured, source: source)
+        return MeasuredConcepts(mappings: mappings, perImage: measured, levelResponses: responses, source: source)
     }
 
     static func unrepresentableReason(_ name: String) -> String {

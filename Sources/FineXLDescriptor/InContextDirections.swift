@@ -17,10 +17,15 @@ struct InContextDirections: Sendable {
     /// 30 renderings and measurements, and 40 images pin a direction down well.
     static let maximumImages = 40
     /// Part of the cache key: bump when the measurement changes.
-    static let version = "finexl.in-context/1"
+    static let version = "finexl.in-context/2"
+    /// Levels rendered on each image: ½ and 1 give the slope f(C) (as the reference calibration);
+    /// with ¼ they also give the response curve a fitted weight is read back through.
+    static let levels = [0.25, 0.5, 1.0]
 
     /// f(C) on each image measured, standardized, one list per aspect in `Aspect.Kind.allCases` order.
     let perImage: [Aspect.Kind: [[Double]]]
+    /// The mean weight each of `levels` produces on these images, per aspect.
+    let responses: [Aspect.Kind: LevelResponse]
     let images: Int
 
     var directions: [Aspect.Kind: [Double]] { perImage.mapValues(Vector.mean) }
@@ -62,36 +67,49 @@ struct InContextDirections: Sendable {
         return factor > 1 ? ReducedImage(image, by: factor).means : image
     }
 
-    /// Renders every aspect at levels ½ and 1 on each image and measures the change, in 8 bits
-    /// as images are delivered. Values are rounded to Float, as they are cached.
+    /// Renders every aspect at `levels` on each image and measures the change, in 8 bits as
+    /// images are delivered. Values are rounded to Float, as they are cached.
     static func measure(count: Int, calibration: DescriptorCalibration,
                         image: @escaping @Sendable (Int) throws -> RGBImage) throws -> InContextDirections {
         let kinds = Aspect.Kind.allCases
-        let rows = try Parallel.map(count) { i -> [[Double]] in
+        let scale = calibration.scale
+        // rows[i][k]: image i's standardized change at each level for aspect k.
+        let rows = try Parallel.map(count) { i -> [[[Double]]] in
             let working = try image(i)
             let base = DescriptorStatistics.measure(ImageFilters.quantized8(working))
             return kinds.map { kind in
-                let measured = [0.5, 1.0].map { level in
-                    DescriptorStatistics.measure(ImageFilters.quantized8(
+                levels.map { level in
+                    let rendered = DescriptorStatistics.measure(ImageFilters.quantized8(
                         Aspect(kind).apply(to: working, level: level, variant: .canonical, seed: UInt64(7 + i))))
+                    return (0..<base.count).map { j in Double(Float((rendered[j] - base[j]) / scale[j])) }
                 }
-                return DescriptorCalibration.slope(half: measured[0], full: measured[1], base: base, scale: calibration.scale)
-                    .map { Double(Float($0)) }
             }
         }
         var perImage: [Aspect.Kind: [[Double]]] = [:]
-        for (k, kind) in kinds.enumerated() { perImage[kind] = rows.map { $0[k] } }
-        return InContextDirections(perImage: perImage, images: count)
+        var responses: [Aspect.Kind: LevelResponse] = [:]
+        for (k, kind) in kinds.enumerated() {
+            // The slope through the origin over levels ½ and 1, as the reference calibration's.
+            perImage[kind] = rows.map { changes in
+                (0..<changes[k][0].count).map { j in (0.5 * changes[k][1][j] + changes[k][2][j]) / 1.25 }
+            }
+            let direction = Vector.mean(perImage[kind]!)
+            let squaredNorm = Vector.dot(direction, direction)
+            responses[kind] = LevelResponse(levels: levels, weights: levels.indices.map { l in
+                squaredNorm > 0 ? Vector.dot(Vector.mean(rows.map { $0[k][l] }), direction) / squaredNorm : 0
+            })
+        }
+        return InContextDirections(perImage: perImage, responses: responses, images: count)
     }
 
-    /// Little-endian Float32, aspects in `allCases` order, images, dimensions.
+    /// Little-endian Float64: per aspect in `allCases` order the images' directions, dimension by
+    /// dimension; then per aspect the response at each of `levels`.
     private static func store(_ directions: InContextDirections, to file: URL) throws {
-        var data = Data(capacity: Aspect.Kind.allCases.count * directions.images * DescriptorStatistics.count * 4)
+        var data = Data()
+        func append(_ value: Double) { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         for kind in Aspect.Kind.allCases {
-            for row in directions.perImage[kind] ?? [] {
-                for value in row { withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-            }
+            for row in directions.perImage[kind] ?? [] { row.forEach(append) }
         }
+        for kind in Aspect.Kind.allCases { directions.responses[kind]?.weights.forEach(append) }
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: file, options: .atomic)
     }
@@ -99,17 +117,23 @@ struct InContextDirections: Sendable {
     private static func load(_ file: URL, images: Int) -> InContextDirections? {
         let d = DescriptorStatistics.count
         let kinds = Aspect.Kind.allCases
-        guard let data = try? Data(contentsOf: file), data.count == kinds.count * images * d * 4 else { return nil }
+        let directionValues = kinds.count * images * d
+        guard let data = try? Data(contentsOf: file), data.count == (directionValues + kinds.count * levels.count) * 8 else {
+            return nil
+        }
         let values: [Double] = data.withUnsafeBytes { raw in
-            (0..<(data.count / 4)).map {
-                Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))))
+            (0..<(data.count / 8)).map {
+                Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))
             }
         }
         guard values.allSatisfy(\.isFinite) else { return nil }
         var perImage: [Aspect.Kind: [[Double]]] = [:]
+        var responses: [Aspect.Kind: LevelResponse] = [:]
         for (k, kind) in kinds.enumerated() {
             perImage[kind] = (0..<images).map { i in Array(values[((k * images + i) * d)..<((k * images + i + 1) * d)]) }
+            let start = directionValues + k * levels.count
+            responses[kind] = LevelResponse(levels: levels, weights: Array(values[start..<(start + levels.count)]))
         }
-        return InContextDirections(perImage: perImage, images: images)
+        return InContextDirections(perImage: perImage, responses: responses, images: images)
     }
 }

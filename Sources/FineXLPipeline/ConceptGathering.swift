@@ -46,6 +46,7 @@ public enum ConceptGathering {
             let measured = try encoder.measureConcepts(names, context: context)
             let mappings = measured.mappings
             let perImage = Dictionary(zip(names, measured.perImage).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
+            let responses = Dictionary(zip(names, measured.levelResponses).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
             let ranked = VocabularyProposer.rank(candidates: names, mappings: mappings,
                                                  divergence: divergence.vector, top: names.count)
             // Synonyms share one direction (an encoder may map "grainy" and "film grain" alike);
@@ -65,7 +66,7 @@ public enum ConceptGathering {
                 + "; the top \(chosen.count) by |cos(f(C), V_div)| go on")
             var candidates = CandidateSet(
                 concepts: chosen.map { Concept(name: $0.name, direction: $0.direction, origin: ConceptOrigin(kind: .vocabulary),
-                                               perImage: perImage[$0.name] ?? nil) },
+                                               perImage: perImage[$0.name] ?? nil, levelResponse: responses[$0.name] ?? nil) },
                 // Unrepresentable vocabulary phrases are many and expected; keep them out of the rejected list.
                 unrepresentable: [], notes: notes)
             candidates.directions = measured.source
@@ -104,7 +105,8 @@ public enum ConceptGathering {
         for (i, (name, mapping)) in zip(names, measured.mappings).enumerated() {
             switch mapping {
             case .vector(let direction):
-                concepts.append(Concept(name: name, direction: direction, origin: origin(name), perImage: measured.perImage[i]))
+                concepts.append(Concept(name: name, direction: direction, origin: origin(name), perImage: measured.perImage[i],
+                                        levelResponse: measured.levelResponses[i]))
             case .unrepresentable(let reason):
                 unrepresentable.append(.init(name: name, reason: reason))
             }

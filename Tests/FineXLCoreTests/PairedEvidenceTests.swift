@@ -44,3 +44,21 @@ final class PairedEvidenceTests: XCTestCase {
         XCTAssertLessThan(large.p, 1e-6)
     }
 }
+
+final class LevelResponseTests: XCTestCase {
+    func testReadsAWeightBackAsTheLevelThatProducesIt() {
+        // A response that bends: level ¼ gives 0.35, ½ gives 0.6, 1 gives 1.0.
+        let curve = LevelResponse(levels: [0.25, 0.5, 1], weights: [0.35, 0.6, 1.0])
+        XCTAssertEqual(curve.level(forWeight: 0.35), 0.25, accuracy: 1e-12)
+        XCTAssertEqual(curve.level(forWeight: 0.475), 0.375, accuracy: 1e-12)
+        XCTAssertEqual(curve.level(forWeight: 0.8), 0.75, accuracy: 1e-12)
+        XCTAssertEqual(curve.level(forWeight: 1.2), 1.25, accuracy: 1e-12, "the last segment extends")
+        XCTAssertEqual(curve.level(forWeight: -0.07), -0.05, accuracy: 1e-12, "the first segment extends below 0")
+    }
+
+    func testACurveThatDoesNotRiseIsNotUsed() {
+        let flat = LevelResponse(levels: [0.25, 0.5, 1], weights: [0.4, 0.3, 1.0])
+        XCTAssertFalse(flat.isMonotone)
+        XCTAssertEqual(flat.level(forWeight: 0.35), 0.35)
+    }
+}

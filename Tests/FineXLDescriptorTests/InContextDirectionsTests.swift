@@ -68,6 +68,11 @@ final class InContextDirectionsTests: XCTestCase {
         let second = try measured(images, cache: folder)
         XCTAssertEqual(first.mappings, second.mappings)
         XCTAssertEqual(first.perImage[1], second.perImage[1])
+        XCTAssertEqual(first.levelResponses[1], second.levelResponses[1])
+        // Grain's response is measured at ¼, ½ and 1 and rises with the level.
+        let grain = try XCTUnwrap(first.levelResponses[1])
+        XCTAssertEqual(grain.levels, [0.25, 0.5, 1])
+        XCTAssertTrue(grain.isMonotone, "\(grain.weights)")
         // Other images, another key.
         _ = try measured(scenes(8, cast: .warmTones), cache: folder)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("directions").path).count, 2)

@@ -89,6 +89,7 @@ struct CachedCandidates: Codable, Sendable {
         var origin: ConceptOrigin
         /// f(C) per image, when the encoder measured it on the run's images (the bootstrap uses it).
         var perImage: [[Double]]?
+        var levelResponse: LevelResponse?
     }
 
     var concepts: [Candidate]
@@ -97,7 +98,8 @@ struct CachedCandidates: Codable, Sendable {
     var directions: DirectionSource?
 
     init(_ set: CandidateSet) {
-        concepts = set.concepts.map { Candidate(name: $0.name, direction: $0.direction, origin: $0.origin, perImage: $0.perImage) }
+        concepts = set.concepts.map { Candidate(name: $0.name, direction: $0.direction, origin: $0.origin, perImage: $0.perImage,
+                                             levelResponse: $0.levelResponse) }
         unrepresentable = set.unrepresentable
         notes = set.notes
         directions = set.directions
@@ -105,7 +107,8 @@ struct CachedCandidates: Codable, Sendable {
 
     var candidateSet: CandidateSet {
         var set = CandidateSet(
-            concepts: concepts.map { Concept(name: $0.name, direction: $0.direction, origin: $0.origin, perImage: $0.perImage) },
+            concepts: concepts.map { Concept(name: $0.name, direction: $0.direction, origin: $0.origin, perImage: $0.perImage,
+                                    levelResponse: $0.levelResponse) },
             unrepresentable: unrepresentable, notes: notes)
         set.directions = directions
         return set
