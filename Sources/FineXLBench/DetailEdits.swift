@@ -89,7 +89,7 @@ enum DetailEdits {
                 }
             },
             PhotoEdit("posterized", "median-cut palette", set: 2,
-                      "median-cut palette of round(2^(8 − 5t)) colours, nearest colour, no dithering (PIL quantize, GIMP indexed mode)") { image, t, _ in
+                      "median-cut palette of round(2^(8 − 5t)) colours (from ≤ 16 384 sampled pixels), nearest colour, no dithering (PIL quantize, GIMP indexed mode)") { image, t, _ in
                 medianCut(image, colors: Int(powf(2, 8 - 5 * t).rounded()))
             },
             PhotoEdit("posterized", "ordered dither", set: 3,
@@ -145,54 +145,54 @@ enum DetailEdits {
         return values
     }
 
-    /// Heckbert's median cut on the image's colours, each pixel then mapped to the nearest
-    /// palette colour.
+    /// Heckbert's median cut on the image's colours (built from at most 16 384 evenly spread
+    /// pixels), each pixel then mapped to the nearest palette colour.
     static func medianCut(_ image: RGBImage, colors: Int) -> RGBImage {
-        let count = image.width * image.height
-        var boxes: [[Int]] = [Array(0..<count)]
         let p = image.pixels
-        func extent(_ box: [Int]) -> (channel: Int, range: Float) {
-            var best = (0, Float(-1))
-            for c in 0..<3 {
-                var lo: Float = 1, hi: Float = 0
-                for i in box {
-                    lo = min(lo, p[3 * i + c])
-                    hi = max(hi, p[3 * i + c])
+        let count = image.width * image.height
+        let stride = max(1, count / 16_384)
+        struct Box {
+            var members: [Int]
+            var channel = 0
+            var range: Float = 0
+
+            init(_ members: [Int], _ p: [Float]) {
+                self.members = members
+                for c in 0..<3 {
+                    var lo: Float = 1, hi: Float = 0
+                    for i in members {
+                        lo = min(lo, p[3 * i + c])
+                        hi = max(hi, p[3 * i + c])
+                    }
+                    if hi - lo > range {
+                        range = hi - lo
+                        channel = c
+                    }
                 }
-                if hi - lo > best.1 { best = (c, hi - lo) }
             }
-            return best
+
+            /// Boxes wide in colour and holding many pixels are split first.
+            var priority: Float { members.count > 1 ? range * Float(members.count).squareRoot() : 0 }
         }
+        var boxes = [Box(Array(Swift.stride(from: 0, to: count, by: stride)), p)]
         while boxes.count < max(colors, 1) {
-            // Split the box with the widest channel range (ties: the most pixels).
-            var chosen = -1
-            var chosenScore: Float = 0
-            var chosenChannel = 0
-            for (k, box) in boxes.enumerated() where box.count > 1 {
-                let e = extent(box)
-                let score = e.range * Float(box.count).squareRoot()
-                if e.range > 0 && score > chosenScore {
-                    chosen = k
-                    chosenScore = score
-                    chosenChannel = e.channel
-                }
-            }
-            guard chosen >= 0 else { break }
-            let sorted = boxes[chosen].sorted { p[3 * $0 + chosenChannel] < p[3 * $1 + chosenChannel] }
+            guard let chosen = boxes.indices.max(by: { boxes[$0].priority < boxes[$1].priority }),
+                  boxes[chosen].priority > 0 else { break }
+            let channel = boxes[chosen].channel
+            let sorted = boxes[chosen].members.sorted { p[3 * $0 + channel] < p[3 * $1 + channel] }
             let half = sorted.count / 2
-            boxes[chosen] = Array(sorted[..<half])
-            boxes.append(Array(sorted[half...]))
+            boxes[chosen] = Box(Array(sorted[..<half]), p)
+            boxes.append(Box(Array(sorted[half...]), p))
         }
-        var palette: [(Float, Float, Float)] = []
-        for box in boxes {
+        let palette: [(Float, Float, Float)] = boxes.map { box in
             var r: Float = 0, g: Float = 0, b: Float = 0
-            for i in box {
+            for i in box.members {
                 r += p[3 * i]
                 g += p[3 * i + 1]
                 b += p[3 * i + 2]
             }
-            let n = Float(box.count)
-            palette.append((r / n, g / n, b / n))
+            let n = Float(box.members.count)
+            return (r / n, g / n, b / n)
         }
         return PixelMath.perPixel(image) { r, g, b in
             var best = palette[0]

@@ -207,6 +207,15 @@ public struct PhotoBenchReport: Sendable {
                              score.weights.map { String(format: "%.2f", $0) }.joined(separator: " ")])
             }
             lines += Self.table(header: header, rows: rows, leftColumns: 2)
+            let inSet = scores.filter { $0.set == set }
+            let identified = inSet.map(\.identified).reduce(0, +), identifiable = inSet.map(\.identifiable).reduce(0, +)
+            let comparable = inSet.filter(\.comparable)
+            let coverage = comparable.isEmpty ? "n/a"
+                : String(format: "%.0f %%", 100 * comparable.map(\.coverage).reduce(0, +) / Double(comparable.count))
+            lines.append(String(format: "set %d: identification %.1f %%, rank MAE %.2f, coverage ", set,
+                                100 * Double(identified) / Double(max(identifiable, 1)),
+                                inSet.map(\.rankMAE).reduce(0, +) / Double(inSet.count))
+                + "\(coverage) over \(comparable.count) comparable")
         }
         lines.append("scale: slope of the read weight on the planted level; * = not comparable (scale outside 0.8–1.25), its coverage of the planted level means little; scaled cov.: share of scale × level inside the 95 % interval")
 

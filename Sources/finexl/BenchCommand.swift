@@ -55,6 +55,14 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func photoSuite() throws {
+        let jsonURL = json.map { URL(fileURLWithPath: $0) }
+        if let jsonURL {  // checked before the minutes of work, not after
+            var isDirectory: ObjCBool = false
+            let folder = jsonURL.deletingLastPathComponent()
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw FineXLError("--json \(jsonURL.path): the folder \(folder.path) does not exist")
+            }
+        }
         let set = try PhotoSet(directory: try PhotoSet.locate(explicit: photos))
         var options = PhotoBenchmark.Options()
         options.only = only
@@ -62,10 +70,13 @@ struct BenchCommand: ParsableCommand {
             FileHandle.standardError.write(Data("bench photos: \(step)\n".utf8))
         }
         print(report.renderTable())
-        if let json {
-            let url = URL(fileURLWithPath: json)
-            try report.json().write(to: url, options: .atomic)
-            FileHandle.standardError.write(Data("wrote \(url.path)\n".utf8))
+        if let jsonURL {
+            do {
+                try report.json().write(to: jsonURL, options: .atomic)
+            } catch {
+                throw FineXLError("--json \(jsonURL.path): cannot write (\(error.localizedDescription))")
+            }
+            FileHandle.standardError.write(Data("wrote \(jsonURL.path)\n".utf8))
         }
     }
 

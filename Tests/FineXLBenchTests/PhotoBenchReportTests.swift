@@ -85,3 +85,16 @@ final class PhotoBenchReportTests: XCTestCase {
         XCTAssertEqual((object["edits"] as? [[String: Any]])?.first?["mapping"] as? String, Self.warm.mapping)
     }
 }
+
+extension PhotoBenchReportTests {
+    func testTableShowsEachSetAndTheSummaryAgainstTheTargets() {
+        let levels = PhotoBenchmark.Options().levels
+        let models = levels.map { l in Self.single(Self.warm, l, [("warm tones", l, [l - 0.05, l + 0.05])]) }
+            + levels.map { l in Self.single(Self.blur, l, [("sharp", 0.5, []), ("blurry", 0.1 * l, [])]) }
+        let table = Self.report(models, edits: [Self.warm, Self.blur]).renderTable()
+        XCTAssertTrue(table.contains("set 1: identification 100.0 %, rank MAE 0.00, coverage 100 % over 1 comparable"), table)
+        XCTAssertTrue(table.contains("set 2: identification 0.0 %"), table)
+        XCTAssertTrue(table.contains("blurry / lens disk: 0.3 → sharp 0.50, blurry 0.03"), table)
+        XCTAssertTrue(table.contains("summary: identification 50.0 % (target ≥ 95 %)"), table)
+    }
+}

@@ -189,3 +189,30 @@ enum Stats {
         return Double(seen.count)
     }
 }
+
+final class PixelMathTests: XCTestCase {
+    func testTabulatedTransferFunctionsMatchTheFormulas() {
+        for i in 0...2000 {
+            let v = Float(i) / 2000
+            XCTAssertEqual(PixelMath.encoded(v), PixelMath.exactEncoded(v), accuracy: 2e-5, "\(v)")
+            XCTAssertEqual(PixelMath.linear(v), PixelMath.exactLinear(v), accuracy: 1e-6, "\(v)")
+        }
+        for i in 0...255 {
+            XCTAssertEqual(PixelMath.linear(Float(i) / 255), PixelMath.exactLinear(Float(i) / 255), "\(i)")
+        }
+    }
+
+    func testConvolutionRepeatsTheBorderAndKeepsAFlatImage() {
+        let flat = RGBImage(width: 5, height: 4, fill: (0.2, 0.5, 0.9))
+        let blurred = PixelMath.separable(flat, kernel: PixelMath.gaussian(sigma: 2))
+        for (a, b) in zip(blurred.pixels, flat.pixels) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        // A ramp along x under a symmetric 3-tap box: inside unchanged, at the edges pulled toward the border value.
+        var ramp = RGBImage(width: 4, height: 1, fill: (0, 0, 0))
+        for x in 0..<4 { ramp[x, 0, 0] = Float(x) }
+        let third: Float = 1.0 / 3
+        let boxed = PixelMath.convolve(ramp, kernel: [third, third, third], width: 3, height: 1)
+        XCTAssertEqual(boxed[0, 0, 0], (0 + 0 + 1) * third, accuracy: 1e-6)
+        XCTAssertEqual(boxed[1, 0, 0], 1, accuracy: 1e-6)
+        XCTAssertEqual(boxed[3, 0, 0], (2 + 3 + 3) * third, accuracy: 1e-6)
+    }
+}

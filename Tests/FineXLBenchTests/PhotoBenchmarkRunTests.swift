@@ -1,0 +1,42 @@
+import FineXLCore
+import FineXLImage
+import XCTest
+@testable import FineXLBench
+
+/// The whole path on a tiny set: photos edited, explained through the pipeline, scored.
+final class PhotoBenchmarkRunTests: XCTestCase {
+    func testWarmGainsOnFourPhotosReadAsWarmTonesGrowingWithTheLevel() throws {
+        let shipped = try PhotoSet(directory: PhotoSetTests.directory)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("photobench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var readme = "# tiny\n\n## Files\n\n| file | licence |\n|---|---|\n"
+        for name in ["astronaut_face", "rocket_sky", "chelsea_fur", "hopper_flag"] {
+            let photo = shipped.photos.first { $0.name == name }!
+            try Data(try PNGEncoder.encode(ReducedImage(photo.image, by: 2).means))
+                .write(to: folder.appendingPathComponent(name + ".png"))
+            readme += "| \(name).png | CC0 |\n"
+        }
+        try readme.write(to: folder.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+
+        var options = PhotoBenchmark.Options()
+        options.only = ["warm tones / channel gains", "blurry / Gaussian"]
+        options.levels = [0.3, 1.0]
+        options.multiLevels = [0.3, 0.9]
+        options.aspectPairs = [["warm tones", "blurry"]]
+        options.pairSets = [(1, 1)]
+        options.explainOptions.bootstrapResamples = 20
+        let report = try PhotoBenchmark.run(options, photos: try PhotoSet(directory: folder))
+
+        XCTAssertEqual(report.singleModels.count, 4)
+        XCTAssertEqual(report.models.count, 4 + 4)
+        let warm = report.editScores.first { $0.aspect == "warm tones" }!
+        XCTAssertGreaterThan(warm.weights[0], 0)
+        XCTAssertGreaterThan(warm.weights[1], warm.weights[0])
+        XCTAssertEqual(warm.rankMAE, 0)
+        let pair = report.pairScores[0]
+        XCTAssertEqual(pair.models, 4)
+        for model in report.models { XCTAssertFalse(model.concepts.isEmpty) }
+        XCTAssertTrue(report.renderTable().contains("warm tones / channel gains + blurry / Gaussian"))
+    }
+}
