@@ -3,11 +3,22 @@ public struct Concept: Sendable, Equatable, Codable {
     public var name: String
     public var direction: [Double]
     public var origin: ConceptOrigin
+    /// `f(C)` as measured on each calibration image, when the encoder measures concepts on
+    /// images (the descriptor's in-context directions: this run's base images, in pair order);
+    /// `direction` is their mean. Nil for text-mapped or precomputed directions. The bootstrap
+    /// resamples them, so an interval covers the uncertainty of f(C) as well as of V_div.
+    public var perImage: [[Double]]?
+    /// The weights levels of the concept's rendering produce, when measured; the reported
+    /// weight is the fitted one read through it as a level. Nil: the fitted weight is reported.
+    public var levelResponse: LevelResponse?
 
-    public init(name: String, direction: [Double], origin: ConceptOrigin) {
+    public init(name: String, direction: [Double], origin: ConceptOrigin, perImage: [[Double]]? = nil,
+                levelResponse: LevelResponse? = nil) {
         self.name = name
         self.direction = direction
         self.origin = origin
+        self.perImage = perImage
+        self.levelResponse = levelResponse
     }
 }
 

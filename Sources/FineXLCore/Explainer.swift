@@ -32,8 +32,11 @@ public enum Explainer {
         let decomposer = Decomposer(method: options.method, eDecomp: options.eDecomp, whitening: whitening)
         let directions = kept.map(\.direction)
         let fit = decomposer.decompose(divergence.vector, over: directions)
-        let intervals = bootstrapIntervals(divergence: divergence, directions: directions, used: fit.used,
+        let intervals = bootstrapIntervals(divergence: divergence, concepts: kept, used: fit.used,
                                            decomposer: decomposer, options: options)
+        let usedIndices = kept.indices.filter { fit.used[$0] }
+        let coefficients = PairedEvidence.pairCoefficients(
+            pairDifferences: divergence.pairDifferences, directions: usedIndices.map { directions[$0] }, metric: whitening)
 
         var weighted: [Explanation.Weighted] = []
         var rejected = unrepresentable + filtered
@@ -46,16 +49,17 @@ public enum Explainer {
             let basePoints = divergence.base.map { Vector.dot($0, unit) }
             let personalPoints = divergence.personal.map { Vector.dot($0, unit) }
             weighted.append(.init(
-                name: concept.name, weight: fit.weights[i], ci: intervals[i],
+                name: concept.name, weight: concept.levelResponse?.level(forWeight: fit.weights[i]) ?? fit.weights[i],
+                ci: intervals[i],
                 alignment: Vector.cosine(concept.direction, divergence.vector),
                 auroc: Statistics.auroc(positive: personalPoints, negative: basePoints),
-                p: Statistics.welchTTest(personalPoints, basePoints),
+                paired: PairedEvidence.evidence(coefficients: coefficients[usedIndices.firstIndex(of: i)!]),
                 origin: concept.origin))
         }
         weighted.sort { $0.weight > $1.weight }
 
         let steps = fit.steps.map { Explanation.Step(added: kept[$0.index].name, relativeResidual: $0.relativeResidual) }
-        return Explanation(
+        var explanation = Explanation(
             encoder: encoder, pairs: divergence.pairs, method: options.method,
             thresholds: .init(eOrtho: options.eOrtho, eDecomp: options.eDecomp,
                               bootstrapResamples: options.bootstrapResamples, seed: options.seed),
@@ -64,6 +68,8 @@ public enum Explainer {
             steps: steps,
             warnings: warnings(divergence: divergence, concepts: weighted, residual: fit.relativeResidual),
             filter: trace)
+        explanation.intervals = intervalDescription(usedIndices.map { kept[$0] }, pairs: divergence.pairs, options: options)
+        return explanation
     }
 
     /// V_div ≈ 0 has no direction to explain: say so instead of dividing by it.
@@ -75,21 +81,46 @@ public enum Explainer {
         }
     }
 
-    /// 95 % percentile intervals of each weight over pairs resampled with replacement,
-    /// refitting the same concepts with the same method (seeded, so reproducible).
-    private static func bootstrapIntervals(divergence: Divergence, directions: [[Double]], used: [Bool],
+    /// 95 % percentile intervals of each weight over pairs resampled with replacement, refitting
+    /// the same concepts with the same method (seeded, so reproducible). A concept measured on
+    /// images (`perImage`) has its direction re-measured on each resample too: on the same
+    /// indices when those images are the pairs' base images, else on its own resample of them.
+    private static func bootstrapIntervals(divergence: Divergence, concepts: [Concept], used: [Bool],
                                            decomposer: Decomposer, options: ExplainOptions) -> [[Double]] {
-        var samples = [[Double]](repeating: [], count: directions.count)
+        var samples = [[Double]](repeating: [], count: concepts.count)
         var generator = SeededGenerator(seed: options.seed)
         let n = divergence.pairs
         for _ in 0..<max(options.bootstrapResamples, 0) {
-            let resample = (0..<n).map { _ in divergence.pairDifferences[Int.random(in: 0..<n, using: &generator)] }
-            let weights = decomposer.refit(Vector.mean(resample), over: directions, used: used)
+            let indices = (0..<n).map { _ in Int.random(in: 0..<n, using: &generator) }
+            let target = Vector.mean(indices.map { divergence.pairDifferences[$0] })
+            var independent: [Int: [Int]] = [:]
+            let directions = concepts.enumerated().map { i, concept -> [Double] in
+                guard used[i], let perImage = concept.perImage, !perImage.isEmpty else { return concept.direction }
+                if perImage.count == n { return Vector.mean(indices.map { perImage[$0] }) }
+                let m = perImage.count
+                if independent[m] == nil { independent[m] = (0..<m).map { _ in Int.random(in: 0..<m, using: &generator) } }
+                return Vector.mean(independent[m]!.map { perImage[$0] })
+            }
+            let weights = decomposer.refit(target, over: directions, used: used)
             for (i, w) in weights.enumerated() { samples[i].append(w) }
         }
-        return samples.map { s in
-            s.isEmpty ? [] : [Statistics.quantile(s, 0.025), Statistics.quantile(s, 0.975)]
+        return zip(samples, concepts).map { s, concept in
+            let levels = concept.levelResponse.map { curve in s.map(curve.level(forWeight:)) } ?? s
+            return levels.isEmpty ? [] : [Statistics.quantile(levels, 0.025), Statistics.quantile(levels, 0.975)]
         }
+    }
+
+    /// What the intervals cover, for the report.
+    private static func intervalDescription(_ used: [Concept], pairs: Int,
+                                            options: ExplainOptions) -> String {
+        let resamples = "\(options.bootstrapResamples) bootstrap resamples"
+        if used.contains(where: { !($0.perImage?.isEmpty ?? true) }) {
+            return "95 % percentile intervals over \(resamples) of the \(pairs) pairs, the concept directions re-measured "
+                + "on each resample of the images they were measured on: they cover the pair-to-pair spread of V_div "
+                + "and of f(C); not how far the rendering that defines a concept differs from the edit that was made"
+        }
+        return "95 % percentile intervals over \(resamples) of the \(pairs) pairs: they cover the pair-to-pair spread "
+            + "of V_div only; the concept directions are held fixed"
     }
 
     private static func notUsedReason(_ options: ExplainOptions, _ fit: Decomposer.Result) -> String {

@@ -1,5 +1,5 @@
 /// The outcome of explaining one personalized model against its base; encodes
-/// as the `finexl.explanation/1` JSON schema of PRODUCT.md. The filter's trace is kept for
+/// as the `finexl.explanation/2` JSON schema of PRODUCT.md. The filter's trace is kept for
 /// views that show what the run did (`steps`); it is written only when the encoder's
 /// `userInfo[Explanation.includesFilterTrace]` is true (caches), never into the schema.
 public struct Explanation: Sendable, Codable, Equatable {
@@ -31,25 +31,29 @@ public struct Explanation: Sendable, Codable, Equatable {
     /// One kept concept and the evidence for it.
     public struct Weighted: Sendable, Codable, Equatable {
         public var name: String
-        /// `w_i` of `V_div ≈ Σ w_i f(C_i)`: the level of this aspect.
+        /// `w_i` of `V_div ≈ Σ w_i f(C_i)`: the level of this aspect. When the concept's response
+        /// was measured at several levels (`Concept.levelResponse`), `w_i` read through it as a level.
         public var weight: Double
-        /// 95 % bootstrap interval of the weight over pairs.
+        /// 95 % bootstrap interval of the weight: pairs resampled, and with them the calibration
+        /// images f(C) was measured on when it was measured on images (`Explanation.intervals`).
         public var ci: [Double]
         /// cos(f(C), V_div).
         public var alignment: Double
-        /// AUROC of the per-image projection onto f(C), personal against base.
+        /// AUROC of the per-image projection onto f(C), personal against base, unpaired: how
+        /// well one image on its own shows the aspect (the paired test says whether it is there).
         public var auroc: Double
-        /// Welch t-test p-value of the same projections.
-        public var p: Double
+        /// The pairs' evidence: share moving along f(C) and the signed-rank test (schema /2).
+        public var paired: PairedEvidence
         public var origin: ConceptOrigin
 
-        public init(name: String, weight: Double, ci: [Double], alignment: Double, auroc: Double, p: Double, origin: ConceptOrigin) {
+        public init(name: String, weight: Double, ci: [Double], alignment: Double, auroc: Double,
+                    paired: PairedEvidence, origin: ConceptOrigin) {
             self.name = name
             self.weight = weight
             self.ci = ci
             self.alignment = alignment
             self.auroc = auroc
-            self.p = p
+            self.paired = paired
             self.origin = origin
         }
     }
@@ -84,7 +88,7 @@ public struct Explanation: Sendable, Codable, Equatable {
         }
     }
 
-    public var schema: String = "finexl.explanation/1"
+    public var schema: String = "finexl.explanation/2"
     public var encoder: EncoderInfo
     public var pairs: Int
     public var method: DecompositionMethod
@@ -97,6 +101,11 @@ public struct Explanation: Sendable, Codable, Equatable {
     public var steps: [Step]
     /// Messages for the reader: large residual, few pairs, intervals spanning 0.
     public var warnings: [String]
+    /// Where the concept directions were measured (descriptor: this run's base images or the
+    /// reference set); nil when the encoder maps concepts from text or they were given.
+    public var directions: DirectionSource?
+    /// What the 95 % intervals resample, in words.
+    public var intervals: String?
     /// How the orthogonality filter (Eq. 9) visited the candidates; nil when decoded from the schema.
     public var filter: FilterTrace?
 
@@ -138,7 +147,8 @@ public struct Explanation: Sendable, Codable, Equatable {
     public static let includesFilterTrace = CodingUserInfoKey(rawValue: "finexl.includesFilterTrace")!
 
     private enum CodingKeys: String, CodingKey {
-        case schema, encoder, pairs, method, thresholds, divergence, concepts, rejected, residual, steps, warnings, filter
+        case schema, encoder, pairs, method, thresholds, divergence, concepts, rejected, residual, steps, warnings,
+            directions, intervals, filter
     }
 
     public init(from decoder: any Decoder) throws {
@@ -154,6 +164,8 @@ public struct Explanation: Sendable, Codable, Equatable {
         residual = try c.decode(Residual.self, forKey: .residual)
         steps = try c.decode([Step].self, forKey: .steps)
         warnings = try c.decode([String].self, forKey: .warnings)
+        directions = try c.decodeIfPresent(DirectionSource.self, forKey: .directions)
+        intervals = try c.decodeIfPresent(String.self, forKey: .intervals)
         filter = try c.decodeIfPresent(FilterTrace.self, forKey: .filter)
     }
 
@@ -170,6 +182,8 @@ public struct Explanation: Sendable, Codable, Equatable {
         try c.encode(residual, forKey: .residual)
         try c.encode(steps, forKey: .steps)
         try c.encode(warnings, forKey: .warnings)
+        try c.encodeIfPresent(directions, forKey: .directions)
+        try c.encodeIfPresent(intervals, forKey: .intervals)
         if encoder.userInfo[Self.includesFilterTrace] as? Bool == true {
             try c.encodeIfPresent(filter, forKey: .filter)
         }
@@ -208,5 +222,21 @@ public struct Explanation: Sendable, Codable, Equatable {
     /// The weight of a kept concept, or nil when it was not kept.
     public func weight(of name: String) -> Double? {
         concepts.first { $0.name == name }?.weight
+    }
+}
+
+/// Where an encoder measured its concept directions `f(C)`, for provenance.
+public struct DirectionSource: Sendable, Codable, Equatable {
+    /// `in-context` (this run's base images) or `reference` (the encoder's fixed image set).
+    public var source: String
+    /// How many images f(C) was measured on.
+    public var images: Int
+    /// Why the reference set was used instead of the run's images, when it was.
+    public var reason: String?
+
+    public init(source: String, images: Int, reason: String? = nil) {
+        self.source = source
+        self.images = images
+        self.reason = reason
     }
 }

@@ -1,4 +1,5 @@
 import FineXLSupport
+import Foundation
 
 /// An embedding `Enc` shared by images and concepts (the paper's CLIP, or the
 /// built-in descriptor encoder). The notebook engine and the command line see
@@ -37,6 +38,9 @@ public protocol ImageEncoder: Sendable {
     /// Whether `mapConcepts` reads `ConceptContext.prompts` (a text tower, Eq. 6), so reports say
     /// where the prompts came from.
     var mapsConceptsThroughPrompts: Bool { get }
+    /// `mapConcepts` with what the mapping measured: per-image directions and where they were
+    /// measured, for encoders that measure concepts on images.
+    func measureConcepts(_ names: [String], context: ConceptContext) throws -> MeasuredConcepts
 }
 
 extension ImageEncoder {
@@ -50,6 +54,11 @@ extension ImageEncoder {
     public func embed(reduced images: [ReducedImage]) throws -> [[Float]] {
         try embed(images.map(\.means))
     }
+
+    /// For encoders that map concepts from text or from given vectors.
+    public func measureConcepts(_ names: [String], context: ConceptContext) throws -> MeasuredConcepts {
+        MeasuredConcepts(mappings: try mapConcepts(names, context: context))
+    }
 }
 
 /// What an encoder may use to map a concept: the generation prompts of the images
@@ -58,10 +67,17 @@ public struct ConceptContext: Sendable {
     public var prompts: [String]
     /// Human-readable note on the prompts' origin ("manifest.json", "generic templates").
     public var promptSource: String
+    /// The run's base images, for encoders that measure concepts on images; nil when there are
+    /// none (precomputed embeddings).
+    public var images: ContextImages?
+    /// Where such an encoder may cache what it measured on them (the embedding cache folder).
+    public var cacheDirectory: URL?
 
-    public init(prompts: [String], promptSource: String) {
+    public init(prompts: [String], promptSource: String, images: ContextImages? = nil, cacheDirectory: URL? = nil) {
         self.prompts = prompts
         self.promptSource = promptSource
+        self.images = images
+        self.cacheDirectory = cacheDirectory
     }
 }
 

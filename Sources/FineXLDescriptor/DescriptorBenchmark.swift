@@ -52,15 +52,6 @@ public enum DescriptorBenchmark {
         let calibrationStart = Date()
         _ = try encoder.embed([RGBImage(width: 8, height: 8, fill: (0.5, 0.5, 0.5))])
         let calibration = Date().timeIntervalSince(calibrationStart)
-        let names = DescriptorEncoder.representableConcepts
-        let mappings = try encoder.mapConcepts(names, context: ConceptContext(prompts: [], promptSource: "benchmark"))
-        var candidates: [Concept] = []
-        for (name, mapping) in zip(names, mappings) {
-            guard case .vector(let direction) = mapping else {
-                throw FineXLError("the descriptor encoder cannot represent its own concept \"\(name)\"")
-            }
-            candidates.append(Concept(name: name, direction: direction, origin: ConceptOrigin(kind: .vocabulary)))
-        }
         for name in options.aspects + options.aspectPairs.flatMap({ $0 }) where Aspect.named(name) == nil {
             throw FineXLError("benchmark aspect \"\(name)\" is not a known aspect")
         }
@@ -71,8 +62,7 @@ public enum DescriptorBenchmark {
         var images = 0
         for variant in options.variants {
             for baseKind in options.baseKinds {
-                let setting = Setting(options: options, variant: variant, baseKind: baseKind, encoder: encoder,
-                                      candidates: candidates)
+                let setting = Setting(options: options, variant: variant, baseKind: baseKind, encoder: encoder)
                 let result = try setting.score()
                 images += result.images
                 rows += result.rows
@@ -85,19 +75,35 @@ public enum DescriptorBenchmark {
                            identificationMisses: misses, multiAspectByPair: pairSummaries)
     }
 
+    /// Every built-in concept mapped with the benchmark's base images as context.
+    static func candidates(_ encoder: DescriptorEncoder, images: ContextImages) throws -> [Concept] {
+        let names = DescriptorEncoder.representableConcepts
+        let measured = try encoder.measureConcepts(
+            names, context: ConceptContext(prompts: [], promptSource: "benchmark", images: images))
+        return try names.indices.map { i in
+            guard case .vector(let direction) = measured.mappings[i] else {
+                throw FineXLError("the descriptor encoder cannot represent its own concept \"\(names[i])\"")
+            }
+            return Concept(name: names[i], direction: direction, origin: ConceptOrigin(kind: .vocabulary),
+                           levelResponse: measured.levelResponses[i])
+        }
+    }
+
     /// One base generator with one rendering variant.
     private struct Setting {
         let options: Options
         let variant: Aspect.Variant
         let baseKind: SyntheticSpec.BaseKind
         let encoder: DescriptorEncoder
-        let candidates: [Concept]
 
         func score() throws -> (rows: [BenchReport.Row], misses: [String], pairSummary: String, images: Int) {
             let spec = SyntheticSpec(aspects: [], count: options.count, seed: options.seed, size: options.size,
                                      baseKind: baseKind, variant: variant)
             let bases = try Parallel.map(options.count) { spec.render($0) }
             let encoder = self.encoder
+            // The directions a user gets: measured on these base images, as delivered (8 bits).
+            let candidates = try DescriptorBenchmark.candidates(
+                encoder, images: ContextImages(images: bases.map(ImageFilters.quantized8)))
             let baseEmbeddings = try Parallel.map(options.count) { i in try embed(encoder, ImageFilters.quantized8(bases[i])) }
             var images = options.count
 
@@ -126,10 +132,10 @@ public enum DescriptorBenchmark {
             var misses: [String] = []
             var pairSummary = ""
             for method in DescriptorBenchmark.methodNames {
-                let predictions = try divergences.map { try weights(method: method, divergence: $0, levels: false) }
+                let predictions = try divergences.map { try weights(method: method, divergence: $0, levels: false, candidates: candidates) }
                 // Top-cosine ranks by cosine, which is no level; its levels are projections.
                 let levelPredictions = method == "top-cosine"
-                    ? try divergences.map { try weights(method: method, divergence: $0, levels: true) } : predictions
+                    ? try divergences.map { try weights(method: method, divergence: $0, levels: true, candidates: candidates) } : predictions
                 var rankErrors: [Double] = []
                 var identified = 0, identifiable = 0
                 var k = 0
@@ -190,7 +196,8 @@ public enum DescriptorBenchmark {
         }
 
         /// Each candidate's weight (absent when the method did not use it).
-        private func weights(method: String, divergence: Divergence, levels: Bool) throws -> [String: Double] {
+        private func weights(method: String, divergence: Divergence, levels: Bool,
+                             candidates: [Concept]) throws -> [String: Double] {
             let v = divergence.vector
             // A level too faint to change a single 8-bit value leaves nothing to explain.
             guard divergence.norm > 0 else { return [:] }

@@ -20,6 +20,9 @@ struct DescriptorCalibration: Sendable {
     let scale: [Double]
     /// `f(C)` in standardized units, one per aspect.
     let directions: [Aspect.Kind: [Double]]
+    /// `f(C)` as measured on each reference image (their mean is `directions`), for intervals
+    /// that resample the calibration images.
+    let perImage: [Aspect.Kind: [[Double]]]
     /// Wall time the calibration took, for the benchmark report.
     let seconds: Double
 
@@ -91,19 +94,29 @@ struct DescriptorCalibration: Sendable {
         mean = Vector.mean(base)
         self.scale = scale
         var directions: [Aspect.Kind: [Double]] = [:]
+        var perImage: [Aspect.Kind: [[Double]]] = [:]
         // The response to a level is not quite linear (grain is a variance, tone curves bend),
         // so f(C) is the least-squares slope through the origin of the mean change at levels
         // ½ and 1: a weight then reads as a level across the range, not only at full strength.
         for (k, kind) in kinds.enumerated() {
-            let halfDifference = Vector.mean(measured.indices.map { i in
-                (0..<d).map { j in measured[i].half[k][j] - raw[i][0][j] }
-            })
-            directions[kind] = (0..<d).map { j in
-                (0.5 * halfDifference[j] + meanDifferences[k][j]) / 1.25 / scale[j]
+            perImage[kind] = measured.indices.map { i in
+                Self.slope(half: measured[i].half[k], full: raw[i][k + 1], base: raw[i][0], scale: scale)
             }
+            directions[kind] = Vector.mean(perImage[kind]!)
         }
         self.directions = directions
+        self.perImage = perImage
         seconds = Date().timeIntervalSince(start)
+    }
+
+    /// One image's f(C) in standardized units: the least-squares slope through the origin of
+    /// its change at levels ½ and 1, `(½·Δ½ + Δ1) / 1.25`.
+    static func slope(half: [Double], full: [Double], base: [Double], scale: [Double]) -> [Double] {
+        (0..<base.count).map { j -> Double in
+            let halfChange: Double = half[j] - base[j]
+            let fullChange: Double = full[j] - base[j]
+            return (0.5 * halfChange + fullChange) / 1.25 / scale[j]
+        }
     }
 
     /// `(raw − mean) / scale`.

@@ -33,8 +33,10 @@ public struct DescriptorEncoder: ImageEncoder {
     }()
 
     public var conceptMappingDescription: String {
-        "f(C) is the mean change of the descriptor over \(DescriptorCalibration.referenceScenes + DescriptorCalibration.referenceTextures) "
-            + "procedural reference images when C's canonical rendering is applied (least-squares slope over levels ½ and 1), so a weight reads as a level"
+        "f(C) is the mean change of the descriptor when C's canonical rendering is applied (least-squares slope over levels ½ and 1) "
+            + "to this run's base images (at least \(InContextDirections.minimumImages), at most \(InContextDirections.maximumImages) of them), "
+            + "else to \(DescriptorCalibration.referenceScenes + DescriptorCalibration.referenceTextures) procedural reference images, "
+            + "so a weight reads as a level"
     }
 
     /// Names of the embedding's dimensions, in order, for reports.
@@ -69,13 +71,34 @@ public struct DescriptorEncoder: ImageEncoder {
     }
 
     public func mapConcepts(_ names: [String], context: ConceptContext) throws -> [ConceptMapping] {
+        try measureConcepts(names, context: context).mappings
+    }
+
+    /// f(C) measured on the context's base images when there are enough of them
+    /// (`InContextDirections`), else on the reference set; either way per image too.
+    public func measureConcepts(_ names: [String], context: ConceptContext) throws -> MeasuredConcepts {
         let calibration = DescriptorCalibration.shared
-        return names.map { name in
-            guard let kind = DescriptorVocabulary.kind(for: name), let direction = calibration.directions[kind] else {
-                return .unrepresentable(reason: Self.unrepresentableReason(name))
+        let (inContext, reason) = try InContextDirections.forContext(context, identity: identity, calibration: calibration)
+        let directions = inContext?.directions ?? calibration.directions
+        let perImage = inContext?.perImage ?? calibration.perImage
+        var mappings: [ConceptMapping] = []
+        var measured: [[[Double]]?] = []
+        var responses: [LevelResponse?] = []
+        for name in names {
+            guard let kind = DescriptorVocabulary.kind(for: name), let direction = directions[kind] else {
+                mappings.append(.unrepresentable(reason: Self.unrepresentableReason(name)))
+                measured.append(nil)
+                responses.append(nil)
+                continue
             }
-            return .vector(direction)
+            mappings.append(.vector(direction))
+            measured.append(perImage[kind])
+            responses.append(inContext?.responses[kind])
         }
+        let source = inContext.map { DirectionSource(source: "in-context", images: $0.images) }
+            ?? DirectionSource(source: "reference", images: DescriptorCalibration.referenceScenes + DescriptorCalibration.referenceTextures,
+                               reason: reason)
+        return MeasuredConcepts(mappings: mappings, perImage: measured, levelResponses: responses, source: source)
     }
 
     static func unrepresentableReason(_ name: String) -> String {

@@ -87,9 +87,11 @@ public enum Analysis {
     /// The orthogonality filter (Eq. 9) and the decomposition (Eqs. 10–11 or NNLS) of V_div.
     public static func decompose(_ divergence: Divergence, _ candidates: CandidateSet, encoder: any ImageEncoder,
                                  options: ExplainOptions) throws -> Explanation {
-        try Explainer.explain(divergence: divergence, candidates: candidates.concepts,
-                              unrepresentable: candidates.unrepresentable,
-                              encoder: Explanation.EncoderInfo(encoder), options: options)
+        var explanation = try Explainer.explain(divergence: divergence, candidates: candidates.concepts,
+                                                unrepresentable: candidates.unrepresentable,
+                                                encoder: Explanation.EncoderInfo(encoder), options: options)
+        explanation.directions = candidates.directions
+        return explanation
     }
 
     /// Several personalized models explained against one base with the same encoder, candidates

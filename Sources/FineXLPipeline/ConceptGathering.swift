@@ -18,12 +18,30 @@ enum ConceptGathering {
     static func gather(_ request: ConceptRequest, encoder: any ImageEncoder, divergence: Divergence,
                               source: (any PairedImageSource)?, context: ConceptContext,
                               cacheDirectory: URL?) throws -> CandidateSet {
+        var candidates = try gatherMapped(request, encoder: encoder, divergence: divergence, source: source,
+                                          context: context, cacheDirectory: cacheDirectory)
+        if let directions = candidates.directions {
+            candidates.notes.append(directions.source == "in-context"
+                ? "concept directions measured on this run's \(directions.images) base images"
+                : "concept directions measured on \(directions.images) reference images" + (directions.reason.map { " (\($0))" } ?? ""))
+        }
+        return candidates
+    }
+
+    private static func gatherMapped(_ request: ConceptRequest, encoder: any ImageEncoder, divergence: Divergence,
+                                     source: (any PairedImageSource)?, context: ConceptContext,
+                                     cacheDirectory: URL?) throws -> CandidateSet {
+        var context = context
+        context.cacheDirectory = context.cacheDirectory ?? cacheDirectory
         var notes = [encoder.conceptMappingDescription]
         if encoder.mapsConceptsThroughPrompts { notes.append("concept prompts: \(context.promptSource)") }
         switch request {
         case .vocabulary(let top):
             let names = encoder.conceptVocabulary ?? Vocabulary.builtIn
-            let mappings = try encoder.mapConcepts(names, context: context)
+            let measured = try encoder.measureConcepts(names, context: context)
+            let mappings = measured.mappings
+            let perImage = Dictionary(zip(names, measured.perImage).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
+            let responses = Dictionary(zip(names, measured.levelResponses).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
             let ranked = VocabularyProposer.rank(candidates: names, mappings: mappings,
                                                  divergence: divergence.vector, top: names.count)
             // Synonyms share one direction (an encoder may map "grainy" and "film grain" alike);
@@ -41,13 +59,16 @@ enum ConceptGathering {
             notes.append("vocabulary: \(names.count) phrases, \(representable) representable by the \(encoder.name) encoder"
                 + (folded > 0 ? ", \(folded) synonyms folded into the first phrase with the same direction" : "")
                 + "; the top \(chosen.count) by |cos(f(C), V_div)| go on")
-            return CandidateSet(
-                concepts: chosen.map { Concept(name: $0.name, direction: $0.direction, origin: ConceptOrigin(kind: .vocabulary)) },
+            var candidates = CandidateSet(
+                concepts: chosen.map { Concept(name: $0.name, direction: $0.direction, origin: ConceptOrigin(kind: .vocabulary),
+                                               perImage: perImage[$0.name] ?? nil, levelResponse: responses[$0.name] ?? nil) },
                 // Unrepresentable vocabulary phrases are many and expected; keep them out of the rejected list.
                 unrepresentable: [], notes: notes)
+            candidates.directions = measured.source
+            return candidates
         case .list(let names):
-            let mappings = try encoder.mapConcepts(names, context: context)
-            return split(names, mappings, origin: { _ in ConceptOrigin(kind: .list) }, notes: notes)
+            let measured = try encoder.measureConcepts(names, context: context)
+            return split(names, measured, origin: { _ in ConceptOrigin(kind: .list) }, notes: notes)
         case .vlm(let settings):
             guard let source else {
                 throw FineXLError("a VLM needs images to look at; it cannot propose concepts for precomputed embeddings")
@@ -57,13 +78,13 @@ enum ConceptGathering {
                 throw FineXLError("the VLM \(settings.model) proposed no usable concept (\(proposal.rejected.count) answers rejected)")
             }
             let names = proposal.concepts.map(\.name)
-            let mappings = try encoder.mapConcepts(names, context: context)
+            let measured = try encoder.measureConcepts(names, context: context)
             notes.append("VLM \(settings.model): \(proposal.concepts.count) concepts over \(settings.rounds) rounds, \(proposal.requestsSent) requests sent, \(proposal.cacheHits) answered from cache")
             for rejected in proposal.rejected.prefix(10) {
                 notes.append("VLM answer \"\(rejected.text)\" not used: \(rejected.reason)")
             }
             let byName = Dictionary(proposal.concepts.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            return split(names, mappings, origin: { name in
+            return split(names, measured, origin: { name in
                 let proposed = byName[name]
                 return ConceptOrigin(kind: .vlm,
                                      detail: proposed.map { "VLM rounds " + $0.rounds.map(String.init).joined(separator: ", ") },
@@ -72,18 +93,21 @@ enum ConceptGathering {
         }
     }
 
-    private static func split(_ names: [String], _ mappings: [ConceptMapping], origin: (String) -> ConceptOrigin,
+    private static func split(_ names: [String], _ measured: MeasuredConcepts, origin: (String) -> ConceptOrigin,
                               notes: [String]) -> CandidateSet {
         var concepts: [Concept] = []
         var unrepresentable: [Explanation.Rejected] = []
-        for (name, mapping) in zip(names, mappings) {
+        for (i, (name, mapping)) in zip(names, measured.mappings).enumerated() {
             switch mapping {
             case .vector(let direction):
-                concepts.append(Concept(name: name, direction: direction, origin: origin(name)))
+                concepts.append(Concept(name: name, direction: direction, origin: origin(name), perImage: measured.perImage[i],
+                                        levelResponse: measured.levelResponses[i]))
             case .unrepresentable(let reason):
                 unrepresentable.append(.init(name: name, reason: reason))
             }
         }
-        return CandidateSet(concepts: concepts, unrepresentable: unrepresentable, notes: notes)
+        var candidates = CandidateSet(concepts: concepts, unrepresentable: unrepresentable, notes: notes)
+        candidates.directions = measured.source
+        return candidates
     }
 }

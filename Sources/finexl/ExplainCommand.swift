@@ -25,7 +25,7 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup var vlmOptions: VLMOptions
     @Option(help: "Cache folder for embeddings and VLM answers (default: ~/.cache/finexl).") var cacheDir: String?
     @Flag(help: "Recompute everything, read and write no cache.") var noCache = false
-    @Flag(help: "Print the explanation as JSON (schema finexl.explanation/1).") var json = false
+    @Flag(help: "Print the explanation as JSON (schema finexl.explanation/2).") var json = false
     @Option(help: "Also write the report to this file: FILE.html, or FILE.pdf (printed by headless Chromium).") var output: String?
     @Option(help: "PDF page size.") var pageSize = PageSize.a4
     @Option(help: "Only embed shard I of N of the images into the cache, then stop (share it with FINEXL_CACHE).")

@@ -12,18 +12,26 @@ enum ExplanationTable {
         // The paper's "naive VLM" baseline: the VLM's own 0–10 rating, beside FineXL's weight.
         let showsNaive = e.concepts.contains { $0.origin.naiveStrength != nil }
         let header = "concept".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-            + "   weight   95 % interval      align   AUROC   p" + (showsNaive ? "        VLM 0–10" : "")
+            + "   weight   95 % interval      align   pairs +   p (paired)   AUROC" + (showsNaive ? "   VLM 0–10" : "")
         lines.append(header)
         lines.append(String(repeating: "─", count: header.count + 6))
         for c in e.concepts {
             let interval = c.ci.count == 2 ? String(format: "[%6.3f, %6.3f]", c.ci[0], c.ci[1]) : "       —        "
             let naive = showsNaive ? "   " + (c.origin.naiveStrength.map { String(format: "%6.1f", $0) } ?? "     —") : ""
             lines.append(c.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-                + String(format: "  %7.3f   %@   %6.3f   %5.3f   %@", c.weight, interval, c.alignment, c.auroc,
-                         pValue(c.p).padding(toLength: 6, withPad: " ", startingAt: 0)) + naive)
+                + String(format: "  %7.3f   %@   %6.3f   %5.0f %%   %@   %5.3f", c.weight, interval, c.alignment,
+                         c.paired.share * 100, pValue(c.paired.p).padding(toLength: 10, withPad: " ", startingAt: 0), c.auroc)
+                + naive)
         }
         lines.append("")
         lines.append(String(format: "residual: %.1f %% of V_div is not explained by these concepts", e.residual.relative * 100))
+        lines.append("pairs +: share of pairs whose own difference moves along f(C); p: paired Wilcoxon signed-rank test "
+            + "of those per-pair weights; AUROC: how well single images, unpaired, show the concept")
+        if let d = e.directions {
+            lines.append("concept directions: \(d.source == "in-context" ? "measured on this run's \(d.images) base images" : "measured on \(d.images) reference images")"
+                + (d.reason.map { " (\($0))" } ?? ""))
+        }
+        if let intervals = e.intervals { lines.append("intervals: \(intervals)") }
         if !e.rejected.isEmpty {
             lines.append("")
             lines.append("rejected:")

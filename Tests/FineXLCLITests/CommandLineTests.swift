@@ -87,7 +87,7 @@ final class CommandLineTests: XCTestCase {
         let run = try finexl("explain", "--encoder", "npy", "--model", npyModel, "--no-cache", "--bootstrap", "50", "--json")
         XCTAssertEqual(run.status, 0, run.stderr)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        XCTAssertEqual(object["schema"] as? String, "finexl.explanation/1")
+        XCTAssertEqual(object["schema"] as? String, "finexl.explanation/2")
         XCTAssertEqual(object["method"] as? String, "nnls")
         XCTAssertEqual(object["pairs"] as? Int, 12)
         XCTAssertEqual((object["encoder"] as? [String: Any])?["name"] as? String, "npy")
@@ -98,10 +98,18 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(concepts.first?["name"] as? String, "warm tones")
         XCTAssertEqual(concepts.first?["weight"] as? Double ?? 0, 0.6, accuracy: 0.02)
         XCTAssertEqual(concepts.dropFirst().first?["weight"] as? Double ?? 0, 0.3, accuracy: 0.02)
-        for concept in concepts { XCTAssertEqual((concept["ci"] as? [Double])?.count, 2, "\(concept)") }
+        for concept in concepts {
+            XCTAssertEqual((concept["ci"] as? [Double])?.count, 2, "\(concept)")
+            let paired = try XCTUnwrap(concept["paired"] as? [String: Any], "\(concept)")
+            XCTAssertTrue((0...1).contains(paired["share"] as? Double ?? -1), "\(paired)")
+            XCTAssertTrue((0...1).contains(paired["p"] as? Double ?? -1), "\(paired)")
+            XCTAssertNotNil(paired["test"] as? String)
+            XCTAssertNil(concept["p"], "the unpaired p is gone in /2")
+        }
         XCTAssertNotNil((object["residual"] as? [String: Any])?["relative"] as? Double)
+        // npy concept vectors were not measured on images: no `directions`.
         XCTAssertEqual(Set(object.keys), ["schema", "encoder", "pairs", "method", "thresholds", "divergence", "concepts",
-                                          "rejected", "residual", "steps", "warnings"])
+                                          "rejected", "residual", "steps", "warnings", "intervals"])
     }
 
     func testMissingImageFolderIsNamedOnOneErrorLine() throws {

@@ -156,7 +156,54 @@ final class ExplainerTests: XCTestCase {
         let e = try Explainer.explain(divergence: divergence, candidates: [concept("a", axis(0))], unrepresentable: [],
                                       encoder: encoder, options: ExplainOptions())
         XCTAssertEqual(e.concepts[0].auroc, 1)
-        XCTAssertLessThan(e.concepts[0].p, 1e-6)
+        // All 30 pairs positive: the smallest p the signed-rank test can give for 30 pairs (z = 4.78).
+        XCTAssertEqual(e.concepts[0].paired.p, 1.73e-6, accuracy: 0.01e-6)
+        XCTAssertEqual(e.concepts[0].paired.share, 1)
+        XCTAssertEqual(e.concepts[0].paired.test, "wilcoxon-signed-rank")
+    }
+
+    func testPairedTestFindsAShiftThatImageVarietyHidesFromAnUnpairedComparison() throws {
+        // Base images spread ±1 along the concept, every pair shifts by +0.1: unpaired, personal
+        // and base images overlap (AUROC near ½); paired, every pair moves along f(C).
+        let divergence = try plantedPairs(levels: [0.1], directions: [axis(0)], pairs: 40, noise: 0.02)
+        let e = try Explainer.explain(divergence: divergence, candidates: [concept("a", axis(0))], unrepresentable: [],
+                                      encoder: encoder, options: ExplainOptions())
+        XCTAssertLessThan(e.concepts[0].auroc, 0.7)
+        XCTAssertEqual(e.concepts[0].paired.share, 1)
+        XCTAssertLessThan(e.concepts[0].paired.p, 1e-6)
+    }
+
+    func testPairedEvidenceGivesASharedComponentToTheConceptThatExplainsIt() throws {
+        // "b" shares half its direction with the planted "a" but is not itself there: its
+        // per-pair coefficients, fitted beside "a", scatter around 0.
+        let b = Vector.add(Vector.scale(axis(0), 0.5), axis(1))
+        let divergence = try plantedPairs(levels: [0.6], directions: [axis(0)], pairs: 40, noise: 0.05)
+        let coefficients = PairedEvidence.pairCoefficients(pairDifferences: divergence.pairDifferences,
+                                                           directions: [axis(0), b])
+        XCTAssertEqual(PairedEvidence.evidence(coefficients: coefficients[0]).share, 1)
+        XCTAssertGreaterThan(PairedEvidence.evidence(coefficients: coefficients[1]).p, 0.01)
+        let projections = divergence.pairProjections(onto: b)
+        XCTAssertTrue(projections.allSatisfy { $0 > 0 }, "a plain projection would credit b")
+    }
+
+    func testIntervalsResampleDirectionsMeasuredOnImages() throws {
+        // The same V_div and mean direction; per-image directions that disagree widen the interval.
+        let divergence = try plantedPairs(levels: [0.5], directions: [axis(0)], pairs: 30, noise: 0.01)
+        var generator = SeededGenerator(seed: 9)
+        let spread = (0..<30).map { _ in Double.random(in: 0.5...1.5, using: &generator) }
+        let meanSpread = spread.reduce(0, +) / 30
+        let perImage = spread.map { Vector.scale(axis(0), $0 / meanSpread) }
+        var measured = concept("a", Vector.mean(perImage))
+        measured.perImage = perImage
+        let fixed = try Explainer.explain(divergence: divergence, candidates: [concept("a", Vector.mean(perImage))],
+                                          unrepresentable: [], encoder: encoder, options: ExplainOptions())
+        let resampled = try Explainer.explain(divergence: divergence, candidates: [measured], unrepresentable: [],
+                                              encoder: encoder, options: ExplainOptions())
+        XCTAssertEqual(fixed.concepts[0].weight, resampled.concepts[0].weight, accuracy: 1e-12)
+        let width = { (e: Explanation) in e.concepts[0].ci[1] - e.concepts[0].ci[0] }
+        XCTAssertGreaterThan(width(resampled), 3 * width(fixed))
+        XCTAssertTrue(resampled.intervals?.contains("f(C)") ?? false)
+        XCTAssertTrue(fixed.intervals?.contains("held fixed") ?? false)
     }
 
     func testNoPersonalizationIsAClearErrorNotNaN() throws {
@@ -192,7 +239,7 @@ final class ExplainerTests: XCTestCase {
             encoder: encoder, options: ExplainOptions())
         let data = try JSONEncoder().encode(e)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
-        XCTAssertEqual(object["schema"] as? String, "finexl.explanation/1")
+        XCTAssertEqual(object["schema"] as? String, "finexl.explanation/2")
         XCTAssertEqual(object["pairs"] as? Int, 30)
         XCTAssertEqual(object["method"] as? String, "nnls")
         XCTAssertNotNil((object["divergence"] as? [String: Any])?["norm"] as? Double)
@@ -200,7 +247,12 @@ final class ExplainerTests: XCTestCase {
         XCTAssertEqual((object["encoder"] as? [String: Any])?["dimension"] as? Int, 6)
         let concepts = try XCTUnwrap(object["concepts"] as? [[String: Any]])
         XCTAssertEqual(concepts.map { $0["name"] as? String }, ["warm tones", "film grain"])
-        for key in ["weight", "alignment", "auroc", "p"] { XCTAssertNotNil(concepts[0][key] as? Double, key) }
+        for key in ["weight", "alignment", "auroc"] { XCTAssertNotNil(concepts[0][key] as? Double, key) }
+        XCTAssertNil(concepts[0]["p"], "schema /2 replaces the unpaired p by paired.p")
+        let paired = try XCTUnwrap(concepts[0]["paired"] as? [String: Any])
+        XCTAssertNotNil(paired["share"] as? Double)
+        XCTAssertNotNil(paired["p"] as? Double)
+        XCTAssertEqual(paired["test"] as? String, "wilcoxon-signed-rank")
         XCTAssertEqual((concepts[0]["ci"] as? [Double])?.count, 2)
         let rejected = try XCTUnwrap(object["rejected"] as? [[String: Any]])
         XCTAssertEqual(rejected.first?["name"] as? String, "impressionist brushwork")

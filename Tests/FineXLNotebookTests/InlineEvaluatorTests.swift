@@ -12,8 +12,10 @@ final class InlineEvaluatorTests: XCTestCase {
             thresholds: .init(eOrtho: 0.2, eDecomp: 0.2, bootstrapResamples: 10, seed: 0),
             divergence: .init(norm: 0.41234, meanPairNorm: 0.5),
             concepts: [
-                .init(name: "warm tones", weight: 0.612, ci: [0.55, 0.674], alignment: 0.9, auroc: 0.98, p: 2e-9, origin: origin),
-                .init(name: "film grain", weight: 0.287, ci: [0.2, 0.35], alignment: 0.4, auroc: 0.8, p: 0.0123, origin: origin),
+                .init(name: "warm tones", weight: 0.612, ci: [0.55, 0.674], alignment: 0.9, auroc: 0.98,
+                      paired: .init(share: 0.95, p: 2e-9, test: "wilcoxon-signed-rank"), origin: origin),
+                .init(name: "film grain", weight: 0.287, ci: [0.2, 0.35], alignment: 0.4, auroc: 0.8,
+                      paired: .init(share: 0.7, p: 0.0123, test: "wilcoxon-signed-rank"), origin: origin),
             ],
             rejected: [.init(name: "sepia", reason: "not orthogonal to kept concepts")],
             residual: .init(relative: 0.123), steps: [], warnings: [])

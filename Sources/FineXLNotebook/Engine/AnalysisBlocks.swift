@@ -93,17 +93,27 @@ enum AnalysisBlocks {
         let showStrength = explanation.concepts.contains { $0.origin.naiveStrength != nil }
         let rows = explanation.concepts.map { concept -> [String] in
             var row = [concept.name, NotebookFormat.number(concept.weight), NotebookFormat.interval(concept.ci),
-                       NotebookFormat.number(concept.alignment), NotebookFormat.number(concept.auroc),
-                       NotebookFormat.pValue(concept.p)]
+                       NotebookFormat.number(concept.alignment), NotebookFormat.percent(concept.paired.share),
+                       NotebookFormat.pValue(concept.paired.p), NotebookFormat.number(concept.auroc)]
             if showStrength { row.append(concept.origin.naiveStrength.map { NotebookFormat.number($0, decimals: 1) } ?? "—") }
             return row
         }
         var blocks: [ReportBlock] = [.table(ReportTable(
             caption: "V_div ≈ Σ w_i f(C_i) — method \(explanation.method), eOrtho \(t.eOrtho.formatted), "
                 + "eDecomp \(t.eDecomp.formatted), \(t.bootstrapResamples) bootstrap resamples (seed \(t.seed))",
-            headers: ["Concept", "Weight", "95 % interval", "Alignment", "AUROC", "p"]
+            headers: ["Concept", "Weight", "95 % interval", "Alignment", "Pairs along f(C)", "p (paired)", "AUROC (unpaired)"]
                 + (showStrength ? ["Naive VLM strength (0–10)"] : []),
-            rows: rows, numericColumns: Set(1...(showStrength ? 6 : 5))))]
+            rows: rows, numericColumns: Set(1...(showStrength ? 7 : 6))))]
+        blocks.append(.sentence("Pairs along f(C): share of pairs whose own Enc(personal) − Enc(base) gives the concept "
+            + "a positive weight; p: Wilcoxon signed-rank test of those per-pair weights (paired: same prompt and seed). "
+            + "AUROC: how well a single image, unpaired, shows the concept."))
+        if let directions = explanation.directions {
+            blocks.append(.sentence(directions.source == "in-context"
+                ? "Concept directions f(C) were measured on this run's \(directions.images) base images."
+                : "Concept directions f(C) were measured on the encoder's \(directions.images) reference images"
+                    + (directions.reason.map { " (\($0))." } ?? ".")))
+        }
+        if let intervals = explanation.intervals { blocks.append(.sentence("Intervals: \(intervals).")) }
         let residual = explanation.residual.relative
         blocks.append(.sentence("Relative residual \(NotebookFormat.number(residual)): "
             + "\(NotebookFormat.percent(residual)) of ‖V_div‖ is not explained by the \(explanation.concepts.count) kept "

@@ -15,12 +15,15 @@ enum Figures {
         let chart = BarChart(
             title: title ?? "Weights of the kept concepts (\(explanation.method))",
             bars: concepts.map { concept in
-                BarChart.Bar(label: concept.name, value: concept.weight,
+                BarChart.Bar(label: "\(concept.name) (\(NotebookFormat.percent(concept.paired.share)) of pairs)", value: concept.weight,
                              interval: concept.ci.count == 2 && concept.ci[0] <= concept.ci[1] ? concept.ci[0]...concept.ci[1] : nil)
             },
             valueLabel: "weight w_i")
         return figure(try chart.render(), stem: "weights",
-                      caption: (title ?? "Weights of the kept concepts") + "; whiskers show 95 % bootstrap intervals over pairs. "
+                      caption: (title ?? "Weights of the kept concepts") + "; whiskers show 95 % bootstrap intervals"
+                          + (explanation.intervals.map { " (\($0))" } ?? " over pairs") + ". "
+                          + "In brackets: the share of pairs whose own difference moves along f(C); paired signed-rank p: "
+                          + concepts.map { "\($0.name) \(NotebookFormat.pValue($0.paired.p))" }.joined(separator: ", ") + ". "
                           + "Relative residual \(NotebookFormat.number(explanation.residual.relative)).")
     }
 

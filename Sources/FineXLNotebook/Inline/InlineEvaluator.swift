@@ -7,7 +7,7 @@ import FineXLSupport
 /// - `pairs`, `divergence.norm`, `divergence.meanPairNorm`
 /// - `residual` (relative), `residual.percent`, `method`, `encoder`
 /// - `top` (= `concept(1)`), `concept(N)` or `concept("name")` with `.name`, `.weight`, `.ci`,
-///   `.alignment`, `.auroc`, `.p`, `.origin`
+///   `.alignment`, `.auroc`, `.p` (paired signed-rank test), `.share` (pairs along f(C)), `.origin`
 /// - `weight("name")`, `ci("name")`, `alignment("name")`, `auroc("name")`, `p("name")`
 /// - `concepts.count`, `concepts.names`, `candidates.count`, `rejected.count`, `rejected.names`
 /// - `best` / `best.name`, `best.score`, `model("name").score`, `model("name").residual` (after `compare`)
@@ -106,13 +106,14 @@ struct InlineEvaluator {
 
     private func conceptMember(_ concept: Explanation.Weighted, _ members: [String], _ expression: InlineExpression) throws -> String {
         if members.isEmpty { return concept.name }
-        switch try single(members, ["name", "weight", "ci", "alignment", "auroc", "p", "origin"], expression) {
+        switch try single(members, ["name", "weight", "ci", "alignment", "auroc", "p", "share", "origin"], expression) {
         case "name": return concept.name
         case "weight": return NotebookFormat.number(concept.weight)
         case "ci": return NotebookFormat.interval(concept.ci)
         case "alignment": return NotebookFormat.number(concept.alignment)
         case "auroc": return NotebookFormat.number(concept.auroc)
-        case "p": return NotebookFormat.pValue(concept.p)
+        case "p": return NotebookFormat.pValue(concept.paired.p)
+        case "share": return NotebookFormat.percent(concept.paired.share)
         default: return concept.origin.kind.rawValue
         }
     }

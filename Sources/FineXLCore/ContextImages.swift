@@ -1,0 +1,57 @@
+import FineXLSupport
+import Foundation
+
+/// The run's own base images, for an encoder that measures concepts on images: paper Eq. 6
+/// maps a concept with the run's prompts; for images the same idea is to render the concept
+/// on the run's base images. Read on demand, so an encoder that maps concepts from text (or
+/// finds its directions cached) never decodes them.
+public struct ContextImages: Sendable {
+    public let count: Int
+    private let reader: @Sendable (Int) throws -> ImageRead
+
+    public init(count: Int, read: @escaping @Sendable (Int) throws -> ImageRead) {
+        self.count = count
+        reader = read
+    }
+
+    /// The base images of a paired source, in pair order.
+    public init(baseOf source: any PairedImageSource) {
+        self.init(count: source.names.count, read: { try source.read(.base, at: $0) })
+    }
+
+    /// Images already in memory, with a digest of their pixels.
+    public init(images: [RGBImage]) {
+        self.init(count: images.count, read: { i in
+            let image = images[i]
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(image.pixels.count * 4 + 16)
+            for value in [image.width, image.height] { withUnsafeBytes(of: UInt64(value).littleEndian) { bytes += $0 } }
+            for value in image.pixels { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
+            return ImageRead(digest: SHA256.hex(bytes: bytes), decode: { image })
+        })
+    }
+
+    /// Image `index`: its digest, and its pixels when decoded.
+    public func read(_ index: Int) throws -> ImageRead {
+        try reader(index)
+    }
+}
+
+/// What a concept mapping measured, beside the directions themselves.
+public struct MeasuredConcepts: Sendable {
+    public var mappings: [ConceptMapping]
+    /// For each concept, f(C) on each image it was measured on (nil when not measured on images).
+    public var perImage: [[[Double]]?]
+    /// For each concept, the weights levels of its rendering produce, when measured.
+    public var levelResponses: [LevelResponse?]
+    /// Where the directions were measured; nil for encoders that map concepts from text.
+    public var source: DirectionSource?
+
+    public init(mappings: [ConceptMapping], perImage: [[[Double]]?]? = nil, levelResponses: [LevelResponse?]? = nil,
+                source: DirectionSource? = nil) {
+        self.mappings = mappings
+        self.perImage = perImage ?? mappings.map { _ in nil }
+        self.levelResponses = levelResponses ?? mappings.map { _ in nil }
+        self.source = source
+    }
+}

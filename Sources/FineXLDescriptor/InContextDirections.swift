@@ -1,0 +1,140 @@
+import FineXLCore
+import FineXLSupport
+import Foundation
+
+/// Concept directions measured on the run's own base images (paper Eq. 6 for images).
+///
+/// The look of an edit depends on the content: white-balance gains raise the chroma of a warm
+/// scene, a contrast curve around mid-grey warms warm content. A direction measured on the
+/// procedural reference set misses that, so each built-in concept's canonical rendering is
+/// applied to this run's base images at the descriptor's working resolution, with the same
+/// slope over levels ½ and 1 as the reference calibration, in the same standardized units.
+struct InContextDirections: Sendable {
+    /// Fewer base images than this and the reference set is used: below it the in-context
+    /// directions' own image-to-image spread outweighs what they gain (`finexl bench methods`
+    /// and the quickstart, measured with 4, 8 and 16 pairs: see the notes of the branch).
+    static let minimumImages = 8
+    /// At most this many base images are rendered on (evenly spaced in pair order): each costs
+    /// 30 renderings and measurements, and 40 images pin a direction down well.
+    static let maximumImages = 40
+    /// Part of the cache key: bump when the measurement changes.
+    static let version = "finexl.in-context/2"
+    /// Levels rendered on each image: ½ and 1 give the slope f(C) (as the reference calibration);
+    /// with ¼ they also give the response curve a fitted weight is read back through.
+    static let levels = [0.25, 0.5, 1.0]
+
+    /// f(C) on each image measured, standardized, one list per aspect in `Aspect.Kind.allCases` order.
+    let perImage: [Aspect.Kind: [[Double]]]
+    /// The mean weight each of `levels` produces on these images, per aspect.
+    let responses: [Aspect.Kind: LevelResponse]
+    let images: Int
+
+    var directions: [Aspect.Kind: [Double]] { perImage.mapValues(Vector.mean) }
+
+    /// Which of `count` images are measured: all up to `maximumImages`, else evenly spaced.
+    static func chosen(of count: Int) -> [Int] {
+        guard count > maximumImages else { return Array(0..<count) }
+        return (0..<maximumImages).map { $0 * count / maximumImages }
+    }
+
+    /// The directions for a context's images, from the cache when it has them; nil (with the
+    /// reason) when the context has too few images or none.
+    static func forContext(_ context: ConceptContext, identity: String,
+                           calibration: DescriptorCalibration) throws -> (InContextDirections?, String?) {
+        guard let images = context.images, images.count > 0 else {
+            return (nil, "no base images to measure them on (precomputed embeddings)")
+        }
+        guard images.count >= minimumImages else {
+            return (nil, "only \(images.count) base image\(images.count == 1 ? "" : "s"), fewer than the \(minimumImages) in-context directions need")
+        }
+        let indices = chosen(of: images.count)
+        let reads = try Parallel.map(indices.count) { try images.read(indices[$0]) }
+        let key = SHA256.hex(([version, identity, String(indices.count)] + reads.map(\.digest)).joined(separator: "\n"))
+        let cacheFile = context.cacheDirectory.map {
+            $0.appendingPathComponent("directions", isDirectory: true).appendingPathComponent(key + ".f32")
+        }
+        if let cacheFile, let cached = load(cacheFile, images: indices.count) { return (cached, nil) }
+        let measured = try measure(count: indices.count, calibration: calibration) { i in
+            try workingImage(reads[i].decode(reduction: DescriptorStatistics.reduction).means)
+        }
+        if let cacheFile { try? store(measured, to: cacheFile) }
+        return (measured, nil)
+    }
+
+    /// The image at the descriptor's working resolution (shortest side 128–255 px), where the
+    /// statistics are measured and grain cells are one pixel.
+    static func workingImage(_ image: RGBImage) -> RGBImage {
+        let factor = DescriptorStatistics.boxFactor(image)
+        return factor > 1 ? ReducedImage(image, by: factor).means : image
+    }
+
+    /// Renders every aspect at `levels` on each image and measures the change, in 8 bits as
+    /// images are delivered. Values are rounded to Float, as they are cached.
+    static func measure(count: Int, calibration: DescriptorCalibration,
+                        image: @escaping @Sendable (Int) throws -> RGBImage) throws -> InContextDirections {
+        let kinds = Aspect.Kind.allCases
+        let scale = calibration.scale
+        // rows[i][k]: image i's standardized change at each level for aspect k.
+        let rows = try Parallel.map(count) { i -> [[[Double]]] in
+            let working = try image(i)
+            let base = DescriptorStatistics.measure(ImageFilters.quantized8(working))
+            return kinds.map { kind in
+                levels.map { level in
+                    let rendered = DescriptorStatistics.measure(ImageFilters.quantized8(
+                        Aspect(kind).apply(to: working, level: level, variant: .canonical, seed: UInt64(7 + i))))
+                    return (0..<base.count).map { j in Double(Float((rendered[j] - base[j]) / scale[j])) }
+                }
+            }
+        }
+        var perImage: [Aspect.Kind: [[Double]]] = [:]
+        var responses: [Aspect.Kind: LevelResponse] = [:]
+        for (k, kind) in kinds.enumerated() {
+            // The slope through the origin over levels ½ and 1, as the reference calibration's.
+            perImage[kind] = rows.map { changes in
+                (0..<changes[k][0].count).map { j in (0.5 * changes[k][1][j] + changes[k][2][j]) / 1.25 }
+            }
+            let direction = Vector.mean(perImage[kind]!)
+            let squaredNorm = Vector.dot(direction, direction)
+            responses[kind] = LevelResponse(levels: levels, weights: levels.indices.map { l in
+                squaredNorm > 0 ? Vector.dot(Vector.mean(rows.map { $0[k][l] }), direction) / squaredNorm : 0
+            })
+        }
+        return InContextDirections(perImage: perImage, responses: responses, images: count)
+    }
+
+    /// Little-endian Float64: per aspect in `allCases` order the images' directions, dimension by
+    /// dimension; then per aspect the response at each of `levels`.
+    private static func store(_ directions: InContextDirections, to file: URL) throws {
+        var data = Data()
+        func append(_ value: Double) { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        for kind in Aspect.Kind.allCases {
+            for row in directions.perImage[kind] ?? [] { row.forEach(append) }
+        }
+        for kind in Aspect.Kind.allCases { directions.responses[kind]?.weights.forEach(append) }
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: file, options: .atomic)
+    }
+
+    private static func load(_ file: URL, images: Int) -> InContextDirections? {
+        let d = DescriptorStatistics.count
+        let kinds = Aspect.Kind.allCases
+        let directionValues = kinds.count * images * d
+        guard let data = try? Data(contentsOf: file), data.count == (directionValues + kinds.count * levels.count) * 8 else {
+            return nil
+        }
+        let values: [Double] = data.withUnsafeBytes { raw in
+            (0..<(data.count / 8)).map {
+                Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))
+            }
+        }
+        guard values.allSatisfy(\.isFinite) else { return nil }
+        var perImage: [Aspect.Kind: [[Double]]] = [:]
+        var responses: [Aspect.Kind: LevelResponse] = [:]
+        for (k, kind) in kinds.enumerated() {
+            perImage[kind] = (0..<images).map { i in Array(values[((k * images + i) * d)..<((k * images + i + 1) * d)]) }
+            let start = directionValues + k * levels.count
+            responses[kind] = LevelResponse(levels: levels, weights: Array(values[start..<(start + levels.count)]))
+        }
+        return InContextDirections(perImage: perImage, responses: responses, images: images)
+    }
+}

@@ -1,0 +1,81 @@
+import FineXLCore
+import FineXLSupport
+import Foundation
+import XCTest
+@testable import FineXLDescriptor
+
+final class InContextDirectionsTests: XCTestCase {
+    /// Procedural scenes at the working resolution with a colour cast already in them.
+    private func scenes(_ count: Int, cast: Aspect.Kind?) -> [RGBImage] {
+        (0..<count).map { i in
+            let seed = UInt64(500 + i)
+            var image = SceneGenerator().render(prompt: SceneGenerator.prompt(seed: seed), seed: seed, width: 64, height: 64)
+            if let cast {
+                for _ in 0..<2 { image = Aspect(cast).apply(to: image, level: 1) }
+            }
+            return ImageFilters.quantized8(image)
+        }
+    }
+
+    private func measured(_ images: [RGBImage], cache: URL? = nil) throws -> MeasuredConcepts {
+        try DescriptorEncoder().measureConcepts(
+            ["warm tones", "film grain"],
+            context: ConceptContext(prompts: [], promptSource: "test", images: ContextImages(images: images), cacheDirectory: cache))
+    }
+
+    private func direction(_ m: MeasuredConcepts, _ i: Int) throws -> [Double] {
+        guard case .vector(let v) = m.mappings[i] else { throw FineXLError("not a vector") }
+        return v
+    }
+
+    func testWarmGainsRaiseChromaMoreOnWarmContentThanOnTheReferenceSet() throws {
+        // White-balance gains push R − B further apart: on warm content that is more chroma,
+        // on cool content less (R and B move toward each other first).
+        let chroma = DescriptorStatistics.names.firstIndex(of: "chroma mean")!
+        let warmAxis = DescriptorStatistics.names.firstIndex(of: "warm–cool axis mean (R−B)")!
+        let reference = DescriptorCalibration.shared.directions[.warmTones]!
+        let onWarm = try measured(scenes(8, cast: .warmTones))
+        let onCool = try measured(scenes(8, cast: .coolTones))
+        XCTAssertEqual(onWarm.source, DirectionSource(source: "in-context", images: 8))
+        let warm = try direction(onWarm, 0), cool = try direction(onCool, 0)
+        let share = { (v: [Double]) in v[chroma] / v[warmAxis] }
+        XCTAssertGreaterThan(share(warm), share(reference) + 0.2, "warm \(share(warm)) reference \(share(reference))")
+        XCTAssertLessThan(share(cool), share(reference) - 0.2, "cool \(share(cool)) reference \(share(reference))")
+        // Still the same concept: the direction turns, it does not flip.
+        XCTAssertGreaterThan(Vector.cosine(warm, reference), 0.5)
+        XCTAssertEqual(onWarm.perImage[0]?.count, 8)
+        XCTAssertEqual(Vector.mean(onWarm.perImage[0]!), warm)
+    }
+
+    func testFewImagesFallBackToTheReferenceSetAndSaySo() throws {
+        let few = try measured(scenes(InContextDirections.minimumImages - 1, cast: nil))
+        XCTAssertEqual(few.source?.source, "reference")
+        XCTAssertEqual(few.source?.images, 28)
+        XCTAssertTrue(few.source?.reason?.contains("only 7 base images") ?? false, few.source?.reason ?? "no reason")
+        XCTAssertEqual(try direction(few, 0), DescriptorCalibration.shared.directions[.warmTones]!)
+
+        let none = try DescriptorEncoder().measureConcepts(["sepia"], context: ConceptContext(prompts: [], promptSource: "npy"))
+        XCTAssertEqual(none.source?.source, "reference")
+        XCTAssertTrue(none.source?.reason?.contains("no base images") ?? false)
+    }
+
+    func testDirectionsAreCachedByTheImagesAndReadBackTheSame() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("finexl-incontext-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let images = scenes(8, cast: nil)
+        let first = try measured(images, cache: folder)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("directions").path)
+        XCTAssertEqual(files.count, 1)
+        let second = try measured(images, cache: folder)
+        XCTAssertEqual(first.mappings, second.mappings)
+        XCTAssertEqual(first.perImage[1], second.perImage[1])
+        XCTAssertEqual(first.levelResponses[1], second.levelResponses[1])
+        // Grain's response is measured at ¼, ½ and 1 and rises with the level.
+        let grain = try XCTUnwrap(first.levelResponses[1])
+        XCTAssertEqual(grain.levels, [0.25, 0.5, 1])
+        XCTAssertTrue(grain.isMonotone, "\(grain.weights)")
+        // Other images, another key.
+        _ = try measured(scenes(8, cast: .warmTones), cache: folder)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("directions").path).count, 2)
+    }
+}
