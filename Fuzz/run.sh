@@ -32,7 +32,7 @@ done
 module_flags=(-Xcc "-fmodule-map-file=$out/modules/CPNG/module.modulemap"
               -Xcc "-fmodule-map-file=$out/modules/CJPEG/module.modulemap")
 rm -f "$out/FineXLSupport.o" "$out/FineXLCore.o"
-swiftc "${sanitize[@]}" -O -g -parse-as-library -enable-testing -wmo -module-name FineXLSupport \
+swiftc "${sanitize[@]}" -package-name finexl -O -g -parse-as-library -enable-testing -wmo -module-name FineXLSupport \
     -emit-module -emit-module-path "$out/FineXLSupport.swiftmodule" \
     -c Sources/FineXLSupport/*.swift -o "$out/FineXLSupport.o"
 swift_sources=(
@@ -41,14 +41,14 @@ swift_sources=(
     Sources/FineXLCLIP/NPY.swift Sources/FineXLCLIP/SafeTensors.swift Sources/FineXLCLIP/CLIPConfig.swift
     Sources/FineXLCLIP/CLIPImagePreprocessor.swift Sources/FineXLCLIP/Kernels.swift
 )
-swiftc "${sanitize[@]}" -O -g -parse-as-library -enable-testing -wmo -module-name FineXLCore -I "$out" \
+swiftc "${sanitize[@]}" -package-name finexl -O -g -parse-as-library -enable-testing -wmo -module-name FineXLCore -I "$out" \
     "${module_flags[@]}" -emit-module -emit-module-path "$out/FineXLCore.swiftmodule" \
     -c "${swift_sources[@]}" -o "$out/FineXLCore.o" 2>&1 | grep -v "ignoring import\|^ *[0-9]* |\|^ *|" || true
 [ -f "$out/FineXLCore.o" ] || { echo "error: the fuzzed sources did not compile" >&2; exit 1; }
 
 status=0
 for target in "${targets[@]}"; do
-    swiftc "${sanitize[@]}" -O -g -parse-as-library -I "$out" "${module_flags[@]}" "Fuzz/Targets/$target.swift" \
+    swiftc "${sanitize[@]}" -package-name finexl -O -g -parse-as-library -I "$out" "${module_flags[@]}" "Fuzz/Targets/$target.swift" \
         "$out/FineXLCore.o" "$out/FineXLSupport.o" "$out"/cpng*.o "$out"/cjpeg*.o -lpng16 -ldeflate -ljpeg -o "$out/fuzz-$target" \
         2>&1 | grep -v "Cannot export local symbol" || true
     [ -x "$out/fuzz-$target" ] || { echo "error: the $target target did not build" >&2; exit 1; }

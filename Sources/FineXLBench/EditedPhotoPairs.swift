@@ -5,22 +5,22 @@ import Foundation
 /// One personalized model made from the photo set: each photo is a base image, and its
 /// personalized partner is the same photo with `edits` applied in order, rounded to 8 bits as a
 /// saved image would be. Images are made when the pipeline asks for them.
-public struct EditedPhotoPairs: PairedImageSource {
-    public let photos: PhotoSet
-    public let edits: [(edit: PhotoEdit, level: Double)]
+package struct EditedPhotoPairs: PairedImageSource {
+    package let photos: PhotoSet
+    package let edits: [(edit: PhotoEdit, level: Double)]
 
-    public init(photos: PhotoSet, edits: [(edit: PhotoEdit, level: Double)]) {
+    package init(photos: PhotoSet, edits: [(edit: PhotoEdit, level: Double)]) {
         self.photos = photos
         self.edits = edits
     }
 
-    public var names: [String] { photos.photos.map(\.name) }
-    public var prompts: [String]? { nil }
-    public var description: String {
+    package var names: [String] { photos.photos.map(\.name) }
+    package var prompts: [String]? { nil }
+    package var description: String {
         "\(PhotoSet.relativePath) ↔ " + edits.map { "\($0.edit.id) at \($0.level)" }.joined(separator: " + ")
     }
 
-    public func image(_ side: PairSide, at index: Int) throws -> RGBImage {
+    package func image(_ side: PairSide, at index: Int) throws -> RGBImage {
         let base = photos.photos[index].image
         guard side == .personal else { return base }
         var image = base
@@ -30,13 +30,13 @@ public struct EditedPhotoPairs: PairedImageSource {
         return PixelMath.quantized8(image)
     }
 
-    public func image(_ side: PairSide, at index: Int, reduction: BoxReduction) throws -> ReducedImage {
+    package func image(_ side: PairSide, at index: Int, reduction: BoxReduction) throws -> ReducedImage {
         let image = try self.image(side, at: index)
         return ReducedImage(image, by: reduction.factor(width: image.width, height: image.height))
     }
 
     /// The base file's SHA-256; for an edited image, a hash of that and the edits that made it.
-    public func contentDigest(_ side: PairSide, at index: Int) throws -> String {
+    package func contentDigest(_ side: PairSide, at index: Int) throws -> String {
         let base = photos.photos[index].digest
         guard side == .personal else { return base }
         return SHA256.hex(base + "|" + edits.map { "\($0.edit.id)@\($0.level)" }.joined(separator: "|"))

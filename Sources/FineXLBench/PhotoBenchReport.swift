@@ -4,97 +4,97 @@ import Foundation
 
 /// What `PhotoBenchmark.run` measured: the raw readings of every model, and the scores
 /// computed from them.
-public struct PhotoBenchReport: Sendable {
+package struct PhotoBenchReport: Sendable {
     /// One explained model: what was planted and what FineXL read.
-    public struct Model: Sendable, Codable, Equatable {
-        public struct Planted: Sendable, Codable, Equatable {
-            public var aspect: String
-            public var implementation: String
-            public var set: Int
-            public var level: Double
+    package struct Model: Sendable, Codable, Equatable {
+        package struct Planted: Sendable, Codable, Equatable {
+            package var aspect: String
+            package var implementation: String
+            package var set: Int
+            package var level: Double
         }
 
-        public struct Reading: Sendable, Codable, Equatable {
-            public var name: String
-            public var weight: Double
+        package struct Reading: Sendable, Codable, Equatable {
+            package var name: String
+            package var weight: Double
             /// The reported 95 % interval ([] when not computed).
-            public var ci: [Double]
+            package var ci: [Double]
         }
 
-        public var planted: [Planted]
+        package var planted: [Planted]
         /// The kept concepts, largest weight first, as the explanation lists them.
-        public var concepts: [Reading]
-        public var residual: Double
-        public var seconds: Double
+        package var concepts: [Reading]
+        package var residual: Double
+        package var seconds: Double
 
-        public func weight(of name: String) -> Double {
+        package func weight(of name: String) -> Double {
             concepts.first { $0.name == name }?.weight ?? 0
         }
 
         /// The concept with the largest positive weight.
-        public var top: String? {
+        package var top: String? {
             concepts.filter { $0.weight > 0 }.max { $0.weight < $1.weight || ($0.weight == $1.weight && $0.name > $1.name) }?.name
         }
 
         /// Whether the reported interval of `name` contains `level` (false when not kept).
-        public func covers(_ name: String, _ level: Double) -> Bool {
+        package func covers(_ name: String, _ level: Double) -> Bool {
             guard let ci = concepts.first(where: { $0.name == name })?.ci, ci.count == 2 else { return false }
             return ci[0] <= level + 1e-12 && level <= ci[1] + 1e-12
         }
 
         /// "name 0.52, name 0.31, name 0.10": the largest weights.
-        public func describeTop(_ count: Int = 3) -> String {
+        package func describeTop(_ count: Int = 3) -> String {
             let shown = concepts.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }.prefix(count)
             return shown.isEmpty ? "nothing" : shown.map { String(format: "%@ %.2f", $0.name, $0.weight) }.joined(separator: ", ")
         }
     }
 
     /// The scores of one implementation of one aspect over its ten levels.
-    public struct EditScore: Sendable, Equatable {
-        public var aspect: String
-        public var implementation: String
-        public var set: Int
-        public var rankMAE: Double
-        public var identified: Int
-        public var identifiable: Int
+    package struct EditScore: Sendable, Equatable {
+        package var aspect: String
+        package var implementation: String
+        package var set: Int
+        package var rankMAE: Double
+        package var identified: Int
+        package var identifiable: Int
         /// Least-squares slope of the read weight on the planted level (through 0): how the
         /// implementation's strength scale compares with the concept's.
-        public var scale: Double
+        package var scale: Double
         /// Share of levels inside the reported interval.
-        public var coverage: Double
+        package var coverage: Double
         /// Share of `scale × level` inside the reported interval: whether the intervals are
         /// honest about the spread once the scales are matched.
-        public var scaledCoverage: Double
+        package var scaledCoverage: Double
         /// The weights read at each level.
-        public var weights: [Double]
+        package var weights: [Double]
         /// For each level at or above the identification floor that was not identified: what was named.
-        public var misses: [String]
+        package var misses: [String]
 
         /// Levels compare only when the implementation's level 1 reads as the concept's level 1
         /// within 20 %.
-        public var comparable: Bool { scale >= 0.8 && scale <= 1.25 }
+        package var comparable: Bool { scale >= 0.8 && scale <= 1.25 }
     }
 
     /// The scores of one pair of implementations over its 3 × 3 levels.
-    public struct PairScore: Sendable, Equatable {
-        public var first: String
-        public var second: String
-        public var models: Int
-        public var byLevel: Int
-        public var byRank: Int
+    package struct PairScore: Sendable, Equatable {
+        package var first: String
+        package var second: String
+        package var models: Int
+        package var byLevel: Int
+        package var byRank: Int
         /// "a/b → read a, read b" for models not recovered by rank.
-        public var misses: [String]
+        package var misses: [String]
     }
 
-    public var models: [Model]
-    public var edits: [PhotoEdit]
-    public var options: PhotoBenchmark.Options
-    public var photoCount: Int
-    public var elapsedSeconds: Double
+    package var models: [Model]
+    package var edits: [PhotoEdit]
+    package var options: PhotoBenchmark.Options
+    package var photoCount: Int
+    package var elapsedSeconds: Double
 
-    public var singleModels: [Model] { models.filter { $0.planted.count == 1 } }
+    package var singleModels: [Model] { models.filter { $0.planted.count == 1 } }
 
-    public var editScores: [EditScore] {
+    package var editScores: [EditScore] {
         edits.compactMap { edit in
             let runs = singleModels.filter { $0.planted[0].aspect == edit.aspect && $0.planted[0].implementation == edit.implementation }
                 .sorted { $0.planted[0].level < $1.planted[0].level }
@@ -123,7 +123,7 @@ public struct PhotoBenchReport: Sendable {
         }
     }
 
-    public var pairScores: [PairScore] {
+    package var pairScores: [PairScore] {
         var groups: [String: [Model]] = [:]
         var order: [String] = []
         for model in models where model.planted.count == 2 {
@@ -155,19 +155,19 @@ public struct PhotoBenchReport: Sendable {
         }
     }
 
-    public struct Summary: Sendable, Equatable {
-        public var identification: Double
-        public var rankMAE: Double
-        public var pairByRank: Double
-        public var pairByLevel: Double
+    package struct Summary: Sendable, Equatable {
+        package var identification: Double
+        package var rankMAE: Double
+        package var pairByRank: Double
+        package var pairByLevel: Double
         /// Coverage of the planted level over the comparable implementations.
-        public var coverageComparable: Double
-        public var comparableEdits: Int
+        package var coverageComparable: Double
+        package var comparableEdits: Int
         /// Coverage of `scale × level` over all implementations.
-        public var scaledCoverage: Double
+        package var scaledCoverage: Double
     }
 
-    public var summary: Summary {
+    package var summary: Summary {
         let scores = editScores, pairs = pairScores
         let comparable = scores.filter(\.comparable)
         func share(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : .nan }
@@ -187,7 +187,7 @@ public struct PhotoBenchReport: Sendable {
         3: "set 3: further variants (linear-light white balance, motion blur, shot noise, dithering…)",
     ]
 
-    public func renderTable() -> String {
+    package func renderTable() -> String {
         var lines: [String] = []
         let pairModels = models.count - singleModels.count
         lines.append("FineXL on real pictures: \(photoCount) public-domain/CC0 crops (\(PhotoSet.relativePath)), each aspect applied by independent implementations")
@@ -260,7 +260,7 @@ public struct PhotoBenchReport: Sendable {
     }
 
     /// The raw results for analysis: every model's planted edits and readings, and each edit's mapping.
-    public func json() throws -> Data {
+    package func json() throws -> Data {
         struct Edit: Codable {
             var aspect: String
             var implementation: String

@@ -9,32 +9,32 @@ import Foundation
 /// FineXL's renderings, at ten levels, and pairs of aspects at 3 × 3 levels. Each model goes
 /// through `Analysis.explain` with the defaults of `finexl explain` (descriptor encoder,
 /// vocabulary concepts, top 20, default method and bootstrap), so the numbers are what users get.
-public enum PhotoBenchmark {
-    public struct Options: Sendable {
+package enum PhotoBenchmark {
+    package struct Options: Sendable {
         /// Levels of the single-aspect models (paper: 10 levels).
-        public var levels: [Double] = (1...10).map { Double($0) / 10 }
+        package var levels: [Double] = (1...10).map { Double($0) / 10 }
         /// Levels below this are too faint to require identification.
-        public var identificationFloor = 0.3
+        package var identificationFloor = 0.3
         /// Each aspect of a pair takes each of these levels (paper: 3 × 3 models per pair).
-        public var multiLevels: [Double] = [0.3, 0.6, 0.9]
+        package var multiLevels: [Double] = [0.3, 0.6, 0.9]
         /// Pairs of aspects, the known hard ones first.
-        public var aspectPairs: [[String]] = [
+        package var aspectPairs: [[String]] = [
             ["warm tones", "blurry"], ["muted colors", "sharp"], ["bright", "film grain"], ["cool tones", "low contrast"],
             ["sepia", "sharp"], ["high contrast", "blurry"], ["black and white", "dark"], ["vivid colors", "vignette"],
             ["warm tones", "film grain"], ["cool tones", "posterized"], ["muted colors", "vignette"], ["dark", "film grain"],
         ]
         /// Which implementation sets the two aspects of a pair use: (first aspect's set, second's).
-        public var pairSets: [(Int, Int)] = [(1, 2), (2, 1)]
+        package var pairSets: [(Int, Int)] = [(1, 2), (2, 1)]
         /// Only edits whose id contains one of these (all when empty).
-        public var only: [String] = []
+        package var only: [String] = []
         /// `finexl explain`'s default `--top`.
-        public var top = 20
-        public var explainOptions = ExplainOptions()
+        package var top = 20
+        package var explainOptions = ExplainOptions()
 
-        public init() {}
+        package init() {}
     }
 
-    public static func run(_ options: Options = Options(), photos: PhotoSet,
+    package static func run(_ options: Options = Options(), photos: PhotoSet,
                            progress: ((String) -> Void)? = nil) throws -> PhotoBenchReport {
         let start = Date()
         let edits = PhotoEdits.all.filter { edit in
@@ -86,6 +86,6 @@ public enum PhotoBenchmark {
 }
 
 /// Every implementation of every built-in aspect the benchmark applies.
-public enum PhotoEdits {
-    public static var all: [PhotoEdit] { ColorEdits.all + ToneEdits.all + DetailEdits.all }
+package enum PhotoEdits {
+    package static var all: [PhotoEdit] { ColorEdits.all + ToneEdits.all + DetailEdits.all }
 }

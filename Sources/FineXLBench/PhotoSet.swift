@@ -5,23 +5,23 @@ import Foundation
 
 /// The base images of the real-picture benchmark: the PNG crops in `BenchData/photos/`, each
 /// listed with its source and licence in the README.md beside them.
-public struct PhotoSet: Sendable {
-    public struct Photo: Sendable {
+package struct PhotoSet: Sendable {
+    package struct Photo: Sendable {
         /// File name without extension ("coffee_cup").
-        public let name: String
-        public let image: RGBImage
+        package let name: String
+        package let image: RGBImage
         /// SHA-256 of the file's bytes.
-        public let digest: String
+        package let digest: String
     }
 
-    public let directory: URL
-    public let photos: [Photo]
+    package let directory: URL
+    package let photos: [Photo]
 
     /// Where the photos live relative to a checkout of the repository.
-    public static let relativePath = "BenchData/photos"
+    package static let relativePath = "BenchData/photos"
 
     /// Loads every PNG in `directory`, sorted by name, and checks the README lists exactly them.
-    public init(directory: URL) throws {
+    package init(directory: URL) throws {
         self.directory = directory
         let readme = directory.appendingPathComponent("README.md")
         guard let readmeText = try? String(contentsOf: readme, encoding: .utf8) else {
@@ -67,7 +67,7 @@ public struct PhotoSet: Sendable {
 
     /// `explicit` if given; else `BenchData/photos` under the current directory, else under the
     /// nearest ancestor of the running executable that has it (a build inside the checkout).
-    public static func locate(explicit: String?) throws -> URL {
+    package static func locate(explicit: String?) throws -> URL {
         if let explicit { return URL(fileURLWithPath: explicit, isDirectory: true) }
         let fileManager = FileManager.default
         var candidates = [URL(fileURLWithPath: fileManager.currentDirectoryPath).appendingPathComponent(relativePath)]

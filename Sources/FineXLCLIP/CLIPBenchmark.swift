@@ -3,31 +3,31 @@ import FineXLSupport
 import Foundation
 
 /// What `CLIPBenchmark.run` measured.
-public struct CLIPBenchReport: Sendable, CustomStringConvertible {
-    public var model: String
-    public var batchSize: Int
-    public var backend: String
-    public var threads: Int
-    public var loadSeconds: Double
-    public var images: Int
-    public var imageSeconds: Double
+package struct CLIPBenchReport: Sendable, CustomStringConvertible {
+    package var model: String
+    package var batchSize: Int
+    package var backend: String
+    package var threads: Int
+    package var loadSeconds: Double
+    package var images: Int
+    package var imageSeconds: Double
     /// Processor time of the image phase, all threads: steadier than the wall
     /// clock when other programs share the cores.
-    public var imageCPUSeconds: Double
-    public var texts: Int
-    public var textTokens: Int
-    public var textSeconds: Double
-    public var textCPUSeconds: Double
+    package var imageCPUSeconds: Double
+    package var texts: Int
+    package var textTokens: Int
+    package var textSeconds: Double
+    package var textCPUSeconds: Double
     /// Achieved GFLOP/s of the vision tower (2 × multiply-adds / time, preprocessing included).
-    public var imageGFLOPS: Double
+    package var imageGFLOPS: Double
     /// The same process's sgemm on 1600×768 · 768×3072, the ceiling the towers aim at.
-    public var sgemmGFLOPS: Double
-    public var peakResidentMB: Double
+    package var sgemmGFLOPS: Double
+    package var peakResidentMB: Double
 
-    public var imagesPerSecond: Double { Double(images) / imageSeconds }
-    public var textsPerSecond: Double { Double(texts) / textSeconds }
+    package var imagesPerSecond: Double { Double(images) / imageSeconds }
+    package var textsPerSecond: Double { Double(texts) / textSeconds }
 
-    public var description: String {
+    package var description: String {
         func f(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
         return """
         CLIP benchmark: \(model)
@@ -43,13 +43,13 @@ public struct CLIPBenchReport: Sendable, CustomStringConvertible {
 }
 
 /// Speed of the CLIP towers on this machine: a benchmark, not a test.
-public enum CLIPBenchmark {
+package enum CLIPBenchmark {
     /// Embeds `images` synthetic 512×512 images (resized and cropped like
     /// generator outputs) and `texts` prompts, streaming in the model's
     /// batches. With no model folder, random weights at the ViT-B/32 size are
     /// built in memory and texts are 16-token sequences. `batchSize` overrides
     /// the model's images per forward pass.
-    public static func run(modelDirectory: URL?, images: Int, texts: Int, batchSize: Int? = nil) throws -> CLIPBenchReport {
+    package static func run(modelDirectory: URL?, images: Int, texts: Int, batchSize: Int? = nil) throws -> CLIPBenchReport {
         let sgemm = measureSgemm()
         let loadStart = Date()
         let model: CLIPModel

@@ -3,42 +3,42 @@ import Foundation
 
 /// The sizes of a CLIP model as `transformers` writes them in `config.json`.
 /// Keys a config leaves out take `transformers`' defaults (ViT-B/32).
-public struct CLIPConfig: Sendable, Equatable {
-    public enum Activation: String, Sendable {
+package struct CLIPConfig: Sendable, Equatable {
+    package enum Activation: String, Sendable {
         case quickGELU = "quick_gelu"
         case gelu = "gelu"
     }
 
     /// One transformer stack (the text or the vision tower).
-    public struct Tower: Sendable, Equatable {
-        public var hiddenSize: Int
-        public var intermediateSize: Int
-        public var layers: Int
-        public var heads: Int
-        public var activation: Activation
-        public var layerNormEpsilon: Float
+    package struct Tower: Sendable, Equatable {
+        package var hiddenSize: Int
+        package var intermediateSize: Int
+        package var layers: Int
+        package var heads: Int
+        package var activation: Activation
+        package var layerNormEpsilon: Float
 
-        public var headDimension: Int { hiddenSize / heads }
+        package var headDimension: Int { hiddenSize / heads }
     }
 
-    public var text: Tower
-    public var vision: Tower
-    public var vocabularySize: Int
-    public var maxPositions: Int
+    package var text: Tower
+    package var vision: Tower
+    package var vocabularySize: Int
+    package var maxPositions: Int
     /// The text model pools at the first `eosTokenID`; configs written before
     /// transformers fixed this say 2, which means "the largest token id".
-    public var eosTokenID: Int
-    public var imageSize: Int
-    public var patchSize: Int
-    public var channels: Int
+    package var eosTokenID: Int
+    package var imageSize: Int
+    package var patchSize: Int
+    package var channels: Int
     /// The top-level `projection_dim`: the length of every embedding.
-    public var projectionDimension: Int
+    package var projectionDimension: Int
 
-    public var patchesPerSide: Int { imageSize / patchSize }
-    public var visionTokens: Int { patchesPerSide * patchesPerSide + 1 }
+    package var patchesPerSide: Int { imageSize / patchSize }
+    package var visionTokens: Int { patchesPerSide * patchesPerSide + 1 }
 
     /// transformers' defaults, which are OpenAI's ViT-B/32.
-    public static let vitB32 = CLIPConfig(
+    package static let vitB32 = CLIPConfig(
         text: Tower(hiddenSize: 512, intermediateSize: 2048, layers: 12, heads: 8,
                     activation: .quickGELU, layerNormEpsilon: 1e-5),
         vision: Tower(hiddenSize: 768, intermediateSize: 3072, layers: 12, heads: 12,
@@ -46,7 +46,7 @@ public struct CLIPConfig: Sendable, Equatable {
         vocabularySize: 49408, maxPositions: 77, eosTokenID: 49407,
         imageSize: 224, patchSize: 32, channels: 3, projectionDimension: 512)
 
-    public init(text: Tower, vision: Tower, vocabularySize: Int, maxPositions: Int, eosTokenID: Int,
+    package init(text: Tower, vision: Tower, vocabularySize: Int, maxPositions: Int, eosTokenID: Int,
                 imageSize: Int, patchSize: Int, channels: Int, projectionDimension: Int) {
         self.text = text
         self.vision = vision
@@ -60,7 +60,7 @@ public struct CLIPConfig: Sendable, Equatable {
     }
 
     /// Parses `config.json`; `name` is used in error messages.
-    public init(json data: Data, name: String) throws {
+    package init(json data: Data, name: String) throws {
         guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw FineXLError("\(name): not a JSON object")
         }

@@ -4,10 +4,10 @@ import Foundation
 
 /// CLIP as the paper's `Enc`: images through the vision tower, concepts
 /// through the text tower with Eq. 6.
-public struct CLIPEncoder: ImageEncoder {
+package struct CLIPEncoder: ImageEncoder {
     /// Prompts that stand in for the generation prompts when none are known:
     /// a spread of subjects and media, so that f(C) is not tied to one scene.
-    public static let genericPromptTemplates = [
+    package static let genericPromptTemplates = [
         "a photo",
         "a photo of a person",
         "a portrait of a woman",
@@ -20,29 +20,29 @@ public struct CLIPEncoder: ImageEncoder {
         "a drawing of a tree",
     ]
 
-    public let model: CLIPModel
+    package let model: CLIPModel
 
-    public init(model: CLIPModel) {
+    package init(model: CLIPModel) {
         self.model = model
     }
 
     /// Loads the model folder (see `CLIPModel.load(from:)`).
-    public init(directory: URL) throws {
+    package init(directory: URL) throws {
         self.init(model: try CLIPModel.load(from: directory))
     }
 
-    public var name: String { "clip" }
+    package var name: String { "clip" }
     /// Concepts go through the text tower with the images' prompts (Eq. 6).
-    public var mapsConceptsThroughPrompts: Bool { true }
-    public var dimension: Int { model.config.projectionDimension }
-    public var identity: String { "clip:" + model.identity }
-    public var preferredBatchSize: Int { model.batchSize }
-    public var parallelizesInternally: Bool { true }
-    public var conceptMappingDescription: String {
+    package var mapsConceptsThroughPrompts: Bool { true }
+    package var dimension: Int { model.config.projectionDimension }
+    package var identity: String { "clip:" + model.identity }
+    package var preferredBatchSize: Int { model.batchSize }
+    package var parallelizesInternally: Bool { true }
+    package var conceptMappingDescription: String {
         "f(C) is the mean over the generation prompts t of CLIP's normalized text embedding of \"t, C\" minus that of t (paper Eq. 6)."
     }
 
-    public func embed(_ images: [RGBImage]) throws -> [[Float]] {
+    package func embed(_ images: [RGBImage]) throws -> [[Float]] {
         try model.embedImages(images)
     }
 
@@ -50,7 +50,7 @@ public struct CLIPEncoder: ImageEncoder {
     /// prompts or, when it has none, `genericPromptTemplates`. Prompts whose
     /// combination with C no longer fits CLIP's 77 tokens are left out for that
     /// concept, since truncation would cut C itself.
-    public func mapConcepts(_ names: [String], context: ConceptContext) throws -> [ConceptMapping] {
+    package func mapConcepts(_ names: [String], context: ConceptContext) throws -> [ConceptMapping] {
         var seen = Set<String>()
         let prompts = (context.prompts.isEmpty ? Self.genericPromptTemplates : context.prompts)
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }

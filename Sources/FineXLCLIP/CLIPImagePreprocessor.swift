@@ -8,9 +8,9 @@ import Foundation
 /// fixed-point arithmetic (horizontal pass, 8-bit intermediate, vertical pass)
 /// so that images that need no resize come out bit-identical and resized ones
 /// differ from PIL by at most rounding.
-public struct CLIPImagePreprocessor: Sendable, Equatable {
+package struct CLIPImagePreprocessor: Sendable, Equatable {
     /// PIL's resampling filters that `transformers` configs name by number.
-    public enum Resample: Int, Sendable {
+    package enum Resample: Int, Sendable {
         case lanczos = 1, bilinear = 2, bicubic = 3
 
         var support: Double {
@@ -44,32 +44,32 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
         }
     }
 
-    public enum Resize: Sendable, Equatable {
+    package enum Resize: Sendable, Equatable {
         case shortestEdge(Int)
         case exact(width: Int, height: Int)
     }
 
-    public var resize: Resize?
-    public var resample: Resample
-    public var crop: (width: Int, height: Int)?
-    public var rescaleFactor: Float
-    public var mean: [Float]
-    public var std: [Float]
+    package var resize: Resize?
+    package var resample: Resample
+    package var crop: (width: Int, height: Int)?
+    package var rescaleFactor: Float
+    package var mean: [Float]
+    package var std: [Float]
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
+    package static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.resize == rhs.resize && lhs.resample == rhs.resample && lhs.crop?.width == rhs.crop?.width
             && lhs.crop?.height == rhs.crop?.height && lhs.rescaleFactor == rhs.rescaleFactor
             && lhs.mean == rhs.mean && lhs.std == rhs.std
     }
 
     /// The largest resize or crop side a config may ask for.
-    public static let maxSide = 4096
+    package static let maxSide = 4096
 
-    public static let clipMean: [Float] = [0.48145466, 0.4578275, 0.40821073]
-    public static let clipStd: [Float] = [0.26862954, 0.26130258, 0.27577711]
+    package static let clipMean: [Float] = [0.48145466, 0.4578275, 0.40821073]
+    package static let clipStd: [Float] = [0.26862954, 0.26130258, 0.27577711]
 
     /// The reference defaults for a model whose input is `imageSize` square.
-    public init(imageSize: Int) {
+    package init(imageSize: Int) {
         resize = .shortestEdge(imageSize)
         resample = .bicubic
         crop = (imageSize, imageSize)
@@ -79,7 +79,7 @@ public struct CLIPImagePreprocessor: Sendable, Equatable {
     }
 
     /// Reads `preprocessor_config.json`; keys it leaves out keep the defaults.
-    public init(json data: Data, name: String, imageSize: Int) throws {
+    package init(json data: Data, name: String, imageSize: Int) throws {
         self.init(imageSize: imageSize)
         guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw FineXLError("\(name): not a JSON object")

@@ -5,18 +5,18 @@ import Foundation
 /// CLIP's image and text towers loaded from a `transformers` CLIPModel folder
 /// (`config.json`, `model.safetensors`, `vocab.json`, `merges.txt`, optional
 /// `preprocessor_config.json`), run in float32 on the CPU.
-public final class CLIPModel: @unchecked Sendable {
-    public let config: CLIPConfig
-    public let tokenizer: CLIPTokenizer
-    public let preprocessor: CLIPImagePreprocessor
+package final class CLIPModel: @unchecked Sendable {
+    package let config: CLIPConfig
+    package let tokenizer: CLIPTokenizer
+    package let preprocessor: CLIPImagePreprocessor
     /// SHA-256 over config.json, preprocessor_config.json, the tokenizer files'
     /// sizes and the weights' size, header and 64 strided samples.
-    public let identity: String
+    package let identity: String
     /// Images per forward pass (texts: twice as many): large enough for the
     /// matrix products to run at full speed (800 rows for ViT-B/32), small
     /// enough to keep activations near 50 MB. Set it before sharing the model
     /// between threads.
-    public var batchSize = 16
+    package var batchSize = 16
 
     private let weights: SafeTensors
     private let vision: Transformer
@@ -33,7 +33,7 @@ public final class CLIPModel: @unchecked Sendable {
     private let textProjection: UnsafePointer<Float>
 
     /// Loads a model folder; every missing file or mismatched tensor is a `FineXLError` naming it.
-    public static func load(from directory: URL) throws -> CLIPModel {
+    package static func load(from directory: URL) throws -> CLIPModel {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FineXLError("\(directory.path): no such CLIP model folder")
@@ -179,7 +179,7 @@ public final class CLIPModel: @unchecked Sendable {
 
     /// The model's input for one image: channel-first normalized pixels, as
     /// the reference image processor produces them.
-    public func preprocess(_ image: RGBImage) -> [Float] {
+    package func preprocess(_ image: RGBImage) -> [Float] {
         let count = config.channels * config.imageSize * config.imageSize
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             preprocessor.process(image, into: buffer)
@@ -188,7 +188,7 @@ public final class CLIPModel: @unchecked Sendable {
     }
 
     /// L2-normalized projected image embeddings, in order.
-    public func embedImages(_ images: [RGBImage]) throws -> [[Float]] {
+    package func embedImages(_ images: [RGBImage]) throws -> [[Float]] {
         var result: [[Float]] = []
         result.reserveCapacity(images.count)
         var start = 0
@@ -277,12 +277,12 @@ public final class CLIPModel: @unchecked Sendable {
 
     /// L2-normalized projected text embeddings, in order; texts longer than
     /// the context are truncated (see `tokenizer.encode(_:).truncated`).
-    public func embedTexts(_ texts: [String]) throws -> [[Float]] {
+    package func embedTexts(_ texts: [String]) throws -> [[Float]] {
         try embedTokens(texts.map { tokenizer.encode($0).ids })
     }
 
     /// Embeddings of already tokenized texts (start and end tokens included).
-    public func embedTokens(_ sequences: [[Int]]) throws -> [[Float]] {
+    package func embedTokens(_ sequences: [[Int]]) throws -> [[Float]] {
         for (index, ids) in sequences.enumerated() {
             guard !ids.isEmpty, ids.count <= config.maxPositions else {
                 throw FineXLError("text \(index + 1): \(ids.count) tokens, the model takes 1...\(config.maxPositions)")

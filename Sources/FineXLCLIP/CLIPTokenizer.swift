@@ -6,17 +6,17 @@ import Foundation
 /// contractions, letter runs, single digits and punctuation runs; bytes mapped
 /// to printable characters; BPE with `</w>` marking the end of each word;
 /// `<|startoftext|>` … `<|endoftext|>` around at most `contextLength` tokens.
-public struct CLIPTokenizer: Sendable {
-    public struct Encoding: Sendable, Equatable {
+package struct CLIPTokenizer: Sendable {
+    package struct Encoding: Sendable, Equatable {
         /// Start token, content, end token; never longer than the context.
-        public var ids: [Int]
+        package var ids: [Int]
         /// Whether content was dropped to fit the context.
-        public var truncated: Bool
+        package var truncated: Bool
     }
 
-    public let startID: Int
-    public let endID: Int
-    public let contextLength: Int
+    package let startID: Int
+    package let endID: Int
+    package let contextLength: Int
     private let vocabulary: [String: Int]
     private let ranks: [Pair: Int]
     private let byteSymbols: [String]
@@ -31,7 +31,7 @@ public struct CLIPTokenizer: Sendable {
     private static let contractions = ["'s", "'t", "'re", "'ve", "'m", "'ll", "'d"]
 
     /// Loads `vocab.json` and `merges.txt` (the `#version` line, if any, is skipped).
-    public init(vocabulary vocabURL: URL, merges mergesURL: URL, contextLength: Int = 77) throws {
+    package init(vocabulary vocabURL: URL, merges mergesURL: URL, contextLength: Int = 77) throws {
         let vocabData: Data
         let mergesText: String
         do {
@@ -114,7 +114,7 @@ public struct CLIPTokenizer: Sendable {
     }
 
     /// The token ids of `text`, with start and end tokens, truncated to the context.
-    public func encode(_ text: String) -> Encoding {
+    package func encode(_ text: String) -> Encoding {
         var content: [Int] = []
         for piece in Self.pretokenize(Self.normalize(text)) {
             if let special = (piece == Self.startToken || piece == Self.endToken) ? vocabulary[piece] : nil {

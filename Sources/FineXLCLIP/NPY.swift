@@ -4,9 +4,9 @@ import Foundation
 
 /// NumPy `.npy` files holding one 2-D matrix of embeddings: written as
 /// little-endian float32 in C order; read from float32, float64 or float16.
-public enum NPY {
+package enum NPY {
     /// Writes `rows` (all the same length) as a float32 `[N, D]` array, atomically.
-    public static func write(_ rows: [[Float]], to url: URL) throws {
+    package static func write(_ rows: [[Float]], to url: URL) throws {
         let columns = rows.first?.count ?? 0
         if let bad = rows.firstIndex(where: { $0.count != columns }) {
             throw FineXLError("\(url.path): row \(bad) has \(rows[bad].count) values, row 0 has \(columns)")
@@ -30,7 +30,7 @@ public enum NPY {
     }
 
     /// Reads a 2-D (or 1-D, as one row) float array.
-    public static func read(contentsOf url: URL) throws -> [[Float]] {
+    package static func read(contentsOf url: URL) throws -> [[Float]] {
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -41,7 +41,7 @@ public enum NPY {
     }
 
     /// Parses the bytes of a `.npy` file; `name` is used in error messages.
-    public static func parse(_ bytes: [UInt8], name: String) throws -> [[Float]] {
+    package static func parse(_ bytes: [UInt8], name: String) throws -> [[Float]] {
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
             throw FineXLError("\(name): not a NumPy .npy file (bad magic)")
         }

@@ -3,26 +3,26 @@ import FineXLSupport
 
 /// Horizontal bars, one per label, with optional interval whiskers (e.g. bootstrap confidence
 /// intervals of concept weights), a zero line, and each value printed at the bar's end.
-public struct BarChart: Sendable {
-    public struct Bar: Sendable, Equatable {
-        public var label: String
-        public var value: Double
-        public var interval: ClosedRange<Double>?
+package struct BarChart: Sendable {
+    package struct Bar: Sendable, Equatable {
+        package var label: String
+        package var value: Double
+        package var interval: ClosedRange<Double>?
 
-        public init(label: String, value: Double, interval: ClosedRange<Double>? = nil) {
+        package init(label: String, value: Double, interval: ClosedRange<Double>? = nil) {
             self.label = label
             self.value = value
             self.interval = interval
         }
     }
 
-    public var title: String?
-    public var bars: [Bar]
+    package var title: String?
+    package var bars: [Bar]
     /// The name of the value axis ("weight").
-    public var valueLabel: String
-    public var style: ChartStyle = .standard
+    package var valueLabel: String
+    package var style: ChartStyle = .standard
 
-    public init(title: String?, bars: [Bar], valueLabel: String) {
+    package init(title: String?, bars: [Bar], valueLabel: String) {
         self.title = title
         self.bars = bars
         self.valueLabel = valueLabel
@@ -37,7 +37,7 @@ public struct BarChart: Sendable {
         static let maxLabelShare: Double = 0.34
     }
 
-    public func render() throws -> ChartImage {
+    package func render() throws -> ChartImage {
         guard !bars.isEmpty else { throw FineXLError("a bar chart needs at least one bar") }
         for bar in bars {
             try ChartInput.requireFinite(bar.value, "the value of bar \"\(bar.label)\"")

@@ -1,32 +1,32 @@
 /// A rendered chart: PNG bytes drawn at `ChartStyle.scale` (2×) for sharp display, plus where
 /// each mark landed so tests and HTML (image maps, alt text) can refer to them.
-public struct ChartImage: Sendable, Equatable {
-    public let png: [UInt8]
-    public let pixelWidth: Int
-    public let pixelHeight: Int
+package struct ChartImage: Sendable, Equatable {
+    package let png: [UInt8]
+    package let pixelWidth: Int
+    package let pixelHeight: Int
     /// Size in CSS pixels: the pixel size divided by the scale.
-    public let displayWidth: Int
-    public let displayHeight: Int
-    public let layout: ChartLayout
+    package let displayWidth: Int
+    package let displayHeight: Int
+    package let layout: ChartLayout
     /// A plain-text account of what the chart shows, for `alt` text.
-    public let summary: String
+    package let summary: String
 }
 
 /// Pixel positions of a chart's parts, in the PNG's own pixels (origin top left, y down).
-public struct ChartLayout: Sendable, Equatable {
+package struct ChartLayout: Sendable, Equatable {
     /// The area the data is drawn in (inside the axes).
-    public let plotArea: PixelRect
-    public let marks: [ChartMark]
+    package let plotArea: PixelRect
+    package let marks: [ChartMark]
 
     /// The marks of one role, in drawing order.
-    public func marks(_ role: ChartMark.Role) -> [ChartMark] {
+    package func marks(_ role: ChartMark.Role) -> [ChartMark] {
         marks.filter { $0.role == role }
     }
 }
 
 /// One drawn element and the rectangle it occupies.
-public struct ChartMark: Sendable, Equatable {
-    public enum Role: String, Sendable {
+package struct ChartMark: Sendable, Equatable {
+    package enum Role: String, Sendable {
         case title
         /// A data bar (bar charts, histogram bins).
         case bar
@@ -47,38 +47,38 @@ public struct ChartMark: Sendable, Equatable {
         case colorBar
     }
 
-    public let role: Role
+    package let role: Role
     /// The text drawn, or the name of the bar / point / cell ("row × column" for cells).
-    public let label: String
+    package let label: String
     /// The series index for grouped bars and lines.
-    public let series: Int?
-    public let rect: PixelRect
+    package let series: Int?
+    package let rect: PixelRect
 }
 
 /// An axis-aligned rectangle in pixels; edges may be fractional (antialiased shapes).
-public struct PixelRect: Sendable, Equatable {
-    public var minX: Double
-    public var minY: Double
-    public var maxX: Double
-    public var maxY: Double
+package struct PixelRect: Sendable, Equatable {
+    package var minX: Double
+    package var minY: Double
+    package var maxX: Double
+    package var maxY: Double
 
-    public init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
+    package init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
         self.minX = min(minX, maxX)
         self.minY = min(minY, maxY)
         self.maxX = max(minX, maxX)
         self.maxY = max(minY, maxY)
     }
 
-    public var width: Double { maxX - minX }
-    public var height: Double { maxY - minY }
-    public var midX: Double { (minX + maxX) / 2 }
-    public var midY: Double { (minY + maxY) / 2 }
+    package var width: Double { maxX - minX }
+    package var height: Double { maxY - minY }
+    package var midX: Double { (minX + maxX) / 2 }
+    package var midY: Double { (minY + maxY) / 2 }
 
-    public func contains(_ other: PixelRect) -> Bool {
+    package func contains(_ other: PixelRect) -> Bool {
         other.minX >= minX - 1e-6 && other.maxX <= maxX + 1e-6 && other.minY >= minY - 1e-6 && other.maxY <= maxY + 1e-6
     }
 
-    public func intersects(_ other: PixelRect) -> Bool {
+    package func intersects(_ other: PixelRect) -> Bool {
         minX < other.maxX && other.minX < maxX && minY < other.maxY && other.minY < maxY
     }
 }

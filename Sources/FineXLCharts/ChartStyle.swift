@@ -1,21 +1,21 @@
 /// Size and font of the charts; colours are fixed by `Palette` so every report looks alike.
-public struct ChartStyle: Sendable, Equatable {
-    public static let defaultFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+package struct ChartStyle: Sendable, Equatable {
+    package static let defaultFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
     /// A TrueType font for all text; a "-Bold" sibling, when present, is used for titles.
-    public var fontPath: String
+    package var fontPath: String
     /// Width in CSS pixels; the PNG is `scale` times larger.
-    public var displayWidth: Int
+    package var displayWidth: Int
     /// Pixels per CSS pixel.
-    public var scale: Int
+    package var scale: Int
 
-    public init(fontPath: String = ChartStyle.defaultFontPath, displayWidth: Int = 720, scale: Int = 2) {
+    package init(fontPath: String = ChartStyle.defaultFontPath, displayWidth: Int = 720, scale: Int = 2) {
         self.fontPath = fontPath
         self.displayWidth = displayWidth
         self.scale = scale
     }
 
-    public static let standard = ChartStyle()
+    package static let standard = ChartStyle()
 }
 
 /// The colours: white ground, one blue accent for data, greys for structure.

@@ -3,14 +3,14 @@ import FineXLSupport
 
 /// Horizontal bars grouped by category, one bar per series in each group, with a legend —
 /// for comparing several models' concept weights side by side.
-public struct GroupedBarChart: Sendable {
-    public var title: String?
-    public var categories: [String]
-    public var series: [(name: String, values: [Double])]
-    public var valueLabel: String
-    public var style: ChartStyle = .standard
+package struct GroupedBarChart: Sendable {
+    package var title: String?
+    package var categories: [String]
+    package var series: [(name: String, values: [Double])]
+    package var valueLabel: String
+    package var style: ChartStyle = .standard
 
-    public init(title: String?, categories: [String], series: [(name: String, values: [Double])],
+    package init(title: String?, categories: [String], series: [(name: String, values: [Double])],
                 valueLabel: String = "weight") {
         self.title = title
         self.categories = categories
@@ -28,7 +28,7 @@ public struct GroupedBarChart: Sendable {
         static let maxLabelShare: Double = 0.3
     }
 
-    public func render() throws -> ChartImage {
+    package func render() throws -> ChartImage {
         guard !categories.isEmpty else { throw FineXLError("a grouped bar chart needs at least one category") }
         guard !series.isEmpty else { throw FineXLError("a grouped bar chart needs at least one series") }
         for entry in series {

@@ -3,15 +3,15 @@ import FineXLSupport
 
 /// A square matrix of values (e.g. cosines between concept vectors) as coloured cells on a
 /// diverging scale, each cell printing its value, with a colour bar.
-public struct HeatMap: Sendable {
-    public var title: String?
-    public var labels: [String]
-    public var matrix: [[Double]]
+package struct HeatMap: Sendable {
+    package var title: String?
+    package var labels: [String]
+    package var matrix: [[Double]]
     /// The values at the two ends of the colour scale; the middle is neutral.
-    public var range: ClosedRange<Double>
-    public var style: ChartStyle = .standard
+    package var range: ClosedRange<Double>
+    package var style: ChartStyle = .standard
 
-    public init(title: String?, labels: [String], matrix: [[Double]], range: ClosedRange<Double>) {
+    package init(title: String?, labels: [String], matrix: [[Double]], range: ClosedRange<Double>) {
         self.title = title
         self.labels = labels
         self.matrix = matrix
@@ -34,7 +34,7 @@ public struct HeatMap: Sendable {
         static let minCellForValue: Double = 28
     }
 
-    public func render() throws -> ChartImage {
+    package func render() throws -> ChartImage {
         let count = labels.count
         guard count > 0 else { throw FineXLError("a heat map needs at least one label") }
         guard matrix.count == count else {

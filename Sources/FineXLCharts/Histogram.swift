@@ -3,17 +3,17 @@ import FineXLSupport
 
 /// Counts of values in equal-width bins, with an optional marker line (e.g. per-pair
 /// projections onto a concept, with a marker at 0).
-public struct Histogram: Sendable {
-    public var title: String?
-    public var values: [Double]
-    public var bins: Int
-    public var xLabel: String
-    public var marker: Double?
+package struct Histogram: Sendable {
+    package var title: String?
+    package var values: [Double]
+    package var bins: Int
+    package var xLabel: String
+    package var marker: Double?
     /// Text printed beside the marker line; defaults to its value.
-    public var markerLabel: String?
-    public var style: ChartStyle = .standard
+    package var markerLabel: String?
+    package var style: ChartStyle = .standard
 
-    public init(title: String?, values: [Double], bins: Int, xLabel: String, marker: Double?) {
+    package init(title: String?, values: [Double], bins: Int, xLabel: String, marker: Double?) {
         self.title = title
         self.values = values
         self.bins = bins
@@ -46,7 +46,7 @@ public struct Histogram: Sendable {
         return (lower, upper, counts)
     }
 
-    public func render() throws -> ChartImage {
+    package func render() throws -> ChartImage {
         guard !values.isEmpty else { throw FineXLError("a histogram needs at least one value") }
         guard (1...Metrics.maxBins).contains(bins) else {
             throw FineXLError("a histogram needs 1 to \(Metrics.maxBins) bins, got \(bins)")

@@ -3,17 +3,17 @@ import FineXLSupport
 
 /// Lines over evenly spaced steps with point markers and an optional dashed threshold —
 /// e.g. the relative residual after each greedy step against the eDecomp threshold.
-public struct LineChart: Sendable {
-    public var title: String?
-    public var xLabels: [String]
-    public var series: [(name: String, values: [Double])]
-    public var yLabel: String
-    public var threshold: Double?
+package struct LineChart: Sendable {
+    package var title: String?
+    package var xLabels: [String]
+    package var series: [(name: String, values: [Double])]
+    package var yLabel: String
+    package var threshold: Double?
     /// The name printed on the threshold line.
-    public var thresholdLabel: String = "threshold"
-    public var style: ChartStyle = .standard
+    package var thresholdLabel: String = "threshold"
+    package var style: ChartStyle = .standard
 
-    public init(title: String?, xLabels: [String], series: [(name: String, values: [Double])], yLabel: String,
+    package init(title: String?, xLabels: [String], series: [(name: String, values: [Double])], yLabel: String,
                 threshold: Double?) {
         self.title = title
         self.xLabels = xLabels
@@ -30,7 +30,7 @@ public struct LineChart: Sendable {
         static let pointRadius: Double = 3.5
     }
 
-    public func render() throws -> ChartImage {
+    package func render() throws -> ChartImage {
         guard !xLabels.isEmpty else { throw FineXLError("a line chart needs at least one x label") }
         guard !series.isEmpty else { throw FineXLError("a line chart needs at least one series") }
         for entry in series {

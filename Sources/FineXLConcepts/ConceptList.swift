@@ -3,15 +3,15 @@ import FineXLSupport
 /// Concepts the user names outright: `--concepts "a, b, c"` on the command line or a
 /// notebook's `list: [..]`. (`--concepts vocabulary` and `--concepts vlm` are keywords
 /// the caller handles before reaching here.)
-public enum ConceptList {
+package enum ConceptList {
     /// Splits a comma-separated list: trims each name, drops empty ones and drops
     /// case-insensitive repeats, keeping the first spelling.
-    public static func parse(_ text: String) throws -> [String] {
+    package static func parse(_ text: String) throws -> [String] {
         try parse(text.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
     }
 
     /// The same rules for a list that is already split (a YAML sequence).
-    public static func parse(_ items: [String]) throws -> [String] {
+    package static func parse(_ items: [String]) throws -> [String] {
         var seen = Set<String>()
         var names: [String] = []
         for item in items {

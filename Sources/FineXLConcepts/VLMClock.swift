@@ -2,14 +2,14 @@ import Foundation
 
 /// What the VLM client needs of time: the current date (a `Retry-After` may be a date) and a
 /// wait between retries. Tests inject a clock that records the waits instead of sleeping.
-public protocol VLMClock: Sendable {
+package protocol VLMClock: Sendable {
     var now: Date { get }
     func sleep(seconds: Double)
 }
 
 /// The wall clock; waits block the calling thread (the VLM API is synchronous).
-public struct SystemClock: VLMClock {
-    public init() {}
-    public var now: Date { Date() }
-    public func sleep(seconds: Double) { Thread.sleep(forTimeInterval: seconds) }
+package struct SystemClock: VLMClock {
+    package init() {}
+    package var now: Date { Date() }
+    package func sleep(seconds: Double) { Thread.sleep(forTimeInterval: seconds) }
 }

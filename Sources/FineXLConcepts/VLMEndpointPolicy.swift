@@ -11,23 +11,23 @@ import Foundation
 /// - a notebook's own `endpoint:` is used only when the user consents on the command line
 ///   (`--allow-notebook-endpoint`), and even then gets no key unless it is the user's endpoint;
 /// - plain `http://` is refused for every endpoint except this machine (see `VLMSettings.requireSecureTransport`).
-public struct VLMEndpointPolicy: Sendable, Equatable {
+package struct VLMEndpointPolicy: Sendable, Equatable {
     /// The endpoint named on the command line; nil falls back to `FINEXL_VLM_ENDPOINT`.
-    public var userEndpoint: String?
+    package var userEndpoint: String?
     /// The user's consent that a notebook may name its own endpoint (sent no key).
-    public var allowsNotebookEndpoint: Bool
+    package var allowsNotebookEndpoint: Bool
 
-    public init(userEndpoint: String? = nil, allowsNotebookEndpoint: Bool = false) {
+    package init(userEndpoint: String? = nil, allowsNotebookEndpoint: Bool = false) {
         self.userEndpoint = userEndpoint
         self.allowsNotebookEndpoint = allowsNotebookEndpoint
     }
 
     /// The command-line flag that gives consent, named in messages.
-    public static let consentFlag = "--allow-notebook-endpoint"
+    package static let consentFlag = "--allow-notebook-endpoint"
 
     /// Settings for a notebook's `concepts` directive with `from: vlm`.
     /// - Parameter notebookEndpoint: the directive's `endpoint:`, nil when it names none.
-    public func settings(
+    package func settings(
         notebookEndpoint: String?, model: String?,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         cacheDirectory: URL? = nil, rounds: Int = 4, pairsPerRound: Int = 3

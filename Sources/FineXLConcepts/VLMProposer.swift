@@ -6,17 +6,17 @@ import Foundation
 /// shown base/personalized pairs over several rounds and names how the personalized images
 /// differ in style; the union of its answers are the candidate concepts. It then rates each
 /// concept 0–10, which is kept as the "naive VLM" baseline to compare the decomposition with.
-public struct VLMProposer: Sendable {
-    public let settings: VLMSettings
+package struct VLMProposer: Sendable {
+    package let settings: VLMSettings
     /// Waits between retries and the time `Retry-After` dates are read against.
     let clock: any VLMClock
 
-    public init(settings: VLMSettings, clock: any VLMClock = SystemClock()) {
+    package init(settings: VLMSettings, clock: any VLMClock = SystemClock()) {
         self.settings = settings
         self.clock = clock
     }
 
-    public func propose(from pairs: any PairedImageSource) throws -> VLMProposal {
+    package func propose(from pairs: any PairedImageSource) throws -> VLMProposal {
         try settings.validate()
         guard !pairs.names.isEmpty else {
             throw FineXLError("no image pairs to show the VLM in \(pairs.description)")

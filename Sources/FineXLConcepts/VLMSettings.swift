@@ -3,30 +3,30 @@ import FineXLSupport
 import Foundation
 
 /// How to reach a vision-language model and how much to ask it.
-public struct VLMSettings: Sendable {
+package struct VLMSettings: Sendable {
     /// The chat-completions URL requests go to (already resolved from a base URL).
-    public var endpoint: URL
-    public var model: String
+    package var endpoint: URL
+    package var model: String
     /// Sent only as `Authorization: Bearer`; local servers usually need none.
-    public var apiKey: String?
+    package var apiKey: String?
     /// Seconds one request may take before it is abandoned.
-    public var timeout: Double
+    package var timeout: Double
     /// Extra attempts after a rate limit, a server error, a dropped connection or a timeout.
-    public var maxRetries: Int
+    package var maxRetries: Int
     /// Proposal requests, each over different sampled pairs.
-    public var rounds: Int
+    package var rounds: Int
     /// Base/personalized pairs shown in one proposal request.
-    public var pairsPerRound: Int
+    package var pairsPerRound: Int
     /// Seeds the choice of pairs per round, so runs are repeatable.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Where answers are kept so that a re-run sends nothing; nil disables the cache.
-    public var cacheDirectory: URL?
+    package var cacheDirectory: URL?
     /// First wait before a retry, doubled on each further retry.
-    public var retryBaseDelay: Double
+    package var retryBaseDelay: Double
     /// Longest side of an image as sent to the model.
-    public var maxImageSide: Int
+    package var maxImageSide: Int
 
-    public init(endpoint: URL, model: String, apiKey: String? = nil, timeout: Double = 60, maxRetries: Int = 4,
+    package init(endpoint: URL, model: String, apiKey: String? = nil, timeout: Double = 60, maxRetries: Int = 4,
                 rounds: Int = 4, pairsPerRound: Int = 3, seed: UInt64 = 0, cacheDirectory: URL? = nil,
                 retryBaseDelay: Double = 1, maxImageSide: Int = 512) {
         self.endpoint = endpoint
@@ -45,7 +45,7 @@ public struct VLMSettings: Sendable {
     /// Settings from `--vlm-endpoint` / `--vlm-model` (nil when not given), falling back to
     /// `FINEXL_VLM_ENDPOINT` / `FINEXL_VLM_MODEL`; the key comes from `FINEXL_VLM_API_KEY`,
     /// else `OPENAI_API_KEY`. Empty values count as unset.
-    public static func fromEnvironment(
+    package static func fromEnvironment(
         endpoint: String?, model: String?,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         cacheDirectory: URL? = nil, seed: UInt64 = 0, timeout: Double = 60, maxRetries: Int = 4,
@@ -74,7 +74,7 @@ public struct VLMSettings: Sendable {
 
     /// Throws when a number makes no sense (settings can also come from a notebook) or the
     /// endpoint would be reached over plain http beyond this machine.
-    public func validate() throws {
+    package func validate() throws {
         try Self.requireSecureTransport(endpoint)
         guard timeout > 0, timeout.isFinite else {
             throw FineXLError("VLM timeout must be a positive number of seconds, got \(timeout)")
@@ -97,7 +97,7 @@ public struct VLMSettings: Sendable {
 
     /// Accepts the full chat-completions URL or a base URL (`…/v1`, or a bare host, which
     /// OpenAI-compatible servers serve under `/v1`).
-    public static func chatCompletionsURL(_ text: String) throws -> URL {
+    package static func chatCompletionsURL(_ text: String) throws -> URL {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard var components = URLComponents(string: trimmed),
               let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -124,7 +124,7 @@ public struct VLMSettings: Sendable {
 
     /// Refuses plain `http://` except to this machine (127.0.0.0/8, ::1, localhost): the images,
     /// and the API key when there is one, would otherwise cross the network unencrypted.
-    public static func requireSecureTransport(_ url: URL) throws {
+    package static func requireSecureTransport(_ url: URL) throws {
         guard url.scheme?.lowercased() == "http" else { return }
         let host = (URLComponents(url: url, resolvingAgainstBaseURL: false)?.host ?? "").lowercased()
         guard !isLoopback(host) else { return }
@@ -145,7 +145,7 @@ public struct VLMSettings: Sendable {
     }
 
     /// The endpoint as shown in messages: no user, password or query, which may hold secrets.
-    public static func describe(_ url: URL) -> String {
+    package static func describe(_ url: URL) -> String {
         guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url.path }
         components.user = nil
         components.password = nil

@@ -3,8 +3,8 @@
 ///
 /// A fixed vocabulary is the VLM-free route to candidate concepts; the first
 /// fifteen entries are the names PRODUCT.md promises, spelled exactly so.
-public enum Vocabulary {
-    public static let builtIn: [String] = promised + colorAndTone + light + textureAndMedium
+package enum Vocabulary {
+    package static let builtIn: [String] = promised + colorAndTone + light + textureAndMedium
         + rendering + mood + eraAndMovement
 
     /// The built-in low-level names of PRODUCT.md; scripts rely on this spelling.
@@ -72,7 +72,7 @@ public enum Vocabulary {
     ]
 
     /// Whether a phrase is in the built-in vocabulary, spelled exactly so.
-    public static func contains(_ phrase: String) -> Bool { lookup.contains(phrase) }
+    package static func contains(_ phrase: String) -> Bool { lookup.contains(phrase) }
 
     private static let lookup = Set(builtIn)
 }

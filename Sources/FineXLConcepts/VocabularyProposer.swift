@@ -3,12 +3,12 @@ import FineXLCore
 /// Picks, from a vocabulary already mapped into the encoder's space, the concepts whose
 /// directions line up best with the divergence: the fixed-vocabulary route to candidates
 /// (the author's own reproduction replaced the VLM by a ~150-term vocabulary).
-public enum VocabularyProposer {
+package enum VocabularyProposer {
     /// Ranks candidates by |cos(f(C), V_div)| and keeps the `top` best. A concept pointing
     /// against `V_div` ranks as high as one pointing with it: the personalization may remove
     /// an aspect, and the decomposition gives it a negative weight. `alignment` is the signed cosine.
     /// Candidates the encoder could not map, or whose mapping is unusable, are returned with a reason.
-    public static func rank(candidates: [String], mappings: [ConceptMapping], divergence: [Double], top: Int)
+    package static func rank(candidates: [String], mappings: [ConceptMapping], divergence: [Double], top: Int)
         -> (chosen: [(name: String, direction: [Double], alignment: Double)],
             unrepresentable: [(name: String, reason: String)])
     {

@@ -5,22 +5,22 @@ import Foundation
 /// maps a concept with the run's prompts; for images the same idea is to render the concept
 /// on the run's base images. Read on demand, so an encoder that maps concepts from text (or
 /// finds its directions cached) never decodes them.
-public struct ContextImages: Sendable {
-    public let count: Int
+package struct ContextImages: Sendable {
+    package let count: Int
     private let reader: @Sendable (Int) throws -> ImageRead
 
-    public init(count: Int, read: @escaping @Sendable (Int) throws -> ImageRead) {
+    package init(count: Int, read: @escaping @Sendable (Int) throws -> ImageRead) {
         self.count = count
         reader = read
     }
 
     /// The base images of a paired source, in pair order.
-    public init(baseOf source: any PairedImageSource) {
+    package init(baseOf source: any PairedImageSource) {
         self.init(count: source.names.count, read: { try source.read(.base, at: $0) })
     }
 
     /// Images already in memory, with a digest of their pixels.
-    public init(images: [RGBImage]) {
+    package init(images: [RGBImage]) {
         self.init(count: images.count, read: { i in
             let image = images[i]
             var bytes = [UInt8]()
@@ -32,22 +32,22 @@ public struct ContextImages: Sendable {
     }
 
     /// Image `index`: its digest, and its pixels when decoded.
-    public func read(_ index: Int) throws -> ImageRead {
+    package func read(_ index: Int) throws -> ImageRead {
         try reader(index)
     }
 }
 
 /// What a concept mapping measured, beside the directions themselves.
-public struct MeasuredConcepts: Sendable {
-    public var mappings: [ConceptMapping]
+package struct MeasuredConcepts: Sendable {
+    package var mappings: [ConceptMapping]
     /// For each concept, f(C) on each image it was measured on (nil when not measured on images).
-    public var perImage: [[[Double]]?]
+    package var perImage: [[[Double]]?]
     /// For each concept, the weights levels of its rendering produce, when measured.
-    public var levelResponses: [LevelResponse?]
+    package var levelResponses: [LevelResponse?]
     /// Where the directions were measured; nil for encoders that map concepts from text.
-    public var source: DirectionSource?
+    package var source: DirectionSource?
 
-    public init(mappings: [ConceptMapping], perImage: [[[Double]]?]? = nil, levelResponses: [LevelResponse?]? = nil,
+    package init(mappings: [ConceptMapping], perImage: [[[Double]]?]? = nil, levelResponses: [LevelResponse?]? = nil,
                 source: DirectionSource? = nil) {
         self.mappings = mappings
         self.perImage = perImage ?? mappings.map { _ in nil }

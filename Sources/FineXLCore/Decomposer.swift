@@ -1,35 +1,35 @@
 /// Solves `V_div ≈ Σ w_i f(C_i)` over the concepts the orthogonality filter kept.
-public struct Decomposer: Sendable {
-    public struct Result: Sendable, Equatable {
+package struct Decomposer: Sendable {
+    package struct Result: Sendable, Equatable {
         /// One weight per concept given, 0 for concepts the method did not use.
-        public var weights: [Double]
+        package var weights: [Double]
         /// Which concepts the method used (the paper's greedy loop may stop early).
-        public var used: [Bool]
+        package var used: [Bool]
         /// ‖V_div − Σ w_i f(C_i)‖ / ‖V_div‖, in the embedding's own metric.
-        public var relativeResidual: Double
+        package var relativeResidual: Double
         /// Residual after each concept was added, in the order they were added.
-        public var steps: [(index: Int, relativeResidual: Double)]
+        package var steps: [(index: Int, relativeResidual: Double)]
 
-        public static func == (a: Result, b: Result) -> Bool {
+        package static func == (a: Result, b: Result) -> Bool {
             a.weights == b.weights && a.used == b.used && a.relativeResidual == b.relativeResidual
                 && a.steps.map(\.index) == b.steps.map(\.index)
                 && a.steps.map(\.relativeResidual) == b.steps.map(\.relativeResidual)
         }
     }
 
-    public var method: DecompositionMethod
-    public var eDecomp: Double
+    package var method: DecompositionMethod
+    package var eDecomp: Double
     /// Only for `.whitenedNNLS`.
-    public var whitening: Whitening?
+    package var whitening: Whitening?
 
-    public init(method: DecompositionMethod, eDecomp: Double, whitening: Whitening? = nil) {
+    package init(method: DecompositionMethod, eDecomp: Double, whitening: Whitening? = nil) {
         self.method = method
         self.eDecomp = eDecomp
         self.whitening = whitening
     }
 
     /// Decomposes `target` (V_div) over `directions` (f(C_i), in the filter's order).
-    public func decompose(_ target: [Double], over directions: [[Double]]) -> Result {
+    package func decompose(_ target: [Double], over directions: [[Double]]) -> Result {
         switch method {
         case .paper:
             return greedyLeastSquares(target, directions)
@@ -41,7 +41,7 @@ public struct Decomposer: Sendable {
     }
 
     /// Refits only the weights of the concepts `used`, as a bootstrap resample needs.
-    public func refit(_ target: [Double], over directions: [[Double]], used: [Bool]) -> [Double] {
+    package func refit(_ target: [Double], over directions: [[Double]], used: [Bool]) -> [Double] {
         let indices = directions.indices.filter { used[$0] }
         let columns = indices.map { directions[$0] }
         let sub: [Double]

@@ -2,21 +2,21 @@ import FineXLSupport
 
 /// The divergence of a personalized model from its base (paper Eq. 5):
 /// `V_div = mean over pairs of Enc(personal) − Enc(base)`.
-public struct Divergence: Sendable, Equatable {
+package struct Divergence: Sendable, Equatable {
     /// `V_div`.
-    public let vector: [Double]
+    package let vector: [Double]
     /// ‖V_div‖.
-    public let norm: Double
+    package let norm: Double
     /// `Enc(personal_k) − Enc(base_k)` for every pair k, kept for the statistics.
-    public let pairDifferences: [[Double]]
-    public let base: [[Double]]
-    public let personal: [[Double]]
+    package let pairDifferences: [[Double]]
+    package let base: [[Double]]
+    package let personal: [[Double]]
 
-    public var pairs: Int { pairDifferences.count }
-    public var dimension: Int { vector.count }
+    package var pairs: Int { pairDifferences.count }
+    package var dimension: Int { vector.count }
 
     /// Computes `V_div` from paired embeddings (same prompt and seed at the same index).
-    public init(base: [[Double]], personal: [[Double]]) throws {
+    package init(base: [[Double]], personal: [[Double]]) throws {
         guard base.count == personal.count else {
             throw FineXLError("base has \(base.count) embeddings but personal has \(personal.count); they must pair one to one")
         }
@@ -38,12 +38,12 @@ public struct Divergence: Sendable, Equatable {
     }
 
     /// Mean ‖Enc(personal) − Enc(base)‖ over pairs.
-    public var meanPairNorm: Double {
+    package var meanPairNorm: Double {
         pairDifferences.map(Vector.norm).reduce(0, +) / Double(pairs)
     }
 
     /// Projection of each pair's difference onto a direction (for histograms).
-    public func pairProjections(onto direction: [Double]) -> [Double] {
+    package func pairProjections(onto direction: [Double]) -> [Double] {
         let n = Vector.norm(direction)
         guard n > 0 else { return pairDifferences.map { _ in 0 } }
         return pairDifferences.map { Vector.dot($0, direction) / n }

@@ -3,8 +3,8 @@ import Foundation
 
 /// The FineXL method end to end on embeddings: orthogonality filter (Eq. 9),
 /// decomposition (Eqs. 10–11 or NNLS), and the evidence for every kept concept.
-public enum Explainer {
-    public static func explain(divergence: Divergence, candidates: [Concept],
+package enum Explainer {
+    package static func explain(divergence: Divergence, candidates: [Concept],
                                unrepresentable: [Explanation.Rejected],
                                encoder: Explanation.EncoderInfo,
                                options: ExplainOptions) throws -> Explanation {

@@ -2,51 +2,51 @@
 /// as the `finexl.explanation/2` JSON schema of PRODUCT.md. The filter's trace is kept for
 /// views that show what the run did (`steps`); it is written only when the encoder's
 /// `userInfo[Explanation.includesFilterTrace]` is true (caches), never into the schema.
-public struct Explanation: Sendable, Codable, Equatable {
-    public struct EncoderInfo: Sendable, Codable, Equatable {
-        public var name: String
-        public var dimension: Int
-        public var identity: String?
+package struct Explanation: Sendable, Codable, Equatable {
+    package struct EncoderInfo: Sendable, Codable, Equatable {
+        package var name: String
+        package var dimension: Int
+        package var identity: String?
 
-        public init(name: String, dimension: Int, identity: String? = nil) {
+        package init(name: String, dimension: Int, identity: String? = nil) {
             self.name = name
             self.dimension = dimension
             self.identity = identity
         }
     }
 
-    public struct DivergenceInfo: Sendable, Codable, Equatable {
+    package struct DivergenceInfo: Sendable, Codable, Equatable {
         /// ‖V_div‖.
-        public var norm: Double
+        package var norm: Double
         /// Mean ‖Enc(personal) − Enc(base)‖ over pairs, to compare with `norm`:
         /// when it is much larger, pairs disagree and the mean hides spread.
-        public var meanPairNorm: Double
+        package var meanPairNorm: Double
 
-        public init(norm: Double, meanPairNorm: Double) {
+        package init(norm: Double, meanPairNorm: Double) {
             self.norm = norm
             self.meanPairNorm = meanPairNorm
         }
     }
 
     /// One kept concept and the evidence for it.
-    public struct Weighted: Sendable, Codable, Equatable {
-        public var name: String
+    package struct Weighted: Sendable, Codable, Equatable {
+        package var name: String
         /// `w_i` of `V_div ≈ Σ w_i f(C_i)`: the level of this aspect. When the concept's response
         /// was measured at several levels (`Concept.levelResponse`), `w_i` read through it as a level.
-        public var weight: Double
+        package var weight: Double
         /// 95 % bootstrap interval of the weight: pairs resampled, and with them the calibration
         /// images f(C) was measured on when it was measured on images (`Explanation.intervals`).
-        public var ci: [Double]
+        package var ci: [Double]
         /// cos(f(C), V_div).
-        public var alignment: Double
+        package var alignment: Double
         /// AUROC of the per-image projection onto f(C), personal against base, unpaired: how
         /// well one image on its own shows the aspect (the paired test says whether it is there).
-        public var auroc: Double
+        package var auroc: Double
         /// The pairs' evidence: share moving along f(C) and the signed-rank test (schema /2).
-        public var paired: PairedEvidence
-        public var origin: ConceptOrigin
+        package var paired: PairedEvidence
+        package var origin: ConceptOrigin
 
-        public init(name: String, weight: Double, ci: [Double], alignment: Double, auroc: Double,
+        package init(name: String, weight: Double, ci: [Double], alignment: Double, auroc: Double,
                     paired: PairedEvidence, origin: ConceptOrigin) {
             self.name = name
             self.weight = weight
@@ -58,100 +58,100 @@ public struct Explanation: Sendable, Codable, Equatable {
         }
     }
 
-    public struct Rejected: Sendable, Codable, Equatable {
-        public var name: String
-        public var reason: String
+    package struct Rejected: Sendable, Codable, Equatable {
+        package var name: String
+        package var reason: String
 
-        public init(name: String, reason: String) {
+        package init(name: String, reason: String) {
             self.name = name
             self.reason = reason
         }
     }
 
-    public struct Residual: Sendable, Codable, Equatable {
+    package struct Residual: Sendable, Codable, Equatable {
         /// ‖V_div − Σ w_i f(C_i)‖ / ‖V_div‖.
-        public var relative: Double
+        package var relative: Double
 
-        public init(relative: Double) {
+        package init(relative: Double) {
             self.relative = relative
         }
     }
 
     /// One step of the greedy decomposition (paper Eq. 11), for teaching.
-    public struct Step: Sendable, Codable, Equatable {
-        public var added: String
-        public var relativeResidual: Double
+    package struct Step: Sendable, Codable, Equatable {
+        package var added: String
+        package var relativeResidual: Double
 
-        public init(added: String, relativeResidual: Double) {
+        package init(added: String, relativeResidual: Double) {
             self.added = added
             self.relativeResidual = relativeResidual
         }
     }
 
-    public var schema: String = "finexl.explanation/2"
-    public var encoder: EncoderInfo
-    public var pairs: Int
-    public var method: DecompositionMethod
-    public var thresholds: Thresholds
-    public var divergence: DivergenceInfo
+    package var schema: String = "finexl.explanation/2"
+    package var encoder: EncoderInfo
+    package var pairs: Int
+    package var method: DecompositionMethod
+    package var thresholds: Thresholds
+    package var divergence: DivergenceInfo
     /// Sorted by weight, largest first.
-    public var concepts: [Weighted]
-    public var rejected: [Rejected]
-    public var residual: Residual
-    public var steps: [Step]
+    package var concepts: [Weighted]
+    package var rejected: [Rejected]
+    package var residual: Residual
+    package var steps: [Step]
     /// Messages for the reader: large residual, few pairs, intervals spanning 0.
-    public var warnings: [String]
+    package var warnings: [String]
     /// Where the concept directions were measured (descriptor: this run's base images or the
     /// reference set); nil when the encoder maps concepts from text or they were given.
-    public var directions: DirectionSource?
+    package var directions: DirectionSource?
     /// What the 95 % intervals resample, in words.
-    public var intervals: String?
+    package var intervals: String?
     /// How the orthogonality filter (Eq. 9) visited the candidates; nil when decoded from the schema.
-    public var filter: FilterTrace?
+    package var filter: FilterTrace?
 
     /// The orthogonality filter's run: every candidate in the order it was visited.
-    public struct FilterTrace: Sendable, Codable, Equatable {
-        public struct Visit: Sendable, Codable, Equatable {
+    package struct FilterTrace: Sendable, Codable, Equatable {
+        package struct Visit: Sendable, Codable, Equatable {
             /// Index of the candidate in the list given to the filter.
-            public var candidate: Int
-            public var name: String
+            package var candidate: Int
+            package var name: String
             /// Why it was rejected; nil when it was kept.
-            public var rejection: String?
+            package var rejection: String?
 
-            public init(candidate: Int, name: String, rejection: String?) {
+            package init(candidate: Int, name: String, rejection: String?) {
                 self.candidate = candidate
                 self.name = name
                 self.rejection = rejection
             }
         }
 
-        public var eOrtho: Double
-        public var ordering: OrthogonalityFilter.Ordering
-        public var visits: [Visit]
+        package var eOrtho: Double
+        package var ordering: OrthogonalityFilter.Ordering
+        package var visits: [Visit]
 
-        public init(eOrtho: Double, ordering: OrthogonalityFilter.Ordering, visits: [Visit]) {
+        package init(eOrtho: Double, ordering: OrthogonalityFilter.Ordering, visits: [Visit]) {
             self.eOrtho = eOrtho
             self.ordering = ordering
             self.visits = visits
         }
 
         /// Indices of the kept candidates, in the order they were kept.
-        public var kept: [Int] { visits.filter { $0.rejection == nil }.map(\.candidate) }
+        package var kept: [Int] { visits.filter { $0.rejection == nil }.map(\.candidate) }
         /// The rejected candidates with their reasons, in the order they were visited.
-        public var rejected: [Rejected] {
+        package var rejected: [Rejected] {
             visits.compactMap { visit in visit.rejection.map { Rejected(name: visit.name, reason: $0) } }
         }
     }
 
     /// Set to `true` in an encoder's `userInfo` to write `filter` too.
-    public static let includesFilterTrace = CodingUserInfoKey(rawValue: "finexl.includesFilterTrace")!
+    package static let includesFilterTrace = CodingUserInfoKey(rawValue: "finexl.includesFilterTrace")!
 
     private enum CodingKeys: String, CodingKey {
         case schema, encoder, pairs, method, thresholds, divergence, concepts, rejected, residual, steps, warnings,
             directions, intervals, filter
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         schema = try c.decode(String.self, forKey: .schema)
         encoder = try c.decode(EncoderInfo.self, forKey: .encoder)
@@ -169,7 +169,7 @@ public struct Explanation: Sendable, Codable, Equatable {
         filter = try c.decodeIfPresent(FilterTrace.self, forKey: .filter)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(schema, forKey: .schema)
         try c.encode(self.encoder, forKey: .encoder)
@@ -189,13 +189,13 @@ public struct Explanation: Sendable, Codable, Equatable {
         }
     }
 
-    public struct Thresholds: Sendable, Codable, Equatable {
-        public var eOrtho: Double
-        public var eDecomp: Double
-        public var bootstrapResamples: Int
-        public var seed: UInt64
+    package struct Thresholds: Sendable, Codable, Equatable {
+        package var eOrtho: Double
+        package var eDecomp: Double
+        package var bootstrapResamples: Int
+        package var seed: UInt64
 
-        public init(eOrtho: Double, eDecomp: Double, bootstrapResamples: Int, seed: UInt64) {
+        package init(eOrtho: Double, eDecomp: Double, bootstrapResamples: Int, seed: UInt64) {
             self.eOrtho = eOrtho
             self.eDecomp = eDecomp
             self.bootstrapResamples = bootstrapResamples
@@ -203,7 +203,7 @@ public struct Explanation: Sendable, Codable, Equatable {
         }
     }
 
-    public init(encoder: EncoderInfo, pairs: Int, method: DecompositionMethod, thresholds: Thresholds,
+    package init(encoder: EncoderInfo, pairs: Int, method: DecompositionMethod, thresholds: Thresholds,
                 divergence: DivergenceInfo, concepts: [Weighted], rejected: [Rejected],
                 residual: Residual, steps: [Step], warnings: [String], filter: FilterTrace? = nil) {
         self.encoder = encoder
@@ -220,21 +220,21 @@ public struct Explanation: Sendable, Codable, Equatable {
     }
 
     /// The weight of a kept concept, or nil when it was not kept.
-    public func weight(of name: String) -> Double? {
+    package func weight(of name: String) -> Double? {
         concepts.first { $0.name == name }?.weight
     }
 }
 
 /// Where an encoder measured its concept directions `f(C)`, for provenance.
-public struct DirectionSource: Sendable, Codable, Equatable {
+package struct DirectionSource: Sendable, Codable, Equatable {
     /// `in-context` (this run's base images) or `reference` (the encoder's fixed image set).
-    public var source: String
+    package var source: String
     /// How many images f(C) was measured on.
-    public var images: Int
+    package var images: Int
     /// Why the reference set was used instead of the run's images, when it was.
-    public var reason: String?
+    package var reason: String?
 
-    public init(source: String, images: Int, reason: String? = nil) {
+    package init(source: String, images: Int, reason: String? = nil) {
         self.source = source
         self.images = images
         self.reason = reason

@@ -4,7 +4,7 @@ import Foundation
 /// An embedding `Enc` shared by images and concepts (the paper's CLIP, or the
 /// built-in descriptor encoder). The notebook engine and the command line see
 /// encoders only through this protocol.
-public protocol ImageEncoder: Sendable {
+package protocol ImageEncoder: Sendable {
     /// Short name used in reports and JSON (`descriptor`, `clip`, `npy`).
     var name: String { get }
     /// Length of every embedding this encoder returns.
@@ -44,36 +44,36 @@ public protocol ImageEncoder: Sendable {
 }
 
 extension ImageEncoder {
-    public var conceptVocabulary: [String]? { nil }
-    public var mapsConceptsThroughPrompts: Bool { false }
+    package var conceptVocabulary: [String]? { nil }
+    package var mapsConceptsThroughPrompts: Bool { false }
 
     /// Images reach the encoder at full size.
-    public var acceptedReduction: BoxReduction { .none }
+    package var acceptedReduction: BoxReduction { .none }
 
     /// For encoders that accept no reduction: their images come reduced by 1, the images themselves.
-    public func embed(reduced images: [ReducedImage]) throws -> [[Float]] {
+    package func embed(reduced images: [ReducedImage]) throws -> [[Float]] {
         try embed(images.map(\.means))
     }
 
     /// For encoders that map concepts from text or from given vectors.
-    public func measureConcepts(_ names: [String], context: ConceptContext) throws -> MeasuredConcepts {
+    package func measureConcepts(_ names: [String], context: ConceptContext) throws -> MeasuredConcepts {
         MeasuredConcepts(mappings: try mapConcepts(names, context: context))
     }
 }
 
 /// What an encoder may use to map a concept: the generation prompts of the images
 /// (paper Eq. 6 sums over them) and where those prompts came from.
-public struct ConceptContext: Sendable {
-    public var prompts: [String]
+package struct ConceptContext: Sendable {
+    package var prompts: [String]
     /// Human-readable note on the prompts' origin ("manifest.json", "generic templates").
-    public var promptSource: String
+    package var promptSource: String
     /// The run's base images, for encoders that measure concepts on images; nil when there are
     /// none (precomputed embeddings).
-    public var images: ContextImages?
+    package var images: ContextImages?
     /// Where such an encoder may cache what it measured on them (the embedding cache folder).
-    public var cacheDirectory: URL?
+    package var cacheDirectory: URL?
 
-    public init(prompts: [String], promptSource: String, images: ContextImages? = nil, cacheDirectory: URL? = nil) {
+    package init(prompts: [String], promptSource: String, images: ContextImages? = nil, cacheDirectory: URL? = nil) {
         self.prompts = prompts
         self.promptSource = promptSource
         self.images = images
@@ -82,7 +82,7 @@ public struct ConceptContext: Sendable {
 }
 
 /// The result of mapping one concept into an encoder's space.
-public enum ConceptMapping: Sendable, Equatable {
+package enum ConceptMapping: Sendable, Equatable {
     case vector([Double])
     /// The encoder cannot represent this concept; the reason is shown to the user.
     case unrepresentable(reason: String)

@@ -1,10 +1,10 @@
 /// Least-squares solvers for `min ‖target − Σ w_i columns_i‖` (paper Eq. 10) and its
 /// non-negative variant. Columns are concept directions: few (≤ a few dozen), long (the embedding).
-public enum LeastSquares {
+package enum LeastSquares {
     /// Unconstrained least squares by Householder-free modified Gram–Schmidt QR with one
     /// re-orthogonalization pass. A column that is (numerically) a combination of earlier
     /// ones gets weight 0 instead of an unstable large pair of weights.
-    public static func solve(columns: [[Double]], target: [Double]) -> [Double] {
+    package static func solve(columns: [[Double]], target: [Double]) -> [Double] {
         let k = columns.count
         guard k > 0 else { return [] }
         let scale = columns.map(Vector.norm).max() ?? 0
@@ -44,7 +44,7 @@ public enum LeastSquares {
     }
 
     /// Non-negative least squares, Lawson & Hanson (1974), Algorithm NNLS.
-    public static func nonNegative(columns: [[Double]], target: [Double]) -> [Double] {
+    package static func nonNegative(columns: [[Double]], target: [Double]) -> [Double] {
         let k = columns.count
         guard k > 0 else { return [] }
         let tolerance = 1e-12 * max(1, columns.map(Vector.norm).max() ?? 1) * max(1, Vector.norm(target))
@@ -94,7 +94,7 @@ public enum LeastSquares {
     }
 
     /// ‖target − Σ w_i columns_i‖ / ‖target‖ (the paper's relative residual).
-    public static func relativeResidual(columns: [[Double]], weights: [Double], target: [Double]) -> Double {
+    package static func relativeResidual(columns: [[Double]], weights: [Double], target: [Double]) -> Double {
         let targetNorm = Vector.norm(target)
         guard targetNorm > 0 else { return 0 }
         let fitted = Vector.combination(columns, weights: weights, dimension: target.count)

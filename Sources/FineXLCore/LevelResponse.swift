@@ -2,26 +2,26 @@
 /// slope, but responses bend (grain adds variance, tone curves saturate), so the weight a level
 /// produces is measured at a few levels and a fitted weight is read back through that curve:
 /// piecewise linear through (0, 0) and the measured points, the end segments extended.
-public struct LevelResponse: Sendable, Equatable, Codable {
+package struct LevelResponse: Sendable, Equatable, Codable {
     /// Levels of the rendering, increasing, all > 0.
-    public var levels: [Double]
+    package var levels: [Double]
     /// The mean weight each level produces (its response projected on f(C)).
-    public var weights: [Double]
+    package var weights: [Double]
 
-    public init(levels: [Double], weights: [Double]) {
+    package init(levels: [Double], weights: [Double]) {
         self.levels = levels
         self.weights = weights
     }
 
     /// A curve is used only when more level gives more weight all along it.
-    public var isMonotone: Bool {
+    package var isMonotone: Bool {
         guard levels.count == weights.count, !levels.isEmpty else { return false }
         let w = [0] + weights, l = [0] + levels
         return zip(w, w.dropFirst()).allSatisfy { $0 < $1 } && zip(l, l.dropFirst()).allSatisfy { $0 < $1 }
     }
 
     /// The level whose response is `weight`; the weight itself when the curve is not monotone.
-    public func level(forWeight weight: Double) -> Double {
+    package func level(forWeight weight: Double) -> Double {
         guard isMonotone else { return weight }
         let w = [0] + weights, l = [0] + levels
         var segment = w.count - 2

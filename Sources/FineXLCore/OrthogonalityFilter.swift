@@ -4,9 +4,9 @@ import Foundation
 /// `Ordering` (the paper's: |cos| with V_div); one is rejected when its summed |cos| with
 /// the concepts already kept is ≥ eOrtho. Zero, non-finite and duplicate directions are
 /// rejected first.
-public struct OrthogonalityFilter: Sendable {
+package struct OrthogonalityFilter: Sendable {
     /// The order in which candidates claim their place.
-    public enum Ordering: Sendable, Codable {
+    package enum Ordering: Sendable, Codable {
         /// |cos(f(C), V_div)|, the paper's order, right for unconstrained weights.
         case absoluteAlignment
         /// cos(f(C), V_div), largest first: under non-negative weights a concept pointing
@@ -23,20 +23,20 @@ public struct OrthogonalityFilter: Sendable {
         case residualAlignment
     }
 
-    public var eOrtho: Double
-    public var ordering: Ordering
+    package var eOrtho: Double
+    package var ordering: Ordering
 
-    public init(eOrtho: Double, ordering: Ordering = .absoluteAlignment) {
+    package init(eOrtho: Double, ordering: Ordering = .absoluteAlignment) {
         self.eOrtho = eOrtho
         self.ordering = ordering
     }
 
     /// The order the NNLS methods use, and the paper's for `.paper`.
-    public static func ordering(for method: DecompositionMethod) -> Ordering {
+    package static func ordering(for method: DecompositionMethod) -> Ordering {
         method == .paper ? .absoluteAlignment : .residualAlignment
     }
 
-    public func apply(to candidates: [Concept], divergence: [Double])
+    package func apply(to candidates: [Concept], divergence: [Double])
         -> (kept: [Concept], rejected: [Explanation.Rejected])
     {
         let trace = visit(candidates, divergence: divergence)
@@ -45,7 +45,7 @@ public struct OrthogonalityFilter: Sendable {
 
     /// The filter's run over `candidates`: each candidate in the order it was visited, with the
     /// reason it was rejected or nil when it was kept.
-    public func visit(_ candidates: [Concept], divergence: [Double]) -> Explanation.FilterTrace {
+    package func visit(_ candidates: [Concept], divergence: [Double]) -> Explanation.FilterTrace {
         var kept: [Concept] = []
         var visits: [Explanation.FilterTrace.Visit] = []
         func reject(_ candidate: Int, _ reason: String) {

@@ -3,30 +3,30 @@ import Foundation
 /// The evidence the pairs give for one concept. Base and personalized images share prompt
 /// and seed, so each pair's own difference is compared with nothing: the spread between
 /// images (which an unpaired test must beat) cancels within a pair.
-public struct PairedEvidence: Sendable, Codable, Equatable {
+package struct PairedEvidence: Sendable, Codable, Equatable {
     /// Share of pairs whose `Enc(personal) − Enc(base)` moves along `f(C)`: whose own
     /// least-squares coefficient on `f(C)`, beside the other kept concepts, is positive.
-    public var share: Double
+    package var share: Double
     /// Two-sided p-value of the paired test of those coefficients against 0.
-    public var p: Double
+    package var p: Double
     /// `wilcoxon-signed-rank` (normal approximation, tie and zero corrected) or
     /// `wilcoxon-signed-rank-exact` (all 2ⁿ sign flips, for n ≤ `exactLimit`).
-    public var test: String
+    package var test: String
 
-    public init(share: Double, p: Double, test: String) {
+    package init(share: Double, p: Double, test: String) {
         self.share = share
         self.p = p
         self.test = test
     }
 
     /// Up to this many non-zero values the signed-rank test enumerates every sign flip.
-    public static let exactLimit = 25
+    package static let exactLimit = 25
 
     /// Per-pair coefficients of each concept: pair k's difference `d_k` fitted by least squares
     /// over the concepts' directions (all of them at once, so a shared component goes to the
     /// concept that explains it, not to every concept it touches). Their mean is the
     /// unconstrained weight of V_div. `metric` (whitening) is applied to both sides first.
-    public static func pairCoefficients(pairDifferences: [[Double]], directions: [[Double]],
+    package static func pairCoefficients(pairDifferences: [[Double]], directions: [[Double]],
                                         metric: Whitening? = nil) -> [[Double]] {
         let columns = directions.map { metric?.apply($0) ?? $0 }
         var perConcept = [[Double]](repeating: [], count: directions.count)
@@ -38,7 +38,7 @@ public struct PairedEvidence: Sendable, Codable, Equatable {
     }
 
     /// The evidence from one concept's per-pair coefficients.
-    public static func evidence(coefficients: [Double]) -> PairedEvidence {
+    package static func evidence(coefficients: [Double]) -> PairedEvidence {
         let n = Double(max(coefficients.count, 1))
         let share = Double(coefficients.filter { $0 > 0 }.count) / n
         let test = wilcoxonSignedRank(coefficients)
@@ -51,7 +51,7 @@ public struct PairedEvidence: Sendable, Codable, Equatable {
     /// The statistic is min(R⁺, R⁻). With ≤ `exactLimit` non-zero values the p-value counts all
     /// 2ⁿ sign assignments of the (mid-)ranks; beyond, the normal approximation with the tie
     /// correction of the variance, no continuity correction (as scipy's `method="approx"`).
-    public static func wilcoxonSignedRank(_ differences: [Double]) -> (statistic: Double, p: Double, exact: Bool) {
+    package static func wilcoxonSignedRank(_ differences: [Double]) -> (statistic: Double, p: Double, exact: Bool) {
         let nonZero = differences.filter { $0 != 0 && $0.isFinite }
         let n = nonZero.count
         guard n > 0 else { return (0, 1, true) }

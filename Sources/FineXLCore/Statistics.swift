@@ -2,9 +2,9 @@ import Foundation
 
 /// The statistics FineXL adds to the paper: bootstrap intervals over pairs and a
 /// VisDiff-style check of each concept on individual images.
-public enum Statistics {
+package enum Statistics {
     /// The `q`-quantile (0…1) of values, linear interpolation between order statistics.
-    public static func quantile(_ values: [Double], _ q: Double) -> Double {
+    package static func quantile(_ values: [Double], _ q: Double) -> Double {
         precondition(!values.isEmpty, "quantile of no values")
         let sorted = values.sorted()
         let position = q * Double(sorted.count - 1)
@@ -14,12 +14,12 @@ public enum Statistics {
         return sorted[lower] * (1 - fraction) + sorted[upper] * fraction
     }
 
-    public static func mean(_ values: [Double]) -> Double {
+    package static func mean(_ values: [Double]) -> Double {
         values.reduce(0, +) / Double(values.count)
     }
 
     /// Unbiased sample variance.
-    public static func variance(_ values: [Double]) -> Double {
+    package static func variance(_ values: [Double]) -> Double {
         guard values.count > 1 else { return 0 }
         let m = mean(values)
         return values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)
@@ -27,7 +27,7 @@ public enum Statistics {
 
     /// Area under the ROC curve for telling `positive` from `negative` by score:
     /// P(score of a positive > score of a negative), ties counting one half (Mann–Whitney U).
-    public static func auroc(positive: [Double], negative: [Double]) -> Double {
+    package static func auroc(positive: [Double], negative: [Double]) -> Double {
         guard !positive.isEmpty, !negative.isEmpty else { return 0.5 }
         let labelled = positive.map { ($0, true) } + negative.map { ($0, false) }
         let sorted = labelled.sorted { $0.0 < $1.0 }
@@ -47,7 +47,7 @@ public enum Statistics {
     }
 
     /// Two-sided p-value of Welch's unequal-variance t-test between two samples.
-    public static func welchTTest(_ a: [Double], _ b: [Double]) -> Double {
+    package static func welchTTest(_ a: [Double], _ b: [Double]) -> Double {
         guard a.count >= 2, b.count >= 2 else { return 1 }
         let va = variance(a) / Double(a.count)
         let vb = variance(b) / Double(b.count)
@@ -62,14 +62,14 @@ public enum Statistics {
     }
 
     /// P(|T| ≥ |t|) for Student's t with ν degrees of freedom: I_{ν/(ν+t²)}(ν/2, 1/2).
-    public static func studentTTwoSidedP(t: Double, degreesOfFreedom nu: Double) -> Double {
+    package static func studentTTwoSidedP(t: Double, degreesOfFreedom nu: Double) -> Double {
         let x = nu / (nu + t * t)
         return min(1, max(0, regularizedIncompleteBeta(x: x, a: nu / 2, b: 0.5)))
     }
 
     /// I_x(a, b) by its continued fraction (modified Lentz), using the symmetry
     /// I_x(a, b) = 1 − I_{1−x}(b, a) where the fraction converges slowly.
-    public static func regularizedIncompleteBeta(x: Double, a: Double, b: Double) -> Double {
+    package static func regularizedIncompleteBeta(x: Double, a: Double, b: Double) -> Double {
         if x <= 0 { return 0 }
         if x >= 1 { return 1 }
         let logBeta: Double = lgamma(a) + lgamma(b) - lgamma(a + b)

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Small dense vector helpers on `[Double]`; dimensions here are tens to a few thousand.
-public enum Vector {
+package enum Vector {
     @inlinable
-    public static func dot(_ a: [Double], _ b: [Double]) -> Double {
+    package static func dot(_ a: [Double], _ b: [Double]) -> Double {
         precondition(a.count == b.count, "dot of vectors of different lengths")
         var sum = 0.0
         for i in a.indices { sum += a[i] * b[i] }
@@ -11,28 +11,28 @@ public enum Vector {
     }
 
     @inlinable
-    public static func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
+    package static func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
 
     /// cos(a, b); 0 when either vector is zero.
-    public static func cosine(_ a: [Double], _ b: [Double]) -> Double {
+    package static func cosine(_ a: [Double], _ b: [Double]) -> Double {
         let denominator = norm(a) * norm(b)
         return denominator > 0 ? dot(a, b) / denominator : 0
     }
 
-    public static func subtract(_ a: [Double], _ b: [Double]) -> [Double] {
+    package static func subtract(_ a: [Double], _ b: [Double]) -> [Double] {
         precondition(a.count == b.count, "difference of vectors of different lengths")
         return zip(a, b).map { $0 - $1 }
     }
 
-    public static func add(_ a: [Double], _ b: [Double]) -> [Double] {
+    package static func add(_ a: [Double], _ b: [Double]) -> [Double] {
         precondition(a.count == b.count, "sum of vectors of different lengths")
         return zip(a, b).map { $0 + $1 }
     }
 
-    public static func scale(_ a: [Double], _ s: Double) -> [Double] { a.map { $0 * s } }
+    package static func scale(_ a: [Double], _ s: Double) -> [Double] { a.map { $0 * s } }
 
     /// Element-wise mean of equally long vectors.
-    public static func mean(_ vectors: [[Double]]) -> [Double] {
+    package static func mean(_ vectors: [[Double]]) -> [Double] {
         precondition(!vectors.isEmpty, "mean of no vectors")
         var sum = [Double](repeating: 0, count: vectors[0].count)
         for v in vectors {
@@ -42,7 +42,7 @@ public enum Vector {
     }
 
     /// Σ w_i v_i.
-    public static func combination(_ vectors: [[Double]], weights: [Double], dimension: Int) -> [Double] {
+    package static func combination(_ vectors: [[Double]], weights: [Double], dimension: Int) -> [Double] {
         var out = [Double](repeating: 0, count: dimension)
         for (v, w) in zip(vectors, weights) where w != 0 {
             for i in 0..<dimension { out[i] += w * v[i] }
@@ -51,7 +51,7 @@ public enum Vector {
     }
 
     /// Matrix of pairwise cosines, for the teaching figures.
-    public static func cosineMatrix(_ vectors: [[Double]]) -> [[Double]] {
+    package static func cosineMatrix(_ vectors: [[Double]]) -> [[Double]] {
         vectors.map { a in vectors.map { b in cosine(a, b) } }
     }
 }

@@ -2,12 +2,12 @@
 /// `v ↦ L⁻¹ v` with `L Lᵀ` the (shrunk) covariance of the per-pair differences.
 /// Least squares after this map is generalized least squares, the efficient
 /// estimator when the noise in `V_div` has that covariance.
-public struct Whitening: Sendable {
+package struct Whitening: Sendable {
     private let lower: [[Double]]
 
     /// - Parameter shrinkage: weight of the scaled identity mixed into the sample covariance,
     ///   needed whenever there are fewer pairs than dimensions.
-    public init(pairDifferences: [[Double]], shrinkage: Double = 0.2) {
+    package init(pairDifferences: [[Double]], shrinkage: Double = 0.2) {
         let n = pairDifferences.count
         let dimension = pairDifferences[0].count
         let mean = Vector.mean(pairDifferences)
@@ -33,7 +33,7 @@ public struct Whitening: Sendable {
     }
 
     /// L⁻¹ v by forward substitution.
-    public func apply(_ v: [Double]) -> [Double] {
+    package func apply(_ v: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: v.count)
         for i in 0..<v.count {
             var s = v[i]

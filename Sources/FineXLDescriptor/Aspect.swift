@@ -9,13 +9,13 @@ import Foundation
 /// recovered weight reads as a fraction of that strength. The alternate rendering is a
 /// different implementation of the same look, matched in strength at one documented
 /// point, so a benchmark on it does not grade the encoder against its own definition.
-public struct Aspect: Sendable, Hashable {
-    public enum Variant: String, Sendable, CaseIterable, Codable {
+package struct Aspect: Sendable, Hashable {
+    package enum Variant: String, Sendable, CaseIterable, Codable {
         case canonical
         case alternate
     }
 
-    public enum Kind: String, Sendable, CaseIterable {
+    package enum Kind: String, Sendable, CaseIterable {
         case warmTones = "warm tones"
         case coolTones = "cool tones"
         case vividColors = "vivid colors"
@@ -33,25 +33,25 @@ public struct Aspect: Sendable, Hashable {
         case posterized
     }
 
-    public let kind: Kind
+    package let kind: Kind
 
-    public init(_ kind: Kind) {
+    package init(_ kind: Kind) {
         self.kind = kind
     }
 
     /// The concept name, as PRODUCT.md spells the built-in ones.
-    public var name: String { kind.rawValue }
+    package var name: String { kind.rawValue }
 
-    public static let all: [Aspect] = Kind.allCases.map(Aspect.init)
+    package static let all: [Aspect] = Kind.allCases.map(Aspect.init)
 
     /// The aspect with this concept name (exact spelling), if any.
-    public static func named(_ name: String) -> Aspect? {
+    package static func named(_ name: String) -> Aspect? {
         Kind(rawValue: name).map(Aspect.init)
     }
 
     /// Where the aspect sits in a combined rendering: optics first, then tone and colour,
     /// then grain, then quantization — the order a camera and a print pipeline apply them.
-    public var processingOrder: Int {
+    package var processingOrder: Int {
         switch kind {
         case .blurry: 0
         case .sharp: 1
@@ -67,7 +67,7 @@ public struct Aspect: Sendable, Hashable {
     }
 
     /// What level 1.0 of the canonical rendering does.
-    public var canonicalDescription: String {
+    package var canonicalDescription: String {
         switch kind {
         case .warmTones, .coolTones:
             "luma-neutral white-balance gains in linear light: "
@@ -107,7 +107,7 @@ public struct Aspect: Sendable, Hashable {
     }
 
     /// What the alternate rendering does differently.
-    public var alternateDescription: String {
+    package var alternateDescription: String {
         switch kind {
         case .warmTones: "per-channel gamma curves on sRGB: red v^(1/1.14), green v^1.025, blue v^1.14 (matched at mid-grey, luma-neutral there)"
         case .coolTones: "per-channel gamma curves on sRGB: blue v^(1/1.14), green v^(1/1.025), red v^1.14 (matched at mid-grey, luma-neutral there)"
@@ -129,7 +129,7 @@ public struct Aspect: Sendable, Hashable {
 
     /// Renders the aspect at `level` (0 leaves the image unchanged; 1 is canonical strength).
     /// `seed` only matters for grain.
-    public func apply(to image: RGBImage, level: Double, variant: Variant = .canonical, seed: UInt64 = 0) -> RGBImage {
+    package func apply(to image: RGBImage, level: Double, variant: Variant = .canonical, seed: UInt64 = 0) -> RGBImage {
         let l = Float(min(max(level, 0), 1))
         guard l > 0 else { return image }
         switch variant {

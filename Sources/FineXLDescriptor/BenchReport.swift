@@ -1,23 +1,23 @@
 import Foundation
 
 /// What `DescriptorBenchmark.run` measured, with the paper's numbers for comparison.
-public struct BenchReport: Sendable {
-    public struct Row: Sendable, Equatable {
-        public var variant: Aspect.Variant
-        public var baseKind: SyntheticSpec.BaseKind
+package struct BenchReport: Sendable {
+    package struct Row: Sendable, Equatable {
+        package var variant: Aspect.Variant
+        package var baseKind: SyntheticSpec.BaseKind
         /// A decomposition method's raw value, "top-cosine" or "least squares".
-        public var method: String
+        package var method: String
         /// Mean over aspects of the mean |rank(predicted level) − rank(true level)| (paper: FineXL 0.7, VisDiff 1.6).
-        public var rankMAE: Double
+        package var rankMAE: Double
         /// Share of single-aspect models (level ≥ 0.3) whose largest weight is the applied aspect.
-        public var identification: Double
+        package var identification: Double
         /// Share of two-aspect models whose both levels are recovered: each weight nearest its true level.
-        public var multiAspect: Double
+        package var multiAspect: Double
         /// The same judged by rank, as the paper ranks levels: among the 9 models of an aspect pair,
         /// each aspect's weights sorted into tiers of 3 put the model in its true tier (paper: 94.4 %).
-        public var multiAspectByRank: Double
+        package var multiAspectByRank: Double
 
-        public init(variant: Aspect.Variant, baseKind: SyntheticSpec.BaseKind, method: String, rankMAE: Double,
+        package init(variant: Aspect.Variant, baseKind: SyntheticSpec.BaseKind, method: String, rankMAE: Double,
                     identification: Double, multiAspect: Double, multiAspectByRank: Double) {
             self.variant = variant
             self.baseKind = baseKind
@@ -29,21 +29,21 @@ public struct BenchReport: Sendable {
         }
     }
 
-    public var rows: [Row]
-    public var options: DescriptorBenchmark.Options
-    public var calibrationSeconds: Double
-    public var elapsedSeconds: Double
-    public var imagesEmbedded: Int
+    package var rows: [Row]
+    package var options: DescriptorBenchmark.Options
+    package var calibrationSeconds: Double
+    package var elapsedSeconds: Double
+    package var imagesEmbedded: Int
     /// The NNLS method's misidentified single-aspect models, "setting: aspect at level → top concept".
-    public var identificationMisses: [String]
+    package var identificationMisses: [String]
     /// The NNLS method's recovered two-aspect models per aspect pair, one line per setting.
-    public var multiAspectByPair: [String]
+    package var multiAspectByPair: [String]
 
-    public func row(variant: Aspect.Variant, baseKind: SyntheticSpec.BaseKind, method: String) -> Row? {
+    package func row(variant: Aspect.Variant, baseKind: SyntheticSpec.BaseKind, method: String) -> Row? {
         rows.first { $0.variant == variant && $0.baseKind == baseKind && $0.method == method }
     }
 
-    public func renderTable() -> String {
+    package func renderTable() -> String {
         var lines: [String] = []
         lines.append("FineXL on synthetic models, descriptor encoder (\(DescriptorEncoder.representableConcepts.count) candidate concepts)")
         lines.append(String(format: "%d pairs per model at %d px; %d single-aspect models (%d aspects × %d levels) and %d two-aspect models (%d pairs × %d × %d levels) per setting",

@@ -7,38 +7,38 @@ import Foundation
 /// decomposition method and against two baselines, on both base generators and both
 /// rendering variants. The alternate variant is the honest one: its renderings are not
 /// the ones that defined the concept directions.
-public enum DescriptorBenchmark {
-    public struct Options: Sendable {
+package enum DescriptorBenchmark {
+    package struct Options: Sendable {
         /// Pairs per synthetic model.
-        public var count = 24
+        package var count = 24
         /// Image side in pixels: twice the descriptor's working resolution, so every image goes
         /// through the whole-factor reduction that real 512–1024 px outputs go through.
-        public var size = 256
+        package var size = 256
         /// Seed of the first base image.
-        public var seed: UInt64 = 100
+        package var seed: UInt64 = 100
         /// Levels of the single-aspect models (paper: 10 levels).
-        public var levels: [Double] = (1...10).map { Double($0) / 10 }
+        package var levels: [Double] = (1...10).map { Double($0) / 10 }
         /// Levels below this are too faint to require identification.
-        public var identificationFloor = 0.3
+        package var identificationFloor = 0.3
         /// Each aspect of a pair takes each of these levels (paper: 3 × 3 models per pair).
-        public var multiLevels: [Double] = [0.3, 0.6, 0.9]
+        package var multiLevels: [Double] = [0.3, 0.6, 0.9]
         /// The single-aspect aspects: PRODUCT.md's built-in low-level concepts.
-        public var aspects: [String] = [
+        package var aspects: [String] = [
             "warm tones", "cool tones", "vivid colors", "muted colors", "black and white", "sepia",
             "high contrast", "low contrast", "bright", "dark", "blurry", "sharp", "film grain", "vignette",
             "posterized",
         ]
         /// Pairs of aspects from different families (colour, tone, optics, noise, quantization).
-        public var aspectPairs: [[String]] = [
+        package var aspectPairs: [[String]] = [
             ["warm tones", "film grain"], ["vivid colors", "vignette"], ["high contrast", "blurry"],
             ["cool tones", "posterized"], ["sepia", "sharp"], ["black and white", "dark"],
         ]
-        public var variants: [Aspect.Variant] = [.alternate, .canonical]
-        public var baseKinds: [SyntheticSpec.BaseKind] = [.scenes, .textures]
-        public var eOrtho = 0.2
-        public var eDecomp = 0.2
+        package var variants: [Aspect.Variant] = [.alternate, .canonical]
+        package var baseKinds: [SyntheticSpec.BaseKind] = [.scenes, .textures]
+        package var eOrtho = 0.2
+        package var eDecomp = 0.2
 
-        public init() {}
+        package init() {}
     }
 
     /// The methods scored: every decomposition method, then the baselines.
@@ -46,7 +46,7 @@ public enum DescriptorBenchmark {
         DecompositionMethod.allCases.map(\.rawValue) + ["top-cosine", "least squares"]
     }
 
-    public static func run(_ options: Options = Options()) throws -> BenchReport {
+    package static func run(_ options: Options = Options()) throws -> BenchReport {
         let start = Date()
         let encoder = DescriptorEncoder()
         let calibrationStart = Date()
@@ -232,14 +232,14 @@ public enum DescriptorBenchmark {
 
     /// The paper's metric: mean |rank(predicted) − rank(true)| over the levels; tied
     /// predictions share their mean rank, so a method that cannot tell levels apart scores badly.
-    public static func rankMAE(truth: [Double], predicted: [Double]) -> Double {
+    package static func rankMAE(truth: [Double], predicted: [Double]) -> Double {
         let trueRanks = ranks(truth), predictedRanks = ranks(predicted)
         return zip(trueRanks, predictedRanks).map { abs($0 - $1) }.reduce(0, +) / Double(max(truth.count, 1))
     }
 
     /// Assigns each value the level of its tier: the lowest n/levels.count values get the
     /// lowest level, and so on; values tied across a tier boundary all miss (they get NaN).
-    public static func tiers(_ values: [Double], levels: [Double]) -> [Double] {
+    package static func tiers(_ values: [Double], levels: [Double]) -> [Double] {
         let perTier = values.count / max(levels.count, 1)
         let order = values.indices.sorted { values[$0] < values[$1] }
         var result = [Double](repeating: .nan, count: values.count)
@@ -253,7 +253,7 @@ public enum DescriptorBenchmark {
         return result
     }
 
-    public static func ranks(_ values: [Double]) -> [Double] {
+    package static func ranks(_ values: [Double]) -> [Double] {
         let order = values.indices.sorted { values[$0] < values[$1] }
         var ranks = [Double](repeating: 0, count: values.count)
         var i = 0

@@ -8,22 +8,22 @@ import Foundation
 ///
 /// It represents only concepts it can render: a concept's direction is the mean change
 /// its canonical rendering causes on the reference images, so weights read as levels.
-public struct DescriptorEncoder: ImageEncoder {
+package struct DescriptorEncoder: ImageEncoder {
     /// Bumped whenever a statistic, the reference set or a canonical rendering changes.
     static let version = "finexl.descriptor/6"
 
-    public init() {}
+    package init() {}
 
-    public var name: String { "descriptor" }
-    public var dimension: Int { DescriptorStatistics.count }
-    public var preferredBatchSize: Int { 1 }
-    public var parallelizesInternally: Bool { false }
+    package var name: String { "descriptor" }
+    package var dimension: Int { DescriptorStatistics.count }
+    package var preferredBatchSize: Int { 1 }
+    package var parallelizesInternally: Bool { false }
     /// The statistics are measured at 128–255 px, on box means and on one pixel per box; larger
     /// images are reduced there first, and an image that comes reduced so is not reduced again.
-    public var acceptedReduction: BoxReduction { DescriptorStatistics.reduction }
+    package var acceptedReduction: BoxReduction { DescriptorStatistics.reduction }
 
     /// SHA-256 of everything that defines the embedding and the concept directions.
-    public var identity: String { Self.definitionDigest }
+    package var identity: String { Self.definitionDigest }
 
     private static let definitionDigest: String = {
         var definition = [version, DescriptorCalibration.referenceDescription]
@@ -32,7 +32,7 @@ public struct DescriptorEncoder: ImageEncoder {
         return SHA256.hex(definition.joined(separator: "\n"))
     }()
 
-    public var conceptMappingDescription: String {
+    package var conceptMappingDescription: String {
         "f(C) is the mean change of the descriptor when C's canonical rendering is applied (least-squares slope over levels ½ and 1) "
             + "to this run's base images (at least \(InContextDirections.minimumImages), at most \(InContextDirections.maximumImages) of them), "
             + "else to \(DescriptorCalibration.referenceScenes + DescriptorCalibration.referenceTextures) procedural reference images, "
@@ -40,43 +40,43 @@ public struct DescriptorEncoder: ImageEncoder {
     }
 
     /// Names of the embedding's dimensions, in order, for reports.
-    public static var dimensionNames: [String] { DescriptorStatistics.names }
+    package static var dimensionNames: [String] { DescriptorStatistics.names }
 
     /// The concepts this encoder can represent, in their canonical spelling.
-    public static var representableConcepts: [String] { Aspect.all.map(\.name) }
+    package static var representableConcepts: [String] { Aspect.all.map(\.name) }
 
     /// What level 1.0 of a concept means, e.g. "warm tones: white-balance gains …"; nil for
     /// a concept this encoder does not represent. Synonyms are accepted.
-    public static func canonicalDescription(of concept: String) -> String? {
+    package static func canonicalDescription(of concept: String) -> String? {
         DescriptorVocabulary.kind(for: concept).map { "\($0.rawValue): \(Aspect($0).canonicalDescription)" }
     }
 
     /// The canonical concept a name (or synonym) stands for, if representable.
-    public static func canonicalName(of concept: String) -> String? {
+    package static func canonicalName(of concept: String) -> String? {
         DescriptorVocabulary.kind(for: concept)?.rawValue
     }
 
     /// Seconds the one-time calibration (reference set and concept directions) took.
-    public static var calibrationSeconds: Double { DescriptorCalibration.shared.seconds }
+    package static var calibrationSeconds: Double { DescriptorCalibration.shared.seconds }
 
     /// Thread-safe; the first call also runs the one-time calibration.
-    public func embed(_ images: [RGBImage]) throws -> [[Float]] {
+    package func embed(_ images: [RGBImage]) throws -> [[Float]] {
         try embed(reduced: images.map { ReducedImage($0, by: 1) })
     }
 
     /// Thread-safe; the first call also runs the one-time calibration.
-    public func embed(reduced images: [ReducedImage]) throws -> [[Float]] {
+    package func embed(reduced images: [ReducedImage]) throws -> [[Float]] {
         let calibration = DescriptorCalibration.shared
         return images.map { calibration.standardize(DescriptorStatistics.measure($0)) }
     }
 
-    public func mapConcepts(_ names: [String], context: ConceptContext) throws -> [ConceptMapping] {
+    package func mapConcepts(_ names: [String], context: ConceptContext) throws -> [ConceptMapping] {
         try measureConcepts(names, context: context).mappings
     }
 
     /// f(C) measured on the context's base images when there are enough of them
     /// (`InContextDirections`), else on the reference set; either way per image too.
-    public func measureConcepts(_ names: [String], context: ConceptContext) throws -> MeasuredConcepts {
+    package func measureConcepts(_ names: [String], context: ConceptContext) throws -> MeasuredConcepts {
         let calibration = DescriptorCalibration.shared
         let (inContext, reason) = try InContextDirections.forContext(context, identity: identity, calibration: calibration)
         let directions = inContext?.directions ?? calibration.directions

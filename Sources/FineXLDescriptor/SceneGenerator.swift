@@ -5,8 +5,8 @@ import Foundation
 /// sky gradient with clouds, sun or moon, hilly ground with texture, and a handful of
 /// shaded objects. Words of the prompt steer the time of day, the place, the colours and
 /// the objects; the seed varies everything else.
-public struct SceneGenerator: Sendable {
-    public init() {}
+package struct SceneGenerator: Sendable {
+    package init() {}
 
     static let times = ["at noon", "at sunset", "at dawn", "at night", "on an overcast day", "in the morning", "at dusk"]
     static let places = ["in a meadow", "in the desert", "in the snow", "on a beach", "by a lake", "in the mountains",
@@ -20,7 +20,7 @@ public struct SceneGenerator: Sendable {
     static let objects = ["house", "tree", "ball", "balloon", "car", "tower", "boat", "rock", "tent", "lamp post"]
 
     /// A prompt drawn from the vocabulary the generator understands.
-    public static func prompt(seed: UInt64) -> String {
+    package static func prompt(seed: UInt64) -> String {
         var rng = SeededGenerator(seed: seed ^ 0x5CE9E)
         let color = colorWords[Int.random(in: 0..<colorWords.count, using: &rng)].0
         let object = objects[Int.random(in: 0..<objects.count, using: &rng)]
@@ -38,7 +38,7 @@ public struct SceneGenerator: Sendable {
         var textureSeed: UInt64
     }
 
-    public func render(prompt: String, seed: UInt64, width: Int, height: Int) -> RGBImage {
+    package func render(prompt: String, seed: UInt64, width: Int, height: Int) -> RGBImage {
         let words = prompt.lowercased()
         var rng = SeededGenerator(seed: seed &* 0x9E37_79B9 ^ UInt64(truncatingIfNeeded: words.hashValueStable))
         func random(_ a: Float, _ b: Float) -> Float { Float.random(in: a...b, using: &rng) }

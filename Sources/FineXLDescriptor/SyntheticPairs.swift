@@ -4,21 +4,21 @@ import FineXLSupport
 import Foundation
 
 /// The in-memory base and personalized images of a `SyntheticSpec`, rendered on demand.
-public struct SyntheticPairs: PairedImageSource {
-    public let spec: SyntheticSpec
+package struct SyntheticPairs: PairedImageSource {
+    package let spec: SyntheticSpec
 
-    public var plantedAspects: [(name: String, level: Double)]? { spec.aspects.map { ($0.name, $0.level) } }
+    package var plantedAspects: [(name: String, level: Double)]? { spec.aspects.map { ($0.name, $0.level) } }
 
-    public init(spec: SyntheticSpec) throws {
+    package init(spec: SyntheticSpec) throws {
         try spec.validate()
         self.spec = spec
     }
 
-    public var names: [String] { (0..<spec.count).map { Self.name($0) } }
+    package var names: [String] { (0..<spec.count).map { Self.name($0) } }
 
-    public var prompts: [String]? { (0..<spec.count).map { spec.prompt($0) } }
+    package var prompts: [String]? { (0..<spec.count).map { spec.prompt($0) } }
 
-    public var description: String {
+    package var description: String {
         let aspects = spec.aspects.map { "\($0.name)=\($0.level)" }.joined(separator: ", ")
         return "synthetic \(spec.baseKind.rawValue) (\(spec.count) pairs, \(spec.size) px), "
             + "\(aspects.isEmpty ? "no aspects" : aspects), \(spec.variant.rawValue) renderings"
@@ -30,7 +30,7 @@ public struct SyntheticPairs: PairedImageSource {
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
-    public func image(_ side: PairSide, at index: Int) throws -> RGBImage {
+    package func image(_ side: PairSide, at index: Int) throws -> RGBImage {
         guard names.indices.contains(index) else {
             throw FineXLError("synthetic pair index \(index) is outside 0..<\(spec.count)")
         }
@@ -40,7 +40,7 @@ public struct SyntheticPairs: PairedImageSource {
         }
     }
 
-    public func contentDigest(_ side: PairSide, at index: Int) throws -> String {
+    package func contentDigest(_ side: PairSide, at index: Int) throws -> String {
         // The base side does not depend on the aspects, so base embeddings are shared
         // between synthetic models with the same generator settings.
         var text = spec.canonicalText
@@ -52,7 +52,7 @@ public struct SyntheticPairs: PairedImageSource {
 
     /// Writes `base/0001.png…`, `personal/0001.png…` and `manifest.json` into `directory`
     /// (created if needed), each file atomically; pairs are rendered in parallel.
-    public func write(to directory: URL) throws {
+    package func write(to directory: URL) throws {
         let fileManager = FileManager.default
         let baseFolder = directory.appendingPathComponent("base", isDirectory: true)
         let personalFolder = directory.appendingPathComponent("personal", isDirectory: true)

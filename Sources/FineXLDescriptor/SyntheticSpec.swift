@@ -4,35 +4,35 @@ import Foundation
 
 /// A synthetic personalized model: known aspects at known levels applied to a procedural
 /// base generator, so the explanation can be scored against the truth.
-public struct SyntheticSpec: Sendable, Equatable {
-    public enum BaseKind: String, Sendable, CaseIterable, Codable {
+package struct SyntheticSpec: Sendable, Equatable {
+    package enum BaseKind: String, Sendable, CaseIterable, Codable {
         case scenes
         case textures
     }
 
     /// One planted aspect and its level (0–1, 1 = canonical strength).
-    public struct AspectLevel: Sendable, Equatable {
-        public var name: String
-        public var level: Double
+    package struct AspectLevel: Sendable, Equatable {
+        package var name: String
+        package var level: Double
 
-        public init(name: String, level: Double) {
+        package init(name: String, level: Double) {
             self.name = name
             self.level = level
         }
     }
 
-    public typealias Variant = Aspect.Variant
+    package typealias Variant = Aspect.Variant
 
-    public var aspects: [AspectLevel]
-    public var count: Int
-    public var seed: UInt64
-    public var size: Int
-    public var baseKind: BaseKind
+    package var aspects: [AspectLevel]
+    package var count: Int
+    package var seed: UInt64
+    package var size: Int
+    package var baseKind: BaseKind
     /// Image sides a synthetic model can be rendered at.
-    public static let sizes = 32...4096
-    public var variant: Variant
+    package static let sizes = 32...4096
+    package var variant: Variant
 
-    public init(aspects: [(name: String, level: Double)], count: Int = 24, seed: UInt64 = 1, size: Int = 256,
+    package init(aspects: [(name: String, level: Double)], count: Int = 24, seed: UInt64 = 1, size: Int = 256,
                 baseKind: BaseKind = .scenes, variant: Variant = .canonical) {
         self.aspects = aspects.map { AspectLevel(name: $0.name, level: $0.level) }
         self.count = count
@@ -43,7 +43,7 @@ public struct SyntheticSpec: Sendable, Equatable {
     }
 
     /// Parses `"warm tones=0.6, film grain=0.3"`; names may be synonyms ("grainy=0.3").
-    public static func parseAspects(_ text: String) throws -> [(name: String, level: Double)] {
+    package static func parseAspects(_ text: String) throws -> [(name: String, level: Double)] {
         var result: [(name: String, level: Double)] = []
         let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !items.isEmpty else {
@@ -75,7 +75,7 @@ public struct SyntheticSpec: Sendable, Equatable {
     }
 
     /// Checks names, levels, count and size; the message names the value at fault.
-    public func validate() throws {
+    package func validate() throws {
         for aspect in aspects {
             guard Aspect.named(aspect.name) != nil else {
                 throw FineXLError("unknown aspect \"\(aspect.name)\"; known aspects: "
@@ -92,10 +92,10 @@ public struct SyntheticSpec: Sendable, Equatable {
     }
 
     /// The seed of pair `index` (0-based): what the base generator samples with.
-    public func pairSeed(_ index: Int) -> UInt64 { seed &+ UInt64(index) }
+    package func pairSeed(_ index: Int) -> UInt64 { seed &+ UInt64(index) }
 
     /// The prompt of pair `index`.
-    public func prompt(_ index: Int) -> String {
+    package func prompt(_ index: Int) -> String {
         switch baseKind {
         case .scenes: SceneGenerator.prompt(seed: pairSeed(index))
         case .textures: TextureGenerator.prompt(seed: pairSeed(index))
@@ -112,7 +112,7 @@ public struct SyntheticSpec: Sendable, Equatable {
     /// The base generator's picture of pair `index` before 8-bit rounding. Personalization is
     /// applied to this, as a personalized generator renders its own picture: applying it to
     /// the rounded base would stretch 8-bit steps into gaps no generator leaves.
-    public func render(_ index: Int) -> RGBImage {
+    package func render(_ index: Int) -> RGBImage {
         let s = pairSeed(index)
         return switch baseKind {
         case .scenes: SceneGenerator().render(prompt: prompt(index), seed: s, width: size, height: size)
@@ -121,19 +121,19 @@ public struct SyntheticSpec: Sendable, Equatable {
     }
 
     /// The base image of pair `index`, as an 8-bit PNG would hold it.
-    public func baseImage(_ index: Int) -> RGBImage {
+    package func baseImage(_ index: Int) -> RGBImage {
         ImageFilters.quantized8(render(index))
     }
 
     /// The personalized image of pair `index`: its render with every aspect applied, in 8 bits.
-    public func personalImage(_ index: Int) -> RGBImage {
+    package func personalImage(_ index: Int) -> RGBImage {
         Self.personalize(render(index), aspects: aspects.map { ($0.name, $0.level) }, variant: variant,
                          seed: pairSeed(index))
     }
 
     /// Applies aspects in their processing order (optics, tone, colour, grain, quantization)
     /// and rounds to 8 bits.
-    public static func personalize(_ image: RGBImage, aspects: [(name: String, level: Double)], variant: Variant,
+    package static func personalize(_ image: RGBImage, aspects: [(name: String, level: Double)], variant: Variant,
                                    seed: UInt64) -> RGBImage {
         let ordered = aspects.compactMap { a in Aspect.named(a.name).map { ($0, a.level) } }
             .sorted { $0.0.processingOrder < $1.0.processingOrder }
@@ -147,7 +147,7 @@ public struct SyntheticSpec: Sendable, Equatable {
 
 extension SyntheticSpec.BaseKind {
     /// From a command-line word; the message lists the choices.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         guard let kind = Self(rawValue: text.lowercased().trimmingCharacters(in: .whitespaces)) else {
             throw FineXLError("unknown base \"\(text)\"; use \(Self.allCases.map(\.rawValue).joined(separator: " or "))")
         }
@@ -157,7 +157,7 @@ extension SyntheticSpec.BaseKind {
 
 extension Aspect.Variant {
     /// From a command-line word; the message lists the choices.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         guard let variant = Self(rawValue: text.lowercased().trimmingCharacters(in: .whitespaces)) else {
             throw FineXLError("unknown variant \"\(text)\"; use \(Self.allCases.map(\.rawValue).joined(separator: " or "))")
         }

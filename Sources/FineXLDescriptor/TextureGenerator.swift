@@ -5,13 +5,13 @@ import Foundation
 /// A photographic-looking base set without scenes: two materials with natural-image
 /// statistics (fractal noise with a 1/f amplitude spectrum, coloured, some anisotropic),
 /// separated by crisp irregular edges and lit by a soft gradient.
-public struct TextureGenerator: Sendable {
-    public init() {}
+package struct TextureGenerator: Sendable {
+    package init() {}
 
     static let materials = ["bark", "stone", "sand", "moss", "rust", "marble", "cloth", "clay", "lichen", "slate"]
 
     /// A short description of the texture the seed gives (the "prompt" of a texture pair).
-    public static func prompt(seed: UInt64) -> String {
+    package static func prompt(seed: UInt64) -> String {
         var rng = SeededGenerator(seed: seed ^ 0x7E47)
         let a = materials[Int.random(in: 0..<materials.count, using: &rng)]
         var b = materials[Int.random(in: 0..<materials.count, using: &rng)]
@@ -29,7 +29,7 @@ public struct TextureGenerator: Sendable {
         var seed: UInt64
     }
 
-    public func render(prompt: String, seed: UInt64, width: Int, height: Int) -> RGBImage {
+    package func render(prompt: String, seed: UInt64, width: Int, height: Int) -> RGBImage {
         var rng = SeededGenerator(seed: seed &* 0xD1B5_4A32_D192_ED03 ^ prompt.hashValueStable)
         func random(_ a: Float, _ b: Float) -> Float { Float.random(in: a...b, using: &rng) }
         func material() -> Material {

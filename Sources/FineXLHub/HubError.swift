@@ -1,6 +1,6 @@
 /// Why a hub model could not be had; the message names the id, the file and the cause.
-public struct HubError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
+package struct HubError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Kind: Sendable, Equatable {
         /// Not in the cache and `HF_HUB_OFFLINE` is set.
         case offlineMissing
         /// Not in the cache and the hub could not be reached.
@@ -17,19 +17,19 @@ public struct HubError: Error, Sendable, Equatable, CustomStringConvertible {
         case transferFailed
     }
 
-    public var kind: Kind
-    public var message: String
+    package var kind: Kind
+    package var message: String
     /// For `unreachable`: what went wrong with the connection, in a few words.
-    public var cause: String?
+    package var cause: String?
 
-    public init(_ kind: Kind, _ message: String, cause: String? = nil) {
+    package init(_ kind: Kind, _ message: String, cause: String? = nil) {
         self.kind = kind
         self.message = message
         self.cause = cause
     }
 
-    public var description: String { message }
+    package var description: String { message }
 
     /// True when the model may simply not be downloaded yet (as opposed to a wrong id or a broken hub).
-    public var isUnavailable: Bool { kind == .offlineMissing || kind == .unreachable }
+    package var isUnavailable: Bool { kind == .offlineMissing || kind == .unreachable }
 }

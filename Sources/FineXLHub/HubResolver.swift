@@ -5,32 +5,32 @@ import FoundationNetworking
 #endif
 
 /// The files of a model that FineXL reads; only these are downloaded.
-public struct HubFiles: Sendable, Equatable {
-    public var required: [String]
+package struct HubFiles: Sendable, Equatable {
+    package var required: [String]
     /// Fetched along with the required files when the hub has them; never a reason to go online.
-    public var optional: [String]
+    package var optional: [String]
 
-    public init(required: [String], optional: [String] = []) {
+    package init(required: [String], optional: [String] = []) {
         self.required = required
         self.optional = optional
     }
 
     /// A transformers CLIPModel folder as FineXL's CLIP loader reads it.
-    public static let clip = HubFiles(required: ["config.json", "model.safetensors", "vocab.json", "merges.txt"],
+    package static let clip = HubFiles(required: ["config.json", "model.safetensors", "vocab.json", "merges.txt"],
                                       optional: ["preprocessor_config.json"])
 }
 
 /// Finds a hub model in the Hugging Face cache, or downloads the missing files into it
 /// the way `huggingface_hub.hf_hub_download` does, and returns the snapshot folder.
-public struct HubResolver: Sendable {
-    public var settings: HubSettings
+package struct HubResolver: Sendable {
+    package var settings: HubSettings
 
-    public init(settings: HubSettings = HubSettings()) {
+    package init(settings: HubSettings = HubSettings()) {
         self.settings = settings
     }
 
     /// The folder for `reference`: a folder as it is, a hub id through the cache.
-    public func folder(for reference: ModelReference, files: HubFiles = .clip) throws -> URL {
+    package func folder(for reference: ModelReference, files: HubFiles = .clip) throws -> URL {
         switch reference {
         case .folder(let url): return url
         case .hub(let id): return try resolve(id, files: files)
@@ -38,7 +38,7 @@ public struct HubResolver: Sendable {
     }
 
     /// The snapshot folder holding `files` of `id` (the optional ones when the hub has them).
-    public func resolve(_ id: HubModelID, files: HubFiles = .clip) throws -> URL {
+    package func resolve(_ id: HubModelID, files: HubFiles = .clip) throws -> URL {
         let cache = HubCache(root: settings.cache, repository: id.repository)
         let revision = id.revision ?? "main"
         let cachedCommit = cache.commit(for: revision)
@@ -88,7 +88,7 @@ public struct HubResolver: Sendable {
     }
 
     /// The `huggingface-cli` line that fills the cache with what FineXL needs.
-    public static func downloadCommand(_ id: HubModelID, files: HubFiles = .clip) -> String {
+    package static func downloadCommand(_ id: HubModelID, files: HubFiles = .clip) -> String {
         var command = "huggingface-cli download \(id.repository) " + (files.required + files.optional).joined(separator: " ")
         if let revision = id.revision { command += " --revision \(revision)" }
         return command

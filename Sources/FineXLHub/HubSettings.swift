@@ -2,26 +2,26 @@ import Foundation
 
 /// Where the Hugging Face cache is, which hub to ask, and how: read from the same
 /// environment variables `huggingface_hub` reads, so both tools share one cache.
-public struct HubSettings: Sendable {
+package struct HubSettings: Sendable {
     /// The hub cache: `$HF_HUB_CACHE`, else `$HUGGINGFACE_HUB_CACHE`, else `$HF_HOME/hub`,
     /// else `$XDG_CACHE_HOME/huggingface/hub`, else `~/.cache/huggingface/hub`.
-    public var cache: URL
+    package var cache: URL
     /// `$HF_ENDPOINT`, else the public hub.
-    public var endpoint: URL
+    package var endpoint: URL
     /// `$HF_TOKEN`, else the token `huggingface-cli login` stored (`$HF_TOKEN_PATH`, else `$HF_HOME/token`).
-    public var token: String?
+    package var token: String?
     /// `HF_HUB_OFFLINE=1`: never touch the network.
-    public var offline: Bool
+    package var offline: Bool
     /// Seconds without an answer before a metadata request (`HF_HUB_ETAG_TIMEOUT`) or a
     /// download (`HF_HUB_DOWNLOAD_TIMEOUT`) gives up; short, so a machine without network fails fast.
-    public var metadataTimeout: Double
-    public var downloadTimeout: Double
+    package var metadataTimeout: Double
+    package var downloadTimeout: Double
     /// A progress line on stderr, when stderr is a terminal.
-    public var showProgress: Bool
+    package var showProgress: Bool
 
-    public static let publicEndpoint = URL(string: "https://huggingface.co")!
+    package static let publicEndpoint = URL(string: "https://huggingface.co")!
 
-    public init(cache: URL, endpoint: URL = HubSettings.publicEndpoint, token: String? = nil, offline: Bool = false,
+    package init(cache: URL, endpoint: URL = HubSettings.publicEndpoint, token: String? = nil, offline: Bool = false,
                 metadataTimeout: Double = 10, downloadTimeout: Double = 10, showProgress: Bool = false) {
         self.cache = cache
         self.endpoint = endpoint
@@ -33,7 +33,7 @@ public struct HubSettings: Sendable {
     }
 
     /// The settings `huggingface_hub` would use in this environment.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         func value(_ name: String) -> String? {
             guard let value = environment[name], !value.isEmpty else { return nil }
             return value

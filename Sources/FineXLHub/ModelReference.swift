@@ -2,13 +2,13 @@ import Foundation
 
 /// What a user wrote for a model: a folder on this machine, or a Hugging Face id
 /// `ORG/NAME`, optionally `@REVISION` (a branch, a tag or a commit).
-public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
+package enum ModelReference: Equatable, Sendable, CustomStringConvertible {
     case folder(URL)
     case hub(HubModelID)
 
     /// A path that exists is a folder (relative paths against `directory`); otherwise text shaped
     /// like `ORG/NAME[@REVISION]` is a hub id; anything else is a folder (that is not there).
-    public init(parsing text: String, relativeTo directory: URL) {
+    package init(parsing text: String, relativeTo directory: URL) {
         let expanded = HubSettings.expandingTilde(text, home: ProcessInfo.processInfo.environment["HOME"])
         let folder = expanded.hasPrefix("/")
             ? URL(fileURLWithPath: expanded).standardizedFileURL
@@ -22,7 +22,7 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .folder(let url): return url.path
         case .hub(let id): return id.description
@@ -31,13 +31,13 @@ public enum ModelReference: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// `ORG/NAME` with an optional revision, spelled as the hub allows repository names.
-public struct HubModelID: Equatable, Sendable, CustomStringConvertible {
+package struct HubModelID: Equatable, Sendable, CustomStringConvertible {
     /// `ORG/NAME`.
-    public var repository: String
+    package var repository: String
     /// A branch, tag or commit; nil means `main`.
-    public var revision: String?
+    package var revision: String?
 
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         var name = Substring(text)
         var revision: String?
         if let at = text.firstIndex(of: "@") {
@@ -53,7 +53,7 @@ public struct HubModelID: Equatable, Sendable, CustomStringConvertible {
         self.revision = revision
     }
 
-    public init(repository: String, revision: String? = nil) {
+    package init(repository: String, revision: String? = nil) {
         self.repository = repository
         self.revision = revision
     }
@@ -65,5 +65,5 @@ public struct HubModelID: Equatable, Sendable, CustomStringConvertible {
         return part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
     }
 
-    public var description: String { revision.map { "\(repository)@\($0)" } ?? repository }
+    package var description: String { revision.map { "\(repository)@\($0)" } ?? repository }
 }

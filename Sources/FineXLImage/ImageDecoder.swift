@@ -3,20 +3,20 @@ import Foundation
 
 /// Reads PNG and JPEG files into `RGBImage`, choosing the codec by the file's first bytes
 /// rather than its extension (generators and downloads often mislabel files).
-public enum ImageDecoder {
+package enum ImageDecoder {
     /// Decodes the PNG or JPEG file at `url`; errors name the file as the user gave it.
-    public static func decode(contentsOf url: URL) throws -> RGBImage {
+    package static func decode(contentsOf url: URL) throws -> RGBImage {
         try decode(contentsOf: url, reduction: .none).means
     }
 
     /// Decodes the PNG or JPEG file at `url` reduced as far as `reduction` allows.
-    public static func decode(contentsOf url: URL, reduction: BoxReduction) throws -> ReducedImage {
+    package static func decode(contentsOf url: URL, reduction: BoxReduction) throws -> ReducedImage {
         let name = displayName(of: url)
         return try decode(bytes: readBytes(of: url, name: name), name: name, reduction: reduction)
     }
 
     /// Reads the file at `url` once: its SHA-256 now, its pixels decoded from the same bytes when asked.
-    public static func read(_ url: URL) throws -> ImageRead {
+    package static func read(_ url: URL) throws -> ImageRead {
         let name = displayName(of: url)
         let bytes = try readBytes(of: url, name: name)
         return ImageRead(digest: SHA256.hex(bytes: bytes),
@@ -24,13 +24,13 @@ public enum ImageDecoder {
     }
 
     /// Decodes PNG or JPEG bytes; `name` is used in error messages.
-    public static func decode(bytes: [UInt8], name: String) throws -> RGBImage {
+    package static func decode(bytes: [UInt8], name: String) throws -> RGBImage {
         try decode(bytes: bytes, name: name, reduction: .none).means
     }
 
     /// Decodes PNG or JPEG bytes reduced as far as `reduction` allows (as `ReducedImage(_:by:)`
     /// would, bit for bit); PNG and JPEG rows are reduced as they are decoded.
-    public static func decode(bytes: [UInt8], name: String, reduction: BoxReduction) throws -> ReducedImage {
+    package static func decode(bytes: [UInt8], name: String, reduction: BoxReduction) throws -> ReducedImage {
         switch ImageFormat.sniff(bytes) {
         case .png: return try PNGCodec.decode(bytes: bytes, name: name, reduction: reduction)
         case .jpeg: return try JPEGCodec.decode(bytes: bytes, name: name, reduction: reduction)

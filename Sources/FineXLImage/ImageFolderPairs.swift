@@ -7,13 +7,13 @@ import Glibc
 /// Base and personalized images from two folders, paired by file name stem
 /// (`base/0007.png` ↔ `personal/0007.jpg`: same prompt, same seed).
 /// Listing happens once at init; images are decoded only when asked for.
-public struct ImageFolderPairs: PairedImageSource {
-    public let base: URL
-    public let personal: URL
+package struct ImageFolderPairs: PairedImageSource {
+    package let base: URL
+    package let personal: URL
     /// The shared stems, in natural order.
-    public let names: [String]
-    public let prompts: [String]?
-    public var description: String {
+    package let names: [String]
+    package let prompts: [String]?
+    package var description: String {
         "\(ImageDecoder.displayName(of: base)) ↔ \(ImageDecoder.displayName(of: personal))"
     }
     private let baseFiles: [String]
@@ -23,7 +23,7 @@ public struct ImageFolderPairs: PairedImageSource {
     /// How many unpaired names an error lists per side before it only counts them.
     static let namesListedPerSide = 10
 
-    public init(base: URL, personal: URL) throws {
+    package init(base: URL, personal: URL) throws {
         self.base = base
         self.personal = personal
         let (baseImages, baseSkipped) = try Self.listImages(in: base)
@@ -46,24 +46,24 @@ public struct ImageFolderPairs: PairedImageSource {
         self.prompts = try PairPrompts.load(base: base, personal: personal, names: names)
     }
 
-    public func image(_ side: PairSide, at index: Int) throws -> RGBImage {
+    package func image(_ side: PairSide, at index: Int) throws -> RGBImage {
         try ImageDecoder.decode(contentsOf: url(side, at: index))
     }
 
-    public func image(_ side: PairSide, at index: Int, reduction: BoxReduction) throws -> ReducedImage {
+    package func image(_ side: PairSide, at index: Int, reduction: BoxReduction) throws -> ReducedImage {
         try ImageDecoder.decode(contentsOf: url(side, at: index), reduction: reduction)
     }
 
-    public func contentDigest(_ side: PairSide, at index: Int) throws -> String {
+    package func contentDigest(_ side: PairSide, at index: Int) throws -> String {
         try read(side, at: index).digest
     }
 
-    public func read(_ side: PairSide, at index: Int) throws -> ImageRead {
+    package func read(_ side: PairSide, at index: Int) throws -> ImageRead {
         try ImageDecoder.read(url(side, at: index))
     }
 
     /// The file behind one side of one pair.
-    public func url(_ side: PairSide, at index: Int) throws -> URL {
+    package func url(_ side: PairSide, at index: Int) throws -> URL {
         guard names.indices.contains(index) else {
             throw FineXLError("pair index \(index) is out of range; \(description) has \(names.count) pairs")
         }

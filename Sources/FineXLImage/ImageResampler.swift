@@ -2,10 +2,10 @@ import FineXLSupport
 
 /// Shrinks images by area averaging: every source pixel contributes in proportion to how much of
 /// it each output pixel covers, so thin details fade instead of aliasing.
-public enum ImageResampler {
+package enum ImageResampler {
     /// The image scaled so its longer side is at most `maxSide`, aspect ratio kept;
     /// returned unchanged when it already fits.
-    public static func downscaled(_ image: RGBImage, maxSide: Int) -> RGBImage {
+    package static func downscaled(_ image: RGBImage, maxSide: Int) -> RGBImage {
         let longer = max(image.width, image.height)
         guard maxSide > 0, longer > maxSide else { return image }
         let scale = Double(maxSide) / Double(longer)

@@ -3,16 +3,16 @@ import Foundation
 /// A rendered notebook before it becomes HTML: what the notebook engine produces and
 /// the report writer turns into `NAME.html` plus figure files. Every `String` here is
 /// plain text unless its name says `html`; the writer escapes plain text.
-public struct ReportDocument: Sendable {
-    public var title: String
-    public var author: String?
-    public var blocks: [ReportBlock]
+package struct ReportDocument: Sendable {
+    package var title: String
+    package var author: String?
+    package var blocks: [ReportBlock]
     /// Key/value lines of the provenance footer (encoder and checksum, method and thresholds, seeds, versions, date).
-    public var provenance: [(key: String, value: String)]
+    package var provenance: [(key: String, value: String)]
     /// Time each directive took, in notebook order.
-    public var timings: [(directive: String, line: Int, seconds: Double, cached: Bool)]
+    package var timings: [(directive: String, line: Int, seconds: Double, cached: Bool)]
 
-    public init(title: String, author: String? = nil, blocks: [ReportBlock] = [],
+    package init(title: String, author: String? = nil, blocks: [ReportBlock] = [],
                 provenance: [(key: String, value: String)] = [],
                 timings: [(directive: String, line: Int, seconds: Double, cached: Bool)] = []) {
         self.title = title
@@ -24,7 +24,7 @@ public struct ReportDocument: Sendable {
 }
 
 /// One block of the report, in notebook order.
-public enum ReportBlock: Sendable {
+package enum ReportBlock: Sendable {
     /// HTML produced by cmark from the notebook's prose (raw HTML in the notebook is already suppressed).
     case prose(html: String)
     /// The notebook's prose as cmark rendered it, with computed inline values in place.
@@ -51,7 +51,7 @@ extension ReportBlock {
 
 /// A piece of a paragraph. Only `markup` is HTML (cmark's, from the notebook); the report
 /// escapes everything else.
-public enum ReportInline: Sendable {
+package enum ReportInline: Sendable {
     case markup(String)
     case text(String)
     /// A label set in bold ("Before the filter.").
@@ -62,14 +62,14 @@ public enum ReportInline: Sendable {
     case inlineError(expression: String, message: String)
 }
 
-public struct ReportTable: Sendable {
-    public var caption: String?
-    public var headers: [String]
-    public var rows: [[String]]
+package struct ReportTable: Sendable {
+    package var caption: String?
+    package var headers: [String]
+    package var rows: [[String]]
     /// Indices of columns holding numbers (right-aligned).
-    public var numericColumns: Set<Int>
+    package var numericColumns: Set<Int>
 
-    public init(caption: String? = nil, headers: [String], rows: [[String]], numericColumns: Set<Int> = []) {
+    package init(caption: String? = nil, headers: [String], rows: [[String]], numericColumns: Set<Int> = []) {
         self.caption = caption
         self.headers = headers
         self.rows = rows
@@ -77,18 +77,18 @@ public struct ReportTable: Sendable {
     }
 }
 
-public struct ReportFigure: Sendable {
+package struct ReportFigure: Sendable {
     /// PNG bytes, drawn at 2× for sharp display.
-    public var png: [UInt8]
+    package var png: [UInt8]
     /// Size in CSS pixels (half the PNG's pixel size for 2× figures).
-    public var displayWidth: Int
-    public var displayHeight: Int
-    public var caption: String
-    public var altText: String
+    package var displayWidth: Int
+    package var displayHeight: Int
+    package var caption: String
+    package var altText: String
     /// What the figure shows, as a file name stem ("weights"); the report numbers figures.
-    public var fileStem: String
+    package var fileStem: String
 
-    public init(png: [UInt8], displayWidth: Int, displayHeight: Int, caption: String, altText: String, fileStem: String) {
+    package init(png: [UInt8], displayWidth: Int, displayHeight: Int, caption: String, altText: String, fileStem: String) {
         self.png = png
         self.displayWidth = displayWidth
         self.displayHeight = displayHeight
@@ -98,15 +98,15 @@ public struct ReportFigure: Sendable {
     }
 }
 
-public struct ReportNote: Sendable {
-    public enum Level: String, Sendable { case info, warning, error }
-    public var level: Level
-    public var message: String
+package struct ReportNote: Sendable {
+    package enum Level: String, Sendable { case info, warning, error }
+    package var level: Level
+    package var message: String
     /// The notebook line the note refers to, and that line's text, quoted in error boxes.
-    public var line: Int?
-    public var quote: String?
+    package var line: Int?
+    package var quote: String?
 
-    public init(level: Level, message: String, line: Int? = nil, quote: String? = nil) {
+    package init(level: Level, message: String, line: Int? = nil, quote: String? = nil) {
         self.level = level
         self.message = message
         self.line = line
@@ -127,7 +127,7 @@ extension ReportFigure: Codable, Equatable {
         case png, displayWidth, displayHeight, caption, altText, fileStem
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         png = [UInt8](try container.decode(Data.self, forKey: .png))
         displayWidth = try container.decode(Int.self, forKey: .displayWidth)
@@ -137,7 +137,7 @@ extension ReportFigure: Codable, Equatable {
         fileStem = try container.decode(String.self, forKey: .fileStem)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(Data(png), forKey: .png)
         try container.encode(displayWidth, forKey: .displayWidth)

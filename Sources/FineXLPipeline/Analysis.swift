@@ -5,23 +5,23 @@ import Foundation
 
 /// One personalized model explained against its base, from images (or precomputed
 /// embeddings) to weights, with what was computed on the way.
-public struct ModelExplanation: Sendable {
-    public var explanation: Explanation
-    public var candidates: CandidateSet
-    public var embeddings: EmbeddedPairs
+package struct ModelExplanation: Sendable {
+    package var explanation: Explanation
+    package var candidates: CandidateSet
+    package var embeddings: EmbeddedPairs
     /// The images, or nil for precomputed embeddings.
-    public var source: (any PairedImageSource)?
-    public var sourceDescription: String
+    package var source: (any PairedImageSource)?
+    package var sourceDescription: String
 }
 
 /// One personalized model among several compared against the same base.
-public struct ComparedModel: Sendable {
-    public var name: String
-    public var source: any PairedImageSource
+package struct ComparedModel: Sendable {
+    package var name: String
+    package var source: any PairedImageSource
     /// Where the model is named (a notebook line), for errors.
-    public var line: Int?
+    package var line: Int?
 
-    public init(name: String, source: any PairedImageSource, line: Int? = nil) {
+    package init(name: String, source: any PairedImageSource, line: Int? = nil) {
         self.name = name
         self.source = source
         self.line = line
@@ -31,9 +31,9 @@ public struct ComparedModel: Sendable {
 /// The analysis, values in and out: the one place the paper's pipeline is assembled — embed
 /// (Eq. 5), gather and map candidates (Eq. 6), filter (Eq. 9) and decompose (Eqs. 10–11).
 /// `finexl explain`, its `--output` report, and every notebook directive call these.
-public enum Analysis {
+package enum Analysis {
     /// `finexl explain`: paired image folders, or with `.npy` the precomputed embeddings.
-    public static func explain(base: String?, personal: String?, encoder spec: EncoderSpec, concepts: ConceptRequest,
+    package static func explain(base: String?, personal: String?, encoder spec: EncoderSpec, concepts: ConceptRequest,
                                options: ExplainOptions, cacheDirectory: URL?) throws -> ModelExplanation {
         let encoder = try Encoders.make(spec)
         if case .npy(let directory) = spec {
@@ -49,7 +49,7 @@ public enum Analysis {
     }
 
     /// Embeds `source` with `encoder` (each image once, or not at all when cached), then explains.
-    public static func explain(_ source: any PairedImageSource, encoder: any ImageEncoder, concepts: ConceptRequest,
+    package static func explain(_ source: any PairedImageSource, encoder: any ImageEncoder, concepts: ConceptRequest,
                                options: ExplainOptions, cacheDirectory: URL?) throws -> ModelExplanation {
         try explain(try embed(source, encoder: encoder, cacheDirectory: cacheDirectory), source: source,
                     sourceDescription: source.description, encoder: encoder, concepts: concepts,
@@ -57,7 +57,7 @@ public enum Analysis {
     }
 
     /// Explains embeddings already computed; `source` is nil for precomputed embeddings.
-    public static func explain(_ embeddings: EmbeddedPairs, source: (any PairedImageSource)?, sourceDescription: String,
+    package static func explain(_ embeddings: EmbeddedPairs, source: (any PairedImageSource)?, sourceDescription: String,
                                encoder: any ImageEncoder, concepts: ConceptRequest, options: ExplainOptions,
                                cacheDirectory: URL?) throws -> ModelExplanation {
         let divergence = try embeddings.divergence()
@@ -69,14 +69,14 @@ public enum Analysis {
     }
 
     /// `Enc(image)` of every image of `source`, paired (the input of Eq. 5).
-    public static func embed(_ source: any PairedImageSource, encoder: any ImageEncoder,
+    package static func embed(_ source: any PairedImageSource, encoder: any ImageEncoder,
                              cacheDirectory: URL?) throws -> EmbeddedPairs {
         try EmbeddingRun(encoder: encoder, cacheDirectory: cacheDirectory).embed(source)
     }
 
     /// The candidate concepts `request` names, mapped to f(C) by `encoder` (Eq. 6) with the
     /// source's prompts; `source` is nil for precomputed embeddings.
-    public static func candidates(_ request: ConceptRequest, encoder: any ImageEncoder, divergence: Divergence,
+    package static func candidates(_ request: ConceptRequest, encoder: any ImageEncoder, divergence: Divergence,
                                   source: (any PairedImageSource)?, cacheDirectory: URL?) throws -> CandidateSet {
         let context = source.map(PromptContext.context(for:))
             ?? ConceptContext(prompts: [], promptSource: "precomputed concept vectors")
@@ -85,7 +85,7 @@ public enum Analysis {
     }
 
     /// The orthogonality filter (Eq. 9) and the decomposition (Eqs. 10–11 or NNLS) of V_div.
-    public static func decompose(_ divergence: Divergence, _ candidates: CandidateSet, encoder: any ImageEncoder,
+    package static func decompose(_ divergence: Divergence, _ candidates: CandidateSet, encoder: any ImageEncoder,
                                  options: ExplainOptions) throws -> Explanation {
         var explanation = try Explainer.explain(divergence: divergence, candidates: candidates.concepts,
                                                 unrepresentable: candidates.unrepresentable,
@@ -98,7 +98,7 @@ public enum Analysis {
     /// and knobs. Under a vocabulary request each model ranks its own candidates; `including`
     /// names concepts every model gets as candidates too (a comparison's target), so every
     /// model can be scored on them.
-    public static func compare(_ models: [ComparedModel], encoder: any ImageEncoder, concepts: ConceptRequest,
+    package static func compare(_ models: [ComparedModel], encoder: any ImageEncoder, concepts: ConceptRequest,
                                including: [String] = [], options: ExplainOptions,
                                cacheDirectory: URL?) throws -> [Explanation] {
         try models.map { model in
@@ -125,7 +125,7 @@ public enum Analysis {
 
 extension Explanation.EncoderInfo {
     /// What an explanation records of the encoder that made it.
-    public init(_ encoder: any ImageEncoder) {
+    package init(_ encoder: any ImageEncoder) {
         self.init(name: encoder.name, dimension: encoder.dimension, identity: encoder.identity)
     }
 }

@@ -4,7 +4,7 @@ import FineXLSupport
 import Foundation
 
 /// Where candidate concepts come from.
-public enum ConceptRequest: Sendable {
+package enum ConceptRequest: Sendable {
     /// The built-in vocabulary, ranked by |cos(f(C), V_div)|, the top N going on.
     case vocabulary(top: Int)
     /// A vision-language model looking at base/personal pairs (the paper's proposer).

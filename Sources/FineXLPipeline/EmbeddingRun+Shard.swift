@@ -7,7 +7,7 @@ extension EmbeddingRun {
     /// Embeds one shard of a paired source's images into the cache (base images first, then
     /// personal, as `embed(_:)` orders them) and keeps nothing else: the step one machine of many
     /// runs before a single `explain` or `render` that finds every image cached.
-    public func embedShard(_ source: any PairedImageSource, _ shard: Shard) throws -> (embedded: Int, cached: Int, total: Int) {
+    package func embedShard(_ source: any PairedImageSource, _ shard: Shard) throws -> (embedded: Int, cached: Int, total: Int) {
         guard hasCache else { throw FineXLError("--shard needs the embedding cache (drop --no-cache; set FINEXL_CACHE to share one)") }
         let count = source.names.count
         let jobs = shard.select(PairSide.allCases.flatMap { side in (0..<count).map { (side, $0) } })
@@ -23,5 +23,5 @@ extension EmbeddingRun {
 
 extension EmbeddingRun {
     /// `FINEXL_CACHE` when set: the embedding cache shared by every process that names it.
-    public static var sharedCacheDirectory: URL? { EmbeddingCache.sharedRoot }
+    package static var sharedCacheDirectory: URL? { EmbeddingCache.sharedRoot }
 }

@@ -4,12 +4,12 @@ import FineXLSupport
 import Foundation
 
 /// Embeds both sides of a paired source on all cores, reusing cached embeddings.
-public struct EmbeddingRun: Sendable {
-    public let encoder: any ImageEncoder
+package struct EmbeddingRun: Sendable {
+    package let encoder: any ImageEncoder
     private let cache: EmbeddingCache?
     private let showProgress: Bool
 
-    public init(encoder: any ImageEncoder, cacheDirectory: URL?, showProgress: Bool = true) {
+    package init(encoder: any ImageEncoder, cacheDirectory: URL?, showProgress: Bool = true) {
         self.encoder = encoder
         cache = cacheDirectory.map { EmbeddingCache(root: $0, encoderIdentity: encoder.identity) }
         self.showProgress = showProgress
@@ -18,7 +18,7 @@ public struct EmbeddingRun: Sendable {
     var hasCache: Bool { cache != nil }
 
     /// Embeds both sides of a paired source: rows of `base` and `personal` pair by index.
-    public func embed(_ source: any PairedImageSource) throws -> EmbeddedPairs {
+    package func embed(_ source: any PairedImageSource) throws -> EmbeddedPairs {
         let count = source.names.count
         let jobs = PairSide.allCases.flatMap { side in (0..<count).map { (side, $0) } }
         let values = try embedItems(
@@ -30,7 +30,7 @@ public struct EmbeddingRun: Sendable {
     }
 
     /// Embeds image files in order (what `finexl embed` writes).
-    public func embed(files: [URL]) throws -> [[Double]] {
+    package func embed(files: [URL]) throws -> [[Double]] {
         try embedItems(
             count: files.count,
             read: { try ImageDecoder.read(files[$0]) },

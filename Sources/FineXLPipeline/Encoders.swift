@@ -6,7 +6,7 @@ import FineXLSupport
 import Foundation
 
 /// Which encoder to use.
-public enum EncoderSpec: Sendable, Equatable, CustomStringConvertible {
+package enum EncoderSpec: Sendable, Equatable, CustomStringConvertible {
     /// The built-in descriptor encoder: nothing downloaded.
     case descriptor
     /// A transformers CLIP model folder.
@@ -14,7 +14,7 @@ public enum EncoderSpec: Sendable, Equatable, CustomStringConvertible {
     /// Precomputed embeddings: base.npy, personal.npy, concepts.npy + concepts.txt.
     case npy(directory: URL)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .descriptor: return "descriptor encoder"
         case .clip(let model): return "CLIP model \(model.path)"
@@ -23,8 +23,8 @@ public enum EncoderSpec: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-public enum Encoders {
-    public static func make(_ spec: EncoderSpec) throws -> any ImageEncoder {
+package enum Encoders {
+    package static func make(_ spec: EncoderSpec) throws -> any ImageEncoder {
         switch spec {
         case .descriptor:
             return DescriptorEncoder()
@@ -37,12 +37,12 @@ public enum Encoders {
 }
 
 /// The encoders a user can name (`--encoder`, a notebook's `encoder:`).
-public enum EncoderKind: String, Sendable, CaseIterable {
+package enum EncoderKind: String, Sendable, CaseIterable {
     case descriptor, clip, npy
 }
 
 /// Who named the encoder, so messages speak the user's vocabulary (`--model` or `model:`).
-public enum EncoderSetting: Sendable {
+package enum EncoderSetting: Sendable {
     case commandLine
     /// A notebook's front matter; a CLIP model folder that is not there makes the encoder
     /// unavailable (the notebook renders with a note) rather than the notebook wrong.
@@ -54,7 +54,7 @@ extension EncoderSpec {
     /// Hugging Face id as the user wrote it; relative folders start at `directory` (the notebook's
     /// folder or the working folder). A CLIP id is looked up in the Hugging Face cache and
     /// downloaded into it when missing.
-    public static func parse(_ kind: EncoderKind, model: String?, from setting: EncoderSetting,
+    package static func parse(_ kind: EncoderKind, model: String?, from setting: EncoderSetting,
                              relativeTo directory: URL) throws -> EncoderSpec {
         switch kind {
         case .descriptor:
@@ -96,7 +96,7 @@ extension EncoderSpec {
     }
 
     /// The CLIP model the paper uses.
-    public static let paperModel = "openai/clip-vit-base-patch32"
+    package static let paperModel = "openai/clip-vit-base-patch32"
 
     /// A notebook's `model:` under `encoder: clip`. A model that simply is not here (no folder; no
     /// cache and no network, or offline) makes the encoder unavailable: the notebook renders with a

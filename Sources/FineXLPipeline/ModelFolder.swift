@@ -5,8 +5,8 @@ import Foundation
 
 /// `--model` as a user types it: a folder, or a Hugging Face id `ORG/NAME[@REVISION]` found in
 /// (or downloaded into) the Hugging Face cache.
-public enum ModelFolder {
-    public static func resolve(_ text: String,
+package enum ModelFolder {
+    package static func resolve(_ text: String,
                                relativeTo directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                                settings: HubSettings = HubSettings()) throws -> URL {
         let reference = ModelReference(parsing: text, relativeTo: directory)

@@ -6,8 +6,8 @@ import Foundation
 /// Embeddings made elsewhere (a GPU cluster, another pipeline) and brought as NumPy
 /// files: `base.npy` and `personal.npy` (`[N, D]`, rows paired), optionally
 /// `concepts.npy` (`[K, D]`) with `concepts.txt` naming its rows, one name a line.
-public enum PrecomputedEmbeddings {
-    public static func load(from directory: URL) throws -> EmbeddedPairs {
+package enum PrecomputedEmbeddings {
+    package static func load(from directory: URL) throws -> EmbeddedPairs {
         if let problem = FileKind.folderProblem(directory) {
             throw FineXLError("the npy model folder \(directory.path) \(problem); it must hold base.npy, personal.npy, "
                 + "concepts.npy and concepts.txt")

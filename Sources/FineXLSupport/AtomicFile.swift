@@ -9,10 +9,10 @@ import Darwin
 /// under a hidden name and renamed over it, so a reader sees the old file or the new one,
 /// never half of one. A symbolic link is written through (its target is replaced, beside the
 /// target, and the link stays); a FIFO, device, socket or folder is refused, never replaced.
-public enum AtomicFile {
+package enum AtomicFile {
     /// The path a write to `url` replaces: `url`, or the end of its chain of symbolic links.
     /// Throws when that is something other than a regular file or nothing yet.
-    public static func destination(for url: URL) throws -> URL {
+    package static func destination(for url: URL) throws -> URL {
         var current = url.standardizedFileURL
         for _ in 0..<40 {
             switch FileKind.at(current.path, followingLinks: false) {
@@ -34,7 +34,7 @@ public enum AtomicFile {
     }
 
     /// Replaces the file at `url` (or its link target) with `data`. An existing file keeps its permissions.
-    public static func write(_ data: Data, to url: URL) throws {
+    package static func write(_ data: Data, to url: URL) throws {
         let target = try destination(for: url)
         let folder = target.deletingLastPathComponent()
         let staged = folder.appendingPathComponent(".\(target.lastPathComponent).\(getpid())-\(UUID().uuidString.prefix(8)).partial")

@@ -4,14 +4,14 @@
 ///
 /// Each box is summed in one fixed order (its rows top to bottom, each left to right), so a decoder
 /// feeding rows and `ReducedImage(_:by:)` give bit-identical pixels.
-public struct BoxReducer {
-    public let factor: Int
+package struct BoxReducer {
+    package let factor: Int
     /// Size of the image the rows come from.
-    public let sourceWidth: Int
-    public let sourceHeight: Int
+    package let sourceWidth: Int
+    package let sourceHeight: Int
     /// Size of the reduced image.
-    public let width: Int
-    public let height: Int
+    package let width: Int
+    package let height: Int
     private var means: [Float]
     private var samples: [Float]
     /// The running sums of the output row being filled (factor > 1 only).
@@ -21,7 +21,7 @@ public struct BoxReducer {
     private var nextRow = 0
 
     /// `factor` from 1 (rows are copied) up to the shorter side.
-    public init(width sourceWidth: Int, height sourceHeight: Int, factor: Int) {
+    package init(width sourceWidth: Int, height sourceHeight: Int, factor: Int) {
         precondition(factor >= 1 && factor <= min(sourceWidth, sourceHeight),
                      "a box factor runs from 1 to the image's shorter side")
         self.factor = factor
@@ -41,7 +41,7 @@ public struct BoxReducer {
 
     /// Adds the next source row: `fill` writes its `sourceWidth * 3` values (R, G, B
     /// interleaved) into the buffer it is given.
-    public mutating func addRow(_ fill: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
+    package mutating func addRow(_ fill: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
         let y = nextRow
         nextRow += 1
         let rowValues = sourceWidth * 3
@@ -93,7 +93,7 @@ public struct BoxReducer {
     }
 
     /// The reduced image, once the rows that make up whole boxes have been added.
-    public func reduced() -> ReducedImage {
+    package func reduced() -> ReducedImage {
         precondition(means.count == width * height * 3, "every row of the image was added")
         let means = RGBImage(width: width, height: height, pixels: means)
         return ReducedImage(factor: factor, means: means,

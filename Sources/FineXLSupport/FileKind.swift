@@ -7,7 +7,7 @@ import Darwin
 
 /// What a path names, as `stat(2)` / `lstat(2)` see it, so messages can say "is a folder",
 /// "is a FIFO" or "is a dangling link" instead of a raw system error.
-public enum FileKind: Equatable, Sendable {
+package enum FileKind: Equatable, Sendable {
     case missing
     case regular
     case directory
@@ -26,7 +26,7 @@ public enum FileKind: Equatable, Sendable {
     /// The kind of what `path` names; with `followingLinks` a link is described by its target
     /// (or as dangling or a loop), without it a link is `.symbolicLink`.
     /// The corresponding C functions are `stat` and `lstat`.
-    public static func at(_ path: String, followingLinks: Bool = true) -> FileKind {
+    package static func at(_ path: String, followingLinks: Bool = true) -> FileKind {
         var info = stat()
         let status = followingLinks ? stat(path, &info) : lstat(path, &info)
         if status != 0 {
@@ -51,10 +51,10 @@ public enum FileKind: Equatable, Sendable {
         }
     }
 
-    public static func isDirectory(_ url: URL) -> Bool { at(url.path) == .directory }
+    package static func isDirectory(_ url: URL) -> Bool { at(url.path) == .directory }
 
     /// Why `url` is not a folder ("does not exist", "is a file, not a folder", …), or nil when it is one.
-    public static func folderProblem(_ url: URL) -> String? {
+    package static func folderProblem(_ url: URL) -> String? {
         switch at(url.path) {
         case .directory: return nil
         case .missing: return "does not exist"
@@ -64,7 +64,7 @@ public enum FileKind: Equatable, Sendable {
     }
 
     /// "a folder", "a FIFO (named pipe)", … for "X is …" messages.
-    public var description: String {
+    package var description: String {
         switch self {
         case .missing: return "missing"
         case .regular: return "a regular file"

@@ -1,8 +1,8 @@
 /// The one error FineXL throws for what a user did or has: a kind, the message naming the input at
 /// fault, and where there is one, the file and the line (a notebook line, a manifest). The command
 /// line prints it as one `error:` line; a notebook shows it in place, quoting its line.
-public struct FineXLError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
+package struct FineXLError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Kind: Sendable, Equatable {
         /// The input is wrong: a value out of range, a malformed file, a folder that is not there.
         case invalidInput
         /// A notebook directive needs what an earlier directive provides (images, a decomposition).
@@ -12,14 +12,14 @@ public struct FineXLError: Error, Sendable, Equatable, CustomStringConvertible {
         case encoderUnavailable
     }
 
-    public var kind: Kind
-    public var message: String
+    package var kind: Kind
+    package var message: String
     /// The file at fault, when the message does not name it already.
-    public var file: String?
+    package var file: String?
     /// The line in `file` (or in the notebook being rendered).
-    public var line: Int?
+    package var line: Int?
 
-    public init(_ message: String, kind: Kind = .invalidInput, file: String? = nil, line: Int? = nil) {
+    package init(_ message: String, kind: Kind = .invalidInput, file: String? = nil, line: Int? = nil) {
         self.kind = kind
         self.message = message
         self.file = file
@@ -27,14 +27,14 @@ public struct FineXLError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The same error placed at `line` unless it already has a line of its own.
-    public func at(line fallback: Int?) -> FineXLError {
+    package func at(line fallback: Int?) -> FineXLError {
         var placed = self
         if placed.line == nil { placed.line = fallback }
         return placed
     }
 
     /// `FILE:LINE: message`, or the message alone when there is no file.
-    public var description: String {
+    package var description: String {
         guard let file else { return message }
         return "\(file)\(line.map { ":\($0)" } ?? ""): \(message)"
     }

@@ -1,12 +1,12 @@
 /// Which side of a pair an image belongs to.
-public enum PairSide: String, Sendable, CaseIterable {
+package enum PairSide: String, Sendable, CaseIterable {
     case base
     case personal
 }
 
 /// Base and personalized images paired one to one (same prompt and seed at the same index).
 /// Folders on disk and in-memory synthetic models both provide images through this protocol.
-public protocol PairedImageSource: Sendable {
+package protocol PairedImageSource: Sendable {
     /// One name per pair, sorted deterministically.
     var names: [String] { get }
     /// The generation prompt of each pair when known (manifest or prompts.txt), else nil.
@@ -29,16 +29,16 @@ public protocol PairedImageSource: Sendable {
 }
 
 extension PairedImageSource {
-    public var plantedAspects: [(name: String, level: Double)]? { nil }
+    package var plantedAspects: [(name: String, level: Double)]? { nil }
 
     /// For sources that only make full-size images.
-    public func image(_ side: PairSide, at index: Int, reduction: BoxReduction) throws -> ReducedImage {
+    package func image(_ side: PairSide, at index: Int, reduction: BoxReduction) throws -> ReducedImage {
         ReducedImage(try image(side, at: index), by: 1)
     }
 
     /// For sources with nothing to read (generated images): the digest of what determines the
     /// image, and the image made when asked for.
-    public func read(_ side: PairSide, at index: Int) throws -> ImageRead {
+    package func read(_ side: PairSide, at index: Int) throws -> ImageRead {
         ImageRead(digest: try contentDigest(side, at: index),
                   decodeAllowing: { try self.image(side, at: index, reduction: $0) })
     }

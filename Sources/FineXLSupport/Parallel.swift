@@ -2,13 +2,13 @@ import Dispatch
 import Foundation
 
 /// Data-parallel loops over all cores (Dispatch's concurrentPerform).
-public enum Parallel {
-    public static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+package enum Parallel {
+    package static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Runs `body` on contiguous slices of `0..<count`, one slice per core (fewer when a slice
     /// would hold under `minimumPerTask` items). Each call gets a disjoint range, so a body that
     /// writes only the rows of its range needs no locking.
-    public static func slices(_ count: Int, minimumPerTask: Int = 1, _ body: (Range<Int>) -> Void) {
+    package static func slices(_ count: Int, minimumPerTask: Int = 1, _ body: (Range<Int>) -> Void) {
         let tasks = max(1, min(cores, count / max(1, minimumPerTask)))
         if tasks == 1 {
             body(0..<count)
@@ -30,7 +30,7 @@ public enum Parallel {
 
     /// `body(i)` for every i in 0..<count, results in index order, rethrowing the first error.
     /// Throws what `body` throws (typed, so a non-throwing body needs no `try`).
-    public static func map<T: Sendable, Failure: Error>(
+    package static func map<T: Sendable, Failure: Error>(
         _ count: Int, _ body: @Sendable (Int) throws(Failure) -> T
     ) throws(Failure) -> [T] {
         guard count > 0 else { return [] }

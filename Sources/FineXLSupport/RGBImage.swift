@@ -1,12 +1,12 @@
 /// A decoded image held in one contiguous buffer: row-major, interleaved R, G, B,
 /// sRGB-encoded values in `0...1` (alpha already composited on white).
-public struct RGBImage: Sendable, Equatable {
-    public let width: Int
-    public let height: Int
+package struct RGBImage: Sendable, Equatable {
+    package let width: Int
+    package let height: Int
     /// `width * height * 3` values, pixel (x, y) channel c at `(y * width + x) * 3 + c`.
-    public var pixels: [Float]
+    package var pixels: [Float]
 
-    public init(width: Int, height: Int, pixels: [Float]) {
+    package init(width: Int, height: Int, pixels: [Float]) {
         precondition(width > 0 && height > 0 && pixels.count == width * height * 3,
                      "RGBImage needs width * height * 3 values")
         self.width = width
@@ -15,7 +15,7 @@ public struct RGBImage: Sendable, Equatable {
     }
 
     /// A uniformly filled image.
-    public init(width: Int, height: Int, fill: (r: Float, g: Float, b: Float)) {
+    package init(width: Int, height: Int, fill: (r: Float, g: Float, b: Float)) {
         var pixels = [Float](repeating: 0, count: width * height * 3)
         for i in 0..<(width * height) {
             pixels[3 * i] = fill.r
@@ -26,7 +26,7 @@ public struct RGBImage: Sendable, Equatable {
     }
 
     @inlinable
-    public subscript(x: Int, y: Int, channel: Int) -> Float {
+    package subscript(x: Int, y: Int, channel: Int) -> Float {
         get { pixels[(y * width + x) * 3 + channel] }
         set { pixels[(y * width + x) * 3 + channel] = newValue }
     }

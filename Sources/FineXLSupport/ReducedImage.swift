@@ -2,12 +2,12 @@
 /// (a remainder narrower than k at the right or bottom is dropped). At factor 1 both are the
 /// image itself. Decoders make it while decoding (`BoxReducer`), so the full-size image never
 /// exists; `init(_:by:)` makes the same, bit for bit, from a whole image.
-public struct ReducedImage: Sendable, Equatable {
-    public let factor: Int
+package struct ReducedImage: Sendable, Equatable {
+    package let factor: Int
     /// The mean of each box: the image as seen at the smaller size.
-    public let means: RGBImage
+    package let means: RGBImage
     /// The top-left pixel of each box, unaveraged: what the pixel values themselves were.
-    public let samples: RGBImage
+    package let samples: RGBImage
 
     init(factor: Int, means: RGBImage, samples: RGBImage) {
         self.factor = factor
@@ -16,7 +16,7 @@ public struct ReducedImage: Sendable, Equatable {
     }
 
     /// `image` reduced by `factor`, from 1 (the image itself) up to its shorter side.
-    public init(_ image: RGBImage, by factor: Int) {
+    package init(_ image: RGBImage, by factor: Int) {
         guard factor > 1 else {
             self.init(factor: 1, means: image, samples: image)
             return

@@ -1,5 +1,5 @@
 /// SHA-256 (FIPS 180-4), used to key on-disk caches by content.
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     private var state: [UInt32] = [
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     ]
@@ -17,9 +17,9 @@ public struct SHA256: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    public init() {}
+    package init() {}
 
-    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    package mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         let handled: Void? = bytes.withContiguousStorageIfAvailable { update(buffer: $0) }
         if handled == nil { Array(bytes).withUnsafeBufferPointer { update(buffer: $0) } }
     }
@@ -42,10 +42,10 @@ public struct SHA256: Sendable {
         buffer.append(contentsOf: input[offset...])
     }
 
-    public mutating func update(_ string: String) { update(Array(string.utf8)) }
+    package mutating func update(_ string: String) { update(Array(string.utf8)) }
 
     /// The digest as 64 lowercase hex characters.
-    public mutating func finalizeHex() -> String {
+    package mutating func finalizeHex() -> String {
         let bitLength = length &* 8
         var padding: [UInt8] = [0x80]
         padding += [UInt8](repeating: 0, count: (119 - buffer.count) % 64)
@@ -58,14 +58,14 @@ public struct SHA256: Sendable {
     }
 
     /// SHA-256 of a string's UTF-8 bytes, as hex.
-    public static func hex(_ string: String) -> String {
+    package static func hex(_ string: String) -> String {
         var hasher = SHA256()
         hasher.update(string)
         return hasher.finalizeHex()
     }
 
     /// SHA-256 of bytes, as hex.
-    public static func hex<Bytes: Sequence>(bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    package static func hex<Bytes: Sequence>(bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalizeHex()

@@ -1,10 +1,10 @@
 /// Text made safe to print on a terminal.
-public enum TerminalText {
+package enum TerminalText {
     /// `text` with every control character escaped, so a file name cannot move the cursor,
     /// change colours, set the window title or hide what follows it: C0 controls (tab and
     /// newline included, so call it on a message without its final newline), DEL, C1 controls
     /// and the bidirectional overrides become `\u{XX}`. For raw bytes that are not UTF-8 see `escapedName`.
-    public static func safe(_ text: String) -> String {
+    package static func safe(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count + 8)
@@ -26,7 +26,7 @@ public enum TerminalText {
     }
 
     /// A file name from raw bytes: valid UTF-8 as text (made `safe`), any other byte as `\xNN`.
-    public static func escapedName(bytes: [UInt8]) -> String {
+    package static func escapedName(bytes: [UInt8]) -> String {
         var result = ""
         var index = 0
         while index < bytes.count {

@@ -5,11 +5,11 @@ import Foundation
 /// The HTML report of one `finexl explain` run: what a notebook's `explain` directive shows,
 /// built from the run's own results, so writing it embeds, asks a VLM and decomposes nothing
 /// again, and the report shows exactly what the command printed.
-public enum ExplanationReport {
+package enum ExplanationReport {
     /// Writes `file` (`NAME.html`) with its figures in `NAME_files/` beside it, atomically.
     /// - Parameter modelFolder: the `--model` folder as given, for the provenance footer.
     @discardableResult
-    public static func write(_ run: ModelExplanation, modelFolder: String?, to file: URL) throws -> URL {
+    package static func write(_ run: ModelExplanation, modelFolder: String?, to file: URL) throws -> URL {
         try check(file)
         let name = file.deletingPathExtension().lastPathComponent
         let explanation = run.explanation
@@ -26,7 +26,7 @@ public enum ExplanationReport {
     }
 
     /// Throws unless `file` names an `.html` file; for checking `--output` before the work starts.
-    public static func check(_ file: URL) throws {
+    package static func check(_ file: URL) throws {
         guard file.pathExtension.lowercased() == "html" else {
             throw FineXLError("--output must name an .html file (got \(file.path))")
         }

@@ -7,19 +7,19 @@ import Glibc
 #endif
 
 /// How `finexl render` renders a notebook.
-public struct RenderOptions: Sendable {
+package struct RenderOptions: Sendable {
     /// Where `NAME.html`, its figures and the `.cache/` folder go.
-    public var outputDirectory: URL
+    package var outputDirectory: URL
     /// Embed figures in the HTML instead of writing them beside it.
-    public var selfContained: Bool
+    package var selfContained: Bool
     /// Reuse directive results, embeddings and VLM answers from earlier renders (`--no-cache` turns it off).
-    public var useCache: Bool
+    package var useCache: Bool
     /// A folder with `report.mustache` and `report.css`, or nil for the built-in templates.
-    public var templates: URL?
+    package var templates: URL?
     /// The user's VLM endpoint and whether a notebook may name its own (see `VLMEndpointPolicy`).
-    public var vlmPolicy: VLMEndpointPolicy
+    package var vlmPolicy: VLMEndpointPolicy
 
-    public init(outputDirectory: URL, selfContained: Bool = false, useCache: Bool = true, templates: URL? = nil,
+    package init(outputDirectory: URL, selfContained: Bool = false, useCache: Bool = true, templates: URL? = nil,
                 vlmPolicy: VLMEndpointPolicy = VLMEndpointPolicy()) {
         self.outputDirectory = outputDirectory
         self.selfContained = selfContained
@@ -30,16 +30,16 @@ public struct RenderOptions: Sendable {
 }
 
 /// What a render did.
-public struct RenderResult: Sendable {
-    public var htmlFile: URL
+package struct RenderResult: Sendable {
+    package var htmlFile: URL
     /// Cells that failed (directives, inline values, front matter); the exit code is 1 when > 0.
-    public var failures: Int
-    public var directives: Int
+    package var failures: Int
+    package var directives: Int
     /// Directives whose result came from the cache.
-    public var cachedDirectives: Int
-    public var seconds: Double
+    package var cachedDirectives: Int
+    package var seconds: Double
 
-    public var exitCode: Int32 { failures > 0 ? 1 : 0 }
+    package var exitCode: Int32 { failures > 0 ? 1 : 0 }
 }
 
 /// Renders a Markdown notebook with `finexl` directives into an HTML report.
@@ -47,10 +47,10 @@ public struct RenderResult: Sendable {
 /// Directives run top to bottom and share state; each failure is shown in place with its
 /// notebook line and counted in `RenderResult.failures`, and the report is written anyway.
 /// The notebook file is only read.
-public struct NotebookRenderer: Sendable {
-    public let options: RenderOptions
+package struct NotebookRenderer: Sendable {
+    package let options: RenderOptions
 
-    public init(options: RenderOptions) {
+    package init(options: RenderOptions) {
         self.options = options
     }
 
@@ -58,7 +58,7 @@ public struct NotebookRenderer: Sendable {
     /// read or the report cannot be written; everything wrong inside the notebook is reported in it.
     /// After a render with no failures, this notebook's cached directive results that it no
     /// longer uses are removed.
-    public func render(notebook url: URL) throws -> RenderResult {
+    package func render(notebook url: URL) throws -> RenderResult {
         let start = Date()
         let text = try Self.read(url)
         let notebook = Notebook.parse(text)

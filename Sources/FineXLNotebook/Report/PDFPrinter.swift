@@ -3,11 +3,11 @@ import FineXLSupport
 import Foundation
 
 /// Paper size of a printed report.
-public enum PageSize: String, CaseIterable, Sendable {
+package enum PageSize: String, CaseIterable, Sendable {
     case a4, letter
 
     /// Parses a `--page-size` value, in any letter case.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         guard let size = PageSize(rawValue: text.lowercased()) else {
             throw FineXLError("unknown page size \"\(text)\"; use a4 or letter")
         }
@@ -30,19 +30,19 @@ public enum PageSize: String, CaseIterable, Sendable {
 /// given on Chromium's command line, so it goes in as an `@page` rule in a private copy of
 /// the page. Chromium runs with a private profile, no network and a time limit; its log is
 /// shown only when it fails.
-public struct PDFPrinter: Sendable {
+package struct PDFPrinter: Sendable {
     /// The Chromium (or Chrome) executable.
-    public let browser: URL
-    public var pageSize: PageSize
+    package let browser: URL
+    package var pageSize: PageSize
     /// Seconds Chromium may take for one report before it is stopped.
-    public var timeout: TimeInterval
+    package var timeout: TimeInterval
 
     /// Executable names looked for on `PATH`, in order, when `FINEXL_CHROMIUM` is not set.
     static let browserNames = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
 
     /// Finds Chromium: `FINEXL_CHROMIUM` when set, else the first of `browserNames` on `PATH`.
     /// Throws, naming what to install, when there is none; callers do this before any work.
-    public init(pageSize: PageSize, environment: [String: String] = ProcessInfo.processInfo.environment,
+    package init(pageSize: PageSize, environment: [String: String] = ProcessInfo.processInfo.environment,
                 timeout: TimeInterval = 180) throws {
         self.browser = try Self.locateBrowser(environment: environment)
         self.pageSize = pageSize
@@ -80,7 +80,7 @@ public struct PDFPrinter: Sendable {
     /// `pdf`, atomically: the PDF is staged under a hidden name beside `pdf` and renamed over it
     /// only when Chromium has written a whole one, so an earlier PDF survives any failure.
     @discardableResult
-    public func print(html: URL, to pdf: URL) throws -> URL {
+    package func print(html: URL, to pdf: URL) throws -> URL {
         let fileManager = FileManager.default
         let page: String
         do {

@@ -4,26 +4,26 @@ import Mustache
 
 /// The page template (`report.mustache`), its partials (every other `*.mustache` beside it)
 /// and the style sheet (`report.css`) a report is rendered with.
-public struct ReportTemplates: Sendable {
-    public static let pageFileName = "report.mustache"
-    public static let styleFileName = "report.css"
+package struct ReportTemplates: Sendable {
+    package static let pageFileName = "report.mustache"
+    package static let styleFileName = "report.css"
     /// Names a templates folder to use instead of the project's `Templates/`.
-    public static let environmentVariable = "FINEXL_TEMPLATES"
+    package static let environmentVariable = "FINEXL_TEMPLATES"
 
     /// Where the templates came from: a folder, or `nil` for the copy compiled into the binary.
-    public let directory: URL?
+    package let directory: URL?
     let library: MustacheLibrary
     let css: String
 
     /// The copy compiled into the binary, so an installed `finexl` works without `Templates/`.
-    public static func builtIn() throws -> ReportTemplates {
+    package static func builtIn() throws -> ReportTemplates {
         var library = MustacheLibrary()
         try register(DefaultReportTemplate.page, named: "report", file: "built-in \(pageFileName)", in: &library)
         return ReportTemplates(directory: nil, library: library, css: DefaultReportTemplate.css)
     }
 
     /// Loads `report.mustache`, `report.css` and any partials from `directory`.
-    public static func load(from directory: URL) throws -> ReportTemplates {
+    package static func load(from directory: URL) throws -> ReportTemplates {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -50,7 +50,7 @@ public struct ReportTemplates: Sendable {
 
     /// The templates used when the user names none: `$FINEXL_TEMPLATES`, else the nearest
     /// `Templates/` above the executable or the current directory, else the built-in copy.
-    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
+    package static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
                                 executableURL: URL? = Bundle.main.executableURL,
                                 currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         throws -> ReportTemplates {

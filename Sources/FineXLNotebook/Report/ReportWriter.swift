@@ -3,7 +3,7 @@ import Foundation
 
 /// Turns a `ReportDocument` into `NAME.html`, with its figures either beside it in
 /// `NAME_files/` or embedded as data URIs.
-public enum ReportWriter {
+package enum ReportWriter {
     /// Writes the report and returns the URL of `NAME.html`.
     ///
     /// Nothing on disk changes until the whole report has rendered and every file is staged;
@@ -16,7 +16,7 @@ public enum ReportWriter {
     ///   - templates: a folder with `report.mustache` and `report.css`; `nil` uses
     ///     `ReportTemplates.standard()`.
     @discardableResult
-    public static func write(_ document: ReportDocument, name: String, to outputDirectory: URL,
+    package static func write(_ document: ReportDocument, name: String, to outputDirectory: URL,
                              selfContained: Bool, templates: URL?) throws -> URL {
         let loaded = try templates.map { try ReportTemplates.load(from: $0) } ?? ReportTemplates.standard()
         return try write(document, name: name, to: outputDirectory, selfContained: selfContained, templates: loaded)
@@ -24,7 +24,7 @@ public enum ReportWriter {
 
     /// As above, with templates already loaded (a notebook run renders several reports with one set).
     @discardableResult
-    public static func write(_ document: ReportDocument, name: String, to outputDirectory: URL,
+    package static func write(_ document: ReportDocument, name: String, to outputDirectory: URL,
                              selfContained: Bool, templates: ReportTemplates) throws -> URL {
         try validate(name: name)
         let figureDirectoryName = name + "_files"
@@ -39,7 +39,7 @@ public enum ReportWriter {
     }
 
     /// Renders the HTML alone, for callers that only need the text (figures as data URIs).
-    public static func renderHTML(_ document: ReportDocument, name: String, templates: ReportTemplates) throws -> String {
+    package static func renderHTML(_ document: ReportDocument, name: String, templates: ReportTemplates) throws -> String {
         try validate(name: name)
         let (view, _) = try ReportView.make(from: document, name: name, css: templates.inlineCSS,
                                             figureDirectoryURL: nil)
@@ -48,7 +48,7 @@ public enum ReportWriter {
 
     /// Throws when `NAME.html` or `NAME_files` in `outputDirectory` could not be written safely
     /// (a link out of the output, a FIFO, a device): checked before a render computes anything.
-    public static func checkOutput(name: String, in outputDirectory: URL, selfContained: Bool) throws {
+    package static func checkOutput(name: String, in outputDirectory: URL, selfContained: Bool) throws {
         try validate(name: name)
         try ReportOutput(directory: outputDirectory, name: name, selfContained: selfContained).checkTargets()
     }
