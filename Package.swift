@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // The real-picture benchmark: photo crops edited by common tools' methods, explained as users run it.
-        .target(name: "FineXLBench", dependencies: ["FineXLSupport", "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLPipeline"]),
+        .target(name: "FineXLBench", dependencies: ["FineXLSupport", "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLCLIP", "FineXLPipeline"]),
         .executableTarget(name: "finexl", dependencies: [
             "FineXLSupport", "FineXLCore", "FineXLImage", "FineXLDescriptor", "FineXLCLIP", "FineXLConcepts",
             "FineXLPipeline", "FineXLNotebook", "FineXLBench",
@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "FineXLHubTests", dependencies: ["FineXLSupport", "FineXLHub", "FineXLTestSupport"]),
         // Also runs the built `finexl` (sharded embedding across processes).
         .testTarget(name: "FineXLPipelineTests", dependencies: ["FineXLSupport", "FineXLPipeline", "FineXLImage", "finexl"]),
-        .testTarget(name: "FineXLBenchTests", dependencies: ["FineXLSupport", "FineXLBench", "FineXLCore", "FineXLImage"]),
+        .testTarget(name: "FineXLBenchTests", dependencies: ["FineXLSupport", "FineXLBench", "FineXLCore", "FineXLImage", "FineXLDescriptor"]),
         // The command line itself: runs the built `finexl` as a subprocess.
         .testTarget(name: "FineXLCLITests", dependencies: ["finexl"]),
         .testTarget(name: "FineXLNotebookTests", dependencies: [

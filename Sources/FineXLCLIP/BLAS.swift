@@ -2,9 +2,9 @@ import CBLAS
 
 /// The one door to the C shim in `Sources/CBLAS`, which picks oneDNN's
 /// `dnnl_sgemm`, else OpenBLAS (with its core type pinned), else a portable loop.
-enum BLAS {
+package enum BLAS {
     /// Which library does the matrix products in this process.
-    static var backendName: String {
+    package static var backendName: String {
         switch finexl_sgemm_backend_load() {
         case FINEXL_SGEMM_ONEDNN: return "oneDNN dnnl_sgemm"
         case FINEXL_SGEMM_OPENBLAS: return "OpenBLAS cblas_sgemm"
@@ -15,7 +15,7 @@ enum BLAS {
     /// Row-major `C = alpha·op(A)·op(B) + beta·C`, `op(A)` m×k, `op(B)` k×n.
     /// The corresponding C function is `finexl_sgemm`.
     @inline(__always)
-    static func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+    package static func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                       alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                       b: UnsafePointer<Float>, ldb: Int,
                       beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {

@@ -88,21 +88,8 @@ package final class CLIPModel: @unchecked Sendable {
                              preprocessor: preprocessor, identity: hasher.finalizeHex())
     }
 
-    /// A model of `config`'s size with random weights, held in memory: for
-    /// measuring speed without a model folder.
-    static func random(_ config: CLIPConfig, seed: UInt64 = 1) throws -> CLIPModel {
-        let weights = SafeTensors(randomTensors: tensorShapes(config), seed: seed)
-        let tokenizer = try CLIPTokenizer(byteLevelVocabularyWithContext: min(77, config.maxPositions))
-        guard tokenizer.endID < config.vocabularySize else {
-            throw FineXLError("a random CLIP model needs a vocabulary of at least \(tokenizer.endID + 1) tokens")
-        }
-        return try CLIPModel(config: config, weights: weights, tokenizer: tokenizer,
-                             preprocessor: CLIPImagePreprocessor(imageSize: config.imageSize),
-                             identity: "random-\(seed)")
-    }
-
     /// Every tensor the model reads, with the shape `config` implies.
-    static func tensorShapes(_ config: CLIPConfig) -> [(name: String, shape: [Int])] {
+    package static func tensorShapes(_ config: CLIPConfig) -> [(name: String, shape: [Int])] {
         var shapes: [(name: String, shape: [Int])] = []
         func tower(_ prefix: String, _ tower: CLIPConfig.Tower) {
             let h = tower.hiddenSize, m = tower.intermediateSize
@@ -135,7 +122,7 @@ package final class CLIPModel: @unchecked Sendable {
         return shapes
     }
 
-    init(config: CLIPConfig, weights: SafeTensors, tokenizer: CLIPTokenizer,
+    package init(config: CLIPConfig, weights: SafeTensors, tokenizer: CLIPTokenizer,
          preprocessor: CLIPImagePreprocessor, identity: String) throws {
         self.config = config
         self.weights = weights
@@ -166,7 +153,7 @@ package final class CLIPModel: @unchecked Sendable {
     }
 
     /// Multiply-adds of one image through the vision tower, for GFLOP/s figures.
-    var imageMultiplyAdds: Double {
+    package var imageMultiplyAdds: Double {
         let v = Double(config.vision.hiddenSize)
         let patchInputs = Double(config.channels * config.patchSize * config.patchSize)
         let patches = Double(config.visionTokens - 1)

@@ -72,7 +72,7 @@ package struct CLIPTokenizer: Sendable {
 
     /// Bytes and byte-final symbols only, no merges, then the two special
     /// tokens (ids 512, 513): real BPE output for benchmarks without a model folder.
-    init(byteLevelVocabularyWithContext contextLength: Int) throws {
+    package init(byteLevelVocabularyWithContext contextLength: Int) throws {
         let symbols = Self.byteToUnicode()
         var vocabulary: [String: Int] = [:]
         for (i, symbol) in (symbols + symbols.map { $0 + "</w>" } + [Self.startToken, Self.endToken]).enumerated() {

@@ -7,7 +7,7 @@ import Foundation
 /// the raw data. Float32 tensors are read in place from the mapping (so the
 /// weights of a 600 MB model cost page cache, not heap); float16 and bfloat16
 /// tensors are widened to float32 copies on first request.
-final class SafeTensors: @unchecked Sendable {
+package final class SafeTensors: @unchecked Sendable {
     enum DType: String {
         case f32 = "F32", f16 = "F16", bf16 = "BF16"
 
@@ -74,7 +74,7 @@ final class SafeTensors: @unchecked Sendable {
 
     /// Random weights of the given shapes in an anonymous mapping, laid out as a
     /// file would be: for benchmarks at real sizes without a real model.
-    init(randomTensors shapes: [(name: String, shape: [Int])], seed: UInt64) {
+    package init(randomTensors shapes: [(name: String, shape: [Int])], seed: UInt64) {
         url = URL(fileURLWithPath: "random-weights.safetensors")
         var entries: [String: Entry] = [:]
         var offset = 0

@@ -3,7 +3,7 @@ import Foundation
 
 /// The pixel operations the aspects and generators share: colour transfer functions,
 /// separable and disk blurs. Internal; every function returns a new image.
-enum ImageFilters {
+package enum ImageFilters {
     @inline(__always)
     static func toLinear(_ v: Float) -> Float {
         v <= 0.04045 ? v / 12.92 : powf((v + 0.055) / 1.055, 2.4)
@@ -177,7 +177,7 @@ enum ImageFilters {
     }
 
     /// Rounds every value to 8 bits, as writing a PNG and reading it back does.
-    static func quantized8(_ image: RGBImage) -> RGBImage {
+    package static func quantized8(_ image: RGBImage) -> RGBImage {
         RGBImage(width: image.width, height: image.height,
                  pixels: image.pixels.map { (clamp01($0) * 255).rounded() / 255 })
     }

@@ -1,4 +1,5 @@
 import FineXLCore
+import FineXLDescriptor
 import FineXLSupport
 import Foundation
 

@@ -1,5 +1,6 @@
 import XCTest
-@testable import FineXLDescriptor
+@testable import FineXLBench
+import FineXLDescriptor
 
 final class BenchmarkMetricsTests: XCTestCase {
     func testPerfectOrderingHasZeroRankError() {

@@ -1,3 +1,4 @@
+import FineXLDescriptor
 import Foundation
 
 /// What `DescriptorBenchmark.run` measured, with the paper's numbers for comparison.

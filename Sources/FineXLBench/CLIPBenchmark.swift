@@ -1,3 +1,4 @@
+import FineXLCLIP
 import FineXLCore
 import FineXLSupport
 import Foundation
