@@ -34,9 +34,10 @@ package final class CLIPModel: @unchecked Sendable {
 
     /// Loads a model folder; every missing file or mismatched tensor is a `FineXLError` naming it.
     package static func load(from directory: URL) throws -> CLIPModel {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FineXLError("\(directory.path): no such CLIP model folder")
+        switch FileKind.at(directory.path) {
+        case .directory: break
+        case .missing: throw FineXLError("\(directory.path): no such CLIP model folder")
+        case let kind: throw FineXLError("\(directory.path) is \(kind.description), not a CLIP model folder")
         }
         func required(_ name: String) throws -> URL {
             let url = directory.appendingPathComponent(name)

@@ -50,12 +50,10 @@ package enum ImageDecoder {
     }
 
     static func readBytes(of url: URL, name: String) throws -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw FineXLError("\(name) does not exist")
-        }
-        guard !isDirectory.boolValue else {
-            throw FineXLError("\(name) is a folder, not an image file")
+        switch FileKind.at(url.path) {
+        case .missing: throw FineXLError("\(name) does not exist")
+        case .directory: throw FineXLError("\(name) is a folder, not an image file")
+        default: break
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw FineXLError("\(name) cannot be read")

@@ -60,6 +60,8 @@ package enum ReportInline: Sendable {
     case value(String)
     /// An inline value that could not be computed: shown as the expression, with the reason.
     case inlineError(expression: String, message: String)
+    /// Markdown shown as its source text rather than rendered, with the reason.
+    case sourceText(String, reason: String)
 }
 
 package struct ReportTable: Sendable {

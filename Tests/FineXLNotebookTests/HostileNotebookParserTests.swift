@@ -90,8 +90,12 @@ final class HostileNotebookParserTests: XCTestCase {
         let html = notebook.cells.compactMap { cell -> String? in
             guard case .markdown(let block) = cell else { return nil }
             return block.segments.map { segment in
-                if case .html(let html) = segment { return html }
-                return ""
+                switch segment {
+                case .html(let html): return html
+                case .tooDeep(let source, let limit):
+                    return ReportView.html(of: [.sourceText(source, reason: "nests more than \(limit) levels")])
+                case .inlineValue: return ""
+                }
             }.joined()
         }.joined()
         XCTAssertFalse(html.contains("<blockquote>"))

@@ -43,7 +43,7 @@ final class PDFPrinterTests: XCTestCase {
 
         // Each row of the explanation table reads, cell after cell, on one line of the PDF's text.
         let table = try XCTUnwrap(NotebookTestSupport.tables(document).first {
-            $0.headers.contains("Weight") && $0.headers.contains("AUROC")
+            $0.headers.contains("Weight") && $0.headers.contains("p (paired)")
         }, "the quickstart has an explanation table")
         XCTAssertTrue(table.rows.map { $0[0] }.contains("warm tones"))
         let pdfText = try tool("pdftotext", ["-layout", pdf.path, "-"])

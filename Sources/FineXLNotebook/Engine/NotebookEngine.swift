@@ -100,6 +100,7 @@ final class NotebookEngine {
             blocks.append(.markdown(block.segments.map { segment -> ReportInline in
                 switch segment {
                 case .html(let html): return .markup(html)
+                case .tooDeep(let source, let limit): return .sourceText(source, reason: "This block nests more than \(limit) levels deep, so it is shown as written, not rendered.")
                 case .inlineValue(let expression, let line):
                     switch inlineValue(expression) {
                     case .success(let value): return .value(value)

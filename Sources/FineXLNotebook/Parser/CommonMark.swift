@@ -43,7 +43,8 @@ enum CommonMark {
                                             segments: [.html(renderHTML(node))]))
             } else if nestingDepth(node) > maximumNesting {
                 blocks.append(MarkdownBlock(kind: .prose, startLine: startLine, endLine: endLine,
-                                            segments: [.html(tooDeep(&sourceLines, markdown, lines: (startLine - lineOffset)...(endLine - lineOffset)))]))
+                                            segments: [.tooDeep(source: source(&sourceLines, markdown, lines: (startLine - lineOffset)...(endLine - lineOffset)),
+                                                                 limit: maximumNesting)]))
             } else {
                 let nested = nestedDirectiveLines(node, lineOffset: lineOffset)
                 let segments = proseSegments(node, blockLine: startLine, lineOffset: lineOffset, nonce: nonce)
@@ -100,25 +101,13 @@ enum CommonMark {
         }
     }
 
-    /// A block nested deeper than `maximumNesting`, shown as its escaped source text.
-    private static func tooDeep(_ sourceLines: inout [Substring]?, _ markdown: String, lines: ClosedRange<Int>) -> String {
+    /// The Markdown source of `lines` (a block nested deeper than `maximumNesting`, which the
+    /// report shows as text).
+    private static func source(_ sourceLines: inout [Substring]?, _ markdown: String, lines: ClosedRange<Int>) -> String {
         let source = sourceLines ?? markdown.split(separator: "\n", omittingEmptySubsequences: false)
         sourceLines = source
         let wanted = max(1, lines.lowerBound)...max(1, min(lines.upperBound, source.count))
-        let text = source[(wanted.lowerBound - 1)..<wanted.upperBound].joined(separator: "\n")
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            default: escaped.append(character)
-            }
-        }
-        return "<p><em>This block nests more than \(maximumNesting) levels deep, so it is shown as written, "
-            + "not rendered.</em></p>\n<pre>" + escaped + "</pre>\n"
+        return source[(wanted.lowerBound - 1)..<wanted.upperBound].joined(separator: "\n")
     }
 
     private static func headingPieces(_ heading: OpaquePointer, blockLine: Int, lineOffset: Int) -> [MarkdownBlock.TextPiece] {

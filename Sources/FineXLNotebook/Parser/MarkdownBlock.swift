@@ -15,6 +15,8 @@ struct MarkdownBlock: Sendable, Equatable {
     enum Segment: Sendable, Equatable {
         case html(String)
         case inlineValue(expression: String, line: Int)
+        /// A block nested deeper than `limit` levels: its Markdown source, to be shown as text.
+        case tooDeep(source: String, limit: Int)
     }
 
     /// A piece of a heading's plain text.

@@ -466,6 +466,8 @@ figcaption {
   p:has(+ .figure), p:has(+ .table-wrap) { break-after: avoid; }
   .figure img { box-shadow: none; }
   .table-wrap { overflow: visible; }
+  /* A row's name stays on one line: a wide table narrows its number columns, not its names. */
+  tbody th, tbody td:first-child { white-space: nowrap; }
   .note { border-left-width: 3px; }
   .badge { border: 1px solid var(--rule); }
 }

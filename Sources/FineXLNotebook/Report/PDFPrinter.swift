@@ -52,9 +52,7 @@ package struct PDFPrinter: Sendable {
     static func locateBrowser(environment: [String: String]) throws -> URL {
         let fileManager = FileManager.default
         if let named = environment["FINEXL_CHROMIUM"], !named.isEmpty {
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: named, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  fileManager.isExecutableFile(atPath: named) else {
+            guard FileKind.at(named) == .regular, fileManager.isExecutableFile(atPath: named) else {
                 throw FineXLError("FINEXL_CHROMIUM is \(named), which is not an executable file; "
                     + "point it at Chromium or Chrome, or unset it to search PATH")
             }
@@ -64,9 +62,7 @@ package struct PDFPrinter: Sendable {
         for name in browserNames {
             for folder in folders {
                 let candidate = URL(fileURLWithPath: folder).appendingPathComponent(name)
-                var isDirectory: ObjCBool = false
-                if fileManager.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                   fileManager.isExecutableFile(atPath: candidate.path) {
+                if FileKind.at(candidate.path) == .regular, fileManager.isExecutableFile(atPath: candidate.path) {
                     return candidate
                 }
             }

@@ -25,9 +25,8 @@ package struct ReportTemplates: Sendable {
     /// Loads `report.mustache`, `report.css` and any partials from `directory`.
     package static func load(from directory: URL) throws -> ReportTemplates {
         let fileManager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FineXLError("templates folder \(directory.path) does not exist")
+        if let problem = FileKind.folderProblem(directory) {
+            throw FineXLError("templates folder \(directory.path) \(problem)")
         }
         let pageURL = directory.appendingPathComponent(pageFileName)
         let styleURL = directory.appendingPathComponent(styleFileName)

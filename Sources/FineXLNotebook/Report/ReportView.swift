@@ -313,6 +313,8 @@ extension ReportView {
             case .markup(let html): return html
             case .text(let text): return escape(text)
             case .strong(let text): return "<strong>" + escape(text) + "</strong>"
+            case .sourceText(let source, let reason):
+                return "<p><em>" + escape(reason) + "</em></p>\n<pre>" + escape(source) + "</pre>\n"
             case .value(let value): return "<span class=\"finexl-value\">\(escape(value))</span>"
             case .inlineError(let expression, let message):
                 return "<mark class=\"finexl-inline-error\" title=\"\(escape(message))\">⚠ "
