@@ -3,7 +3,7 @@
 // with `-D FUZZING -sanitize=fuzzer,address`, `main` hands over to libFuzzer's driver, which
 // calls `LLVMFuzzerTestOneInput`; without, this is a replayer that runs the function once on
 // each file or folder named on the command line (CI replays the corpus with it).
-@testable import FineXLNotebook
+import FineXLNotebook
 import Foundation
 import Yams
 

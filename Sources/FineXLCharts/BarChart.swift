@@ -1,4 +1,3 @@
-import FineXLCore
 import FineXLSupport
 
 /// Horizontal bars, one per label, with optional interval whiskers (e.g. bootstrap confidence

@@ -1,4 +1,3 @@
-import FineXLCore
 import FineXLSupport
 import Foundation
 

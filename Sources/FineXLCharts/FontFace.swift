@@ -1,5 +1,4 @@
 import CFreeType
-import FineXLCore
 import FineXLSupport
 import Foundation
 

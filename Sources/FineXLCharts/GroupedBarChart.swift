@@ -1,4 +1,3 @@
-import FineXLCore
 import FineXLSupport
 
 /// Horizontal bars grouped by category, one bar per series in each group, with a legend —

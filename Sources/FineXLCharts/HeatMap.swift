@@ -1,4 +1,3 @@
-import FineXLCore
 import FineXLSupport
 
 /// A square matrix of values (e.g. cosines between concept vectors) as coloured cells on a

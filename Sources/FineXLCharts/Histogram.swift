@@ -1,4 +1,3 @@
-import FineXLCore
 import FineXLSupport
 
 /// Counts of values in equal-width bins, with an optional marker line (e.g. per-pair

@@ -1,4 +1,3 @@
-import FineXLCore
 import FineXLSupport
 
 /// Lines over evenly spaced steps with point markers and an optional dashed threshold —

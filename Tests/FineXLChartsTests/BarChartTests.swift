@@ -1,5 +1,4 @@
 import FineXLCharts
-import FineXLCore
 import FineXLTestSupport
 import XCTest
 

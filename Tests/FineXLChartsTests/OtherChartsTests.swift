@@ -1,5 +1,4 @@
 @testable import FineXLCharts
-import FineXLCore
 import FineXLTestSupport
 import XCTest
 

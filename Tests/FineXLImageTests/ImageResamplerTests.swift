@@ -1,4 +1,3 @@
-import FineXLCore
 import FineXLImage
 import FineXLSupport
 import XCTest

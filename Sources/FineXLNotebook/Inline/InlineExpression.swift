@@ -1,7 +1,7 @@
 /// An inline value in prose, `` `finexl EXPRESSION` ``: a dotted path (`top.weight`,
 /// `divergence.norm`) whose first part may be a call with one argument
 /// (`weight("warm tones")`, `concept(2).name`, `model("warm").residual`).
-struct InlineExpression: Sendable, Equatable {
+package struct InlineExpression: Sendable, Equatable {
     enum Argument: Sendable, Equatable {
         case text(String)
         case integer(Int)
@@ -22,11 +22,11 @@ struct InlineExpression: Sendable, Equatable {
         return ([text] + members).joined(separator: ".")
     }
 
-    struct SyntaxError: Error, Equatable {
+    package struct SyntaxError: Error, Equatable {
         var message: String
     }
 
-    static func parse(_ source: String) throws(SyntaxError) -> InlineExpression {
+    package static func parse(_ source: String) throws(SyntaxError) -> InlineExpression {
         var scanner = Scanner(Array(source.trimmingCharacters(in: .whitespaces)))
         guard let head = scanner.identifier() else {
             throw SyntaxError(message: source.isEmpty ? "empty inline value after `finexl`" : "expected a name at the start of `\(source)`")

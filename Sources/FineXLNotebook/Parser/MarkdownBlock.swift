@@ -1,6 +1,6 @@
 /// One top-level block of a notebook's Markdown, as cmark parsed it. Plain Swift values:
 /// nothing here refers to cmark's memory.
-struct MarkdownBlock: Sendable, Equatable {
+package struct MarkdownBlock: Sendable, Equatable {
     enum Kind: Sendable, Equatable {
         /// A heading as plain text (emphasis and links flattened), split around inline values.
         case heading(level: Int, pieces: [TextPiece])
@@ -12,7 +12,7 @@ struct MarkdownBlock: Sendable, Equatable {
 
     /// A piece of a block's HTML: cmark's output, or an inline `finexl …` expression
     /// that the engine replaces by its value.
-    enum Segment: Sendable, Equatable {
+    package enum Segment: Sendable, Equatable {
         case html(String)
         case inlineValue(expression: String, line: Int)
         /// A block nested deeper than `limit` levels: its Markdown source, to be shown as text.
@@ -30,7 +30,7 @@ struct MarkdownBlock: Sendable, Equatable {
     var startLine: Int
     var endLine: Int
     /// The block rendered to HTML by cmark without unsafe content, split around inline values.
-    var segments: [Segment]
+    package var segments: [Segment]
     /// Lines of `finexl` blocks nested in a list or quote, which are not run (only top-level blocks are directives).
     var nestedDirectiveLines: [Int] = []
 }

@@ -1,18 +1,18 @@
 /// A parsed notebook: front matter, then cells in order. Problems found while parsing are
 /// kept with their lines; a directive with problems is shown as an error and not run.
-struct Notebook: Sendable {
-    enum Cell: Sendable {
+package struct Notebook: Sendable {
+    package enum Cell: Sendable {
         case markdown(MarkdownBlock)
         case directive(Directive)
     }
 
     /// A fenced `finexl NAME` block.
-    struct Directive: Sendable {
+    package struct Directive: Sendable {
         /// The name as written after `finexl` (may be unknown or empty).
         var name: String
         var kind: DirectiveKind?
         /// Line of the opening fence.
-        var line: Int
+        package var line: Int
         var body: String
         var options: DirectiveOptions
         var problems: [NotebookProblem]
@@ -24,9 +24,9 @@ struct Notebook: Sendable {
     var frontMatter: FrontMatter
     /// Problems of the front matter itself (they fail the render but block nothing else).
     var frontMatterProblems: [NotebookProblem]
-    var cells: [Cell]
+    package var cells: [Cell]
     /// The notebook's lines, for quoting the line a problem names.
-    var lines: [String]
+    package var lines: [String]
 
     /// The largest notebook FineXL reads, in bytes of UTF-8. Real notebooks are a few kilobytes;
     /// 2 MB leaves room for long prose while keeping the worst Markdown (cmark builds a node of
@@ -36,11 +36,11 @@ struct Notebook: Sendable {
     /// Longest quote of a notebook line in a report note: a note names its line, the quote only
     /// reminds the reader which one it is, and a long line quoted by every failure on it would
     /// make the report grow with the square of the line.
-    static let maximumQuoteLength = 120
+    package static let maximumQuoteLength = 120
 
     /// The text of a 1-based line, trimmed and cut to `maximumQuoteLength` characters (around
     /// `around` when given and found, else from the start), or nil when out of range or blank.
-    func quote(line: Int) -> String? { quote(line: line, around: nil) }
+    package func quote(line: Int) -> String? { quote(line: line, around: nil) }
 
     func quote(line: Int, around: String?) -> String? {
         guard line >= 1, line <= lines.count else { return nil }
@@ -68,7 +68,7 @@ struct Notebook: Sendable {
 
     /// Parses notebook text. Never throws: every problem becomes a value with its line.
     /// Text over `maximumBytes` is not parsed at all: it becomes a notebook with that one problem.
-    static func parse(_ text: String) -> Notebook {
+    package static func parse(_ text: String) -> Notebook {
         guard text.utf8.count <= maximumBytes else {
             return Notebook(frontMatter: FrontMatter(), frontMatterProblems: [NotebookProblem(
                 line: 1, message: "the notebook is \(text.utf8.count) bytes; notebooks may be at most \(maximumBytes) bytes (2 MB)")],

@@ -9,8 +9,8 @@
 /// inside a plain scalar (`2*3`, `Tom & Jerry`, `a *b*`) is text. Where it cannot tell (a
 /// continuation line of a multi-line plain scalar that starts with `*`), it reports the
 /// character — a false alarm is a message asking for quotes, a miss would be a runaway.
-enum YAMLAnchorScan {
-    struct Finding: Equatable {
+package enum YAMLAnchorScan {
+    package struct Finding: Equatable {
         /// 0-based line within the scanned text.
         var line: Int
         /// The anchor or alias as written, at most 40 characters.
@@ -18,7 +18,7 @@ enum YAMLAnchorScan {
         var isAlias: Bool
     }
 
-    static func firstAnchorOrAlias(in yaml: String) -> Finding? {
+    package static func firstAnchorOrAlias(in yaml: String) -> Finding? {
         var quote: Character?          // inside a quoted scalar that may span lines
         var flowDepth = 0
         var blockScalarParent: Int?    // indentation a block scalar's lines must exceed

@@ -3,7 +3,7 @@ import Yams
 
 /// A YAML value as the notebook wrote it, with the notebook line of every node, so an
 /// option's problem can point at the line that holds it.
-struct YAMLValue: Sendable, Equatable {
+package struct YAMLValue: Sendable, Equatable {
     enum ScalarKind: String, Sendable, Equatable {
         case string, integer, number, boolean, null
     }
@@ -65,7 +65,7 @@ struct YAMLValue: Sendable, Equatable {
 
     /// A canonical text form (mapping keys sorted, scalars typed) used in cache keys, so that
     /// reordering or re-spacing options does not change a key while any value change does.
-    var canonical: String {
+    package var canonical: String {
         switch content {
         case .scalar(let text, let kind):
             return "\(kind.rawValue):\(text.debugDescription)"
@@ -79,7 +79,7 @@ struct YAMLValue: Sendable, Equatable {
 
     /// Parses YAML text whose first line is notebook line `firstLine`. An empty document is an empty mapping.
     /// Throws `NotebookProblem` with the notebook line of the fault.
-    static func parse(_ yaml: String, firstLine: Int) throws(NotebookProblem) -> YAMLValue {
+    package static func parse(_ yaml: String, firstLine: Int) throws(NotebookProblem) -> YAMLValue {
         // Refused before Yams sees them: composing expands aliases, which a few hundred bytes can make gigabytes.
         if let finding = YAMLAnchorScan.firstAnchorOrAlias(in: yaml) {
             throw NotebookProblem(line: firstLine + finding.line, message: "YAML \(finding.isAlias ? "alias" : "anchor") "
