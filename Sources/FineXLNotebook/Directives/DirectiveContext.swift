@@ -25,7 +25,7 @@ struct DirectiveContext {
     func folder(_ option: String, path: String) throws -> URL {
         let url = url(path)
         if let problem = FileKind.folderProblem(url) {
-            throw FineXLError("`\(option)` folder `\(path)` \(problem) (looked in \(url.path))", line: line(of: option))
+            throw FineXLError("`\(option)` folder `\(path)` \(problem) (looked in \(DisplayPath.relative(url, to: directory)))", line: line(of: option))
         }
         return url
     }

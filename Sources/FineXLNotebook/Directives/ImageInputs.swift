@@ -147,7 +147,7 @@ enum ImageInputs {
                 }
                 let folder = context.url(path)
                 if let problem = FileKind.folderProblem(folder) {
-                    throw FineXLError("folder `\(path)` of model `\(entry.key)` \(problem) (looked in \(folder.path))",
+                    throw FineXLError("folder `\(path)` of model `\(entry.key)` \(problem) (looked in \(DisplayPath.relative(folder, to: context.directory)))",
                                            line: entry.value.line)
                 }
                 do {
@@ -167,9 +167,10 @@ enum ImageInputs {
     }
 
     /// A digest of the contents of every file directly in a folder (precomputed embeddings).
-    static func digest(ofFilesIn folder: URL) throws -> String {
+    /// - Parameter notebookFolder: where the notebook is, to name `folder` in a message.
+    static func digest(ofFilesIn folder: URL, notebookFolder: URL) throws -> String {
         if let problem = FileKind.folderProblem(folder) {
-            throw FineXLError("the npy model folder \(folder.path) \(problem); `model:` names the folder with base.npy, "
+            throw FineXLError("the npy model folder \(DisplayPath.relative(folder, to: notebookFolder)) \(problem); `model:` names the folder with base.npy, "
                 + "personal.npy, concepts.npy and concepts.txt")
         }
         var hasher = SHA256()
