@@ -64,4 +64,21 @@ final class ShareableReportTests: XCTestCase {
         XCTAssertFalse(html.contains(root), "the report names no absolute path of the machine that rendered it")
         XCTAssertFalse(html.contains("`models/clip`"), "backticks in notes are rendered, not shown")
     }
+
+    func testImagesThatDoNotPairAreNamedFromTheNotebookFolder() throws {
+        let scratch = try ScratchFolder()
+        for side in ["base", "personal"] {
+            try FileManager.default.createDirectory(at: scratch.url.appendingPathComponent("data/\(side)"),
+                                                    withIntermediateDirectories: true)
+        }
+        let image = try Data(PNGEncoder.encode(RGBImage(width: 8, height: 8, fill: (0.3, 0.4, 0.5))))
+        try image.write(to: scratch.url.appendingPathComponent("data/base/0.png"))
+        try image.write(to: scratch.url.appendingPathComponent("data/base/1.png"))
+        try image.write(to: scratch.url.appendingPathComponent("data/personal/0.png"))
+        let (document, _) = NotebookTestSupport.run("```finexl images\nbase: data/base\npersonal: data/personal\n```\n",
+                                                    in: scratch.url)
+        let message = try XCTUnwrap(NotebookTestSupport.notes(document, level: .error).first?.message)
+        XCTAssertTrue(message.contains("only in data/base"), message)
+        XCTAssertFalse(message.contains(scratch.url.standardizedFileURL.path), message)
+    }
 }

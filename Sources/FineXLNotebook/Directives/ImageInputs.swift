@@ -37,7 +37,7 @@ enum ImageInputs {
         let baseFolder = try context.folder("base", path: base)
         let personalFolder = try context.folder("personal", path: personal)
         do {
-            return try ImageFolderPairs(base: baseFolder, personal: personalFolder)
+            return try ImageFolderPairs(base: context.relativeURL(baseFolder), personal: context.relativeURL(personalFolder))
         } catch let error as FineXLError {
             throw error.at(line: context.line(of: "base"))
         }
@@ -151,7 +151,7 @@ enum ImageInputs {
                                            line: entry.value.line)
                 }
                 do {
-                    result.append((entry.key, try ImageFolderPairs(base: baseFolder!, personal: folder), entry.value.line))
+                    result.append((entry.key, try ImageFolderPairs(base: context.relativeURL(baseFolder!), personal: context.relativeURL(folder)), entry.value.line))
                 } catch let error as FineXLError {
                     throw error.at(line: entry.value.line)
                 }
