@@ -104,13 +104,15 @@ extension EncoderSpec {
     static func notebookModel(_ model: String, relativeTo directory: URL) throws -> URL {
         switch ModelReference(parsing: model, relativeTo: directory) {
         case .folder(let folder):
+            // Named from the notebook's folder, so the report does not carry this machine's folders.
+            let shown = DisplayPath.relative(folder, to: directory)
             if let problem = clipFolderProblem(folder) {
-                throw FineXLError("the CLIP model folder `\(model)` \(problem)")
+                throw FineXLError("the CLIP model folder `\(shown)` \(problem)")
             }
             guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
-                throw FineXLError("The CLIP model folder `\(model)` is not here, so the CLIP steps were skipped. Name a "
-                    + "Hugging Face id instead (`model: \(paperModel)`), or fill the folder with "
-                    + "`huggingface-cli download \(paperModel) --local-dir \(model)` (any transformers CLIPModel folder with "
+                throw FineXLError("The CLIP model folder `\(shown)` is not here, so the CLIP steps were skipped. Name a "
+                    + "Hugging Face id instead (`model: \(paperModel)`), or fill the folder from the notebook's folder with "
+                    + "`huggingface-cli download \(paperModel) --local-dir \(shown)` (any transformers CLIPModel folder with "
                     + "config.json, model.safetensors, vocab.json and merges.txt works), then render again.",
                     kind: .encoderUnavailable)
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which side of a pair an image belongs to.
 package enum PairSide: String, Sendable, CaseIterable {
     case base
@@ -13,6 +15,9 @@ package protocol PairedImageSource: Sendable {
     var prompts: [String]? { get }
     /// Where the images come from, for reports ("samples/base ↔ samples/personal").
     var description: String { get }
+    /// `description` for a report about `base` (the notebook's folder, or the working folder):
+    /// folders named as `DisplayPath` names them, never with the rendering machine's absolute paths.
+    func description(relativeTo base: URL) -> String
     /// Decodes one image.
     func image(_ side: PairSide, at index: Int) throws -> RGBImage
     /// Decodes one image for an encoder that accepts `reduction`: reduced while decoding where
@@ -30,6 +35,9 @@ package protocol PairedImageSource: Sendable {
 
 extension PairedImageSource {
     package var plantedAspects: [(name: String, level: Double)]? { nil }
+
+    /// For sources that name no files (generated images).
+    public func description(relativeTo base: URL) -> String { description }
 
     /// For sources that only make full-size images.
     package func image(_ side: PairSide, at index: Int, reduction: BoxReduction) throws -> ReducedImage {

@@ -13,11 +13,13 @@ package enum ExplanationReport {
         try check(file)
         let name = file.deletingPathExtension().lastPathComponent
         let explanation = run.explanation
+        // Paths are named from the working folder, where the command's own paths start.
+        let workingFolder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let blocks = try AnalysisBlocks.explainBlocks(
             source: run.source, divergence: try run.embeddings.divergence(), candidates: run.candidates,
-            explanation: explanation, encoderName: explanation.encoder.name, bins: 12, title: nil)
+            explanation: explanation, encoderName: explanation.encoder.name, bins: 12, title: nil, folder: workingFolder)
         let provenance = AnalysisBlocks.provenance(
-            encoder: explanation.encoder, encoderSetting: explanation.encoder.name, model: modelFolder,
+            encoder: explanation.encoder, encoderSetting: explanation.encoder.name, model: modelFolder, folder: workingFolder,
             decompositions: [(label: "Decomposition", method: explanation.method, thresholds: explanation.thresholds)])
         let document = ReportDocument(title: "FineXL explanation: " + name, author: nil,
                                       blocks: [.heading(level: 1, text: name, anchor: "")] + blocks, provenance: provenance)

@@ -37,7 +37,7 @@ enum ImageInputs {
         let baseFolder = try context.folder("base", path: base)
         let personalFolder = try context.folder("personal", path: personal)
         do {
-            return try ImageFolderPairs(base: baseFolder, personal: personalFolder)
+            return try ImageFolderPairs(base: context.relativeURL(baseFolder), personal: context.relativeURL(personalFolder))
         } catch let error as FineXLError {
             throw error.at(line: context.line(of: "base"))
         }
@@ -147,11 +147,11 @@ enum ImageInputs {
                 }
                 let folder = context.url(path)
                 if let problem = FileKind.folderProblem(folder) {
-                    throw FineXLError("folder `\(path)` of model `\(entry.key)` \(problem) (looked in \(folder.path))",
+                    throw FineXLError("folder `\(path)` of model `\(entry.key)` \(problem) (looked in \(DisplayPath.relative(folder, to: context.directory)))",
                                            line: entry.value.line)
                 }
                 do {
-                    result.append((entry.key, try ImageFolderPairs(base: baseFolder!, personal: folder), entry.value.line))
+                    result.append((entry.key, try ImageFolderPairs(base: context.relativeURL(baseFolder!), personal: context.relativeURL(folder)), entry.value.line))
                 } catch let error as FineXLError {
                     throw error.at(line: entry.value.line)
                 }
@@ -167,9 +167,10 @@ enum ImageInputs {
     }
 
     /// A digest of the contents of every file directly in a folder (precomputed embeddings).
-    static func digest(ofFilesIn folder: URL) throws -> String {
+    /// - Parameter notebookFolder: where the notebook is, to name `folder` in a message.
+    static func digest(ofFilesIn folder: URL, notebookFolder: URL) throws -> String {
         if let problem = FileKind.folderProblem(folder) {
-            throw FineXLError("the npy model folder \(folder.path) \(problem); `model:` names the folder with base.npy, "
+            throw FineXLError("the npy model folder \(DisplayPath.relative(folder, to: notebookFolder)) \(problem); `model:` names the folder with base.npy, "
                 + "personal.npy, concepts.npy and concepts.txt")
         }
         var hasher = SHA256()

@@ -6,8 +6,9 @@ import Foundation
 /// How analysis results are shown, as report blocks: the same for a notebook's directives and
 /// for `finexl explain --output`, from values however they were computed.
 enum AnalysisBlocks {
-    static func imageBlocks(_ source: any PairedImageSource) -> [ReportBlock] {
-        var rows = [["Images", source.description], ["Pairs", String(source.names.count)]]
+    /// - Parameter folder: the folder the report names files from (the notebook's, or the working folder).
+    static func imageBlocks(_ source: any PairedImageSource, folder: URL) -> [ReportBlock] {
+        var rows = [["Images", source.description(relativeTo: folder)], ["Pairs", String(source.names.count)]]
         if let prompts = source.prompts, let first = prompts.first {
             rows.append(["Prompts", "\(prompts.count), e.g. “\(first)”"])
         } else {
@@ -128,8 +129,9 @@ enum AnalysisBlocks {
 
     /// What `explain` shows, from results however they were computed (here, or by `finexl explain`).
     static func explainBlocks(source: (any PairedImageSource)?, divergence: Divergence, candidates: CandidateSet,
-                              explanation: Explanation, encoderName: String, bins: Int, title: String?) throws -> [ReportBlock] {
-        var blocks = source.map(imageBlocks) ?? []
+                              explanation: Explanation, encoderName: String, bins: Int, title: String?,
+                              folder: URL) throws -> [ReportBlock] {
+        var blocks = source.map { imageBlocks($0, folder: folder) } ?? []
         blocks += try divergenceBlocks(divergence, bins: bins)
         blocks += conceptBlocks(candidates, divergence: divergence, encoderName: encoderName)
         blocks += decompositionBlocks(explanation)
@@ -137,8 +139,10 @@ enum AnalysisBlocks {
         return blocks
     }
     /// The footer's lines, for a notebook and for `finexl explain`'s report alike. `encoderSetting`
-    /// stands in for an encoder that was never made.
-    static func provenance(encoder: Explanation.EncoderInfo?, encoderSetting: String, model: String?,
+    /// stands in for an encoder that was never made. `model` is as the user wrote it, relative to
+    /// `folder` (the notebook's, or the working folder); an absolute path is shown as `DisplayPath`
+    /// names it, so the footer does not carry the rendering machine's folders.
+    static func provenance(encoder: Explanation.EncoderInfo?, encoderSetting: String, model: String?, folder: URL,
                            decompositions: [(label: String, method: DecompositionMethod, thresholds: Explanation.Thresholds)])
         -> [(key: String, value: String)] {
         var lines: [(key: String, value: String)] = []
@@ -148,7 +152,7 @@ enum AnalysisBlocks {
         } else {
             lines.append(("Encoder", encoderSetting))
         }
-        if let model { lines.append(("Model folder", model)) }
+        if let model { lines.append(("Model folder", displayModel(model, folder: folder))) }
         for run in decompositions {
             let t = run.thresholds
             lines.append((run.label, "method \(run.method.rawValue), eOrtho \(t.eOrtho.formatted), eDecomp \(t.eDecomp.formatted), "
@@ -157,5 +161,12 @@ enum AnalysisBlocks {
         lines.append(("FineXL", FineXLVersion.current))
         lines.append(("Rendered", ISO8601DateFormatter().string(from: Date())))
         return lines
+    }
+
+    /// A `model:` or `--model` as a report shows it: an id or a relative folder as written, an
+    /// absolute folder relative to `folder` or under `~`.
+    static func displayModel(_ model: String, folder: URL) -> String {
+        guard model.hasPrefix("/") else { return model }
+        return DisplayPath.relative(URL(fileURLWithPath: model), to: folder)
     }
 }

@@ -13,7 +13,7 @@ extension NotebookEngine {
     // MARK: images
 
     func runImages(_ context: DirectiveContext, source: any PairedImageSource) throws -> ([ReportBlock], StateChange) {
-        (AnalysisBlocks.imageBlocks(source), StateChange())
+        (AnalysisBlocks.imageBlocks(source, folder: directory), StateChange())
     }
 
     // MARK: divergence
@@ -97,7 +97,8 @@ extension NotebookEngine {
                                        options: context.options.explainOptions, cacheDirectory: sharedCacheDirectory)
         let blocks = try AnalysisBlocks.explainBlocks(source: source, divergence: try embedded.divergence(), candidates: run.candidates,
                                             explanation: run.explanation, encoderName: try currentEncoder().name,
-                                            bins: context.options.integer("bins") ?? 12, title: context.options.text("title"))
+                                            bins: context.options.integer("bins") ?? 12, title: context.options.text("title"),
+                                            folder: directory)
         return (blocks, StateChange(embedded: embedded, candidates: run.candidates, explanation: run.explanation))
     }
 }

@@ -266,13 +266,13 @@ final class NotebookEngine {
         switch kind {
         case .images, .explain:
             if kind == .explain, let folder = precomputedFolder, !ImageInputs.hasImageOptions(context) {
-                return PreparedInputs(digest: try ImageInputs.digest(ofFilesIn: folder))
+                return PreparedInputs(digest: try ImageInputs.digest(ofFilesIn: folder, notebookFolder: directory))
             }
             let source = try ImageInputs.source(context)
             return PreparedInputs(source: source, digest: try ImageInputs.digest(of: source))
         case .divergence:
             guard state.source == nil, let folder = precomputedFolder else { return PreparedInputs() }
-            return PreparedInputs(digest: try ImageInputs.digest(ofFilesIn: folder))
+            return PreparedInputs(digest: try ImageInputs.digest(ofFilesIn: folder, notebookFolder: directory))
         case .compare:
             let models = try ImageInputs.comparedModels(context)
             var hasher = SHA256()
@@ -365,7 +365,7 @@ final class NotebookEngine {
         return AnalysisBlocks.provenance(
             encoder: encoder.map(Explanation.EncoderInfo.init),
             encoderSetting: frontMatter.encoder.rawValue + (encoderUnavailable != nil ? " (not available)" : ""),
-            model: frontMatter.model,
+            model: frontMatter.model, folder: directory,
             decompositions: decompositions.map { run in
                 let o = run.options
                 return (label: "Decomposition (line \(run.line))", method: o.method,

@@ -12,7 +12,8 @@ enum DefaultReportTemplate {
   Double braces escape HTML. Only `html` (prose rendered by cmark), `css` (this
   folder's style sheet) and a figure's `src` (a base64 data URI or a
   percent-encoded relative path, made by the writer, never holding a quote or
-  an angle bracket) may use triple braces; everything else is plain text from a
+  an angle bracket) and a note's `messageHTML` (its text escaped, code spans as
+  <code>) may use triple braces; everything else is plain text from a
   notebook, a file name or a model and must stay in double braces, including
   inside attributes.
 
@@ -21,7 +22,7 @@ enum DefaultReportTemplate {
   blocks[ prose(html) | heading(level, text, anchor)
         | table(tableID, hasCaption, tableNumber, caption, hasHeaders, headers[text, numeric], rows[cells[text, numeric]])
         | figure(figureID, number, src, width, height, alt, caption, fileName)
-        | note(level, label, message, hasSource, sourceLine, hasQuote, quote)
+        | note(level, label, message, messageHTML, hasSource, sourceLine, hasQuote, quote)
         | code(text) ],
   hasFooter, hasProvenance + provenance[key, value],
   hasTimings + timings[directive, line, seconds, cached], totalTime.
@@ -92,7 +93,7 @@ enum DefaultReportTemplate {
 {{#note}}
 <aside class="note note-{{level}}" role="note">
 <p class="note-label">{{label}}</p>
-<p class="note-message">{{message}}</p>
+<p class="note-message">{{{messageHTML}}}</p>
 {{#hasSource}}
 <p class="note-source">{{sourceLine}}{{#hasQuote}}: <code>{{quote}}</code>{{/hasQuote}}</p>
 {{/hasSource}}

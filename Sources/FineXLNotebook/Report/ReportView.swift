@@ -88,7 +88,10 @@ struct FigureView {
 struct NoteView {
     var level: String
     var label: String
+    /// Plain text, for templates that show the message as it is.
     var message: String
+    /// Trusted markup: the message escaped, its `code spans` as `<code>` (`ReportView.noteMarkup`).
+    var messageHTML: String
     var hasSource: Bool
     var sourceLine: String
     var hasQuote: Bool
@@ -240,7 +243,7 @@ extension ReportView {
         }
         let sourceLine = note.line.map { "line \($0)" } ?? ""
         let quote = note.quote ?? ""
-        return NoteView(level: note.level.rawValue, label: label, message: note.message,
+        return NoteView(level: note.level.rawValue, label: label, message: note.message, messageHTML: noteMarkup(note.message),
                         hasSource: note.line != nil || !quote.isEmpty, sourceLine: sourceLine,
                         hasQuote: !quote.isEmpty, quote: quote)
     }
@@ -324,6 +327,25 @@ extension ReportView {
     }
 
     /// Text made safe in HTML content and in quoted attribute values.
+    /// A note's text as markup: escaped first, then each pair of backticks made a `<code>`
+    /// span, as Markdown shows them. Nothing else in a note becomes markup, and a backtick
+    /// without its pair stays a backtick.
+    static func noteMarkup(_ text: String) -> String {
+        // Escaping leaves backticks alone, so the pieces alternate prose, code, prose, …
+        let pieces = escape(text).split(separator: "`", omittingEmptySubsequences: false)
+        var html = ""
+        for (index, piece) in pieces.enumerated() {
+            if index % 2 == 0 {
+                html += piece
+            } else if index == pieces.count - 1 {
+                html += "`" + piece
+            } else {
+                html += "<code>" + piece + "</code>"
+            }
+        }
+        return html
+    }
+
     static func escape(_ text: String) -> String {
         var escaped = ""
         for character in text {
