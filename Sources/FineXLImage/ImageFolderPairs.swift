@@ -16,7 +16,7 @@ package struct ImageFolderPairs: PairedImageSource {
     package var description: String {
         "\(ImageDecoder.displayName(of: base)) ↔ \(ImageDecoder.displayName(of: personal))"
     }
-    public func description(relativeTo folder: URL) -> String {
+    package func description(relativeTo folder: URL) -> String {
         "\(DisplayPath.relative(base, to: folder)) ↔ \(DisplayPath.relative(personal, to: folder))"
     }
     private let baseFiles: [String]

@@ -4,13 +4,13 @@ import Foundation
 /// read from (the notebook's folder, or the working folder for `finexl explain --output`), or
 /// with `~` for the home folder, and the absolute path of the rendering machine only as a last
 /// resort.
-public enum DisplayPath {
+package enum DisplayPath {
     /// How many `../` a relative name may climb before `~/…` or the absolute path reads better.
     static let maximumClimb = 3
 
     /// `url` as a reader of a report about `base` should see it.
     /// - Parameter home: the home folder (`$HOME` unless given; tests pass their own).
-    public static func relative(_ url: URL, to base: URL,
+    package static func relative(_ url: URL, to base: URL,
                                 home: String? = ProcessInfo.processInfo.environment["HOME"]) -> String {
         let target = components(url)
         let from = components(base)

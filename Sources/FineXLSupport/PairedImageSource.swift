@@ -37,7 +37,7 @@ extension PairedImageSource {
     package var plantedAspects: [(name: String, level: Double)]? { nil }
 
     /// For sources that name no files (generated images).
-    public func description(relativeTo base: URL) -> String { description }
+    package func description(relativeTo base: URL) -> String { description }
 
     /// For sources that only make full-size images.
     package func image(_ side: PairSide, at index: Int, reduction: BoxReduction) throws -> ReducedImage {
