@@ -100,7 +100,7 @@ package enum DescriptorBenchmark {
         func score() throws -> (rows: [BenchReport.Row], misses: [String], pairSummary: String, images: Int) {
             let spec = SyntheticSpec(aspects: [], count: options.count, seed: options.seed, size: options.size,
                                      baseKind: baseKind, variant: variant)
-            let bases = try Parallel.map(options.count) { spec.render($0) }
+            let bases = Parallel.map(options.count) { spec.render($0) }
             let encoder = self.encoder
             // The directions a user gets: measured on these base images, as delivered (8 bits).
             let candidates = try DescriptorBenchmark.candidates(

@@ -163,9 +163,11 @@ package struct PDFPrinter: Sendable {
 
     private func runBrowser(printing page: URL, to output: URL, scratch: URL, report: URL) throws {
         let logURL = scratch.appendingPathComponent("chromium.log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log: FileHandle
         do {
+            guard FileManager.default.createFile(atPath: logURL.path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown)
+            }
             log = try FileHandle(forWritingTo: logURL)
         } catch {
             throw FineXLError("cannot create \(logURL.path): \(error.localizedDescription)")
