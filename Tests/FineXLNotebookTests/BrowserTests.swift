@@ -9,15 +9,7 @@ import FineXLCharts
 /// Opens written reports in headless Chromium. A wrapper page (never the report) loads the
 /// report in an iframe, checks every image decoded, and writes its findings into its own DOM,
 /// which `--dump-dom` prints. Console messages the report causes are read from Chromium's log.
-final class BrowserTests: XCTestCase {
-    private var directories: [URL] = []
-
-    override func tearDown() {
-        for directory in directories { try? FileManager.default.removeItem(at: directory) }
-        directories = []
-        super.tearDown()
-    }
-
+final class BrowserTests: TemporaryFolderTestCase {
     func testEveryFigureLoadsInFolderMode() throws {
         let browser = try chromium()
         let directory = try makeDirectory()
@@ -145,12 +137,6 @@ final class BrowserTests: XCTestCase {
         var pwned: String
         var title: String
         var reportConsole: [String]
-    }
-
-    private func makeDirectory() throws -> URL {
-        let directory = try temporaryDirectory()
-        directories.append(directory)
-        return directory
     }
 
     /// The browser, or a skip; under CI (env `CI`) a missing browser fails instead.

@@ -78,3 +78,20 @@ enum NotebookTestSupport {
         }.joined()
     }
 }
+
+/// A test case whose temporary folders (from `makeDirectory`) are removed after each test.
+class TemporaryFolderTestCase: XCTestCase {
+    private var directories: [URL] = []
+
+    override func tearDown() {
+        for directory in directories { try? FileManager.default.removeItem(at: directory) }
+        directories = []
+        super.tearDown()
+    }
+
+    func makeDirectory() throws -> URL {
+        let directory = try temporaryDirectory()
+        directories.append(directory)
+        return directory
+    }
+}

@@ -7,15 +7,7 @@ import XCTest
 
 /// `finexl render --pdf` and `explain --output FILE.pdf`: a real Chromium prints the quickstart
 /// and poppler's tools read the PDF back; stand-in browsers (shell scripts) pin the failures.
-final class PDFPrinterTests: XCTestCase {
-    private var directories: [URL] = []
-
-    override func tearDown() {
-        for directory in directories { try? FileManager.default.removeItem(at: directory) }
-        directories = []
-        super.tearDown()
-    }
-
+final class PDFPrinterTests: TemporaryFolderTestCase {
     private var notebooks: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Notebooks")
@@ -218,12 +210,6 @@ final class PDFPrinterTests: XCTestCase {
     }
 
     // MARK: Helpers
-
-    private func makeDirectory() throws -> URL {
-        let directory = try temporaryDirectory()
-        directories.append(directory)
-        return directory
-    }
 
     /// A small written report, `r.html` with one figure in `r_files/`.
     private func writeReport(in directory: URL) throws -> URL {

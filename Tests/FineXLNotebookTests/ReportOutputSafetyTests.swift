@@ -7,21 +7,7 @@ import XCTest
 
 /// Files FineXL was not asked to write are never lost: links are not followed out of the
 /// output, files a user put beside the figures stay, leftovers are cleared, writers take turns.
-final class ReportOutputSafetyTests: XCTestCase {
-    private var directories: [URL] = []
-
-    override func tearDown() {
-        for directory in directories { try? FileManager.default.removeItem(at: directory) }
-        directories = []
-        super.tearDown()
-    }
-
-    private func makeDirectory() throws -> URL {
-        let directory = try temporaryDirectory()
-        directories.append(directory)
-        return directory
-    }
-
+final class ReportOutputSafetyTests: TemporaryFolderTestCase {
     private func write(_ document: ReportDocument = sampleDocument(), name: String = "report", to directory: URL,
                        selfContained: Bool = false) throws -> URL {
         try ReportWriter.write(document, name: name, to: directory, selfContained: selfContained,

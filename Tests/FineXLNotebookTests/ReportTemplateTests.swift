@@ -3,18 +3,9 @@ import Foundation
 import XCTest
 @testable import FineXLNotebook
 
-final class ReportTemplateTests: XCTestCase {
-    private var directories: [URL] = []
-
-    override func tearDown() {
-        for directory in directories { try? FileManager.default.removeItem(at: directory) }
-        directories = []
-        super.tearDown()
-    }
-
+final class ReportTemplateTests: TemporaryFolderTestCase {
     private func templatesFolder(page: String?, css: String?, partials: [String: String] = [:]) throws -> URL {
-        let directory = try temporaryDirectory()
-        directories.append(directory)
+        let directory = try makeDirectory()
         if let page { try page.write(to: directory.appendingPathComponent("report.mustache"), atomically: true, encoding: .utf8) }
         if let css { try css.write(to: directory.appendingPathComponent("report.css"), atomically: true, encoding: .utf8) }
         for (name, text) in partials {
@@ -37,8 +28,7 @@ final class ReportTemplateTests: XCTestCase {
             page: "<h1>{{title}}</h1><style>{{{css}}}</style>{{#blocks}}{{> block}}{{/blocks}}",
             css: "h1 { color: teal }",
             partials: ["block": "{{#figure}}[F{{number}} {{alt}}]{{/figure}}"])
-        let directory = try temporaryDirectory()
-        directories.append(directory)
+        let directory = try makeDirectory()
         let url = try ReportWriter.write(sampleDocument(figures: 2), name: "custom", to: directory, selfContained: true,
                                          templates: folder)
         let html = try String(contentsOf: url, encoding: .utf8)
@@ -117,16 +107,14 @@ final class ReportTemplateTests: XCTestCase {
     }
 
     func testFindsTemplatesAboveTheExecutable() throws {
-        let root = try temporaryDirectory()
-        directories.append(root)
+        let root = try makeDirectory()
         let templates = root.appendingPathComponent("Templates")
         try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
         try "found".write(to: templates.appendingPathComponent("report.mustache"), atomically: true, encoding: .utf8)
         try "".write(to: templates.appendingPathComponent("report.css"), atomically: true, encoding: .utf8)
         let bin = root.appendingPathComponent(".build/debug")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        let empty = try temporaryDirectory()
-        directories.append(empty)
+        let empty = try makeDirectory()
 
         let located = ReportTemplates.locateProjectTemplates(executableURL: bin.appendingPathComponent("finexl"),
                                                              currentDirectory: empty)
@@ -136,8 +124,7 @@ final class ReportTemplateTests: XCTestCase {
     }
 
     func testFallsBackToBuiltInCopyWhenNoTemplatesFolderExists() throws {
-        let empty = try temporaryDirectory()
-        directories.append(empty)
+        let empty = try makeDirectory()
         let templates = try ReportTemplates.standard(environment: [:], executableURL: empty.appendingPathComponent("finexl"),
                                                      currentDirectory: empty)
         XCTAssertNil(templates.directory)

@@ -98,21 +98,7 @@ func hostileDocument() -> ReportDocument {
                           timings: hostileStrings.map { (directive: $0, line: 1, seconds: 0.5, cached: true) })
 }
 
-final class ReportWriterTests: XCTestCase {
-    private var directories: [URL] = []
-
-    override func tearDown() {
-        for directory in directories { try? FileManager.default.removeItem(at: directory) }
-        directories = []
-        super.tearDown()
-    }
-
-    private func makeDirectory() throws -> URL {
-        let directory = try temporaryDirectory()
-        directories.append(directory)
-        return directory
-    }
-
+final class ReportWriterTests: TemporaryFolderTestCase {
     private func read(_ url: URL) throws -> String {
         try String(contentsOf: url, encoding: .utf8)
     }
