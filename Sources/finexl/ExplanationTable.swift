@@ -27,10 +27,6 @@ enum ExplanationTable {
         lines.append(String(format: "residual: %.1f %% of V_div is not explained by these concepts", e.residual.relative * 100))
         lines.append("pairs +: share of pairs whose own difference moves along f(C); p: paired Wilcoxon signed-rank test "
             + "of those per-pair weights; AUROC: how well single images, unpaired, show the concept")
-        if let d = e.directions {
-            lines.append("concept directions: \(d.source == "in-context" ? "measured on this run's \(d.images) base images" : "measured on \(d.images) reference images")"
-                + (d.reason.map { " (\($0))" } ?? ""))
-        }
         if let intervals = e.intervals { lines.append("intervals: \(intervals)") }
         if !e.rejected.isEmpty {
             lines.append("")

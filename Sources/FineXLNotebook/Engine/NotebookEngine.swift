@@ -31,6 +31,8 @@ final class NotebookEngine {
     private var blocks: [ReportBlock] = []
     private var timings: [(directive: String, line: Int, seconds: Double, cached: Bool)] = []
     private var encoder: (any ImageEncoder)?
+    /// The front matter's encoder as resolved once at the start (a hub id is looked up once).
+    private var spec: EncoderSpec?
     /// Why the notebook's encoder cannot be built here (kind `.encoderUnavailable`), when it cannot.
     private var encoderUnavailable: FineXLError?
     /// Options of each decomposition run, for the provenance footer.
@@ -305,7 +307,7 @@ final class NotebookEngine {
 
     private func checkEncoder() {
         do {
-            _ = try encoderSpec()
+            spec = try encoderSpec()
         } catch let unavailable as FineXLError where unavailable.kind == .encoderUnavailable {
             encoderUnavailable = unavailable
             note(.info, unavailable.message, line: notebook.frontMatter.modelLine)
@@ -322,7 +324,7 @@ final class NotebookEngine {
     func currentEncoder() throws -> any ImageEncoder {
         if let encoder { return encoder }
         if let encoderUnavailable { throw encoderUnavailable }
-        let made = try Encoders.make(try encoderSpec())
+        let made = try Encoders.make(try spec ?? encoderSpec())
         encoder = made
         return made
     }
