@@ -11,15 +11,55 @@ package struct Concept: Sendable, Equatable, Codable {
     /// The weights levels of the concept's rendering produce, when measured; the reported
     /// weight is the fitted one read through it as a level. Nil: the fitted weight is reported.
     package var levelResponse: LevelResponse?
+    /// Other common ways of making the concept's look, each measured like `direction` (the
+    /// descriptor's `Aspect.Form`s). Under the NNLS methods the concept is the cone they span
+    /// with `direction`, and its weight is the sum of theirs. Nil or empty: one direction.
+    package var forms: [ConceptForm]?
+    /// The levels the concept's name stands for, when the encoder states them ("black and
+    /// white" is at most a quarter of the colour left); nil: any positive level.
+    package var levelRange: LevelRange?
 
     package init(name: String, direction: [Double], origin: ConceptOrigin, perImage: [[Double]]? = nil,
-                levelResponse: LevelResponse? = nil) {
+                levelResponse: LevelResponse? = nil, forms: [ConceptForm]? = nil, levelRange: LevelRange? = nil) {
         self.name = name
         self.direction = direction
         self.origin = origin
         self.perImage = perImage
         self.levelResponse = levelResponse
+        self.forms = forms
+        self.levelRange = levelRange
     }
+}
+
+/// One more form of a concept: its direction, and per calibration image when measured on images.
+package struct ConceptForm: Sendable, Equatable, Codable {
+    package var name: String
+    package var direction: [Double]
+    package var perImage: [[Double]]?
+
+    package init(name: String, direction: [Double], perImage: [[Double]]? = nil) {
+        self.name = name
+        self.direction = direction
+        self.perImage = perImage
+    }
+}
+
+/// The levels a concept's name stands for, with the reason, for the rule that chooses between
+/// near-parallel concepts.
+package struct LevelRange: Sendable, Equatable, Codable {
+    package var lower: Double
+    /// Nil: no upper end.
+    package var upper: Double?
+    /// Why, in words ("black and white leaves at most a quarter of the colour").
+    package var reason: String
+
+    package init(lower: Double = 0, upper: Double? = nil, reason: String) {
+        self.lower = lower
+        self.upper = upper
+        self.reason = reason
+    }
+
+    package func contains(_ level: Double) -> Bool { level >= lower && level <= (upper ?? .infinity) }
 }
 
 /// Where a candidate concept came from, kept so reports can say so.

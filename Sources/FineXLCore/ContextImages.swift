@@ -46,12 +46,18 @@ package struct MeasuredConcepts: Sendable {
     package var levelResponses: [LevelResponse?]
     /// Where the directions were measured; nil for encoders that map concepts from text.
     package var source: DirectionSource?
+    /// For each concept, its other forms (empty when it has one direction).
+    package var forms: [[ConceptForm]]
+    /// For each concept, the levels its name stands for, when stated.
+    package var levelRanges: [LevelRange?]
 
     package init(mappings: [ConceptMapping], perImage: [[[Double]]?]? = nil, levelResponses: [LevelResponse?]? = nil,
-                source: DirectionSource? = nil) {
+                source: DirectionSource? = nil, forms: [[ConceptForm]]? = nil, levelRanges: [LevelRange?]? = nil) {
         self.mappings = mappings
         self.perImage = perImage ?? mappings.map { _ in nil }
         self.levelResponses = levelResponses ?? mappings.map { _ in nil }
         self.source = source
+        self.forms = forms ?? mappings.map { _ in [] }
+        self.levelRanges = levelRanges ?? mappings.map { _ in nil }
     }
 }

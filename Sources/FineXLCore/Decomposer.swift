@@ -9,9 +9,12 @@ package struct Decomposer: Sendable {
         package var relativeResidual: Double
         /// Residual after each concept was added, in the order they were added.
         package var steps: [(index: Int, relativeResidual: Double)]
+        /// Per concept, the weight of each of its columns: its direction, then its forms (the
+        /// NNLS methods; a single entry otherwise). `weights` are their sums.
+        package var parts: [[Double]]
 
         package static func == (a: Result, b: Result) -> Bool {
-            a.weights == b.weights && a.used == b.used && a.relativeResidual == b.relativeResidual
+            a.weights == b.weights && a.used == b.used && a.relativeResidual == b.relativeResidual && a.parts == b.parts
                 && a.steps.map(\.index) == b.steps.map(\.index)
                 && a.steps.map(\.relativeResidual) == b.steps.map(\.relativeResidual)
         }
@@ -28,22 +31,36 @@ package struct Decomposer: Sendable {
         self.whitening = whitening
     }
 
-    /// Decomposes `target` (V_div) over `directions` (f(C_i), in the filter's order).
-    package func decompose(_ target: [Double], over directions: [[Double]]) -> Result {
+    /// Decomposes `target` (V_div) over `directions` (f(C_i), in the filter's order). Under the
+    /// NNLS methods `forms[i]`, when given, are more columns of concept i (`Concept.forms`): the
+    /// concept is the cone they span with its direction, and its weight is their sum. The
+    /// paper's method uses one direction per concept, as the paper does.
+    package func decompose(_ target: [Double], over directions: [[Double]], forms: [[[Double]]] = []) -> Result {
         switch method {
         case .paper:
             return greedyLeastSquares(target, directions)
-        case .nnls:
-            return nonNegative(target, directions, metric: nil)
-        case .whitenedNNLS:
-            return nonNegative(target, directions, metric: whitening)
+        case .nnls, .whitenedNNLS:
+            return nonNegative(target, directions, forms)
         }
     }
 
     /// Refits only the weights of the concepts `used`, as a bootstrap resample needs.
-    package func refit(_ target: [Double], over directions: [[Double]], used: [Bool]) -> [Double] {
-        let indices = directions.indices.filter { used[$0] }
-        let columns = indices.map { directions[$0] }
+    package func refit(_ target: [Double], over directions: [[Double]], forms: [[[Double]]] = [], used: [Bool]) -> [Double] {
+        refitParts(target, over: directions, forms: forms, used: used).map { $0.reduce(0, +) }
+    }
+
+    /// The weight of each column of each used concept (its direction, then its forms), 0 for the
+    /// concepts not used.
+    package func refitParts(_ target: [Double], over directions: [[Double]], forms: [[[Double]]] = [],
+                            used: [Bool]) -> [[Double]] {
+        let formsOf = { (i: Int) -> [[Double]] in method != .paper && i < forms.count ? forms[i] : [] }
+        var columns: [[Double]] = [], owner: [Int] = []
+        for i in directions.indices where used[i] {
+            for column in [directions[i]] + formsOf(i) {
+                columns.append(column)
+                owner.append(i)
+            }
+        }
         let sub: [Double]
         switch method {
         case .paper:
@@ -55,9 +72,27 @@ package struct Decomposer: Sendable {
             sub = LeastSquares.nonNegative(columns: columns.map { w?.apply($0) ?? $0 },
                                            target: w?.apply(target) ?? target)
         }
-        var weights = [Double](repeating: 0, count: directions.count)
-        for (i, j) in indices.enumerated() { weights[j] = sub[i] }
-        return weights
+        var parts = directions.indices.map { [Double](repeating: 0, count: 1 + formsOf($0).count) }
+        var next = [Int](repeating: 0, count: directions.count)
+        for (k, i) in owner.enumerated() {
+            parts[i][next[i]] = sub[k]
+            next[i] += 1
+        }
+        return parts
+    }
+
+    /// ‖target − Σ parts · columns‖ / ‖target‖ over each concept's direction and forms.
+    package func relativeResidual(_ target: [Double], over directions: [[Double]], forms: [[[Double]]] = [],
+                                  parts: [[Double]]) -> Double {
+        var columns: [[Double]] = [], weights: [Double] = []
+        for (i, direction) in directions.enumerated() {
+            let all = [direction] + (method != .paper && i < forms.count ? forms[i] : [])
+            for (j, column) in all.enumerated() where j < parts[i].count {
+                columns.append(column)
+                weights.append(parts[i][j])
+            }
+        }
+        return LeastSquares.relativeResidual(columns: columns, weights: weights, target: target)
     }
 
     /// Eqs. 10–11: add concepts one by one, refit unconstrained least squares after
@@ -74,23 +109,24 @@ package struct Decomposer: Sendable {
             residual = LeastSquares.relativeResidual(columns: directions, weights: weights, target: target)
             steps.append((index, residual))
         }
-        return Result(weights: weights, used: used, relativeResidual: residual, steps: steps)
+        return Result(weights: weights, used: used, relativeResidual: residual, steps: steps, parts: weights.map { [$0] })
     }
 
-    /// NNLS over all kept concepts; the steps replay the fit adding concepts by weight.
-    private func nonNegative(_ target: [Double], _ directions: [[Double]], metric: Whitening?) -> Result {
+    /// NNLS over all kept concepts (and their forms); the steps replay the fit adding concepts by weight.
+    private func nonNegative(_ target: [Double], _ directions: [[Double]], _ forms: [[[Double]]]) -> Result {
         let all = [Bool](repeating: true, count: directions.count)
-        let weights = refit(target, over: directions, used: all)
+        let parts = refitParts(target, over: directions, forms: forms, used: all)
+        let weights = parts.map { $0.reduce(0, +) }
         let used = weights.map { $0 > 0 }
         let order = directions.indices.filter { used[$0] }.sorted { weights[$0] > weights[$1] }
         var prefix = [Bool](repeating: false, count: directions.count)
         var steps: [(Int, Double)] = []
         for index in order {
             prefix[index] = true
-            let partial = refit(target, over: directions, used: prefix)
-            steps.append((index, LeastSquares.relativeResidual(columns: directions, weights: partial, target: target)))
+            let partial = refitParts(target, over: directions, forms: forms, used: prefix)
+            steps.append((index, relativeResidual(target, over: directions, forms: forms, parts: partial)))
         }
-        let residual = LeastSquares.relativeResidual(columns: directions, weights: weights, target: target)
-        return Result(weights: weights, used: used, relativeResidual: residual, steps: steps)
+        let residual = relativeResidual(target, over: directions, forms: forms, parts: parts)
+        return Result(weights: weights, used: used, relativeResidual: residual, steps: steps, parts: parts)
     }
 }

@@ -20,23 +20,28 @@ package enum Explainer {
 
         let filter = OrthogonalityFilter(
             eOrtho: options.eOrtho, ordering: OrthogonalityFilter.ordering(for: options.method))
-        let trace = filter.visit(candidates, divergence: divergence.vector)
-        let kept = trace.kept.map { candidates[$0] }
-        let filtered = trace.rejected
-        guard !kept.isEmpty else {
-            throw FineXLError("all \(candidates.count) candidate concepts were rejected (\(filtered.first?.reason ?? ""))")
+        var trace = filter.visit(candidates, divergence: divergence.vector)
+        guard !trace.kept.isEmpty else {
+            throw FineXLError("all \(candidates.count) candidate concepts were rejected (\(trace.rejected.first?.reason ?? ""))")
         }
 
         let whitening = options.method == .whitenedNNLS
             ? Whitening(pairDifferences: divergence.pairDifferences) : nil
         let decomposer = Decomposer(method: options.method, eDecomp: options.eDecomp, whitening: whitening)
+        let rivals = NearParallelRule(candidates: candidates, divergence: divergence, decomposer: decomposer)
+        let decided = rivals.decide(&trace)
+        let kept = trace.kept.map { candidates[$0] }
+        let filtered = trace.rejected
         let directions = kept.map(\.direction)
-        let fit = decomposer.decompose(divergence.vector, over: directions)
+        let forms = kept.map { concept in (concept.forms ?? []).map(\.direction) }
+        let fit = decomposer.decompose(divergence.vector, over: directions, forms: forms)
         let intervals = bootstrapIntervals(divergence: divergence, concepts: kept, used: fit.used,
                                            decomposer: decomposer, options: options)
         let usedIndices = kept.indices.filter { fit.used[$0] }
+        // A concept that used its forms points where its mix of them points.
+        let effective = kept.indices.map { i in Self.effectiveDirection(directions[i], forms[i], parts: fit.parts[i]) }
         let coefficients = PairedEvidence.pairCoefficients(
-            pairDifferences: divergence.pairDifferences, directions: usedIndices.map { directions[$0] }, metric: whitening)
+            pairDifferences: divergence.pairDifferences, directions: usedIndices.map { effective[$0] }, metric: whitening)
 
         var weighted: [Explanation.Weighted] = []
         var rejected = unrepresentable + filtered
@@ -45,16 +50,23 @@ package enum Explainer {
                 rejected.append(.init(name: concept.name, reason: notUsedReason(options, fit)))
                 continue
             }
-            let unit = Vector.scale(concept.direction, 1 / Vector.norm(concept.direction))
+            let unit = Vector.scale(effective[i], 1 / Vector.norm(effective[i]))
             let basePoints = divergence.base.map { Vector.dot($0, unit) }
             let personalPoints = divergence.personal.map { Vector.dot($0, unit) }
+            let shares = zip(concept.forms ?? [], fit.parts[i].dropFirst()).compactMap { form, part -> Explanation.FormShare? in
+                let share = part / fit.weights[i]
+                return share >= 0.005 ? Explanation.FormShare(name: form.name, share: share) : nil
+            }
+            let alternatives = decided[trace.kept[i]] ?? []
             weighted.append(.init(
                 name: concept.name, weight: concept.levelResponse?.level(forWeight: fit.weights[i]) ?? fit.weights[i],
                 ci: intervals[i],
-                alignment: Vector.cosine(concept.direction, divergence.vector),
+                alignment: Vector.cosine(effective[i], divergence.vector),
                 auroc: Statistics.auroc(positive: personalPoints, negative: basePoints),
                 paired: PairedEvidence.evidence(coefficients: coefficients[usedIndices.firstIndex(of: i)!]),
-                origin: concept.origin))
+                origin: concept.origin,
+                forms: shares.isEmpty ? nil : shares,
+                alternatives: alternatives.isEmpty ? nil : alternatives))
         }
         weighted.sort { $0.weight > $1.weight }
 
@@ -70,6 +82,14 @@ package enum Explainer {
             filter: trace)
         explanation.intervals = intervalDescription(usedIndices.map { kept[$0] }, pairs: divergence.pairs, options: options)
         return explanation
+    }
+
+    /// The direction a concept's fitted mix of its direction and forms points in.
+    static func effectiveDirection(_ direction: [Double], _ forms: [[Double]], parts: [Double]) -> [Double] {
+        guard parts.count > 1, parts.dropFirst().contains(where: { $0 > 0 }) else { return direction }
+        let total = parts.reduce(0, +)
+        guard total > 0 else { return direction }
+        return Vector.combination([direction] + forms, weights: parts.map { $0 / total }, dimension: direction.count)
     }
 
     /// V_div ≈ 0 has no direction to explain: say so instead of dividing by it.
@@ -101,7 +121,13 @@ package enum Explainer {
                 if independent[m] == nil { independent[m] = (0..<m).map { _ in Int.random(in: 0..<m, using: &generator) } }
                 return Vector.mean(independent[m]!.map { perImage[$0] })
             }
-            let weights = decomposer.refit(target, over: directions, used: used)
+            let forms = concepts.enumerated().map { i, concept -> [[Double]] in
+                (concept.forms ?? []).map { form in
+                    guard used[i], let perImage = form.perImage, perImage.count == n else { return form.direction }
+                    return Vector.mean(indices.map { perImage[$0] })
+                }
+            }
+            let weights = decomposer.refit(target, over: directions, forms: forms, used: used)
             for (i, w) in weights.enumerated() { samples[i].append(w) }
         }
         return zip(samples, concepts).map { s, concept in
@@ -138,9 +164,7 @@ package enum Explainer {
             warnings.append("only \(divergence.pairs) image pairs: intervals are wide (the paper uses 25–200 prompts)")
         }
         // ‖V_div‖ against the norm a mean of n pure-noise differences would have.
-        let noise = (divergence.pairDifferences.map { d in
-            Vector.norm(Vector.subtract(d, divergence.vector)).squared
-        }.reduce(0, +) / Double(max(divergence.pairs - 1, 1)) / Double(divergence.pairs)).squareRoot()
+        let noise = noiseNorm(divergence)
         if divergence.norm < 2 * noise {
             warnings.append(String(format: "V_div is barely above noise: ‖V_div‖ = %.3g against %.3g expected from pair-to-pair spread alone", divergence.norm, noise))
         }
@@ -150,7 +174,23 @@ package enum Explainer {
         for concept in concepts where concept.ci.count == 2 && concept.ci[0] <= 0 && concept.ci[1] >= 0 {
             warnings.append("the 95 % interval of \"\(concept.name)\" spans 0: its weight is not distinguishable from 0")
         }
+        for concept in concepts {
+            for alternative in concept.alternatives ?? [] {
+                warnings.append(String(format: "\"%@\" %.2f and \"%@\" %.2f could not be told apart: %@",
+                                       concept.name, concept.weight, alternative.name, alternative.weight, alternative.reason))
+            }
+        }
         return warnings
+    }
+}
+
+extension Explainer {
+    /// ‖V_div‖ a mean of n pure-noise pair differences would have: the pairs' spread around
+    /// V_div over √n.
+    static func noiseNorm(_ divergence: Divergence) -> Double {
+        (divergence.pairDifferences.map { d in
+            Vector.norm(Vector.subtract(d, divergence.vector)).squared
+        }.reduce(0, +) / Double(max(divergence.pairs - 1, 1)) / Double(divergence.pairs)).squareRoot()
     }
 }
 

@@ -45,9 +45,16 @@ package struct Explanation: Sendable, Codable, Equatable {
         /// The pairs' evidence: share moving along f(C) and the signed-rank test (schema /2).
         package var paired: PairedEvidence
         package var origin: ConceptOrigin
+        /// The concept's other forms the fit used (`Concept.forms`), with their share of the
+        /// weight; absent when only its direction was used.
+        package var forms: [FormShare]?
+        /// Near-parallel concepts that fit V_div as well, within what the pairs' spread allows:
+        /// the images cannot tell them apart from this one. Absent when there are none.
+        package var alternatives: [Alternative]?
 
         package init(name: String, weight: Double, ci: [Double], alignment: Double, auroc: Double,
-                    paired: PairedEvidence, origin: ConceptOrigin) {
+                    paired: PairedEvidence, origin: ConceptOrigin, forms: [FormShare]? = nil,
+                    alternatives: [Alternative]? = nil) {
             self.name = name
             self.weight = weight
             self.ci = ci
@@ -55,6 +62,38 @@ package struct Explanation: Sendable, Codable, Equatable {
             self.auroc = auroc
             self.paired = paired
             self.origin = origin
+            self.forms = forms
+            self.alternatives = alternatives
+        }
+    }
+
+    /// One form of a kept concept and the share of its weight it carries.
+    package struct FormShare: Sendable, Codable, Equatable {
+        package var name: String
+        package var share: Double
+
+        package init(name: String, share: Double) {
+            self.name = name
+            self.share = share
+        }
+    }
+
+    /// A reading that fits as well as the one given: this concept in the kept one's place.
+    package struct Alternative: Sendable, Codable, Equatable {
+        package var name: String
+        /// Its level in the kept concept's place.
+        package var weight: Double
+        /// The relative residual with it in that place (the kept reading's is `residual.relative`
+        /// of the explanation, up to the other concepts' refit).
+        package var residual: Double
+        /// Why the kept reading was preferred, in words.
+        package var reason: String
+
+        package init(name: String, weight: Double, residual: Double, reason: String) {
+            self.name = name
+            self.weight = weight
+            self.residual = residual
+            self.reason = reason
         }
     }
 

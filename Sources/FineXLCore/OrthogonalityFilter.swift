@@ -26,6 +26,9 @@ package struct OrthogonalityFilter: Sendable {
     package var eOrtho: Double
     package var ordering: Ordering
 
+    /// How a rejection for closeness to kept concepts begins (Eq. 9).
+    static let notOrthogonal = "not orthogonal to kept concepts"
+
     package init(eOrtho: Double, ordering: Ordering = .absoluteAlignment) {
         self.eOrtho = eOrtho
         self.ordering = ordering
@@ -46,7 +49,8 @@ package struct OrthogonalityFilter: Sendable {
     /// The filter's run over `candidates`: each candidate in the order it was visited, with the
     /// reason it was rejected or nil when it was kept.
     package func visit(_ candidates: [Concept], divergence: [Double]) -> Explanation.FilterTrace {
-        var kept: [Concept] = []
+        // Each kept concept with the column (its direction or one of its forms) it was kept by.
+        var kept: [(name: String, direction: [Double])] = []
         var visits: [Explanation.FilterTrace.Visit] = []
         func reject(_ candidate: Int, _ reason: String) {
             visits.append(.init(candidate: candidate, name: candidates[candidate].name, rejection: reason))
@@ -82,7 +86,8 @@ package struct OrthogonalityFilter: Sendable {
                 reject(index, "maps to the zero vector in this encoder")
                 continue
             }
-            let cosines = kept.map { ($0.name, abs(Vector.cosine($0.direction, candidate.direction))) }
+            let representative = representative(candidate, remainder)
+            let cosines = kept.map { ($0.name, abs(Vector.cosine($0.direction, representative))) }
             if let duplicate = cosines.first(where: { $0.1 > 0.9999 }) {
                 reject(index, "same direction as \"\(duplicate.0)\" (|cos| \(format(duplicate.1)))")
                 continue
@@ -90,11 +95,11 @@ package struct OrthogonalityFilter: Sendable {
             let summed = cosines.reduce(0) { $0 + $1.1 }  // Eq. 9
             if !kept.isEmpty && summed >= eOrtho {
                 let closest = cosines.max { $0.1 < $1.1 }!
-                reject(index, "not orthogonal to kept concepts: summed |cos| \(format(summed)) ≥ eOrtho \(format(eOrtho))"
+                reject(index, Self.notOrthogonal + ": summed |cos| \(format(summed)) ≥ eOrtho \(format(eOrtho))"
                         + " (closest \"\(closest.0)\", |cos| \(format(closest.1)))")
                 continue
             }
-            kept.append(candidate)
+            kept.append((candidate.name, representative))
             visits.append(.init(candidate: index, name: candidate.name, rejection: nil))
             if ordering == .residualAlignment {
                 let columns = kept.map(\.direction)
@@ -108,9 +113,18 @@ package struct OrthogonalityFilter: Sendable {
         return Explanation.FilterTrace(eOrtho: eOrtho, ordering: ordering, visits: visits)
     }
 
+    /// The column a concept competes with: under the residual ordering, of its direction and its
+    /// forms (`Concept.forms`, the cone the NNLS methods fit) the one closest to what is left to
+    /// explain, so clumped grain is weighed as grain; otherwise its direction.
+    private func representative(_ concept: Concept, _ remainder: [Double]) -> [Double] {
+        guard ordering == .residualAlignment, let forms = concept.forms, !forms.isEmpty else { return concept.direction }
+        let columns = [concept.direction] + forms.map(\.direction).filter { $0.allSatisfy(\.isFinite) && Vector.norm($0) > 0 }
+        return columns.max { Vector.cosine($0, remainder) < Vector.cosine($1, remainder) } ?? concept.direction
+    }
+
     /// How strongly a candidate claims the next place; larger first.
     private func key(_ concept: Concept, _ remainder: [Double]) -> Double {
-        let cosine = Vector.cosine(concept.direction, remainder)
+        let cosine = Vector.cosine(representative(concept, remainder), remainder)
         guard cosine.isFinite, concept.direction.allSatisfy(\.isFinite) else { return -.infinity }
         return ordering == .absoluteAlignment ? abs(cosine) : cosine
     }

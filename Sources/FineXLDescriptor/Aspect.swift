@@ -77,13 +77,13 @@ package struct Aspect: Sendable, Hashable {
             "vibrance: chroma c around Rec. 709 luma scaled by 1 + \(Self.short(Canonical.vibrance))·(1 − c / "
                 + "\(Self.short(Canonical.vibranceKnee))), weak colours most, in gamut"
         case .mutedColors:
-            "chroma c = max − min above the image's median chroma m compressed around luma to m + "
-                + "\(Self.short(1 - Canonical.mutedCompression))·(c − m): strong colours lose most, weak ones none"
+            "chroma scaled by 1 − \(Self.short(Canonical.mutedCompression))ℓ around Rec. 709 luma, every colour alike "
+                + "(a saturation slider)"
         case .blackAndWhite: "full mix to Rec. 709 luma grey (level ℓ mixes ℓ of the way)"
         case .sepia:
-            "full mix to luma grey toned in linear light by ("
-                + [Canonical.sepiaTone.red, Canonical.sepiaTone.green, Canonical.sepiaTone.blue].map { Self.fixed($0, 2) }
-                    .joined(separator: ", ") + ")"
+            "full mix to luma grey toned in sRGB by ("
+                + [Canonical.sepiaTone.red, Canonical.sepiaTone.green, Canonical.sepiaTone.blue].map { Self.fixed($0, 3) }
+                    .joined(separator: ", ") + "): the classic sepia matrix with its brightening taken out"
         case .highContrast:
             "contrast ×\(Self.short(1 + Canonical.highContrast)) per sRGB channel around the image's mean luma (colour "
                 + "differences stretch with it, as a curve on RGB does)"
@@ -112,9 +112,9 @@ package struct Aspect: Sendable, Hashable {
         case .warmTones: "per-channel gamma curves on sRGB: red v^(1/1.14), green v^1.025, blue v^1.14 (matched at mid-grey, luma-neutral there)"
         case .coolTones: "per-channel gamma curves on sRGB: blue v^(1/1.14), green v^(1/1.025), red v^1.14 (matched at mid-grey, luma-neutral there)"
         case .vividColors: "the same vibrance around the HSL lightness (max + min) / 2 instead of luma"
-        case .mutedColors: "the same knee on chroma around the HSL lightness (max + min) / 2 instead of luma"
+        case .mutedColors: "the same scaling of chroma around the HSL lightness (max + min) / 2 instead of luma"
         case .blackAndWhite: "mix to the channel average (R + G + B) / 3"
-        case .sepia: "the classic sRGB sepia matrix, rows normalized so green sums to 1"
+        case .sepia: "luma grey toned in linear light by (1.26, 0.98, 0.57) (matched at mid-grey)"
         case .highContrast: "smoothstep S-curve per channel pivoted at 0.5 (same mid-tone slope 1.5)"
         case .lowContrast: "compression ×0.6 per channel in linear light around mid-grey (0.214 linear, 0.5 sRGB; same mid-tone slope)"
         case .bright: "the shoulder curve applied to sRGB values: v → 1.7v / (1 + 0.7v) (matched at mid-grey)"
@@ -147,16 +147,12 @@ package struct Aspect: Sendable, Hashable {
             return Self.linearGains(image, gains[0], gains[1], gains[2])
         case .vividColors:
             return Self.scaleChroma(image) { c in 1 + Canonical.vibrance * l * max(0, 1 - c / Canonical.vibranceKnee) }
-        case .mutedColors:
-            let m = Self.medianChroma(image)
-            return Self.scaleChroma(image) { c in c > m ? (m + (c - m) * (1 - Canonical.mutedCompression * l)) / c : 1 }
+        case .mutedColors: return Self.scaleChroma(image) { _ in 1 - Canonical.mutedCompression * l }
         case .blackAndWhite: return Self.scaleChroma(image) { _ in 1 - l }
         case .sepia:
             return ImageFilters.mapPixels(image) { r, g, b in
-                let grey = ImageFilters.toLinear(ImageFilters.luma(r, g, b))
-                let tone = Canonical.sepiaTone
-                let sr = ImageFilters.toSRGB(grey * tone.red), sg = ImageFilters.toSRGB(grey * tone.green)
-                let sb = ImageFilters.toSRGB(grey * tone.blue)
+                let grey = ImageFilters.luma(r, g, b), tone = Canonical.sepiaTone
+                let sr = min(grey * tone.red, 1), sg = min(grey * tone.green, 1), sb = min(grey * tone.blue, 1)
                 return (r + l * (sr - r), g + l * (sg - g), b + l * (sb - b))
             }
         case .highContrast: return Self.channelContrast(image, 1 + Canonical.highContrast * l)
@@ -205,11 +201,9 @@ package struct Aspect: Sendable, Hashable {
                 return (lightness + (r - lightness) * f, lightness + (g - lightness) * f, lightness + (b - lightness) * f)
             }
         case .mutedColors:
-            let m = Self.medianChroma(image)
+            let f = 1 - Canonical.mutedCompression * l
             return ImageFilters.mapPixels(image) { r, g, b in
-                let mx = max(r, g, b), mn = min(r, g, b), lightness = (mx + mn) / 2
-                let s = mx - mn
-                let f = s > m ? (m + (s - m) * (1 - Canonical.mutedCompression * l)) / s : 1
+                let lightness = (max(r, g, b) + min(r, g, b)) / 2
                 return (lightness + (r - lightness) * f, lightness + (g - lightness) * f, lightness + (b - lightness) * f)
             }
         case .blackAndWhite:
@@ -219,9 +213,9 @@ package struct Aspect: Sendable, Hashable {
             }
         case .sepia:
             return ImageFilters.mapPixels(image) { r, g, b in
-                let sr = (0.393 * r + 0.769 * g + 0.189 * b) / 1.203
-                let sg = (0.349 * r + 0.686 * g + 0.168 * b) / 1.203
-                let sb = (0.272 * r + 0.534 * g + 0.131 * b) / 1.203
+                let grey = ImageFilters.toLinear(ImageFilters.luma(r, g, b))
+                let sr = ImageFilters.toSRGB(grey * 1.26), sg = ImageFilters.toSRGB(grey * 0.98)
+                let sb = ImageFilters.toSRGB(grey * 0.57)
                 return (r + l * (sr - r), g + l * (sg - g), b + l * (sb - b))
             }
         case .highContrast:
@@ -296,8 +290,12 @@ package struct Aspect: Sendable, Hashable {
         /// cool tones the mirror image.
         static let warmRedBlue: Float = 0.2, warmGreen: Float = 0.04
         static let vibrance: Float = 0.6, vibranceKnee: Float = 0.6
+        /// Muted colours: chroma ×(1 − 0.7ℓ); black and white takes it all (×(1 − ℓ)).
         static let mutedCompression: Float = 0.7
-        static let sepiaTone: (red: Float, green: Float, blue: Float) = (1.12, 0.97, 0.75)
+        /// The classic sepia matrix maps a grey g to about (1.351, 1.203, 0.937)·g: its rows are
+        /// nearly proportional, so it is a toned luma grey, brightened ×1.2. Divided by its
+        /// Rec. 709 luma gain, the tone keeps the grey's luma.
+        static let sepiaTone: (red: Float, green: Float, blue: Float) = (1.112, 0.990, 0.771)
         static let highContrast: Float = 0.5, lowContrast: Float = 0.4
         static let blurSigmaPer256: Float = 2.4
         static let unsharpAmount: Float = 1.2
@@ -387,26 +385,6 @@ package struct Aspect: Sendable, Hashable {
             f = min(f, c > centre ? (1 - centre) / (c - centre) : centre / (centre - c))
         }
         return max(f, 1)
-    }
-
-    /// Median of max − min over the pixels (a 256-bin histogram is exact enough).
-    static func medianChroma(_ image: RGBImage) -> Float {
-        var histogram = [Int](repeating: 0, count: 256)
-        image.pixels.withUnsafeBufferPointer { p in
-            var i = 0
-            while i < p.count {
-                let c = max(p[i], p[i + 1], p[i + 2]) - min(p[i], p[i + 1], p[i + 2])
-                histogram[min(255, max(0, Int(c * 255 + 0.5)))] += 1
-                i += 3
-            }
-        }
-        let half = image.width * image.height / 2
-        var cumulative = 0
-        for (bin, count) in histogram.enumerated() {
-            cumulative += count
-            if cumulative > half { return Float(bin) / 255 }
-        }
-        return 1
     }
 
     static func channelContrast(_ image: RGBImage, _ k: Float) -> RGBImage {

@@ -23,6 +23,8 @@ struct DescriptorCalibration: Sendable {
     /// `f(C)` as measured on each reference image (their mean is `directions`), for intervals
     /// that resample the calibration images.
     let perImage: [Aspect.Kind: [[Double]]]
+    /// Each of the aspects' other forms (`Aspect.Form`) measured the same way, per image.
+    let formPerImage: [Aspect.Form: [[Double]]]
     /// Wall time the calibration took, for the benchmark report.
     let seconds: Double
 
@@ -55,7 +57,8 @@ struct DescriptorCalibration: Sendable {
         let images = Self.referenceImages()
         // raw[i][0] is the reference image, raw[i][k + 1] its rendering of aspect k at level 1,
         // half[i][k] at level ½.
-        let measured = Parallel.map(images.count) { i -> (full: [[Double]], half: [[Double]]) in
+        let forms = Aspect.Form.allCases
+        let measured = Parallel.map(images.count) { i -> (full: [[Double]], half: [[Double]], forms: [[[Double]]]) in
             // Renderings start from the unrounded reference and every image is measured in 8
             // bits, as generators deliver them (see `SyntheticSpec.render`).
             var rows = [DescriptorStatistics.measure(ImageFilters.quantized8(images[i]))]
@@ -67,7 +70,14 @@ struct DescriptorCalibration: Sendable {
                     if level == 1 { rows.append(statistics) } else { halves.append(statistics) }
                 }
             }
-            return (rows, halves)
+            // Each form at levels 1 and ½, in `Aspect.Form.allCases` order.
+            let formRows = forms.map { form in
+                [1.0, 0.5].map { level in
+                    DescriptorStatistics.measure(ImageFilters.quantized8(
+                        Aspect(form.aspect).apply(form, to: images[i], level: level, seed: UInt64(7 + i))))
+                }
+            }
+            return (rows, halves, formRows)
         }
         let raw = measured.map(\.full)
         let d = DescriptorStatistics.count
@@ -106,6 +116,13 @@ struct DescriptorCalibration: Sendable {
         }
         self.directions = directions
         self.perImage = perImage
+        var formPerImage: [Aspect.Form: [[Double]]] = [:]
+        for (f, form) in forms.enumerated() {
+            formPerImage[form] = measured.indices.map { i in
+                Self.slope(half: measured[i].forms[f][1], full: measured[i].forms[f][0], base: raw[i][0], scale: scale)
+            }
+        }
+        self.formPerImage = formPerImage
         seconds = Date().timeIntervalSince(start)
     }
 

@@ -10,7 +10,7 @@ import Foundation
 /// its canonical rendering causes on the reference images, so weights read as levels.
 package struct DescriptorEncoder: ImageEncoder {
     /// Bumped whenever a statistic, the reference set or a canonical rendering changes.
-    static let version = "finexl.descriptor/6"
+    static let version = "finexl.descriptor/7"
 
     package init() {}
 
@@ -29,6 +29,7 @@ package struct DescriptorEncoder: ImageEncoder {
         var definition = [version, DescriptorCalibration.referenceDescription]
         definition += DescriptorStatistics.names
         definition += Aspect.all.map { "\($0.name): \($0.canonicalDescription)" }
+        definition += Aspect.Form.allCases.map { "\($0.aspect.rawValue) form \($0.rawValue): \($0.description)" }
         return SHA256.hex(definition.joined(separator: "\n"))
     }()
 
@@ -81,24 +82,50 @@ package struct DescriptorEncoder: ImageEncoder {
         let (inContext, reason) = try InContextDirections.forContext(context, identity: identity, calibration: calibration)
         let directions = inContext?.directions ?? calibration.directions
         let perImage = inContext?.perImage ?? calibration.perImage
+        let formPerImage = inContext?.formPerImage ?? calibration.formPerImage
         var mappings: [ConceptMapping] = []
         var measured: [[[Double]]?] = []
         var responses: [LevelResponse?] = []
+        var forms: [[ConceptForm]] = []
+        var ranges: [LevelRange?] = []
         for name in names {
             guard let kind = DescriptorVocabulary.kind(for: name), let direction = directions[kind] else {
                 mappings.append(.unrepresentable(reason: Self.unrepresentableReason(name)))
                 measured.append(nil)
                 responses.append(nil)
+                forms.append([])
+                ranges.append(nil)
                 continue
             }
             mappings.append(.vector(direction))
             measured.append(perImage[kind])
             responses.append(inContext?.responses[kind])
+            forms.append(Aspect(kind).forms.compactMap { form in
+                formPerImage[form].map { ConceptForm(name: form.rawValue, direction: Vector.mean($0), perImage: $0) }
+            })
+            ranges.append(Self.levelRange(kind))
         }
         let source = inContext.map { DirectionSource(source: "in-context", images: $0.images) }
             ?? DirectionSource(source: "reference", images: DescriptorCalibration.referenceScenes + DescriptorCalibration.referenceTextures,
                                reason: reason)
-        return MeasuredConcepts(mappings: mappings, perImage: measured, levelResponses: responses, source: source)
+        return MeasuredConcepts(mappings: mappings, perImage: measured, levelResponses: responses, source: source,
+                                forms: forms, levelRanges: ranges)
+    }
+
+    /// Taking colour out is one direction whether a little or all of it goes: "muted colors"
+    /// names it while more than a quarter of the colour is left, "black and white" from there on.
+    /// (Muted colours at level ℓ take 0.7ℓ of the chroma, black and white ℓ.)
+    static func levelRange(_ kind: Aspect.Kind) -> LevelRange? {
+        let greyFrom = 0.75
+        switch kind {
+        case .blackAndWhite:
+            return LevelRange(lower: greyFrom, reason: "black and white leaves at most a quarter of the colour (level ≥ 0.75)")
+        case .mutedColors:
+            let upper = greyFrom / Double(Aspect.Canonical.mutedCompression)
+            return LevelRange(upper: upper, reason: String(format: "muted colors leave more than a quarter of the colour (level ≤ %.2f)", upper))
+        default:
+            return nil
+        }
     }
 
     static func unrepresentableReason(_ name: String) -> String {

@@ -18,7 +18,7 @@ struct InContextDirections: Sendable {
     /// 30 renderings and measurements, and 40 images pin a direction down well.
     static let maximumImages = 40
     /// Part of the cache key: bump when the measurement changes.
-    static let version = "finexl.in-context/2"
+    static let version = "finexl.in-context/3"
     /// Levels rendered on each image: ½ and 1 give the slope f(C) (as the reference calibration);
     /// with ¼ they also give the response curve a fitted weight is read back through.
     static let levels = [0.25, 0.5, 1.0]
@@ -27,6 +27,8 @@ struct InContextDirections: Sendable {
     let perImage: [Aspect.Kind: [[Double]]]
     /// The mean weight each of `levels` produces on these images, per aspect.
     let responses: [Aspect.Kind: LevelResponse]
+    /// Each of the aspects' other forms (`Aspect.Form`), per image, as the slope over ½ and 1.
+    let formPerImage: [Aspect.Form: [[Double]]]
     let images: Int
 
     var directions: [Aspect.Kind: [Double]] { perImage.mapValues(Vector.mean) }
@@ -72,20 +74,26 @@ struct InContextDirections: Sendable {
     /// images are delivered. Values are rounded to Float, as they are cached.
     static func measure(count: Int, calibration: DescriptorCalibration,
                         image: @escaping @Sendable (Int) throws -> RGBImage) throws -> InContextDirections {
-        let kinds = Aspect.Kind.allCases
+        let kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases
         let scale = calibration.scale
-        // rows[i][k]: image i's standardized change at each level for aspect k.
-        let rows = try Parallel.map(count) { i -> [[[Double]]] in
+        // rows[i][k]: image i's standardized change at each level for aspect k, then for each
+        // form at levels ½ and 1.
+        let measured = try Parallel.map(count) { i -> (aspects: [[[Double]]], forms: [[[Double]]]) in
             let working = try image(i)
             let base = DescriptorStatistics.measure(ImageFilters.quantized8(working))
-            return kinds.map { kind in
-                levels.map { level in
-                    let rendered = DescriptorStatistics.measure(ImageFilters.quantized8(
-                        Aspect(kind).apply(to: working, level: level, variant: .canonical, seed: UInt64(7 + i))))
-                    return (0..<base.count).map { j in Double(Float((rendered[j] - base[j]) / scale[j])) }
-                }
+            func change(_ rendered: RGBImage) -> [Double] {
+                let statistics = DescriptorStatistics.measure(ImageFilters.quantized8(rendered))
+                return (0..<base.count).map { j in Double(Float((statistics[j] - base[j]) / scale[j])) }
             }
+            let aspects = kinds.map { kind in
+                levels.map { level in change(Aspect(kind).apply(to: working, level: level, variant: .canonical, seed: UInt64(7 + i))) }
+            }
+            let formChanges = forms.map { form in
+                [0.5, 1.0].map { level in change(Aspect(form.aspect).apply(form, to: working, level: level, seed: UInt64(7 + i))) }
+            }
+            return (aspects, formChanges)
         }
+        let rows = measured.map(\.aspects)
         var perImage: [Aspect.Kind: [[Double]]] = [:]
         var responses: [Aspect.Kind: LevelResponse] = [:]
         for (k, kind) in kinds.enumerated() {
@@ -99,11 +107,18 @@ struct InContextDirections: Sendable {
                 squaredNorm > 0 ? Vector.dot(Vector.mean(rows.map { $0[k][l] }), direction) / squaredNorm : 0
             })
         }
-        return InContextDirections(perImage: perImage, responses: responses, images: count)
+        var formPerImage: [Aspect.Form: [[Double]]] = [:]
+        for (f, form) in forms.enumerated() {
+            formPerImage[form] = measured.map { image in
+                (0..<image.forms[f][0].count).map { j in (0.5 * image.forms[f][0][j] + image.forms[f][1][j]) / 1.25 }
+            }
+        }
+        return InContextDirections(perImage: perImage, responses: responses, formPerImage: formPerImage, images: count)
     }
 
     /// Little-endian Float64: per aspect in `allCases` order the images' directions, dimension by
-    /// dimension; then per aspect the response at each of `levels`.
+    /// dimension; then per aspect the response at each of `levels`; then per form in `allCases`
+    /// order the images' directions.
     private static func store(_ directions: InContextDirections, to file: URL) throws {
         var data = Data()
         func append(_ value: Double) { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
@@ -111,6 +126,9 @@ struct InContextDirections: Sendable {
             for row in directions.perImage[kind] ?? [] { row.forEach(append) }
         }
         for kind in Aspect.Kind.allCases { directions.responses[kind]?.weights.forEach(append) }
+        for form in Aspect.Form.allCases {
+            for row in directions.formPerImage[form] ?? [] { row.forEach(append) }
+        }
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: file, options: .atomic)
     }
@@ -119,7 +137,9 @@ struct InContextDirections: Sendable {
         let d = DescriptorStatistics.count
         let kinds = Aspect.Kind.allCases
         let directionValues = kinds.count * images * d
-        guard let data = try? Data(contentsOf: file), data.count == (directionValues + kinds.count * levels.count) * 8 else {
+        let forms = Aspect.Form.allCases
+        let formStart = directionValues + kinds.count * levels.count
+        guard let data = try? Data(contentsOf: file), data.count == (formStart + forms.count * images * d) * 8 else {
             return nil
         }
         let values: [Double] = data.withUnsafeBytes { raw in
@@ -135,6 +155,12 @@ struct InContextDirections: Sendable {
             let start = directionValues + k * levels.count
             responses[kind] = LevelResponse(levels: levels, weights: Array(values[start..<(start + levels.count)]))
         }
-        return InContextDirections(perImage: perImage, responses: responses, images: images)
+        var formPerImage: [Aspect.Form: [[Double]]] = [:]
+        for (f, form) in forms.enumerated() {
+            formPerImage[form] = (0..<images).map { i in
+                Array(values[(formStart + (f * images + i) * d)..<(formStart + (f * images + i + 1) * d)])
+            }
+        }
+        return InContextDirections(perImage: perImage, responses: responses, formPerImage: formPerImage, images: images)
     }
 }

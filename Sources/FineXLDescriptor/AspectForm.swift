@@ -1,0 +1,106 @@
+import FineXLCore
+import FineXLSupport
+import Foundation
+
+/// Other common ways of making an aspect's look that differ from its canonical rendering in a
+/// second component: HSV desaturation keeps the value (max) and so lightens, the classic sepia
+/// matrix brightens ×1.2, a faded look raises the black point and keeps white, colour film and
+/// sensors grain each channel on its own, and film grain comes in clumps of a few pixels.
+///
+/// A concept is then not one direction but the cone its forms span: the decomposition may use
+/// any non-negative mix of them, and the concept's weight is the sum. Each form at level 1 has
+/// the canonical rendering's strength in the aspect's own terms (the same chroma lost, the same
+/// tone, the same slope, the same grain amplitude), so the sum still reads as a level, and the
+/// brightening a sepia matrix brings is explained by sepia rather than read as "bright".
+extension Aspect {
+    package enum Form: String, Sendable, CaseIterable, Codable {
+        case hsvDesaturation = "saturation lowered in HSV (the value kept, so colours lighten)"
+        case sepiaMatrix = "the classic sepia matrix (brightens ×1.2)"
+        case fadedBlacks = "faded blacks (black point raised, white kept)"
+        case colourGrain = "colour grain (each channel its own noise)"
+        case clumpedGrain = "clumped grain (clumps of 2–3 px)"
+
+        /// The aspect this is a form of.
+        package var aspect: Aspect.Kind {
+            switch self {
+            case .hsvDesaturation: .mutedColors
+            case .sepiaMatrix: .sepia
+            case .fadedBlacks: .lowContrast
+            case .colourGrain, .clumpedGrain: .filmGrain
+            }
+        }
+
+        /// What level 1.0 of the form does, for the README and the encoder's identity.
+        package var description: String {
+            switch self {
+            case .hsvDesaturation: "HSV saturation ×(1 − \(Canonical.mutedCompression)ℓ), value kept"
+            case .sepiaMatrix: "the classic sepia matrix (0.393 0.769 0.189 / 0.349 0.686 0.168 / 0.272 0.534 0.131), mixed in at ℓ"
+            case .fadedBlacks: "per sRGB channel v → 1 − (1 − v)(1 − \(Canonical.lowContrast)ℓ): the slope of low contrast, pivoted at white"
+            case .colourGrain: "Gaussian grain of σ = \(Canonical.grainSigma)·√ℓ drawn for each channel apart"
+            case .clumpedGrain: "luminance grain low-passed at σ = 1 working pixel, renormalized to σ = \(Canonical.grainSigma)·√ℓ"
+            }
+        }
+    }
+
+    /// The aspect's other forms, beside its canonical rendering.
+    package var forms: [Form] { Form.allCases.filter { $0.aspect == kind } }
+
+    /// Renders one of the aspect's forms at `level`, as `apply` renders the canonical one.
+    package func apply(_ form: Form, to image: RGBImage, level: Double, seed: UInt64 = 0) -> RGBImage {
+        let l = Float(min(max(level, 0), 1))
+        guard l > 0 else { return image }
+        switch form {
+        case .hsvDesaturation:
+            let f = 1 - Canonical.mutedCompression * l
+            return ImageFilters.mapPixels(image) { r, g, b in
+                let v = max(r, g, b)
+                return (v - (v - r) * f, v - (v - g) * f, v - (v - b) * f)
+            }
+        case .sepiaMatrix:
+            return ImageFilters.mapPixels(image) { r, g, b in
+                let sr = 0.393 * r + 0.769 * g + 0.189 * b
+                let sg = 0.349 * r + 0.686 * g + 0.168 * b
+                let sb = 0.272 * r + 0.534 * g + 0.131 * b
+                return (r + l * (min(sr, 1) - r), g + l * (min(sg, 1) - g), b + l * (min(sb, 1) - b))
+            }
+        case .fadedBlacks:
+            let slope = 1 - Canonical.lowContrast * l
+            return ImageFilters.mapPixels(image) { r, g, b in (1 - (1 - r) * slope, 1 - (1 - g) * slope, 1 - (1 - b) * slope) }
+        case .colourGrain:
+            let sigma = Canonical.grainSigma * l.squareRoot()
+            let cell = Self.grainCell(image)
+            return ImageFilters.mapPixelsAt(image) { x, y, r, g, b in
+                (r + sigma * PixelNoise.gaussian(seed, x / cell, y / cell, 2),
+                 g + sigma * PixelNoise.gaussian(seed, x / cell, y / cell, 3),
+                 b + sigma * PixelNoise.gaussian(seed, x / cell, y / cell, 4))
+            }
+        case .clumpedGrain:
+            let cell = Self.grainCell(image)
+            let field = Self.clumpedField(width: (image.width + cell - 1) / cell, height: (image.height + cell - 1) / cell,
+                                          seed: seed)
+            let sigma = Canonical.grainSigma * l.squareRoot(), fieldWidth = (image.width + cell - 1) / cell
+            return ImageFilters.mapPixelsAt(image) { x, y, r, g, b in
+                let n = sigma * field[(y / cell) * fieldWidth + x / cell]
+                return (r + n, g + n, b + n)
+            }
+        }
+    }
+
+    /// White noise on a `width` × `height` grid, blurred at σ = 1 cell and renormalized to unit
+    /// standard deviation: grain whose clumps span 2–3 cells.
+    static func clumpedField(width: Int, height: Int, seed: UInt64) -> [Float] {
+        var white = [Float](repeating: 0, count: width * height * 3)
+        for y in 0..<height {
+            for x in 0..<width {
+                let v = PixelNoise.gaussian(seed, x, y, 5)
+                for c in 0..<3 { white[(y * width + x) * 3 + c] = v }
+            }
+        }
+        let blurred = ImageFilters.separable(RGBImage(width: width, height: height, pixels: white),
+                                             kernel: ImageFilters.gaussianKernel(sigma: 1))
+        let values = stride(from: 0, to: blurred.pixels.count, by: 3).map { blurred.pixels[$0] }
+        let mean = values.reduce(0, +) / Float(max(values.count, 1))
+        let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(max(values.count, 1))).squareRoot()
+        return values.map { ($0 - mean) / max(sd, 1e-6) }
+    }
+}
