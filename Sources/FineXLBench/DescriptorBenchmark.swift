@@ -133,10 +133,14 @@ package enum DescriptorBenchmark {
             var misses: [String] = []
             var pairSummary = ""
             for method in DescriptorBenchmark.methodNames {
-                let predictions = try divergences.map { try weights(method: method, divergence: $0, levels: false, candidates: candidates) }
+                let readings = try divergences.map { try weights(method: method, divergence: $0, levels: false, candidates: candidates) }
+                let predictions = readings.map(\.kept)
+                // Levels stated for concepts that could not be told apart from a kept one: the level
+                // read for an aspect when it was not kept itself (identification counts kept ones only).
+                let stated = readings.map(\.stated)
                 // Top-cosine ranks by cosine, which is no level; its levels are projections.
                 let levelPredictions = method == "top-cosine"
-                    ? try divergences.map { try weights(method: method, divergence: $0, levels: true, candidates: candidates) } : predictions
+                    ? try divergences.map { try weights(method: method, divergence: $0, levels: true, candidates: candidates).kept } : predictions
                 var rankErrors: [Double] = []
                 var identified = 0, identifiable = 0
                 var k = 0
@@ -145,7 +149,7 @@ package enum DescriptorBenchmark {
                     for level in options.levels {
                         let w = predictions[k]
                         k += 1
-                        predicted.append(w[aspect] ?? 0)
+                        predicted.append(w[aspect] ?? stated[k - 1][aspect] ?? 0)
                         guard level >= options.identificationFloor - 1e-9 else { continue }
                         identifiable += 1
                         let top = w.filter { $0.value > 0 }.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
@@ -165,7 +169,8 @@ package enum DescriptorBenchmark {
                     var predicted: [(Double, Double)] = []
                     for a in options.multiLevels {
                         for b in options.multiLevels {
-                            let w = levelPredictions[k]
+                            var w = levelPredictions[k]
+                            w.merge(stated[k]) { kept, _ in kept }
                             k += 1
                             multiModels += 1
                             truth.append((a, b))
@@ -196,12 +201,13 @@ package enum DescriptorBenchmark {
             options.multiLevels.min { abs($0 - w) < abs($1 - w) }!
         }
 
-        /// Each candidate's weight (absent when the method did not use it).
+        /// Each candidate's weight (absent when the method did not use it), and the levels stated
+        /// for alternatives of the kept ones.
         private func weights(method: String, divergence: Divergence, levels: Bool,
-                             candidates: [Concept]) throws -> [String: Double] {
+                             candidates: [Concept]) throws -> (kept: [String: Double], stated: [String: Double]) {
             let v = divergence.vector
             // A level too faint to change a single 8-bit value leaves nothing to explain.
-            guard divergence.norm > 0 else { return [:] }
+            guard divergence.norm > 0 else { return ([:], [:]) }
             switch method {
             case "top-cosine":
                 // VisDiff's ranking idea: concepts ranked by cos(f(C), V_div). As a level, each
@@ -211,10 +217,10 @@ package enum DescriptorBenchmark {
                     out[c.name] = levels ? Vector.dot(c.direction, v) / Vector.dot(c.direction, c.direction)
                         : Vector.cosine(c.direction, v)
                 }
-                return out
+                return (out, [:])
             case "least squares":
                 let w = LeastSquares.solve(columns: candidates.map(\.direction), target: v)
-                return Dictionary(uniqueKeysWithValues: zip(candidates.map(\.name), w))
+                return (Dictionary(uniqueKeysWithValues: zip(candidates.map(\.name), w)), [:])
             default:
                 let options = ExplainOptions(method: DecompositionMethod(rawValue: method)!, eOrtho: self.options.eOrtho,
                                              eDecomp: self.options.eDecomp, bootstrapResamples: 0, seed: 0)
@@ -222,7 +228,9 @@ package enum DescriptorBenchmark {
                     divergence: divergence, candidates: candidates, unrepresentable: [],
                     encoder: .init(name: encoder.name, dimension: encoder.dimension, identity: encoder.identity),
                     options: options)
-                return Dictionary(explanation.concepts.map { ($0.name, $0.weight) }, uniquingKeysWith: { a, _ in a })
+                let alternatives = explanation.concepts.flatMap { $0.alternatives ?? [] }
+                return (Dictionary(explanation.concepts.map { ($0.name, $0.weight) }, uniquingKeysWith: { a, _ in a }),
+                        Dictionary(alternatives.map { ($0.name, $0.weight) }, uniquingKeysWith: { a, _ in a }))
             }
         }
     }

@@ -61,7 +61,10 @@ package enum PhotoBenchmark {
             models.append(PhotoBenchReport.Model(
                 planted: planted.map { .init(aspect: $0.edit.aspect, implementation: $0.edit.implementation,
                                              set: $0.edit.set, level: $0.level) },
-                concepts: run.explanation.concepts.map { .init(name: $0.name, weight: $0.weight, ci: $0.ci) },
+                concepts: run.explanation.concepts.map {
+                    .init(name: $0.name, weight: $0.weight, ci: $0.ci,
+                          alternatives: $0.alternatives?.map { .init(name: $0.name, weight: $0.weight) })
+                },
                 residual: run.explanation.residual.relative,
                 seconds: Date().timeIntervalSince(modelStart)))
         }

@@ -258,6 +258,18 @@ package struct Explanation: Sendable, Codable, Equatable {
         self.filter = filter
     }
 
+    /// One sentence per kept concept whose fit used its other forms: "sepia 0.94: 62 % as the
+    /// classic sepia matrix (brightens ×1.2), the rest as its canonical rendering".
+    package var formSentences: [String] {
+        concepts.compactMap { concept in
+            guard let forms = concept.forms, !forms.isEmpty else { return nil }
+            let rest = 1 - forms.map(\.share).reduce(0, +)
+            return String(format: "%@ %.2f: ", concept.name, concept.weight)
+                + forms.map { String(format: "%.0f %% as %@", $0.share * 100, $0.name) }.joined(separator: ", ")
+                + (rest >= 0.005 ? String(format: ", %.0f %% as its canonical rendering", rest * 100) : "")
+        }
+    }
+
     /// The weight of a kept concept, or nil when it was not kept.
     package func weight(of name: String) -> Double? {
         concepts.first { $0.name == name }?.weight

@@ -12,7 +12,7 @@ import Foundation
 /// alternatives of the one chosen, with the reason, and the explanation warns about them.
 struct NearParallelRule {
     /// Rejected candidates at least this close (|cos|) to a kept concept are read in its place.
-    static let parallel = 0.9
+    static let parallel = OrthogonalityFilter.nearParallel
     /// The smallest residual difference that counts as a better fit (relative to ‖V_div‖).
     static let minimumTolerance = 0.005
 

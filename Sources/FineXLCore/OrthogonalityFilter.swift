@@ -93,8 +93,9 @@ package struct OrthogonalityFilter: Sendable {
                 continue
             }
             let summed = cosines.reduce(0) { $0 + $1.1 }  // Eq. 9
-            if !kept.isEmpty && summed >= eOrtho {
-                let closest = cosines.max { $0.1 < $1.1 }!
+            let closest = cosines.max { $0.1 < $1.1 }
+            if !kept.isEmpty && summed >= eOrtho && !explainsWhatIsLeft(representative, remainder, closest: closest?.1 ?? 0) {
+                let closest = closest!
                 reject(index, Self.notOrthogonal + ": summed |cos| \(format(summed)) ≥ eOrtho \(format(eOrtho))"
                         + " (closest \"\(closest.0)\", |cos| \(format(closest.1)))")
                 continue
@@ -121,6 +122,21 @@ package struct OrthogonalityFilter: Sendable {
         let columns = [concept.direction] + forms.map(\.direction).filter { $0.allSatisfy(\.isFinite) && Vector.norm($0) > 0 }
         return columns.max { Vector.cosine($0, remainder) < Vector.cosine($1, remainder) } ?? concept.direction
     }
+
+    /// Under the residual ordering (the NNLS methods), a candidate that is not nearly parallel to
+    /// a kept concept but points along what they leave unexplained (cos ≥ `leftoverAlignment`)
+    /// is kept despite Eq. 9: the non-negative fit shares a common component between correlated
+    /// concepts, and rejecting it would hand its part to a neighbour ("cool tones" lost beside
+    /// "low contrast", which cools warm pictures too).
+    private func explainsWhatIsLeft(_ direction: [Double], _ remainder: [Double], closest: Double) -> Bool {
+        guard ordering == .residualAlignment, closest < Self.nearParallel else { return false }
+        return Vector.cosine(direction, remainder) >= Self.leftoverAlignment
+    }
+
+    /// Cosine with what is left above which a correlated candidate is still kept (residual ordering).
+    static let leftoverAlignment = 0.5
+    /// |cos| with a kept concept from which a candidate is its near-parallel rival, never kept beside it.
+    static let nearParallel = 0.9
 
     /// How strongly a candidate claims the next place; larger first.
     private func key(_ concept: Concept, _ remainder: [Double]) -> Double {

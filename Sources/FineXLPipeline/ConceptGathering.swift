@@ -32,7 +32,8 @@ enum ConceptGathering {
                                      source: (any PairedImageSource)?, context: ConceptContext,
                                      cacheDirectory: URL?) throws -> CandidateSet {
         var context = context
-        context.cacheDirectory = context.cacheDirectory ?? cacheDirectory
+        // Directions measured on the images are cached beside their embeddings: in FINEXL_CACHE when set.
+        context.cacheDirectory = context.cacheDirectory ?? cacheDirectory.map { EmbeddingCache.sharedRoot ?? $0 }
         var notes = [encoder.conceptMappingDescription]
         if encoder.mapsConceptsThroughPrompts { notes.append("concept prompts: \(context.promptSource)") }
         switch request {

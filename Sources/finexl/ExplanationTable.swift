@@ -28,6 +28,7 @@ enum ExplanationTable {
         lines.append("pairs +: share of pairs whose own difference moves along f(C); p: paired Wilcoxon signed-rank test "
             + "of those per-pair weights; AUROC: how well single images, unpaired, show the concept")
         if let intervals = e.intervals { lines.append("intervals: \(intervals)") }
+        for sentence in e.formSentences { lines.append("forms: \(sentence)") }
         if !e.rejected.isEmpty {
             lines.append("")
             lines.append("rejected:")

@@ -115,6 +115,9 @@ enum AnalysisBlocks {
                     + (directions.reason.map { " (\($0))." } ?? ".")))
         }
         if let intervals = explanation.intervals { blocks.append(.sentence("Intervals: \(intervals).")) }
+        for sentence in explanation.formSentences {
+            blocks.append(.sentence("A concept is the cone of its common forms; \(sentence)."))
+        }
         let residual = explanation.residual.relative
         blocks.append(.sentence("Relative residual \(NotebookFormat.number(residual)): "
             + "\(NotebookFormat.percent(residual)) of ‖V_div‖ is not explained by the \(explanation.concepts.count) kept "
