@@ -86,7 +86,10 @@ package struct BenchReport: Sendable {
             lines += multiAspectByPair.map { "  " + $0 }
         }
         if !identificationMisses.isEmpty {
-            lines.append("nnls misidentified (\(identificationMisses.count)): " + identificationMisses.joined(separator: "; "))
+            let stated = identificationMisses.filter { $0.contains("stated as not told apart") }.count
+            lines.append("nnls misidentified (\(identificationMisses.count)"
+                + (stated > 0 ? ", \(stated) of them with the aspect stated as a reading that fits as well" : "") + "): "
+                + identificationMisses.joined(separator: "; "))
         }
         lines.append(String(format: "calibration (reference set and concept directions, first use) %.2f s; %d images embedded in %.1f s",
                             calibrationSeconds, imagesEmbedded, elapsedSeconds))

@@ -156,7 +156,8 @@ package enum DescriptorBenchmark {
                         if top == aspect {
                             identified += 1
                         } else if method == "nnls" {
-                            misses.append("\(aspect) at \(level) → \(top ?? "nothing")")
+                            let alternative = stated[k - 1][aspect].map { String(format: " (%@ stated as not told apart, %.2f)", aspect, $0) }
+                            misses.append("\(aspect) at \(level) → \(top ?? "nothing")" + (alternative ?? ""))
                         }
                     }
                     rankErrors.append(DescriptorBenchmark.rankMAE(truth: options.levels, predicted: predicted))

@@ -1,6 +1,7 @@
 import FineXLCore
 import FineXLSupport
 import Foundation
+import Synchronization
 
 /// What the descriptor encoder measures once: the standardization of each statistic and
 /// the concept directions `f(C)` over the reference image set.
@@ -18,17 +19,24 @@ struct DescriptorCalibration: Sendable {
     let mean: [Double]
     /// Per-statistic unit: pooled within-aspect std of the paired differences.
     let scale: [Double]
-    /// `f(C)` in standardized units, one per aspect.
-    let directions: [Aspect.Kind: [Double]]
-    /// `f(C)` as measured on each reference image (their mean is `directions`), for intervals
-    /// that resample the calibration images.
-    let perImage: [Aspect.Kind: [[Double]]]
-    /// Each of the aspects' other forms (`Aspect.Form`) measured the same way, per image.
-    let formPerImage: [Aspect.Form: [[Double]]]
-    /// Wall time the calibration took, for the benchmark report.
-    let seconds: Double
+    /// The reference images, and per image its statistics then those of its rendering of each
+    /// aspect at level 1 (`Aspect.Kind.allCases` order), for the reference directions.
+    private let images: [RGBImage]
+    private let raw: [[[Double]]]
+    /// Wall time the standardization took (and the reference directions, once measured).
+    var seconds: Double { standardizationSeconds + (Self.referenceMeasured.withLock { $0 } ?? 0) }
+    private let standardizationSeconds: Double
 
     static let shared = DescriptorCalibration()
+
+    /// `f(C)` in standardized units on the reference images, one per aspect. Measured on first
+    /// use: a run with in-context directions never needs them.
+    var directions: [Aspect.Kind: [Double]] { Self.reference.directions }
+    /// `f(C)` as measured on each reference image (their mean is `directions`), for intervals
+    /// that resample the calibration images.
+    var perImage: [Aspect.Kind: [[Double]]] { Self.reference.perImage }
+    /// Each of the aspects' other forms (`Aspect.Form`) measured the same way, per image.
+    var formPerImage: [Aspect.Form: [[Double]]] { Self.reference.formPerImage }
 
     /// Description of the reference set, part of the encoder's identity.
     static var referenceDescription: String {
@@ -55,31 +63,15 @@ struct DescriptorCalibration: Sendable {
         let start = Date()
         let kinds = Aspect.Kind.allCases
         let images = Self.referenceImages()
-        // raw[i][0] is the reference image, raw[i][k + 1] its rendering of aspect k at level 1,
-        // half[i][k] at level ½.
-        let forms = Aspect.Form.allCases
-        let measured = Parallel.map(images.count) { i -> (full: [[Double]], half: [[Double]], forms: [[[Double]]]) in
+        // raw[i][0] is the reference image, raw[i][k + 1] its rendering of aspect k at level 1.
+        let raw = Parallel.map(images.count) { i -> [[Double]] in
             // Renderings start from the unrounded reference and every image is measured in 8
             // bits, as generators deliver them (see `SyntheticSpec.render`).
-            var rows = [DescriptorStatistics.measure(ImageFilters.quantized8(images[i]))]
-            var halves: [[Double]] = []
-            for kind in kinds {
-                for level in [1.0, 0.5] {
-                    let rendered = Aspect(kind).apply(to: images[i], level: level, variant: .canonical, seed: UInt64(7 + i))
-                    let statistics = DescriptorStatistics.measure(ImageFilters.quantized8(rendered))
-                    if level == 1 { rows.append(statistics) } else { halves.append(statistics) }
-                }
+            [DescriptorStatistics.measure(ImageFilters.quantized8(images[i]))] + kinds.map { kind in
+                DescriptorStatistics.measure(ImageFilters.quantized8(
+                    Aspect(kind).apply(to: images[i], level: 1, variant: .canonical, seed: UInt64(7 + i))))
             }
-            // Each form at levels 1 and ½, in `Aspect.Form.allCases` order.
-            let formRows = forms.map { form in
-                [1.0, 0.5].map { level in
-                    DescriptorStatistics.measure(ImageFilters.quantized8(
-                        Aspect(form.aspect).apply(form, to: images[i], level: level, seed: UInt64(7 + i))))
-                }
-            }
-            return (rows, halves, formRows)
         }
-        let raw = measured.map(\.full)
         let d = DescriptorStatistics.count
         let base = raw.map { $0[0] }
         // differences[k][i]: how rendering aspect k changed image i.
@@ -100,31 +92,53 @@ struct DescriptorCalibration: Sendable {
             let m = base.reduce(0) { $0 + $1[j] } / Double(base.count)
             return (base.reduce(0) { $0 + ($1[j] - m) * ($1[j] - m) } / Double(base.count)).squareRoot()
         }
-        let scale = (0..<d).map { j in max((pooled[j] / samples).squareRoot(), 0.01 * spread[j], 1e-9) }
+        scale = (0..<d).map { j in max((pooled[j] / samples).squareRoot(), 0.01 * spread[j], 1e-9) }
         mean = Vector.mean(base)
-        self.scale = scale
+        self.images = images
+        self.raw = raw
+        standardizationSeconds = Date().timeIntervalSince(start)
+    }
+
+    private struct ReferenceDirections {
         var directions: [Aspect.Kind: [Double]] = [:]
         var perImage: [Aspect.Kind: [[Double]]] = [:]
-        // The response to a level is not quite linear (grain is a variance, tone curves bend),
-        // so f(C) is the least-squares slope through the origin of the mean change at levels
-        // ½ and 1: a weight then reads as a level across the range, not only at full strength.
-        for (k, kind) in kinds.enumerated() {
-            perImage[kind] = measured.indices.map { i in
-                Self.slope(half: measured[i].half[k], full: raw[i][k + 1], base: raw[i][0], scale: scale)
-            }
-            directions[kind] = Vector.mean(perImage[kind]!)
-        }
-        self.directions = directions
-        self.perImage = perImage
         var formPerImage: [Aspect.Form: [[Double]]] = [:]
+    }
+
+    private static let referenceMeasured = Mutex<Double?>(nil)
+
+    /// The response to a level is not quite linear (grain is a variance, tone curves bend),
+    /// so f(C) is the least-squares slope through the origin of the mean change at levels
+    /// ½ and 1: a weight then reads as a level across the range, not only at full strength.
+    private static let reference: ReferenceDirections = {
+        let start = Date()
+        let calibration = shared, kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases
+        // Per image: each aspect at level ½, then each form at levels 1 and ½.
+        let measured = Parallel.map(calibration.images.count) { i -> (half: [[Double]], forms: [[[Double]]]) in
+            let image = calibration.images[i]
+            func measure(_ rendered: RGBImage) -> [Double] { DescriptorStatistics.measure(ImageFilters.quantized8(rendered)) }
+            let halves = kinds.map { measure(Aspect($0).apply(to: image, level: 0.5, variant: .canonical, seed: UInt64(7 + i))) }
+            let formRows = forms.map { form in
+                [1.0, 0.5].map { measure(Aspect(form.aspect).apply(form, to: image, level: $0, seed: UInt64(7 + i))) }
+            }
+            return (halves, formRows)
+        }
+        var reference = ReferenceDirections()
+        let raw = calibration.raw
+        for (k, kind) in kinds.enumerated() {
+            reference.perImage[kind] = measured.indices.map { i in
+                slope(half: measured[i].half[k], full: raw[i][k + 1], base: raw[i][0], scale: calibration.scale)
+            }
+            reference.directions[kind] = Vector.mean(reference.perImage[kind]!)
+        }
         for (f, form) in forms.enumerated() {
-            formPerImage[form] = measured.indices.map { i in
-                Self.slope(half: measured[i].forms[f][1], full: measured[i].forms[f][0], base: raw[i][0], scale: scale)
+            reference.formPerImage[form] = measured.indices.map { i in
+                slope(half: measured[i].forms[f][1], full: measured[i].forms[f][0], base: raw[i][0], scale: calibration.scale)
             }
         }
-        self.formPerImage = formPerImage
-        seconds = Date().timeIntervalSince(start)
-    }
+        referenceMeasured.withLock { $0 = Date().timeIntervalSince(start) }
+        return reference
+    }()
 
     /// One image's f(C) in standardized units: the least-squares slope through the origin of
     /// its change at levels ½ and 1, `(½·Δ½ + Δ1) / 1.25`.

@@ -33,11 +33,15 @@ struct InContextDirections: Sendable {
 
     var directions: [Aspect.Kind: [Double]] { perImage.mapValues(Vector.mean) }
 
-    /// Which of `count` images are measured: all up to `maximumImages`, else evenly spaced.
-    static func chosen(of count: Int) -> [Int] {
-        guard count > maximumImages else { return Array(0..<count) }
-        return (0..<maximumImages).map { $0 * count / maximumImages }
+    /// Which of `count` images are measured: all up to `maximum`, else evenly spaced.
+    static func chosen(of count: Int, at maximum: Int = maximumImages) -> [Int] {
+        guard count > maximum else { return Array(0..<count) }
+        return (0..<maximum).map { $0 * count / maximum }
     }
+
+    /// Levels under ½ (the response curve's lowest point) are rendered on this many of the
+    /// measured images, evenly spaced.
+    static let responseImageCount = 12
 
     /// The directions for a context's images, from the cache when it has them; nil (with the
     /// reason) when the context has too few images or none.
@@ -76,6 +80,7 @@ struct InContextDirections: Sendable {
                         image: @escaping @Sendable (Int) throws -> RGBImage) throws -> InContextDirections {
         let kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases
         let scale = calibration.scale
+        let responseImages = Set(chosen(of: count, at: responseImageCount))
         // rows[i][k]: image i's standardized change at each level for aspect k, then for each
         // form at levels ½ and 1.
         let measured = try Parallel.map(count) { i -> (aspects: [[[Double]]], forms: [[[Double]]]) in
@@ -86,7 +91,11 @@ struct InContextDirections: Sendable {
                 return (0..<base.count).map { j in Double(Float((statistics[j] - base[j]) / scale[j])) }
             }
             let aspects = kinds.map { kind in
-                levels.map { level in change(Aspect(kind).apply(to: working, level: level, variant: .canonical, seed: UInt64(7 + i))) }
+                levels.map { level in
+                    // The lowest level only shapes the response curve, a mean: a few images pin it down.
+                    level < 0.5 && !responseImages.contains(i) ? []
+                        : change(Aspect(kind).apply(to: working, level: level, variant: .canonical, seed: UInt64(7 + i)))
+                }
             }
             let formChanges = forms.map { form in
                 [0.5, 1.0].map { level in change(Aspect(form.aspect).apply(form, to: working, level: level, seed: UInt64(7 + i))) }
@@ -99,12 +108,12 @@ struct InContextDirections: Sendable {
         for (k, kind) in kinds.enumerated() {
             // The slope through the origin over levels ½ and 1, as the reference calibration's.
             perImage[kind] = rows.map { changes in
-                (0..<changes[k][0].count).map { j in (0.5 * changes[k][1][j] + changes[k][2][j]) / 1.25 }
+                (0..<changes[k][1].count).map { j in (0.5 * changes[k][1][j] + changes[k][2][j]) / 1.25 }
             }
             let direction = Vector.mean(perImage[kind]!)
             let squaredNorm = Vector.dot(direction, direction)
             responses[kind] = LevelResponse(levels: levels, weights: levels.indices.map { l in
-                squaredNorm > 0 ? Vector.dot(Vector.mean(rows.map { $0[k][l] }), direction) / squaredNorm : 0
+                squaredNorm > 0 ? Vector.dot(Vector.mean(rows.map { $0[k][l] }.filter { !$0.isEmpty }), direction) / squaredNorm : 0
             })
         }
         var formPerImage: [Aspect.Form: [[Double]]] = [:]
