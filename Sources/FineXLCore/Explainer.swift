@@ -110,22 +110,33 @@ package enum Explainer {
         var samples = [[Double]](repeating: [], count: concepts.count)
         var generator = SeededGenerator(seed: options.seed)
         let n = divergence.pairs
+        // Concepts measured on images are measured by the encoder's statistics, each a measurement
+        // of the look: resampling them too makes an interval cover how far the edit that was made
+        // differs from the renderings that define f(C) (a fit that holds only on some statistics
+        // varies), not only the pairs' spread. Not under whitening, whose metric spans them all.
+        let dimension = divergence.dimension
+        let resamplesStatistics = decomposer.whitening == nil && concepts.contains { !($0.perImage?.isEmpty ?? true) }
         for _ in 0..<max(options.bootstrapResamples, 0) {
             let indices = (0..<n).map { _ in Int.random(in: 0..<n, using: &generator) }
-            let target = Vector.mean(indices.map { divergence.pairDifferences[$0] })
             var independent: [Int: [Int]] = [:]
-            let directions = concepts.enumerated().map { i, concept -> [Double] in
-                guard used[i], let perImage = concept.perImage, !perImage.isEmpty else { return concept.direction }
-                if perImage.count == n { return Vector.mean(indices.map { perImage[$0] }) }
+            func resampled(_ perImage: [[Double]]?, _ fixed: [Double], _ i: Int) -> [Double] {
+                guard used[i], let perImage, !perImage.isEmpty else { return fixed }
                 let m = perImage.count
+                if m == n { return Vector.mean(indices.map { perImage[$0] }) }
                 if independent[m] == nil { independent[m] = (0..<m).map { _ in Int.random(in: 0..<m, using: &generator) } }
                 return Vector.mean(independent[m]!.map { perImage[$0] })
             }
-            let forms = concepts.enumerated().map { i, concept -> [[Double]] in
-                (concept.forms ?? []).map { form in
-                    guard used[i], let perImage = form.perImage, perImage.count == n else { return form.direction }
-                    return Vector.mean(indices.map { perImage[$0] })
-                }
+            var target = Vector.mean(indices.map { divergence.pairDifferences[$0] })
+            var directions = concepts.enumerated().map { i, concept in resampled(concept.perImage, concept.direction, i) }
+            var forms = concepts.enumerated().map { i, concept in
+                (concept.forms ?? []).map { resampled($0.perImage, $0.direction, i) }
+            }
+            if resamplesStatistics {
+                let statistics = (0..<dimension).map { _ in Int.random(in: 0..<dimension, using: &generator) }
+                func select(_ v: [Double]) -> [Double] { statistics.map { v[$0] } }
+                target = select(target)
+                directions = directions.map(select)
+                forms = forms.map { $0.map(select) }
             }
             let weights = decomposer.refit(target, over: directions, forms: forms, used: used)
             for (i, w) in weights.enumerated() { samples[i].append(w) }
@@ -141,9 +152,14 @@ package enum Explainer {
                                             options: ExplainOptions) -> String {
         let resamples = "\(options.bootstrapResamples) bootstrap resamples"
         if used.contains(where: { !($0.perImage?.isEmpty ?? true) }) {
+            let statistics = options.method == .whitenedNNLS ? ""
+                : ", and the encoder's statistics resampled as well"
+            let covers = options.method == .whitenedNNLS
+                ? "they cover the pair-to-pair spread of V_div and of f(C); not how far the rendering that defines a concept differs from the edit that was made"
+                : "they cover the pair-to-pair spread of V_div and of f(C), and how far the edit's effect disagrees across the statistics "
+                    + "with the renderings that define the concepts; a different implementation of the same look may still read at another level"
             return "95 % percentile intervals over \(resamples) of the \(pairs) pairs, the concept directions re-measured "
-                + "on each resample of the images they were measured on: they cover the pair-to-pair spread of V_div "
-                + "and of f(C); not how far the rendering that defines a concept differs from the edit that was made"
+                + "on each resample of the images they were measured on\(statistics): \(covers)"
         }
         return "95 % percentile intervals over \(resamples) of the \(pairs) pairs: they cover the pair-to-pair spread "
             + "of V_div only; the concept directions are held fixed"

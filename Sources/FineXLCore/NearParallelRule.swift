@@ -38,8 +38,9 @@ struct NearParallelRule {
     /// concept, the alternatives that fit as well.
     func decide(_ trace: inout Explanation.FilterTrace) -> [Int: [Explanation.Alternative]] {
         var kept = trace.kept
-        let closeRejections = Set(trace.visits.filter { $0.rejection?.hasPrefix(OrthogonalityFilter.notOrthogonal) == true }
-            .map(\.candidate))
+        let closeRejections = Set(trace.visits.filter { visit in
+            [OrthogonalityFilter.notOrthogonal, OrthogonalityFilter.sameDirection].contains { visit.rejection?.hasPrefix($0) == true }
+        }.map(\.candidate))
         guard !kept.isEmpty, !closeRejections.isEmpty else { return [:] }
         let tolerance = self.tolerance
         var current = fit(kept)

@@ -28,6 +28,8 @@ package struct OrthogonalityFilter: Sendable {
 
     /// How a rejection for closeness to kept concepts begins (Eq. 9).
     static let notOrthogonal = "not orthogonal to kept concepts"
+    /// How a rejection as a duplicate of a kept concept begins.
+    static let sameDirection = "same direction as"
 
     package init(eOrtho: Double, ordering: Ordering = .absoluteAlignment) {
         self.eOrtho = eOrtho
@@ -89,7 +91,7 @@ package struct OrthogonalityFilter: Sendable {
             let representative = representative(candidate, remainder)
             let cosines = kept.map { ($0.name, abs(Vector.cosine($0.direction, representative))) }
             if let duplicate = cosines.first(where: { $0.1 > 0.9999 }) {
-                reject(index, "same direction as \"\(duplicate.0)\" (|cos| \(format(duplicate.1)))")
+                reject(index, Self.sameDirection + " \"\(duplicate.0)\" (|cos| \(format(duplicate.1)))")
                 continue
             }
             let summed = cosines.reduce(0) { $0 + $1.1 }  // Eq. 9

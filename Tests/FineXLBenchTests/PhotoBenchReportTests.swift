@@ -87,6 +87,26 @@ final class PhotoBenchReportTests: XCTestCase {
 }
 
 extension PhotoBenchReportTests {
+    func testAStatedAlternativeGivesTheLevelButNotTheStrictIdentification() {
+        let levels = PhotoBenchmark.Options().levels
+        // Black and white read as muted colors with black and white stated as fitting as well.
+        let bw = PhotoEdits.all.first { $0.aspect == "black and white" && $0.set == 1 }!
+        let models = levels.map { l in
+            Model(planted: [.init(aspect: bw.aspect, implementation: bw.implementation, set: bw.set, level: l)],
+                  concepts: [.init(name: "muted colors", weight: l / 0.7, ci: [],
+                                   alternatives: [.init(name: "black and white", weight: l)])],
+                  residual: 0.1, seconds: 0)
+        }
+        let report = Self.report(models, edits: [bw])
+        let score = report.editScores[0]
+        XCTAssertEqual(score.identified, 0)
+        XCTAssertEqual(score.identifiedOrStated, 8)
+        XCTAssertEqual(score.rankMAE, 0)
+        XCTAssertEqual(score.scale, 1, accuracy: 1e-12)
+        XCTAssertEqual(report.summary.identification, 0)
+        XCTAssertEqual(report.summary.identificationStated, 1)
+    }
+
     func testTableShowsEachSetAndTheSummaryAgainstTheTargets() {
         let levels = PhotoBenchmark.Options().levels
         let models = levels.map { l in Self.single(Self.warm, l, [("warm tones", l, [l - 0.05, l + 0.05])]) }
@@ -95,6 +115,6 @@ extension PhotoBenchReportTests {
         XCTAssertTrue(table.contains("set 1: identification 100.0 %, rank MAE 0.00, coverage 100 % over 1 comparable"), table)
         XCTAssertTrue(table.contains("set 2: identification 0.0 %"), table)
         XCTAssertTrue(table.contains("blurry / lens disk: 0.3 → sharp 0.50, blurry 0.03"), table)
-        XCTAssertTrue(table.contains("summary: identification 50.0 % (target ≥ 95 %)"), table)
+        XCTAssertTrue(table.contains("summary: identification 50.0 % (target ≥ 95 %; 50.0 % counting a concept stated as not told apart)"), table)
     }
 }

@@ -86,11 +86,43 @@ final class AspectTests: XCTestCase {
         XCTAssertEqual(Aspect.posterizeLevels(1), 8)
         XCTAssertTrue(Aspect(.posterized).canonicalDescription.contains("2^(8 − 5ℓ)"))
         XCTAssertTrue(Aspect(.posterized).canonicalDescription.hasSuffix("(8 levels at 1.0)"))
-        XCTAssertTrue(Aspect(.sepia).canonicalDescription.hasSuffix("(1.12, 0.97, 0.75)"))
+        XCTAssertTrue(Aspect(.sepia).canonicalDescription.contains("(1.112, 0.990, 0.771)"))
         XCTAssertTrue(Aspect(.vignette).canonicalDescription.hasPrefix("linear-light falloff 1 − 0.6·((ρ − 0.4) / 0.6)² outside ρ = 0.4"))
         XCTAssertTrue(Aspect(.filmGrain).canonicalDescription.contains("σ = 0.06 "))
         XCTAssertTrue(Aspect(.blurry).canonicalDescription.contains("σ = 2.4 px per 256 px"))
-        XCTAssertTrue(Aspect(.mutedColors).canonicalDescription.contains("m + 0.3·(c − m)"))
+        XCTAssertTrue(Aspect(.mutedColors).canonicalDescription.hasPrefix("chroma scaled by 1 − 0.7ℓ"))
         XCTAssertTrue(Aspect(.vividColors).canonicalDescription.contains("1 + 0.6·(1 − c / 0.6)"))
+    }
+
+    func testFormsDoWhatTheirNamesSay() {
+        let grey = RGBImage(width: 32, height: 32, pixels: [Float](repeating: 0.5, count: 32 * 32 * 3))
+        // The classic sepia matrix brightens a mid-grey: (1.351, 1.203, 0.937) × 0.5.
+        let matrix = Aspect(.sepia).apply(.sepiaMatrix, to: grey, level: 1)
+        XCTAssertEqual(matrix.pixels[0], 0.6755, accuracy: 1e-4)
+        XCTAssertEqual(matrix.pixels[1], 0.6015, accuracy: 1e-4)
+        // The canonical sepia keeps the grey's luma.
+        let toned = Aspect(.sepia).apply(to: grey, level: 1)
+        XCTAssertEqual(ImageFilters.luma(toned.pixels[0], toned.pixels[1], toned.pixels[2]), 0.5, accuracy: 2e-3)
+        // HSV desaturation keeps the largest channel: a red (0.8, 0.2, 0.2) keeps 0.8 and lightens.
+        let red = RGBImage(width: 1, height: 1, pixels: [0.8, 0.2, 0.2])
+        let hsv = Aspect(.mutedColors).apply(.hsvDesaturation, to: red, level: 1)
+        for (value, expected) in zip(hsv.pixels, [0.8, 0.62, 0.62] as [Float]) { XCTAssertEqual(value, expected, accuracy: 1e-5) }
+        let uniform = Aspect(.mutedColors).apply(to: red, level: 1)
+        XCTAssertEqual(ImageFilters.luma(uniform.pixels[0], uniform.pixels[1], uniform.pixels[2]),
+                       ImageFilters.luma(0.8, 0.2, 0.2), accuracy: 1e-5)
+        // Faded blacks: black rises to 0.4, white stays.
+        let ends = RGBImage(width: 2, height: 1, pixels: [0, 0, 0, 1, 1, 1])
+        let faded = Aspect(.lowContrast).apply(.fadedBlacks, to: ends, level: 1).pixels
+        for (value, expected) in zip(faded, [0.4, 0.4, 0.4, 1, 1, 1] as [Float]) { XCTAssertEqual(value, expected, accuracy: 1e-6) }
+        // Every form belongs to the aspect that lists it.
+        for aspect in Aspect.all { XCTAssertTrue(aspect.forms.allSatisfy { $0.aspect == aspect.kind }) }
+        XCTAssertEqual(Aspect(.filmGrain).forms, [.colourGrain, .clumpedGrain])
+        // Clumped grain: unit spread, neighbours correlated.
+        let field = Aspect.clumpedField(width: 64, height: 64, seed: 9)
+        let variance = field.reduce(0) { $0 + $1 * $1 } / Float(field.count)
+        XCTAssertEqual(variance, 1, accuracy: 0.01)
+        var neighbour: Float = 0
+        for y in 0..<64 { for x in 0..<63 { neighbour += field[y * 64 + x] * field[y * 64 + x + 1] } }
+        XCTAssertGreaterThan(neighbour / Float(64 * 63), 0.5)
     }
 }
