@@ -35,7 +35,11 @@ package enum Explainer {
         let directions = kept.map(\.direction)
         let forms = kept.map { concept in (concept.forms ?? []).map(\.direction) }
         let fit = decomposer.decompose(divergence.vector, over: directions, forms: forms)
+        let fitted = kept.indices.reduce([Double](repeating: 0, count: divergence.dimension)) { sum, i in
+            zip([directions[i]] + forms[i], fit.parts[i]).reduce(sum) { Vector.add($0, Vector.scale($1.0, $1.1)) }
+        }
         let intervals = bootstrapIntervals(divergence: divergence, concepts: kept, used: fit.used,
+                                           residual: Vector.subtract(divergence.vector, fitted),
                                            decomposer: decomposer, options: options)
         let usedIndices = kept.indices.filter { fit.used[$0] }
         // A concept that used its forms points where its mix of them points.
@@ -105,17 +109,16 @@ package enum Explainer {
     /// the same concepts with the same method (seeded, so reproducible). A concept measured on
     /// images (`perImage`) has its direction re-measured on each resample too: on the same
     /// indices when those images are the pairs' base images, else on its own resample of them.
-    private static func bootstrapIntervals(divergence: Divergence, concepts: [Concept], used: [Bool],
+    private static func bootstrapIntervals(divergence: Divergence, concepts: [Concept], used: [Bool], residual: [Double],
                                            decomposer: Decomposer, options: ExplainOptions) -> [[Double]] {
         var samples = [[Double]](repeating: [], count: concepts.count)
         var generator = SeededGenerator(seed: options.seed)
         let n = divergence.pairs
-        // Concepts measured on images are measured by the encoder's statistics, each a measurement
-        // of the look: resampling them too makes an interval cover how far the edit that was made
-        // differs from the renderings that define f(C) (a fit that holds only on some statistics
-        // varies), not only the pairs' spread. Not under whitening, whose metric spans them all.
-        let dimension = divergence.dimension
-        let resamplesStatistics = decomposer.whitening == nil && concepts.contains { !($0.perImage?.isEmpty ?? true) }
+        // What the kept concepts leave of V_div is misfit, not noise, when the edit differs from the
+        // renderings that define them: each resample flips its sign on a random half of the
+        // statistics (a wild bootstrap over the dimensions), so an interval widens by as much of
+        // the misfit as each concept could absorb. Not under whitening, whose metric spans them all.
+        let misfit = resamplesMisfit(decomposer, concepts) ? residual : nil
         for _ in 0..<max(options.bootstrapResamples, 0) {
             let indices = (0..<n).map { _ in Int.random(in: 0..<n, using: &generator) }
             var independent: [Int: [Int]] = [:]
@@ -127,16 +130,12 @@ package enum Explainer {
                 return Vector.mean(independent[m]!.map { perImage[$0] })
             }
             var target = Vector.mean(indices.map { divergence.pairDifferences[$0] })
-            var directions = concepts.enumerated().map { i, concept in resampled(concept.perImage, concept.direction, i) }
-            var forms = concepts.enumerated().map { i, concept in
+            let directions = concepts.enumerated().map { i, concept in resampled(concept.perImage, concept.direction, i) }
+            let forms = concepts.enumerated().map { i, concept in
                 (concept.forms ?? []).map { resampled($0.perImage, $0.direction, i) }
             }
-            if resamplesStatistics {
-                let statistics = (0..<dimension).map { _ in Int.random(in: 0..<dimension, using: &generator) }
-                func select(_ v: [Double]) -> [Double] { statistics.map { v[$0] } }
-                target = select(target)
-                directions = directions.map(select)
-                forms = forms.map { $0.map(select) }
+            if let misfit {
+                for j in target.indices where Bool.random(using: &generator) { target[j] -= 2 * misfit[j] }
             }
             let weights = decomposer.refit(target, over: directions, forms: forms, used: used)
             for (i, w) in weights.enumerated() { samples[i].append(w) }
@@ -147,19 +146,25 @@ package enum Explainer {
         }
     }
 
+    /// Whether the intervals resample the misfit: for concepts measured on images (the descriptor's
+    /// statistics, each a measurement of the look), under the Euclidean metric.
+    private static func resamplesMisfit(_ decomposer: Decomposer, _ concepts: [Concept]) -> Bool {
+        decomposer.whitening == nil && concepts.contains { !($0.perImage?.isEmpty ?? true) }
+    }
+
     /// What the intervals cover, for the report.
     private static func intervalDescription(_ used: [Concept], pairs: Int,
                                             options: ExplainOptions) -> String {
         let resamples = "\(options.bootstrapResamples) bootstrap resamples"
         if used.contains(where: { !($0.perImage?.isEmpty ?? true) }) {
-            let statistics = options.method == .whitenedNNLS ? ""
-                : ", and the encoder's statistics resampled as well"
+            let misfit = options.method == .whitenedNNLS ? ""
+                : ", and what the concepts leave unexplained flipped in sign on a random half of the statistics"
             let covers = options.method == .whitenedNNLS
                 ? "they cover the pair-to-pair spread of V_div and of f(C); not how far the rendering that defines a concept differs from the edit that was made"
-                : "they cover the pair-to-pair spread of V_div and of f(C), and how far the edit's effect disagrees across the statistics "
-                    + "with the renderings that define the concepts; a different implementation of the same look may still read at another level"
+                : "they cover the pair-to-pair spread of V_div and of f(C), and as much of the misfit as each concept could absorb; "
+                    + "a different implementation of the same look may still read at another level"
             return "95 % percentile intervals over \(resamples) of the \(pairs) pairs, the concept directions re-measured "
-                + "on each resample of the images they were measured on\(statistics): \(covers)"
+                + "on each resample of the images they were measured on\(misfit): \(covers)"
         }
         return "95 % percentile intervals over \(resamples) of the \(pairs) pairs: they cover the pair-to-pair spread "
             + "of V_div only; the concept directions are held fixed"

@@ -3,7 +3,8 @@ import Foundation
 /// Chooses on purpose between near-parallel concepts ("muted colors" and "black and white",
 /// both taking colour out), which the orthogonality filter otherwise settles by visiting order.
 ///
-/// For each concept the filter kept and the fit used, every candidate it rejected as too close
+/// For each concept the filter kept and the fit used (and that carries at least 5 % of ‖V_div‖),
+/// every candidate it rejected as too close
 /// to that concept (|cos| ≥ `parallel`) is fitted in the concept's place, with the concept's
 /// own forms and level response. Readings whose relative residual lies within the pairs' spread
 /// of the best one (`tolerance`) fit V_div equally well: the images cannot tell them apart.
@@ -45,7 +46,7 @@ struct NearParallelRule {
         let tolerance = self.tolerance
         var current = fit(kept)
         var alternatives: [Int: [Explanation.Alternative]] = [:]
-        for position in kept.indices where current.used[position] {
+        for position in kept.indices where current.used[position] && isSubstantial(current, at: position, kept) {
             let k = kept[position]
             let rivals = closeRejections.sorted().filter { r in
                 !kept.contains(r) && abs(Vector.cosine(candidates[k].direction, candidates[r].direction)) >= Self.parallel
@@ -81,6 +82,20 @@ struct NearParallelRule {
         }
         return alternatives
     }
+
+    /// Whether the concept at `position` carries at least `substantialShare` of ‖V_div‖: which
+    /// of two near-parallel names a trace of a look gets is not worth a decision or a warning.
+    private func isSubstantial(_ fit: Decomposer.Result, at position: Int, _ kept: [Int]) -> Bool {
+        let concept = candidates[kept[position]]
+        let columns = [concept.direction] + (concept.forms ?? []).map(\.direction)
+        let part = zip(columns, fit.parts[position]).reduce([Double](repeating: 0, count: divergence.dimension)) {
+            Vector.add($0, Vector.scale($1.0, $1.1))
+        }
+        return Vector.norm(part) >= Self.substantialShare * divergence.norm
+    }
+
+    /// The share of ‖V_div‖ a concept's part must reach for the rule to look at its rivals.
+    static let substantialShare = 0.05
 
     private func fit(_ indices: [Int]) -> Decomposer.Result {
         decomposer.decompose(divergence.vector, over: indices.map { candidates[$0].direction },
