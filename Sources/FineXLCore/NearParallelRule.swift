@@ -1,3 +1,4 @@
+import FineXLSupport
 import Foundation
 
 /// Chooses on purpose between near-parallel concepts ("muted colors" and "black and white",
@@ -6,16 +7,19 @@ import Foundation
 /// For each concept the filter kept and the fit used (and that carries at least 5 % of ‖V_div‖),
 /// every candidate it rejected as too close
 /// to that concept (|cos| ≥ `parallel`) is fitted in the concept's place, with the concept's
-/// own forms and level response. Readings whose relative residual lies within the pairs' spread
-/// of the best one (`tolerance`) fit V_div equally well: the images cannot tell them apart.
+/// own forms and level response. A reading that fits at least as well as the best one on 5 % or
+/// more of the resamples of the pairs (`resamples`, seeded) fits V_div equally well: the images
+/// cannot tell them apart.
 /// Among those the rule prefers a reading whose level lies in the levels its concept's name
 /// stands for (`Concept.levelRange`), then the smaller residual. The others are reported as
 /// alternatives of the one chosen, with the reason, and the explanation warns about them.
 struct NearParallelRule {
     /// Rejected candidates at least this close (|cos|) to a kept concept are read in its place.
     static let parallel = OrthogonalityFilter.nearParallel
-    /// The smallest residual difference that counts as a better fit (relative to ‖V_div‖).
-    static let minimumTolerance = 0.005
+    /// Resamples of the pairs on which two readings' fits are compared.
+    static let resamples = 100
+    /// A reading that fits at least as well on this share of the resamples is not told apart.
+    static let indistinguishableShare = 0.05
 
     let candidates: [Concept]
     let divergence: Divergence
@@ -23,15 +27,11 @@ struct NearParallelRule {
 
     private struct Reading {
         var candidate: Int
+        /// The kept concepts with this reading in its place.
+        var concepts: [Int]
         var fit: Decomposer.Result
         var level: Double
         var inRange: Bool
-    }
-
-    /// The tolerance on the relative residual: what the pairs' spread alone moves it by (the norm
-    /// of a mean of pure-noise differences over ‖V_div‖), at least `minimumTolerance`.
-    var tolerance: Double {
-        max(Self.minimumTolerance, Explainer.noiseNorm(divergence) / max(divergence.norm, 1e-300))
     }
 
     /// Applies the rule to the filter's run: where a rival is preferred, it takes the kept
@@ -43,7 +43,11 @@ struct NearParallelRule {
             [OrthogonalityFilter.notOrthogonal, OrthogonalityFilter.sameDirection].contains { visit.rejection?.hasPrefix($0) == true }
         }.map(\.candidate))
         guard !kept.isEmpty, !closeRejections.isEmpty else { return [:] }
-        let tolerance = self.tolerance
+        var generator = SeededGenerator(seed: 0x6E70_7275_6C65)
+        let n = divergence.pairs
+        let targets = (0..<Self.resamples).map { _ in
+            Vector.mean((0..<n).map { _ in divergence.pairDifferences[Int.random(in: 0..<n, using: &generator)] })
+        }
         var current = fit(kept)
         var alternatives: [Int: [Explanation.Alternative]] = [:]
         for position in kept.indices where current.used[position] && isSubstantial(current, at: position, kept) {
@@ -52,16 +56,22 @@ struct NearParallelRule {
                 !kept.contains(r) && abs(Vector.cosine(candidates[k].direction, candidates[r].direction)) >= Self.parallel
             }
             guard !rivals.isEmpty else { continue }
-            var readings = [reading(k, current, at: position)]
+            var readings = [reading(k, kept, current, at: position)]
             for r in rivals {
                 var trial = kept
                 trial[position] = r
                 let trialFit = fit(trial)
-                if trialFit.used[position] { readings.append(reading(r, trialFit, at: position)) }
+                if trialFit.used[position] { readings.append(reading(r, trial, trialFit, at: position)) }
             }
             guard readings.count > 1 else { continue }
-            let best = readings.map(\.fit.relativeResidual).min()!
-            let tied = readings.filter { $0.fit.relativeResidual <= best + tolerance }
+            let best = readings.min { $0.fit.relativeResidual < $1.fit.relativeResidual }!
+            let bestResiduals = targets.map { residual($0, best.concepts) }
+            var winShare: [Int: Double] = [:]
+            for reading in readings where reading.candidate != best.candidate {
+                let wins = zip(targets, bestResiduals).filter { residual($0, reading.concepts) <= $1 }.count
+                winShare[reading.candidate] = Double(wins) / Double(targets.count)
+            }
+            let tied = readings.filter { $0.candidate == best.candidate || winShare[$0.candidate]! >= Self.indistinguishableShare }
             let preferred = tied.contains(where: \.inRange) ? tied.filter(\.inRange) : tied
             let chosen = preferred.min { $0.fit.relativeResidual < $1.fit.relativeResidual }!
             let others = tied.filter { $0.candidate != chosen.candidate }
@@ -70,13 +80,13 @@ struct NearParallelRule {
                 kept[position] = chosen.candidate
                 current = chosen.fit
                 trace.replace(k, by: chosen.candidate, reason: "read as \"\(candidates[chosen.candidate].name)\": "
-                    + why(chosen, over: displaced, tolerance: tolerance))
+                    + why(chosen, over: displaced, share: winShare))
             }
             if !others.isEmpty {
                 alternatives[chosen.candidate] = others.map { other in
                     Explanation.Alternative(name: candidates[other.candidate].name, weight: other.level,
                                             residual: other.fit.relativeResidual,
-                                            reason: why(chosen, over: other, tolerance: tolerance))
+                                            reason: why(chosen, over: other, share: winShare))
                 }
             }
         }
@@ -102,22 +112,37 @@ struct NearParallelRule {
                              forms: indices.map { (candidates[$0].forms ?? []).map(\.direction) })
     }
 
-    private func reading(_ candidate: Int, _ fit: Decomposer.Result, at position: Int) -> Reading {
+    private func reading(_ candidate: Int, _ concepts: [Int], _ fit: Decomposer.Result, at position: Int) -> Reading {
         let concept = candidates[candidate]
         let level = concept.levelResponse?.level(forWeight: fit.weights[position]) ?? fit.weights[position]
-        return Reading(candidate: candidate, fit: fit, level: level, inRange: concept.levelRange?.contains(level) ?? true)
+        return Reading(candidate: candidate, concepts: concepts, fit: fit, level: level,
+                       inRange: concept.levelRange?.contains(level) ?? true)
     }
 
-    /// Why `chosen` was preferred to `other`, in words.
-    private func why(_ chosen: Reading, over other: Reading, tolerance: Double) -> String {
+    /// The relative residual of `target` fitted over `concepts` (directions and forms).
+    private func residual(_ target: [Double], _ concepts: [Int]) -> Double {
+        let directions = concepts.map { candidates[$0].direction }
+        let forms = concepts.map { (candidates[$0].forms ?? []).map(\.direction) }
+        let parts = decomposer.refitParts(target, over: directions, forms: forms, used: directions.map { _ in true })
+        return decomposer.relativeResidual(target, over: directions, forms: forms, parts: parts)
+    }
+
+    /// Why `chosen` was preferred to `other`, in words. `share[c]`: on which share of the
+    /// resamples reading `c` fitted at least as well as the best one.
+    private func why(_ chosen: Reading, over other: Reading, share: [Int: Double]) -> String {
         let otherName = candidates[other.candidate].name
         let residuals = String(format: "residual %.1f %% against %.1f %%", other.fit.relativeResidual * 100,
                                chosen.fit.relativeResidual * 100)
-        if other.fit.relativeResidual > chosen.fit.relativeResidual + tolerance {
-            return "\"\(otherName)\" fits worse in its place (\(residuals))"
+        let otherShare = share[other.candidate], chosenShare = share[chosen.candidate]
+        if let otherShare, otherShare < Self.indistinguishableShare {
+            return String(format: "\"%@\" fits worse in its place (%@; as well on %.0f %% of %d resamples of the pairs)",
+                          otherName, residuals, otherShare * 100, Self.resamples)
         }
-        let same = String(format: "\"%@\" fits as well in its place (%@, within the pairs' spread of %.1f %%)",
-                          otherName, residuals, tolerance * 100)
+        // The other reading is the best fit, or fits as well on enough resamples.
+        let how = otherShare.map { String(format: "as well on %.0f %% of %d resamples of the pairs", $0 * 100, Self.resamples) }
+            ?? String(format: "better, but %@ fits as well on %.0f %% of %d resamples of the pairs",
+                      candidates[chosen.candidate].name, (chosenShare ?? 0) * 100, Self.resamples)
+        let same = "\"\(otherName)\" fits as well in its place (\(residuals); \(how))"
         if chosen.inRange && !other.inRange, let range = candidates[other.candidate].levelRange {
             return same + String(format: ", but its level %.2f is not what its name stands for: %@", other.level, range.reason)
         }

@@ -15,7 +15,9 @@ import Foundation
 extension Aspect {
     package enum Form: String, Sendable, CaseIterable, Codable {
         case hsvDesaturation = "saturation lowered in HSV (the value kept, so colours lighten)"
+        case valueGrey = "grey by HSV value (the largest channel kept, so colours lighten)"
         case sepiaMatrix = "the classic sepia matrix (brightens ×1.2)"
+        case sepiaGradientMap = "a gradient map from dark brown to cream (stronger toning, blacks lifted)"
         case fadedBlacks = "faded blacks (black point raised, white kept)"
         case colourGrain = "colour grain (each channel its own noise)"
         case clumpedGrain = "clumped grain (clumps of 2–3 px)"
@@ -24,17 +26,39 @@ extension Aspect {
         package var aspect: Aspect.Kind {
             switch self {
             case .hsvDesaturation: .mutedColors
-            case .sepiaMatrix: .sepia
+            case .valueGrey: .blackAndWhite
+            case .sepiaMatrix, .sepiaGradientMap: .sepia
             case .fadedBlacks: .lowContrast
             case .colourGrain, .clumpedGrain: .filmGrain
             }
+        }
+
+        /// The gradient map's stops: luma → sRGB colour, linear between them.
+        static let gradientStops: [(Float, Float, Float, Float)] = [
+            (0, 0.10, 0.06, 0.03), (0.5, 0.60, 0.46, 0.30), (1, 1.0, 0.94, 0.80),
+        ]
+
+        static func gradient(_ y: Float) -> (Float, Float, Float) {
+            let v = min(max(y, 0), 1)
+            let stops = gradientStops
+            for k in 1..<stops.count where v <= stops[k].0 {
+                let (a, b) = (stops[k - 1], stops[k])
+                let t = (v - a.0) / (b.0 - a.0)
+                return (a.1 + t * (b.1 - a.1), a.2 + t * (b.2 - a.2), a.3 + t * (b.3 - a.3))
+            }
+            let last = stops[stops.count - 1]
+            return (last.1, last.2, last.3)
         }
 
         /// What level 1.0 of the form does, for the README and the encoder's identity.
         package var description: String {
             switch self {
             case .hsvDesaturation: "HSV saturation ×(1 − \(Canonical.mutedCompression)ℓ), value kept"
+            case .valueGrey: "HSV saturation ×(1 − ℓ), value kept (GIMP's desaturate by value)"
             case .sepiaMatrix: "the classic sepia matrix (0.393 0.769 0.189 / 0.349 0.686 0.168 / 0.272 0.534 0.131), mixed in at ℓ"
+            case .sepiaGradientMap:
+                "luma mapped through " + Self.gradientStops.map { "\($0.0) → (\($0.1), \($0.2), \($0.3))" }.joined(separator: ", ")
+                    + " as Photoshop's gradient map, GIMP's colorize and PIL's ImageOps.colorize do, mixed in at ℓ"
             case .fadedBlacks: "per sRGB channel v → 1 − (1 − v)(1 − \(Canonical.lowContrast)ℓ): the slope of low contrast, pivoted at white"
             case .colourGrain: "Gaussian grain of σ = \(Canonical.grainSigma)·√ℓ drawn for each channel apart"
             case .clumpedGrain: "luminance grain low-passed at σ = 1 working pixel, renormalized to σ = \(Canonical.grainSigma)·√ℓ"
@@ -50,8 +74,8 @@ extension Aspect {
         let l = Float(min(max(level, 0), 1))
         guard l > 0 else { return image }
         switch form {
-        case .hsvDesaturation:
-            let f = 1 - Canonical.mutedCompression * l
+        case .hsvDesaturation, .valueGrey:
+            let f = 1 - (form == .valueGrey ? 1 : Canonical.mutedCompression) * l
             return ImageFilters.mapPixels(image) { r, g, b in
                 let v = max(r, g, b)
                 return (v - (v - r) * f, v - (v - g) * f, v - (v - b) * f)
@@ -62,6 +86,11 @@ extension Aspect {
                 let sg = 0.349 * r + 0.686 * g + 0.168 * b
                 let sb = 0.272 * r + 0.534 * g + 0.131 * b
                 return (r + l * (min(sr, 1) - r), g + l * (min(sg, 1) - g), b + l * (min(sb, 1) - b))
+            }
+        case .sepiaGradientMap:
+            return ImageFilters.mapPixels(image) { r, g, b in
+                let (sr, sg, sb) = Form.gradient(ImageFilters.luma(r, g, b))
+                return (r + l * (sr - r), g + l * (sg - g), b + l * (sb - b))
             }
         case .fadedBlacks:
             let slope = 1 - Canonical.lowContrast * l
