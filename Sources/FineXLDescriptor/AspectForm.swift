@@ -17,7 +17,7 @@ extension Aspect {
         case hsvDesaturation = "saturation lowered in HSV (the value kept, so colours lighten)"
         case valueGrey = "grey by HSV value (the largest channel kept, so colours lighten)"
         case sepiaMatrix = "the classic sepia matrix (brightens ×1.2)"
-        case sepiaGradientMap = "a gradient map from dark brown to cream (stronger toning, blacks lifted)"
+        case sepiaGradientMap = "a gradient map from dark brown to cream (stronger toning)"
         case fadedBlacks = "faded blacks (black point raised, white kept)"
         case colourGrain = "colour grain (each channel its own noise)"
         case clumpedGrain = "clumped grain (clumps of 2–3 px)"
@@ -35,7 +35,7 @@ extension Aspect {
 
         /// The gradient map's stops: luma → sRGB colour, linear between them.
         static let gradientStops: [(Float, Float, Float, Float)] = [
-            (0, 0.10, 0.06, 0.03), (0.5, 0.60, 0.46, 0.30), (1, 1.0, 0.94, 0.80),
+            (0, 0.05, 0.03, 0.01), (0.5, 0.60, 0.46, 0.30), (1, 1.0, 0.94, 0.80),
         ]
 
         static func gradient(_ y: Float) -> (Float, Float, Float) {
