@@ -113,14 +113,12 @@ struct DescriptorCalibration: Sendable {
     private static let reference: ReferenceDirections = {
         let start = Date()
         let calibration = shared, kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases
-        // Per image: each aspect at level ½, then each form at levels 1 and ½.
-        let measured = Parallel.map(calibration.images.count) { i -> (half: [[Double]], forms: [[[Double]]]) in
+        // Per image: each aspect at level ½, then each form at level 1 (as in context).
+        let measured = Parallel.map(calibration.images.count) { i -> (half: [[Double]], forms: [[Double]]) in
             let image = calibration.images[i]
             func measure(_ rendered: RGBImage) -> [Double] { DescriptorStatistics.measure(ImageFilters.quantized8(rendered)) }
             let halves = kinds.map { measure(Aspect($0).apply(to: image, level: 0.5, variant: .canonical, seed: UInt64(7 + i))) }
-            let formRows = forms.map { form in
-                [1.0, 0.5].map { measure(Aspect(form.aspect).apply(form, to: image, level: $0, seed: UInt64(7 + i))) }
-            }
+            let formRows = forms.map { measure(Aspect($0.aspect).apply($0, to: image, level: 1, seed: UInt64(7 + i))) }
             return (halves, formRows)
         }
         var reference = ReferenceDirections()
@@ -133,7 +131,7 @@ struct DescriptorCalibration: Sendable {
         }
         for (f, form) in forms.enumerated() {
             reference.formPerImage[form] = measured.indices.map { i in
-                slope(half: measured[i].forms[f][1], full: measured[i].forms[f][0], base: raw[i][0], scale: calibration.scale)
+                (0..<raw[i][0].count).map { j in (measured[i].forms[f][j] - raw[i][0][j]) / calibration.scale[j] }
             }
         }
         referenceMeasured.withLock { $0 = Date().timeIntervalSince(start) }

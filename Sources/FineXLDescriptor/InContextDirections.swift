@@ -18,7 +18,7 @@ struct InContextDirections: Sendable {
     /// 30 renderings and measurements, and 40 images pin a direction down well.
     static let maximumImages = 40
     /// Part of the cache key: bump when the measurement changes.
-    static let version = "finexl.in-context/3"
+    static let version = "finexl.in-context/4"
     /// Levels rendered on each image: ½ and 1 give the slope f(C) (as the reference calibration);
     /// with ¼ they also give the response curve a fitted weight is read back through.
     static let levels = [0.25, 0.5, 1.0]
@@ -27,7 +27,7 @@ struct InContextDirections: Sendable {
     let perImage: [Aspect.Kind: [[Double]]]
     /// The mean weight each of `levels` produces on these images, per aspect.
     let responses: [Aspect.Kind: LevelResponse]
-    /// Each of the aspects' other forms (`Aspect.Form`), per image, as the slope over ½ and 1.
+    /// Each of the aspects' other forms (`Aspect.Form`), per image: its change at level 1.
     let formPerImage: [Aspect.Form: [[Double]]]
     let images: Int
 
@@ -83,7 +83,7 @@ struct InContextDirections: Sendable {
         let responseImages = Set(chosen(of: count, at: responseImageCount))
         // rows[i][k]: image i's standardized change at each level for aspect k, then for each
         // form at levels ½ and 1.
-        let measured = try Parallel.map(count) { i -> (aspects: [[[Double]]], forms: [[[Double]]]) in
+        let measured = try Parallel.map(count) { i -> (aspects: [[[Double]]], forms: [[Double]]) in
             let working = try image(i)
             let base = DescriptorStatistics.measure(ImageFilters.quantized8(working))
             func change(_ rendered: RGBImage) -> [Double] {
@@ -97,9 +97,9 @@ struct InContextDirections: Sendable {
                         : change(Aspect(kind).apply(to: working, level: level, variant: .canonical, seed: UInt64(7 + i)))
                 }
             }
-            let formChanges = forms.map { form in
-                [0.5, 1.0].map { level in change(Aspect(form.aspect).apply(form, to: working, level: level, seed: UInt64(7 + i))) }
-            }
+            // A form's direction is its change at level 1: it only widens the concept's cone, and
+            // the weight is read through the canonical rendering's response.
+            let formChanges = forms.map { form in change(Aspect(form.aspect).apply(form, to: working, level: 1, seed: UInt64(7 + i))) }
             return (aspects, formChanges)
         }
         let rows = measured.map(\.aspects)
@@ -118,9 +118,7 @@ struct InContextDirections: Sendable {
         }
         var formPerImage: [Aspect.Form: [[Double]]] = [:]
         for (f, form) in forms.enumerated() {
-            formPerImage[form] = measured.map { image in
-                (0..<image.forms[f][0].count).map { j in (0.5 * image.forms[f][0][j] + image.forms[f][1][j]) / 1.25 }
-            }
+            formPerImage[form] = measured.map { $0.forms[f] }
         }
         return InContextDirections(perImage: perImage, responses: responses, formPerImage: formPerImage, images: count)
     }
