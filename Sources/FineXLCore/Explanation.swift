@@ -258,11 +258,14 @@ package struct Explanation: Sendable, Codable, Equatable {
         self.filter = filter
     }
 
-    /// One sentence per kept concept whose fit used its other forms: "sepia 0.94: 62 % as the
-    /// classic sepia matrix (brightens ×1.2), the rest as its canonical rendering".
+    /// One sentence per kept concept whose fit used its other forms (and that carries at least
+    /// 5 % of the largest weight): "sepia 0.94: 62 % as the classic sepia matrix (brightens ×1.2),
+    /// 38 % as its canonical rendering".
     package var formSentences: [String] {
-        concepts.compactMap { concept in
-            guard let forms = concept.forms, !forms.isEmpty else { return nil }
+        let largest = concepts.map(\.weight).max() ?? 0
+        return concepts.compactMap { concept in
+            // A trace of a concept (under 5 % of the largest weight) is not worth the sentence.
+            guard let forms = concept.forms, !forms.isEmpty, concept.weight >= 0.05 * largest else { return nil }
             let rest = 1 - forms.map(\.share).reduce(0, +)
             return String(format: "%@ %.2f: ", concept.name, concept.weight)
                 + forms.map { String(format: "%.0f %% as %@", $0.share * 100, $0.name) }.joined(separator: ", ")

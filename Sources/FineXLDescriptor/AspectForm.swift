@@ -21,6 +21,7 @@ extension Aspect {
         case fadedBlacks = "faded blacks (black point raised, white kept)"
         case colourGrain = "colour grain (each channel its own noise)"
         case clumpedGrain = "clumped grain (clumps of 2–3 px)"
+        case flooredLevels = "levels floored, as bit masks and PIL's posterize do (darkens by half a step)"
 
         /// The aspect this is a form of.
         package var aspect: Aspect.Kind {
@@ -30,6 +31,7 @@ extension Aspect {
             case .sepiaMatrix, .sepiaGradientMap: .sepia
             case .fadedBlacks: .lowContrast
             case .colourGrain, .clumpedGrain: .filmGrain
+            case .flooredLevels: .posterized
             }
         }
 
@@ -61,6 +63,7 @@ extension Aspect {
                     + " as Photoshop's gradient map, GIMP's colorize and PIL's ImageOps.colorize do, mixed in at ℓ"
             case .fadedBlacks: "per sRGB channel v → 1 − (1 − v)(1 − \(Canonical.lowContrast)ℓ): the slope of low contrast, pivoted at white"
             case .colourGrain: "Gaussian grain of σ = \(Canonical.grainSigma)·√ℓ drawn for each channel apart"
+            case .flooredLevels: "each sRGB channel floored to 2^(8 − \(Canonical.posterizeBits)ℓ) steps of 256 / 2^(8 − \(Canonical.posterizeBits)ℓ)"
             case .clumpedGrain: "luminance grain low-passed at σ = 1 working pixel, renormalized to σ = \(Canonical.grainSigma)·√ℓ"
             }
         }
@@ -102,6 +105,12 @@ extension Aspect {
                 (r + sigma * PixelNoise.gaussian(seed, x / cell, y / cell, 2),
                  g + sigma * PixelNoise.gaussian(seed, x / cell, y / cell, 3),
                  b + sigma * PixelNoise.gaussian(seed, x / cell, y / cell, 4))
+            }
+        case .flooredLevels:
+            let step = 256 / Self.posterizeLevels(l)
+            return ImageFilters.mapPixels(image) { r, g, b in
+                func floored(_ v: Float) -> Float { (ImageFilters.clamp01(v) * 255 / step).rounded(.down) * step / 255 }
+                return (floored(r), floored(g), floored(b))
             }
         case .clumpedGrain:
             let cell = Self.grainCell(image)
