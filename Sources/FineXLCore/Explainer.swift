@@ -28,7 +28,8 @@ package enum Explainer {
         let whitening = options.method == .whitenedNNLS
             ? Whitening(pairDifferences: divergence.pairDifferences) : nil
         let decomposer = Decomposer(method: options.method, eDecomp: options.eDecomp, whitening: whitening)
-        let rivals = NearParallelRule(candidates: candidates, divergence: divergence, decomposer: decomposer)
+        let rivals = NearParallelRule(candidates: candidates, divergence: divergence, decomposer: decomposer,
+                                      seed: options.seed)
         let decided = rivals.decide(&trace)
         let kept = trace.kept.map { candidates[$0] }
         let filtered = trace.rejected

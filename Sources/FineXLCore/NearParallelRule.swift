@@ -8,7 +8,7 @@ import Foundation
 /// every candidate it rejected as too close
 /// to that concept (|cos| ≥ `parallel`) is fitted in the concept's place, with the concept's
 /// own forms and level response. A reading that fits at least as well as the best one on 5 % or
-/// more of the resamples of the pairs (`resamples`, seeded) fits V_div equally well: the images
+/// more of the resamples of the pairs (`resamples`, seeded by the run's seed) fits V_div equally well: the images
 /// cannot tell them apart.
 /// Among those the rule prefers a reading whose level lies in the levels its concept's name
 /// stands for (`Concept.levelRange`), then the smaller residual. The others are reported as
@@ -24,6 +24,8 @@ struct NearParallelRule {
     let candidates: [Concept]
     let divergence: Divergence
     let decomposer: Decomposer
+    /// Seeds the resamples (the run's bootstrap seed), so a run is reproducible.
+    let seed: UInt64
 
     private struct Reading {
         var candidate: Int
@@ -43,7 +45,7 @@ struct NearParallelRule {
             [OrthogonalityFilter.notOrthogonal, OrthogonalityFilter.sameDirection].contains { visit.rejection?.hasPrefix($0) == true }
         }.map(\.candidate))
         guard !kept.isEmpty, !closeRejections.isEmpty else { return [:] }
-        var generator = SeededGenerator(seed: 0x6E70_7275_6C65)
+        var generator = SeededGenerator(seed: seed)
         let n = divergence.pairs
         let targets = (0..<Self.resamples).map { _ in
             Vector.mean((0..<n).map { _ in divergence.pairDifferences[Int.random(in: 0..<n, using: &generator)] })

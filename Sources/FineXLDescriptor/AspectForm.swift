@@ -23,6 +23,20 @@ extension Aspect {
         case clumpedGrain = "clumped grain (clumps of 2–3 px)"
         case flooredLevels = "levels floored, as bit masks and PIL's posterize do (darkens by half a step)"
 
+        /// A few words for lists ("sepia: classic matrix").
+        package var shortName: String {
+            switch self {
+            case .hsvDesaturation: "muted colors: HSV"
+            case .valueGrey: "black and white: HSV value"
+            case .sepiaMatrix: "sepia: classic matrix"
+            case .sepiaGradientMap: "sepia: gradient map"
+            case .fadedBlacks: "low contrast: faded blacks"
+            case .colourGrain: "film grain: per channel"
+            case .clumpedGrain: "film grain: clumped"
+            case .flooredLevels: "posterized: floored"
+            }
+        }
+
         /// The aspect this is a form of.
         package var aspect: Aspect.Kind {
             switch self {

@@ -37,7 +37,8 @@ package struct DescriptorEncoder: ImageEncoder {
         "f(C) is the mean change of the descriptor when C's canonical rendering is applied (least-squares slope over levels ½ and 1) "
             + "to this run's base images (at least \(InContextDirections.minimumImages), at most \(InContextDirections.maximumImages) of them), "
             + "else to \(DescriptorCalibration.referenceScenes + DescriptorCalibration.referenceTextures) procedural reference images, "
-            + "so a weight reads as a level"
+            + "so a weight reads as a level; a concept's other common forms (" + Aspect.Form.allCases.map(\.shortName).joined(separator: ", ")
+            + ") are measured the same way at level 1, and its weight is the sum over the forms the fit uses"
     }
 
     /// Names of the embedding's dimensions, in order, for reports.
