@@ -86,7 +86,7 @@ package struct BenchReport: Sendable {
             lines += multiAspectByPair.map { "  " + $0 }
         }
         if !identificationMisses.isEmpty {
-            let stated = identificationMisses.filter { $0.contains("stated as not told apart") }.count
+            let stated = identificationMisses.filter { $0.contains(DescriptorBenchmark.statedMarker) }.count
             lines.append("nnls misidentified (\(identificationMisses.count)"
                 + (stated > 0 ? ", \(stated) of them with the aspect stated as a reading that fits as well" : "") + "): "
                 + identificationMisses.joined(separator: "; "))

@@ -9,6 +9,9 @@ import Foundation
 /// rendering variants. The alternate variant is the honest one: its renderings are not
 /// the ones that defined the concept directions.
 package enum DescriptorBenchmark {
+    /// Marks a misidentified model whose aspect the explanation stated as a reading that fits as well.
+    static let statedMarker = "stated as not told apart"
+
     package struct Options: Sendable {
         /// Pairs per synthetic model.
         package var count = 24
@@ -156,7 +159,7 @@ package enum DescriptorBenchmark {
                         if top == aspect {
                             identified += 1
                         } else if method == "nnls" {
-                            let alternative = stated[k - 1][aspect].map { String(format: " (%@ stated as not told apart, %.2f)", aspect, $0) }
+                            let alternative = stated[k - 1][aspect].map { String(format: " (%@ %@, %.2f)", aspect, DescriptorBenchmark.statedMarker, $0) }
                             misses.append("\(aspect) at \(level) → \(top ?? "nothing")" + (alternative ?? ""))
                         }
                     }

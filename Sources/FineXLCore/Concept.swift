@@ -29,6 +29,9 @@ package struct Concept: Sendable, Equatable, Codable {
         self.forms = forms
         self.levelRange = levelRange
     }
+
+    /// The directions of the concept's other forms (none when it has one direction).
+    package var formDirections: [[Double]] { (forms ?? []).map(\.direction) }
 }
 
 /// One more form of a concept: its direction, and per calibration image when measured on images.

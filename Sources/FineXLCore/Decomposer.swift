@@ -53,10 +53,9 @@ package struct Decomposer: Sendable {
     /// concepts not used.
     package func refitParts(_ target: [Double], over directions: [[Double]], forms: [[[Double]]] = [],
                             used: [Bool]) -> [[Double]] {
-        let formsOf = { (i: Int) -> [[Double]] in method != .paper && i < forms.count ? forms[i] : [] }
         var columns: [[Double]] = [], owner: [Int] = []
         for i in directions.indices where used[i] {
-            for column in [directions[i]] + formsOf(i) {
+            for column in self.columns(of: i, directions, forms) {
                 columns.append(column)
                 owner.append(i)
             }
@@ -72,7 +71,7 @@ package struct Decomposer: Sendable {
             sub = LeastSquares.nonNegative(columns: columns.map { w?.apply($0) ?? $0 },
                                            target: w?.apply(target) ?? target)
         }
-        var parts = directions.indices.map { [Double](repeating: 0, count: 1 + formsOf($0).count) }
+        var parts = directions.indices.map { [Double](repeating: 0, count: self.columns(of: $0, directions, forms).count) }
         var next = [Int](repeating: 0, count: directions.count)
         for (k, i) in owner.enumerated() {
             parts[i][next[i]] = sub[k]
@@ -81,18 +80,23 @@ package struct Decomposer: Sendable {
         return parts
     }
 
+    /// Concept i's columns: its direction, then (NNLS methods) its forms.
+    private func columns(of i: Int, _ directions: [[Double]], _ forms: [[[Double]]]) -> [[Double]] {
+        [directions[i]] + (method != .paper && i < forms.count ? forms[i] : [])
+    }
+
+    /// Each concept's part of the fit: its columns weighted by its `parts`.
+    package func contributions(over directions: [[Double]], forms: [[[Double]]] = [], parts: [[Double]]) -> [[Double]] {
+        directions.indices.map { i in
+            Vector.combination(columns(of: i, directions, forms), weights: parts[i], dimension: directions[i].count)
+        }
+    }
+
     /// ‖target − Σ parts · columns‖ / ‖target‖ over each concept's direction and forms.
     package func relativeResidual(_ target: [Double], over directions: [[Double]], forms: [[[Double]]] = [],
                                   parts: [[Double]]) -> Double {
-        var columns: [[Double]] = [], weights: [Double] = []
-        for (i, direction) in directions.enumerated() {
-            let all = [direction] + (method != .paper && i < forms.count ? forms[i] : [])
-            for (j, column) in all.enumerated() where j < parts[i].count {
-                columns.append(column)
-                weights.append(parts[i][j])
-            }
-        }
-        return LeastSquares.relativeResidual(columns: columns, weights: weights, target: target)
+        LeastSquares.relativeResidual(columns: contributions(over: directions, forms: forms, parts: parts),
+                                      weights: directions.map { _ in 1 }, target: target)
     }
 
     /// Eqs. 10–11: add concepts one by one, refit unconstrained least squares after

@@ -34,17 +34,19 @@ package enum Explainer {
         let kept = trace.kept.map { candidates[$0] }
         let filtered = trace.rejected
         let directions = kept.map(\.direction)
-        let forms = kept.map { concept in (concept.forms ?? []).map(\.direction) }
+        let forms = kept.map(\.formDirections)
         let fit = decomposer.decompose(divergence.vector, over: directions, forms: forms)
-        let fitted = kept.indices.reduce([Double](repeating: 0, count: divergence.dimension)) { sum, i in
-            zip([directions[i]] + forms[i], fit.parts[i]).reduce(sum) { Vector.add($0, Vector.scale($1.0, $1.1)) }
-        }
+        let contributions = decomposer.contributions(over: directions, forms: forms, parts: fit.parts)
+        let resamplesMisfit = Self.resamplesMisfit(decomposer, kept)
+        let fitted = Vector.combination(contributions, weights: kept.map { _ in 1 }, dimension: divergence.dimension)
         let intervals = bootstrapIntervals(divergence: divergence, concepts: kept, used: fit.used,
-                                           residual: Vector.subtract(divergence.vector, fitted),
+                                           misfit: resamplesMisfit ? Vector.subtract(divergence.vector, fitted) : nil,
                                            decomposer: decomposer, options: options)
         let usedIndices = kept.indices.filter { fit.used[$0] }
         // A concept that used its forms points where its mix of them points.
-        let effective = kept.indices.map { i in Self.effectiveDirection(directions[i], forms[i], parts: fit.parts[i]) }
+        let effective = kept.indices.map { i in
+            Self.effectiveDirection(directions[i], contribution: contributions[i], parts: fit.parts[i])
+        }
         let coefficients = PairedEvidence.pairCoefficients(
             pairDifferences: divergence.pairDifferences, directions: usedIndices.map { effective[$0] }, metric: whitening)
 
@@ -85,16 +87,16 @@ package enum Explainer {
             steps: steps,
             warnings: warnings(divergence: divergence, concepts: weighted, residual: fit.relativeResidual),
             filter: trace)
-        explanation.intervals = intervalDescription(usedIndices.map { kept[$0] }, pairs: divergence.pairs, options: options)
+        explanation.intervals = intervalDescription(usedIndices.map { kept[$0] }, pairs: divergence.pairs,
+                                                    resamplesMisfit: resamplesMisfit, options: options)
         return explanation
     }
 
-    /// The direction a concept's fitted mix of its direction and forms points in.
-    static func effectiveDirection(_ direction: [Double], _ forms: [[Double]], parts: [Double]) -> [Double] {
-        guard parts.count > 1, parts.dropFirst().contains(where: { $0 > 0 }) else { return direction }
-        let total = parts.reduce(0, +)
-        guard total > 0 else { return direction }
-        return Vector.combination([direction] + forms, weights: parts.map { $0 / total }, dimension: direction.count)
+    /// The direction a concept's fitted mix of its direction and forms points in: its part of the
+    /// fit (`contribution`) per unit of weight; its own direction when no form was used.
+    static func effectiveDirection(_ direction: [Double], contribution: [Double], parts: [Double]) -> [Double] {
+        guard parts.dropFirst().contains(where: { $0 > 0 }) else { return direction }
+        return Vector.scale(contribution, 1 / parts.reduce(0, +))
     }
 
     /// V_div ≈ 0 has no direction to explain: say so instead of dividing by it.
@@ -110,16 +112,15 @@ package enum Explainer {
     /// the same concepts with the same method (seeded, so reproducible). A concept measured on
     /// images (`perImage`) has its direction re-measured on each resample too: on the same
     /// indices when those images are the pairs' base images, else on its own resample of them.
-    private static func bootstrapIntervals(divergence: Divergence, concepts: [Concept], used: [Bool], residual: [Double],
+    /// What the kept concepts leave of V_div is misfit, not noise, when the edit differs from the
+    /// renderings that define them: given `misfit`, each resample flips its sign on a random half
+    /// of the statistics (a wild bootstrap over the dimensions), so an interval widens by as much
+    /// of the misfit as each concept could absorb.
+    private static func bootstrapIntervals(divergence: Divergence, concepts: [Concept], used: [Bool], misfit: [Double]?,
                                            decomposer: Decomposer, options: ExplainOptions) -> [[Double]] {
         var samples = [[Double]](repeating: [], count: concepts.count)
         var generator = SeededGenerator(seed: options.seed)
         let n = divergence.pairs
-        // What the kept concepts leave of V_div is misfit, not noise, when the edit differs from the
-        // renderings that define them: each resample flips its sign on a random half of the
-        // statistics (a wild bootstrap over the dimensions), so an interval widens by as much of
-        // the misfit as each concept could absorb. Not under whitening, whose metric spans them all.
-        let misfit = resamplesMisfit(decomposer, concepts) ? residual : nil
         for _ in 0..<max(options.bootstrapResamples, 0) {
             let indices = (0..<n).map { _ in Int.random(in: 0..<n, using: &generator) }
             var independent: [Int: [Int]] = [:]
@@ -148,19 +149,20 @@ package enum Explainer {
     }
 
     /// Whether the intervals resample the misfit: for concepts measured on images (the descriptor's
-    /// statistics, each a measurement of the look), under the Euclidean metric.
+    /// statistics, each a measurement of the look), under the Euclidean metric (not under
+    /// whitening, whose metric spans all the statistics).
     private static func resamplesMisfit(_ decomposer: Decomposer, _ concepts: [Concept]) -> Bool {
         decomposer.whitening == nil && concepts.contains { !($0.perImage?.isEmpty ?? true) }
     }
 
     /// What the intervals cover, for the report.
-    private static func intervalDescription(_ used: [Concept], pairs: Int,
+    private static func intervalDescription(_ used: [Concept], pairs: Int, resamplesMisfit: Bool,
                                             options: ExplainOptions) -> String {
         let resamples = "\(options.bootstrapResamples) bootstrap resamples"
         if used.contains(where: { !($0.perImage?.isEmpty ?? true) }) {
-            let misfit = options.method == .whitenedNNLS ? ""
+            let misfit = !resamplesMisfit ? ""
                 : ", and what the concepts leave unexplained flipped in sign on a random half of the statistics"
-            let covers = options.method == .whitenedNNLS
+            let covers = !resamplesMisfit
                 ? "they cover the pair-to-pair spread of V_div and of f(C); not how far the rendering that defines a concept differs from the edit that was made"
                 : "they cover the pair-to-pair spread of V_div and of f(C), and as much of the misfit as each concept could absorb; "
                     + "a different implementation of the same look may still read at another level"
@@ -209,7 +211,7 @@ package enum Explainer {
 extension Explainer {
     /// ‖V_div‖ a mean of n pure-noise pair differences would have: the pairs' spread around
     /// V_div over √n.
-    static func noiseNorm(_ divergence: Divergence) -> Double {
+    private static func noiseNorm(_ divergence: Divergence) -> Double {
         (divergence.pairDifferences.map { d in
             Vector.norm(Vector.subtract(d, divergence.vector)).squared
         }.reduce(0, +) / Double(max(divergence.pairs - 1, 1)) / Double(divergence.pairs)).squareRoot()

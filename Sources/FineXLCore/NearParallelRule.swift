@@ -99,10 +99,8 @@ struct NearParallelRule {
     /// of two near-parallel names a trace of a look gets is not worth a decision or a warning.
     private func isSubstantial(_ fit: Decomposer.Result, at position: Int, _ kept: [Int]) -> Bool {
         let concept = candidates[kept[position]]
-        let columns = [concept.direction] + (concept.forms ?? []).map(\.direction)
-        let part = zip(columns, fit.parts[position]).reduce([Double](repeating: 0, count: divergence.dimension)) {
-            Vector.add($0, Vector.scale($1.0, $1.1))
-        }
+        let part = decomposer.contributions(over: [concept.direction], forms: [concept.formDirections],
+                                            parts: [fit.parts[position]])[0]
         return Vector.norm(part) >= Self.substantialShare * divergence.norm
     }
 
@@ -111,7 +109,7 @@ struct NearParallelRule {
 
     private func fit(_ indices: [Int]) -> Decomposer.Result {
         decomposer.decompose(divergence.vector, over: indices.map { candidates[$0].direction },
-                             forms: indices.map { (candidates[$0].forms ?? []).map(\.direction) })
+                             forms: indices.map { candidates[$0].formDirections })
     }
 
     private func reading(_ candidate: Int, _ concepts: [Int], _ fit: Decomposer.Result, at position: Int) -> Reading {
@@ -124,7 +122,7 @@ struct NearParallelRule {
     /// The relative residual of `target` fitted over `concepts` (directions and forms).
     private func residual(_ target: [Double], _ concepts: [Int]) -> Double {
         let directions = concepts.map { candidates[$0].direction }
-        let forms = concepts.map { (candidates[$0].forms ?? []).map(\.direction) }
+        let forms = concepts.map { candidates[$0].formDirections }
         let parts = decomposer.refitParts(target, over: directions, forms: forms, used: directions.map { _ in true })
         return decomposer.relativeResidual(target, over: directions, forms: forms, parts: parts)
     }

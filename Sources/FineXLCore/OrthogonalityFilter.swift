@@ -120,8 +120,9 @@ package struct OrthogonalityFilter: Sendable {
     /// forms (`Concept.forms`, the cone the NNLS methods fit) the one closest to what is left to
     /// explain, so clumped grain is weighed as grain; otherwise its direction.
     private func representative(_ concept: Concept, _ remainder: [Double]) -> [Double] {
-        guard ordering == .residualAlignment, let forms = concept.forms, !forms.isEmpty else { return concept.direction }
-        let columns = [concept.direction] + forms.map(\.direction).filter { $0.allSatisfy(\.isFinite) && Vector.norm($0) > 0 }
+        let forms = concept.formDirections
+        guard ordering == .residualAlignment, !forms.isEmpty else { return concept.direction }
+        let columns = [concept.direction] + forms.filter { $0.allSatisfy(\.isFinite) && Vector.norm($0) > 0 }
         return columns.max { Vector.cosine($0, remainder) < Vector.cosine($1, remainder) } ?? concept.direction
     }
 

@@ -131,7 +131,7 @@ struct DescriptorCalibration: Sendable {
         }
         for (f, form) in forms.enumerated() {
             reference.formPerImage[form] = measured.indices.map { i in
-                (0..<raw[i][0].count).map { j in (measured[i].forms[f][j] - raw[i][0][j]) / calibration.scale[j] }
+                change(from: raw[i][0], to: measured[i].forms[f], scale: calibration.scale)
             }
         }
         referenceMeasured.withLock { $0 = Date().timeIntervalSince(start) }
@@ -146,6 +146,11 @@ struct DescriptorCalibration: Sendable {
             let fullChange: Double = full[j] - base[j]
             return (0.5 * halfChange + fullChange) / 1.25 / scale[j]
         }
+    }
+
+    /// How a rendering moved each statistic, in standardized units: `(measured − base) / scale`.
+    static func change(from base: [Double], to measured: [Double], scale: [Double]) -> [Double] {
+        (0..<base.count).map { j in (measured[j] - base[j]) / scale[j] }
     }
 
     /// `(raw − mean) / scale`.

@@ -120,7 +120,8 @@ package struct DescriptorEncoder: ImageEncoder {
         let greyFrom = 0.75
         switch kind {
         case .blackAndWhite:
-            return LevelRange(lower: greyFrom, reason: "black and white leaves at most a quarter of the colour (level ≥ 0.75)")
+            return LevelRange(lower: greyFrom,
+                              reason: String(format: "black and white leaves at most a quarter of the colour (level ≥ %.2f)", greyFrom))
         case .mutedColors:
             let upper = greyFrom / Double(Aspect.Canonical.mutedCompression)
             return LevelRange(upper: upper, reason: String(format: "muted colors leave more than a quarter of the colour (level ≤ %.2f)", upper))

@@ -15,7 +15,8 @@ struct InContextDirections: Sendable {
     /// and the quickstart, measured with 4, 8 and 16 pairs: see the notes of the branch).
     static let minimumImages = 8
     /// At most this many base images are rendered on (evenly spaced in pair order): each costs
-    /// 30 renderings and measurements, and 40 images pin a direction down well.
+    /// 39 renderings and measurements (15 more on the `responseImageCount` of them that also get
+    /// level ¼), and 40 images pin a direction down well.
     static let maximumImages = 40
     /// Part of the cache key: bump when the measurement changes.
     static let version = "finexl.in-context/4"
@@ -81,14 +82,14 @@ struct InContextDirections: Sendable {
         let kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases
         let scale = calibration.scale
         let responseImages = Set(chosen(of: count, at: responseImageCount))
-        // rows[i][k]: image i's standardized change at each level for aspect k, then for each
-        // form at levels ½ and 1.
+        // Per image: its standardized change at each level for each aspect (none at level ¼ off
+        // the response images), then at level 1 for each form.
         let measured = try Parallel.map(count) { i -> (aspects: [[[Double]]], forms: [[Double]]) in
             let working = try image(i)
             let base = DescriptorStatistics.measure(ImageFilters.quantized8(working))
             func change(_ rendered: RGBImage) -> [Double] {
-                let statistics = DescriptorStatistics.measure(ImageFilters.quantized8(rendered))
-                return (0..<base.count).map { j in Double(Float((statistics[j] - base[j]) / scale[j])) }
+                DescriptorCalibration.change(from: base, to: DescriptorStatistics.measure(ImageFilters.quantized8(rendered)),
+                                             scale: scale).map { Double(Float($0)) }
             }
             let aspects = kinds.map { kind in
                 levels.map { level in
@@ -102,6 +103,7 @@ struct InContextDirections: Sendable {
             let formChanges = forms.map { form in change(Aspect(form.aspect).apply(form, to: working, level: 1, seed: UInt64(7 + i))) }
             return (aspects, formChanges)
         }
+        // rows[i][k][l]: image i, aspect k, level l.
         let rows = measured.map(\.aspects)
         var perImage: [Aspect.Kind: [[Double]]] = [:]
         var responses: [Aspect.Kind: LevelResponse] = [:]
