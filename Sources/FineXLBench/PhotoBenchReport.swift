@@ -101,6 +101,9 @@ package struct PhotoBenchReport: Sendable {
         package var models: Int
         package var byLevel: Int
         package var byRank: Int
+        /// Whether both implementations are comparable (`EditScore.comparable`): only then can a
+        /// level read be expected near the planted one.
+        package var comparable: Bool
         /// "a/b → read a, read b" for models not recovered by rank.
         package var misses: [String]
     }
@@ -152,6 +155,7 @@ package struct PhotoBenchReport: Sendable {
             groups[key, default: []].append(model)
         }
         let levels = options.multiLevels
+        let comparable = Set(editScores.filter(\.comparable).map { "\($0.aspect) / \($0.implementation)" })
         func nearest(_ w: Double) -> Double { levels.min { abs($0 - w) < abs($1 - w) }! }
         return order.map { key in
             let runs = groups[key]!
@@ -171,7 +175,10 @@ package struct PhotoBenchReport: Sendable {
                 }
             }
             return PairScore(first: "\(a.aspect) / \(a.implementation)", second: "\(b.aspect) / \(b.implementation)",
-                             models: runs.count, byLevel: byLevel, byRank: byRank, misses: misses)
+                             models: runs.count, byLevel: byLevel, byRank: byRank,
+                             comparable: comparable.contains("\(a.aspect) / \(a.implementation)")
+                                 && comparable.contains("\(b.aspect) / \(b.implementation)"),
+                             misses: misses)
         }
     }
 
@@ -182,6 +189,9 @@ package struct PhotoBenchReport: Sendable {
         package var rankMAE: Double
         package var pairByRank: Double
         package var pairByLevel: Double
+        /// By level over the pairs whose two implementations are both comparable, and how many models that is.
+        package var pairByLevelComparable: Double
+        package var comparablePairModels: Int
         /// Coverage of the planted level over the comparable implementations.
         package var coverageComparable: Double
         package var comparableEdits: Int
@@ -200,6 +210,9 @@ package struct PhotoBenchReport: Sendable {
             rankMAE: mean(scores.map(\.rankMAE)),
             pairByRank: share(pairs.map(\.byRank).reduce(0, +), pairs.map(\.models).reduce(0, +)),
             pairByLevel: share(pairs.map(\.byLevel).reduce(0, +), pairs.map(\.models).reduce(0, +)),
+            pairByLevelComparable: share(pairs.filter(\.comparable).map(\.byLevel).reduce(0, +),
+                                         pairs.filter(\.comparable).map(\.models).reduce(0, +)),
+            comparablePairModels: pairs.filter(\.comparable).map(\.models).reduce(0, +),
             coverageComparable: mean(comparable.map(\.coverage)), comparableEdits: comparable.count,
             scaledCoverage: mean(scores.map(\.scaledCoverage)))
     }
@@ -246,8 +259,10 @@ package struct PhotoBenchReport: Sendable {
         if !pairs.isEmpty {
             lines.append("")
             lines.append("two aspects at \(options.multiLevels.map { String(format: "%.1f", $0) }.joined(separator: "/")) × the same (by rank: both in their true tier among the pair's models; by level: both nearest their true level)")
-            let rows = pairs.map { ["\($0.first) + \($0.second)", "\($0.byRank)/\($0.models)", "\($0.byLevel)/\($0.models)"] }
+            let rows = pairs.map { ["\($0.first) + \($0.second)", "\($0.byRank)/\($0.models)",
+                                    "\($0.byLevel)/\($0.models)" + ($0.comparable ? "" : "*")] }
             lines += Self.table(header: ["pair", "by rank", "by level"], rows: rows, leftColumns: 1)
+            lines.append("* = at least one of the two implementations is not comparable: its levels are on another scale")
         }
 
         let failing = scores.filter { !$0.misses.isEmpty }
@@ -264,7 +279,8 @@ package struct PhotoBenchReport: Sendable {
         func percent(_ v: Double) -> String { v.isNaN ? "n/a" : String(format: "%.1f %%", v * 100) }
         lines.append("summary: identification \(percent(s.identification)) (target ≥ 95 %; \(percent(s.identificationStated)) counting a concept stated as not told apart), rank MAE "
             + String(format: "%.2f", s.rankMAE) + " (≤ 0.3), two-aspect by rank \(percent(s.pairByRank)) (≥ 95 %)"
-            + " and by level \(percent(s.pairByLevel)) (≥ 80 %), interval coverage \(percent(s.coverageComparable))"
+            + " and by level \(percent(s.pairByLevel)) (≥ 80 %; \(percent(s.pairByLevelComparable)) over the"
+            + " \(s.comparablePairModels) models of pairs of comparable implementations), interval coverage \(percent(s.coverageComparable))"
             + " over \(s.comparableEdits) comparable implementations (≥ 90 %), scaled coverage \(percent(s.scaledCoverage))")
         lines.append(String(format: "%d models explained in %.1f s", models.count, elapsedSeconds))
         return lines.joined(separator: "\n")

@@ -76,6 +76,36 @@ final class PhotoBenchReportTests: XCTestCase {
         XCTAssertEqual(pair.misses.count, 6)
     }
 
+    func testByLevelIsAlsoCountedOverPairsOfComparableImplementations() {
+        let levels = PhotoBenchmark.Options().levels
+        func pairModels(blurRead: (Double) -> Double) -> [Model] {
+            [0.3, 0.6, 0.9].flatMap { a in
+                [0.3, 0.6, 0.9].map { b in
+                    Model(planted: [.init(aspect: "warm tones", implementation: Self.warm.implementation, set: 1, level: a),
+                                    .init(aspect: "blurry", implementation: Self.blur.implementation, set: 2, level: b)],
+                          concepts: [.init(name: "warm tones", weight: a, ci: []), .init(name: "blurry", weight: blurRead(b), ci: [])],
+                          residual: 0.1, seconds: 0)
+                }
+            }
+        }
+        let warmAlone = levels.map { l in Self.single(Self.warm, l, [("warm tones", l, [])]) }
+        // Blur read at twice its level, alone and in the pairs: in order, but on another scale.
+        let doubled = Self.report(warmAlone + levels.map { l in Self.single(Self.blur, l, [("blurry", 2 * l, [])]) }
+                                  + pairModels { 2 * $0 }, edits: [Self.warm, Self.blur])
+        XCTAssertFalse(doubled.pairScores[0].comparable)
+        XCTAssertEqual(doubled.pairScores[0].byRank, 9)
+        XCTAssertEqual(doubled.pairScores[0].byLevel, 3, "only blur 0.9 is right: 1.8 is nearest 0.9; 0.6 and 1.2 are nearest 0.6 and 0.9")
+        XCTAssertEqual(doubled.summary.comparablePairModels, 0)
+        XCTAssertTrue(doubled.summary.pairByLevelComparable.isNaN)
+        XCTAssertTrue(doubled.renderTable().contains("3/9*"), doubled.renderTable())
+
+        let matched = Self.report(warmAlone + levels.map { l in Self.single(Self.blur, l, [("blurry", l, [])]) }
+                                  + pairModels { $0 }, edits: [Self.warm, Self.blur])
+        XCTAssertTrue(matched.pairScores[0].comparable)
+        XCTAssertEqual(matched.summary.comparablePairModels, 9)
+        XCTAssertEqual(matched.summary.pairByLevelComparable, 1)
+    }
+
     func testJSONCarriesEveryModel() throws {
         let models = [Self.single(Self.warm, 0.5, [("warm tones", 0.4, [0.3, 0.5])])]
         let data = try Self.report(models, edits: [Self.warm]).json()

@@ -91,6 +91,30 @@ final class ExplainerTests: XCTestCase {
         XCTAssertLessThan(e.residual.relative, 1e-9)
     }
 
+    func testWhatIsLeftIsWhatTheKeptConesLeave() throws {
+        // "a" is kept with its form along axis 1. Fitting "a"'s direction alone would leave the
+        // form's part, which "b" matches best; "b" would take a place it does not fill once the
+        // form is fitted. Fitted as the decomposition fits it, with its form, "a" leaves only
+        // axis 2, which "c" explains.
+        let form = ConceptForm(name: "a: other form", direction: axis(1))
+        let a = Concept(name: "a", direction: axis(0), origin: ConceptOrigin(kind: .list), forms: [form])
+        let bDirection = [0, 1, -0.5, 0, 0, 0]
+        let b = concept("b", Vector.scale(bDirection, 1 / Vector.norm(bDirection)))
+        let c = concept("c", axis(2))
+        let v = [1, 0.8, 0.3, 0, 0, 0]
+        let (kept, rejected) = OrthogonalityFilter(eOrtho: 0.2, ordering: .residualAlignment).apply(to: [a, b, c], divergence: v)
+        XCTAssertEqual(kept.map(\.name), ["a", "c"])
+        XCTAssertEqual(rejected.map(\.name), ["b"])
+
+        let divergence = try plantedPairs(levels: [1, 0.8, 0.3], directions: [axis(0), axis(1), axis(2)], noise: 0)
+        let e = try Explainer.explain(divergence: divergence, candidates: [a, b, c], unrepresentable: [],
+                                      encoder: encoder, options: ExplainOptions(method: .nnls, bootstrapResamples: 0))
+        XCTAssertEqual(e.concepts.map(\.name), ["a", "c"])
+        XCTAssertEqual(e.concepts[0].weight, 1.8, accuracy: 1e-9)
+        XCTAssertEqual(e.concepts[1].weight, 0.3, accuracy: 1e-9)
+        XCTAssertLessThan(e.residual.relative, 1e-9)
+    }
+
     func testSummedCosineDecidesNotTheLargestOne() {
         // 0.15 with each of two kept concepts: each alone passes 0.2, the sum (0.3) does not.
         let c = 0.15
