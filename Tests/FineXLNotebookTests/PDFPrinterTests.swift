@@ -46,6 +46,19 @@ final class PDFPrinterTests: TemporaryFolderTestCase {
             XCTAssertNotNil(pdfText.range(of: pattern, options: .regularExpression), "row \(row) not in the PDF's text")
         }
 
+        // Every page is numbered "k / n" at its foot.
+        let info = try tool("pdfinfo", [pdf.path])
+        let pages = try XCTUnwrap(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }
+            .flatMap { Int($0.split(separator: " ").last!) })
+        XCTAssertGreaterThan(pages, 1, "the quickstart prints on several pages")
+        for page in 1...pages {
+            let lines = try tool("pdftotext", ["-layout", "-f", "\(page)", "-l", "\(page)", pdf.path, "-"])
+                .split(separator: "\n").map { $0.trimmingCharacters(in: CharacterSet.whitespaces.union(["\u{0C}"])) }
+                .filter { !$0.isEmpty }
+            // (pdftotext may drop the narrow spaces of the small footer type.)
+            XCTAssertEqual(lines.last?.replacingOccurrences(of: " ", with: ""), "\(page)/\(pages)", "page \(page)'s last line")
+        }
+
         // The PDF embeds exactly the report's figures, each at its PNG's own pixel size (the
         // page draws them at half that: 2× for print and high-density screens).
         let figureFolder = directory.appendingPathComponent("quickstart_files")

@@ -473,8 +473,16 @@ figcaption {
   .badge { border: 1px solid var(--rule); }
 }
 
-/* Printed pages (a PDF from `finexl render --pdf`): the paper size comes from the printer. */
-@page { margin: 16mm 15mm 18mm; }
+/* Printed pages (a PDF from `finexl render --pdf`): the paper size comes from the printer;
+   each page is numbered "3 / 7" at its foot, so a printed or shared report can be cited. */
+@page {
+  margin: 16mm 15mm 18mm;
+  @bottom-center {
+    content: counter(page) " / " counter(pages);
+    font: 8pt/1 "DejaVu Sans", system-ui, sans-serif;
+    color: #6b6b6b;
+  }
+}
 
 """#
 }
