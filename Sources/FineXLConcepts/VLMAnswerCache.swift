@@ -33,8 +33,8 @@ struct VLMAnswerCache {
 
     func store(_ content: String, model: String, forKey key: String) throws {
         let file = file(forKey: key)
+        try Folder.create(directory, for: "VLM answer cache")
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try AtomicFile.write(try encoder.encode(Entry(model: model, content: content)), to: file)

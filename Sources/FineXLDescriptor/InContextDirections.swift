@@ -138,7 +138,7 @@ struct InContextDirections: Sendable {
         for form in Aspect.Form.allCases {
             for row in directions.formPerImage[form] ?? [] { row.forEach(append) }
         }
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Folder.create(file.deletingLastPathComponent(), for: "concept direction cache")
         try data.write(to: file, options: .atomic)
     }
 

@@ -1,3 +1,4 @@
+import FineXLSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -104,7 +105,7 @@ struct HubCache {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            throw HubError(.writeFailed, "cannot create the folder \(url.path) in the Hugging Face cache: \(error.localizedDescription)")
+            throw HubError(.writeFailed, "cannot create the folder \(url.path) in the Hugging Face cache: " + Folder.obstacle(url, error))
         }
     }
 }

@@ -38,22 +38,7 @@ struct EmbeddingCache: Sendable {
         for value in embedding {
             withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
         }
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw FineXLError("cannot create the embedding cache folder \(directory.path): " + Self.reason(directory, error))
-        }
+        try Folder.create(directory, for: "embedding cache")
         try AtomicFile.write(data, to: file(for: digest))
-    }
-
-    /// Why a folder could not be made, naming the part of its path that is in the way.
-    static func reason(_ folder: URL, _ error: Error) -> String {
-        var part = folder
-        while part.path != "/" {
-            let kind = FileKind.at(part.path)
-            if kind != .missing && kind != .directory { return "\(part.path) is \(kind.description), not a folder" }
-            part = part.deletingLastPathComponent()
-        }
-        return (error as NSError).localizedFailureReason ?? error.localizedDescription
     }
 }

@@ -1,6 +1,7 @@
 @testable import FineXLConcepts
 import FineXLCore
 import FineXLImage
+import FineXLSupport
 import FineXLTestSupport
 import Foundation
 import XCTest
@@ -465,6 +466,18 @@ final class VLMProposerTests: XCTestCase {
             XCTAssertFalse(text.contains(apiKey), file.path)
             XCTAssertFalse(text.contains("DO-NOT-LEAK"), file.path)
         }
+    }
+
+    func testCacheFolderBlockedByAFileIsOneClearError() throws {
+        let server = try conceptServer("{\"concepts\": [\"warm tones\"]}")
+        defer { server.stop() }
+        try Data("not a folder".utf8).write(to: cacheDirectory)
+        XCTAssertThrowsError(try VLMProposer(settings: settings(server, key: apiKey, rounds: 1)).propose(from: InMemoryPairs(count: 4))) {
+            let message = ($0 as? FineXLError)?.message ?? "\($0)"
+            XCTAssertTrue(message.hasPrefix("cannot create the VLM answer cache folder \(cacheDirectory.path)"), message)
+            XCTAssertTrue(message.hasSuffix("\(cacheDirectory.path) is a regular file, not a folder"), message)
+        }
+        XCTAssertEqual(String(decoding: try Data(contentsOf: cacheDirectory), as: UTF8.self), "not a folder", "the file is left as it was")
     }
 
     func testCacheKeyIgnoresTheKeyAndTheHost() throws {

@@ -35,7 +35,7 @@ struct DirectiveCache {
 
     /// Writes atomically (temporary file, then rename) so an interrupted render never leaves a torn entry.
     func store(key: String, blocks: [ReportBlock], change: StateChange) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Folder.create(directory, for: "notebook cache")
         let encoder = JSONEncoder()
         // `steps` draws the filter's run from the explanation, so the cache keeps it.
         encoder.userInfo[Explanation.includesFilterTrace] = true
