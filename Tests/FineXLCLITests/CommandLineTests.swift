@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import XCTest
 
 /// The `finexl` command line as a user meets it: the built binary run as a subprocess, its exit
@@ -195,6 +198,76 @@ final class CommandLineTests: XCTestCase {
     }
 
     // MARK: render
+
+    /// SIGINT or SIGTERM while a render swaps its report in: the earlier report stays whole (page
+    /// and figures, byte for byte), nothing staged is left, and the exit status is the shell's
+    /// 128 + signal. `FINEXL_TEST_PAUSE_AT` holds the writer at each delicate moment.
+    func testInterruptedRenderKeepsTheEarlierReportWhole() throws {
+        let folder = try temporaryFolder()
+        let notebook = folder.appendingPathComponent("report.md")
+        try Data("""
+            # Interrupted
+
+            ```finexl images
+            synthetic:
+              aspects: {warm tones: 0.6}
+              count: 8
+              size: 64
+            ```
+
+            ```finexl samples
+            count: 2
+            size: 48
+            ```
+            """.utf8).write(to: notebook)
+        let output = folder.appendingPathComponent("out")
+        XCTAssertEqual(try finexl("render", notebook.path, "--output", output.path, "--no-cache").status, 0)
+        func snapshot() throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            let enumerator = FileManager.default.enumerator(atPath: output.path)!
+            while let path = enumerator.nextObject() as? String {
+                if path.hasPrefix(".cache") || path == ".finexl-lock" { continue }
+                var isFolder: ObjCBool = false
+                FileManager.default.fileExists(atPath: output.appendingPathComponent(path).path, isDirectory: &isFolder)
+                files[path] = isFolder.boolValue ? Data() : try Data(contentsOf: output.appendingPathComponent(path))
+            }
+            return files
+        }
+        let before = try snapshot()
+        XCTAssertNotNil(before["report.html"])
+        XCTAssertTrue(before.keys.contains { $0.hasPrefix("report_files/") && $0.hasSuffix(".png") }, "\(before.keys.sorted())")
+
+        for (point, signal, status) in [("staged", SIGINT, Int32(130)), ("figures-aside", SIGINT, 130),
+                                        ("figures-aside", SIGTERM, 143)] {
+            let process = Process()
+            process.executableURL = Self.binary
+            process.arguments = ["render", notebook.path, "--output", output.path, "--no-cache"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["FINEXL_TEST_PAUSE_AT": point]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Wait until the writer holds at `point`: its staged page exists (and, aside, the old folder moved).
+            let deadline = Date().addingTimeInterval(60)
+            func atPoint() -> Bool {
+                let entries = (try? FileManager.default.contentsOfDirectory(atPath: output.path)) ?? []
+                let staged = entries.contains { $0.hasPrefix(".report.html.") && $0.hasSuffix(".partial") }
+                return point == "staged" ? staged : staged && entries.contains { $0.hasSuffix(".old") }
+            }
+            while !atPoint() && Date() < deadline && process.isRunning { usleep(20_000) }
+            XCTAssertTrue(atPoint(), "the render never reached \(point)")
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, status, "\(point), signal \(signal)")
+            let after = try snapshot()
+            XCTAssertEqual(after.keys.sorted(), before.keys.sorted(), "\(point), signal \(signal): staging was left or a file is gone")
+            for (path, bytes) in before where after[path] != bytes {
+                XCTFail("\(point), signal \(signal): \(path) changed")
+            }
+        }
+        // And the next render replaces it normally.
+        XCTAssertEqual(try finexl("render", notebook.path, "--output", output.path, "--no-cache").status, 0)
+        XCTAssertEqual(Set(try snapshot().keys), Set(before.keys))
+    }
 
     func testFailingNotebookIsReportedAndExitsOne() throws {
         let folder = try temporaryFolder()

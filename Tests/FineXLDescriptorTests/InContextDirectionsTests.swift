@@ -51,7 +51,7 @@ final class InContextDirectionsTests: XCTestCase {
         let few = try measured(scenes(InContextDirections.minimumImages - 1, cast: nil))
         XCTAssertEqual(few.source?.source, "reference")
         XCTAssertEqual(few.source?.images, 28)
-        XCTAssertTrue(few.source?.reason?.contains("only 7 base images") ?? false, few.source?.reason ?? "no reason")
+        XCTAssertTrue(few.source?.reason?.contains("only \(InContextDirections.minimumImages - 1) base images") ?? false, few.source?.reason ?? "no reason")
         XCTAssertEqual(try direction(few, 0), DescriptorCalibration.shared.directions[.warmTones]!)
 
         let none = try DescriptorEncoder().measureConcepts(["sepia"], context: ConceptContext(prompts: [], promptSource: "npy"))

@@ -77,6 +77,7 @@ struct ReportOutput {
             stagedFigures = staged
         }
         try writeFile(html, to: stagedHTML, shownAs: htmlURL)
+        Self.pauseForTests(at: "staged")
         if let mode = (try? fileManager.attributesOfItem(atPath: htmlTarget.path))?[.posixPermissions] as? NSNumber {
             chmod(stagedHTML.path, mode_t(mode.uint16Value))
         }
@@ -92,6 +93,7 @@ struct ReportOutput {
                     state.restore = (aside, figureFolder)
                 }
                 displaced = aside
+                Self.pauseForTests(at: "figures-aside")
             }
             do {
                 try interrupt.update { state in
@@ -124,6 +126,18 @@ struct ReportOutput {
                 try remove(figureFolder)
             }
         }
+    }
+
+    /// Fault injection for the interruption tests: with `FINEXL_TEST_PAUSE_AT` naming `point`
+    /// ("staged": everything staged, nothing swapped; "figures-aside": the earlier figure folder
+    /// moved aside, the new one not yet in place) the writer waits there for 30 s, so a test can
+    /// signal it at that moment.
+    private static func pauseForTests(at point: String) {
+        guard ProcessInfo.processInfo.environment["FINEXL_TEST_PAUSE_AT"] == point else { return }
+        // The signal's delivery cuts `sleep` short; the pause must not end before the handler
+        // (another thread) has run, as no real write would.
+        var left: UInt32 = 30
+        while left > 0 { left = sleep(left) }
     }
 
     /// Throws when the report cannot be written safely where it goes, so a render can stop
