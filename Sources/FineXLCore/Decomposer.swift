@@ -34,13 +34,16 @@ package struct Decomposer: Sendable {
     /// Decomposes `target` (V_div) over `directions` (f(C_i), in the filter's order). Under the
     /// NNLS methods `forms[i]`, when given, are more columns of concept i (`Concept.forms`): the
     /// concept is the cone they span with its direction, and its weight is their sum. The
-    /// paper's method uses one direction per concept, as the paper does.
-    package func decompose(_ target: [Double], over directions: [[Double]], forms: [[[Double]]] = []) -> Result {
+    /// paper's method uses one direction per concept, as the paper does. `replaySteps: false`
+    /// leaves the NNLS methods' `steps` empty (they only replay the fit for the report; the
+    /// paper's greedy steps are its fit and are always made).
+    package func decompose(_ target: [Double], over directions: [[Double]], forms: [[[Double]]] = [],
+                           replaySteps: Bool = true) -> Result {
         switch method {
         case .paper:
             return greedyLeastSquares(target, directions)
         case .nnls, .whitenedNNLS:
-            return nonNegative(target, directions, forms)
+            return nonNegative(target, directions, forms, replaySteps: replaySteps)
         }
     }
 
@@ -117,7 +120,7 @@ package struct Decomposer: Sendable {
     }
 
     /// NNLS over all kept concepts (and their forms); the steps replay the fit adding concepts by weight.
-    private func nonNegative(_ target: [Double], _ directions: [[Double]], _ forms: [[[Double]]]) -> Result {
+    private func nonNegative(_ target: [Double], _ directions: [[Double]], _ forms: [[[Double]]], replaySteps: Bool) -> Result {
         let all = [Bool](repeating: true, count: directions.count)
         let parts = refitParts(target, over: directions, forms: forms, used: all)
         let weights = parts.map { $0.reduce(0, +) }
@@ -125,7 +128,7 @@ package struct Decomposer: Sendable {
         let order = directions.indices.filter { used[$0] }.sorted { weights[$0] > weights[$1] }
         var prefix = [Bool](repeating: false, count: directions.count)
         var steps: [(Int, Double)] = []
-        for index in order {
+        for index in order where replaySteps {
             prefix[index] = true
             let partial = refitParts(target, over: directions, forms: forms, used: prefix)
             steps.append((index, relativeResidual(target, over: directions, forms: forms, parts: partial)))

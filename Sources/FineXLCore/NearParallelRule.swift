@@ -109,7 +109,7 @@ struct NearParallelRule {
 
     private func fit(_ indices: [Int]) -> Decomposer.Result {
         decomposer.decompose(divergence.vector, over: indices.map { candidates[$0].direction },
-                             forms: indices.map { candidates[$0].formDirections })
+                             forms: indices.map { candidates[$0].formDirections }, replaySteps: false)
     }
 
     private func reading(_ candidate: Int, _ concepts: [Int], _ fit: Decomposer.Result, at position: Int) -> Reading {
