@@ -131,6 +131,15 @@ def pixels(path):
     return numpy.asarray(Image.open(path).convert("RGB"), dtype=numpy.int16)
 
 
+def assert_same_sampling(actual, expected):
+    """The same prompt and seed sampled again, in a batch of another size or another process:
+    CPU kernels may round a few pixels differently with the batch's shape, so every pixel is
+    within 2 levels and at least 99.5 % are identical; another seed differs everywhere."""
+    difference = numpy.abs(actual.astype(numpy.int16) - expected.astype(numpy.int16))
+    assert difference.max() <= 2, f"pixels differ by up to {difference.max()}"
+    assert (difference == 0).mean() >= 0.995, f"only {(difference == 0).mean():.2%} of the pixels are identical"
+
+
 class SamplePairsTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -209,8 +218,7 @@ class SamplePairsTests(unittest.TestCase):
             numpy.testing.assert_array_equal(pixels(os.path.join(out, "personal", name)),
                                              pixels(os.path.join(out, "base", name)))
             # Same base, prompt and seed as the first run (which ran in batches of 2, in another process).
-            numpy.testing.assert_array_equal(pixels(os.path.join(out, "base", name)),
-                                             pixels(os.path.join(self.out, "base", name)))
+            assert_same_sampling(pixels(os.path.join(out, "base", name)), pixels(os.path.join(self.out, "base", name)))
 
     def test_second_model_folder_as_the_personalized_model(self):
         out = os.path.join(self.folder, "model-run")
@@ -255,7 +263,7 @@ class SamplePairsTests(unittest.TestCase):
         self.assertIn("4 base and 3 personalized images of 4 already there", stderr)
         self.assertIn("personal: 1/1", stderr)
         self.assertNotIn("base: ", stderr)
-        numpy.testing.assert_array_equal(pixels(missing), before)
+        assert_same_sampling(pixels(missing), before)
         for name, mtime in kept.items():
             self.assertEqual(os.stat(os.path.join(out, "base", name)).st_mtime_ns, mtime, name)
         manifest = self.manifest(out)
@@ -272,8 +280,7 @@ class SamplePairsTests(unittest.TestCase):
         self.assertEqual(code, 0, stderr)
         self.assertIn("base: 1/1", stderr)
         self.assertEqual(sorted(os.listdir(os.path.join(out, "base"))), ["0001.png", "0002.png", "0003.png", "0004.png"])
-        numpy.testing.assert_array_equal(pixels(os.path.join(out, "base", "0004.png")),
-                                         pixels(os.path.join(self.out, "base", "0004.png")))
+        assert_same_sampling(pixels(os.path.join(out, "base", "0004.png")), pixels(os.path.join(self.out, "base", "0004.png")))
         self.assertEqual(len(self.manifest(out)["pairs"]), 4)
         code, stderr = self.run_script("--base", self.base, "--lora", self.lora, "--out", out,
                                        "--count", "4", "--steps", "2", "--size", "64", "--seed", "10")
