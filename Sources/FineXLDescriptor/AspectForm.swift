@@ -22,6 +22,7 @@ extension Aspect {
         case colourGrain = "colour grain (each channel its own noise)"
         case clumpedGrain = "clumped grain (clumps of 2–3 px)"
         case flooredLevels = "levels floored, as bit masks and PIL's posterize do (darkens by half a step)"
+        case diffusedLevels = "levels with Floyd–Steinberg error diffusion, as palette and GIF export dither"
 
         /// A few words for lists ("sepia: classic matrix").
         package var shortName: String {
@@ -34,6 +35,7 @@ extension Aspect {
             case .colourGrain: "film grain: per channel"
             case .clumpedGrain: "film grain: clumped"
             case .flooredLevels: "posterized: floored"
+            case .diffusedLevels: "posterized: dithered"
             }
         }
 
@@ -45,7 +47,7 @@ extension Aspect {
             case .sepiaMatrix, .sepiaGradientMap: .sepia
             case .fadedBlacks: .lowContrast
             case .colourGrain, .clumpedGrain: .filmGrain
-            case .flooredLevels: .posterized
+            case .flooredLevels, .diffusedLevels: .posterized
             }
         }
 
@@ -78,6 +80,9 @@ extension Aspect {
             case .fadedBlacks: "per sRGB channel v → 1 − (1 − v)(1 − \(Canonical.lowContrast)ℓ): the slope of low contrast, pivoted at white"
             case .colourGrain: "Gaussian grain of σ = \(Canonical.grainSigma)·√ℓ drawn for each channel apart"
             case .flooredLevels: "each sRGB channel floored to 2^(8 − \(Canonical.posterizeBits)ℓ) steps of 256 / 2^(8 − \(Canonical.posterizeBits)ℓ)"
+            case .diffusedLevels:
+                "each sRGB channel rounded to 2^(8 − \(Canonical.posterizeBits)ℓ) levels with Floyd–Steinberg error diffusion "
+                    + "(7/16, 3/16, 5/16, 1/16; left to right), as PIL's convert(\"P\") and GIF export do"
             case .clumpedGrain: "luminance grain low-passed at σ = 1 working pixel, renormalized to σ = \(Canonical.grainSigma)·√ℓ"
             }
         }
@@ -126,6 +131,8 @@ extension Aspect {
                 func floored(_ v: Float) -> Float { (ImageFilters.clamp01(v) * 255 / step).rounded(.down) * step / 255 }
                 return (floored(r), floored(g), floored(b))
             }
+        case .diffusedLevels:
+            return Self.errorDiffused(image, levels: Self.posterizeLevels(l))
         case .clumpedGrain:
             let cell = Self.grainCell(image)
             let field = Self.clumpedField(width: (image.width + cell - 1) / cell, height: (image.height + cell - 1) / cell,
@@ -136,6 +143,31 @@ extension Aspect {
                 return (r + n, g + n, b + n)
             }
         }
+    }
+
+    /// Each channel rounded to `levels` values, the rounding error pushed on to the unvisited
+    /// neighbours (Floyd–Steinberg: 7/16 right, 3/16 below left, 5/16 below, 1/16 below right).
+    static func errorDiffused(_ image: RGBImage, levels: Float) -> RGBImage {
+        let w = image.width, h = image.height
+        var values = image.pixels
+        for y in 0..<h {
+            for x in 0..<w {
+                for c in 0..<3 {
+                    let i = (y * w + x) * 3 + c
+                    let old = values[i]
+                    let new = quantize(old, levels)
+                    values[i] = new
+                    let error = old - new
+                    if x + 1 < w { values[i + 3] += error * 7 / 16 }
+                    if y + 1 < h {
+                        if x > 0 { values[i + 3 * w - 3] += error * 3 / 16 }
+                        values[i + 3 * w] += error * 5 / 16
+                        if x + 1 < w { values[i + 3 * w + 3] += error * 1 / 16 }
+                    }
+                }
+            }
+        }
+        return RGBImage(width: w, height: h, pixels: values)
     }
 
     /// White noise on a `width` × `height` grid, blurred at σ = 1 cell and renormalized to unit

@@ -23,7 +23,7 @@ struct InContextDirections: Sendable {
     /// level ¼), and 40 images pin a direction down well.
     static let maximumImages = 40
     /// Part of the cache key: bump when the measurement changes.
-    static let version = "finexl.in-context/4"
+    static let version = "finexl.in-context/5"
     /// Levels rendered on each image: ½ and 1 give the slope f(C) (as the reference calibration);
     /// with ¼ they also give the response curve a fitted weight is read back through.
     static let levels = [0.25, 0.5, 1.0]

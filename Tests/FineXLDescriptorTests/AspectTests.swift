@@ -117,6 +117,14 @@ final class AspectTests: XCTestCase {
         // Every form belongs to the aspect that lists it.
         for aspect in Aspect.all { XCTAssertTrue(aspect.forms.allSatisfy { $0.aspect == aspect.kind }) }
         XCTAssertEqual(Aspect(.filmGrain).forms, [.colourGrain, .clumpedGrain])
+        XCTAssertEqual(Aspect(.posterized).forms, [.flooredLevels, .diffusedLevels])
+        // Error diffusion: a flat 0.3 grey at 8 levels (0, 1/7, 2/7, …) uses only the two levels
+        // around it, in the proportions that keep the mean; plain rounding would give 2/7 everywhere.
+        let flat = RGBImage(width: 64, height: 64, pixels: [Float](repeating: 0.3, count: 64 * 64 * 3))
+        let dithered = Aspect(.posterized).apply(.diffusedLevels, to: flat, level: 1).pixels
+        XCTAssertEqual(Set(dithered.map { ($0 * 7).rounded() }), [2, 3])
+        XCTAssertEqual(dithered.reduce(0, +) / Float(dithered.count), 0.3, accuracy: 0.005)
+        XCTAssertTrue(Aspect(.posterized).apply(to: flat, level: 1).pixels.allSatisfy { abs($0 - 2 / 7) < 1e-6 })
         // Clumped grain: unit spread, neighbours correlated.
         let field = Aspect.clumpedField(width: 64, height: 64, seed: 9)
         let variance = field.reduce(0) { $0 + $1 * $1 } / Float(field.count)
