@@ -18,15 +18,15 @@ package enum Explainer {
                 : "none of the \(unrepresentable.count) candidate concepts can be represented by the \(encoder.name) encoder (\(unrepresentable.prefix(3).map(\.name).joined(separator: ", "))…)")
         }
 
+        let whitening = options.method == .whitenedNNLS
+            ? Whitening(pairDifferences: divergence.pairDifferences) : nil
         let filter = OrthogonalityFilter(
-            eOrtho: options.eOrtho, ordering: OrthogonalityFilter.ordering(for: options.method))
+            eOrtho: options.eOrtho, ordering: OrthogonalityFilter.ordering(for: options.method), metric: whitening)
         var trace = filter.visit(candidates, divergence: divergence.vector)
         guard !trace.kept.isEmpty else {
             throw FineXLError("all \(candidates.count) candidate concepts were rejected (\(trace.rejected.first?.reason ?? ""))")
         }
 
-        let whitening = options.method == .whitenedNNLS
-            ? Whitening(pairDifferences: divergence.pairDifferences) : nil
         let decomposer = Decomposer(method: options.method, eDecomp: options.eDecomp, whitening: whitening)
         let rivals = NearParallelRule(candidates: candidates, divergence: divergence, decomposer: decomposer,
                                       seed: options.seed)

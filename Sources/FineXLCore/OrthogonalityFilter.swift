@@ -14,29 +14,37 @@ package struct OrthogonalityFilter: Sendable {
         /// ("cool tones" keeping "warm tones" out).
         case signedAlignment
         /// cos(f(C), r), largest first, where r is what non-negative least squares over the
-        /// concepts kept so far (each with its forms, as the decomposition fits them) leaves of
-        /// V_div (orthogonal matching pursuit). Each place goes
-        /// to the concept that best explains what is left, so one that merely shares a
+        /// concepts kept so far (each with its forms, in the decomposition's metric, as the
+        /// decomposition fits them) leaves of V_div (orthogonal matching pursuit). Each place
+        /// goes to the concept that best explains what is left, so one that merely shares a
         /// component with a kept concept cannot take the place of the one that explains the
-        /// rest ("sepia" taking "black and white"'s place beside "dark"). The remainder is the
-        /// Euclidean one for both NNLS methods (`whitened-nnls` fits in its whitened metric
-        /// afterwards; the order is a visiting heuristic, measured by `finexl bench`).
+        /// rest ("sepia" taking "black and white"'s place beside "dark"). Every kept concept
+        /// takes part in that fit: a candidate that would not is passed over, and a kept concept
+        /// a newcomer leaves with no weight is dropped, so neither blocks a later candidate.
+        /// Cosines are taken in the embedding's own coordinates (the order is a visiting
+        /// heuristic, measured by `finexl bench`).
         case residualAlignment
     }
 
     package var eOrtho: Double
     package var ordering: Ordering
+    /// The decomposition's metric (`whitened-nnls`), for the residual ordering's fits; nil for
+    /// Euclidean NNLS.
+    package var metric: Whitening?
 
     /// How a rejection for closeness to kept concepts begins (Eq. 9).
     static let notOrthogonal = "not orthogonal to kept concepts"
     /// Why a candidate that takes no weight beside the kept concepts is passed over (residual ordering).
-    static let addsNothing = "weight 0 under non-negative least squares beside the concepts kept before it: it explains nothing they leave"
+    package static let addsNothing = "weight 0 under non-negative least squares beside the concepts kept before it: it explains nothing they leave"
+    /// How the reason of a kept concept dropped by a later one begins (residual ordering).
+    package static let displaced = "dropped once"
     /// How a rejection as a duplicate of a kept concept begins.
     static let sameDirection = "same direction as"
 
-    package init(eOrtho: Double, ordering: Ordering = .absoluteAlignment) {
+    package init(eOrtho: Double, ordering: Ordering = .absoluteAlignment, metric: Whitening? = nil) {
         self.eOrtho = eOrtho
         self.ordering = ordering
+        self.metric = metric
     }
 
     /// The order the NNLS methods use, and the paper's for `.paper`.
@@ -54,8 +62,9 @@ package struct OrthogonalityFilter: Sendable {
     /// The filter's run over `candidates`: each candidate in the order it was visited, with the
     /// reason it was rejected or nil when it was kept.
     package func visit(_ candidates: [Concept], divergence: [Double]) -> Explanation.FilterTrace {
-        // Each kept concept with the column (its direction or one of its forms) it was kept by.
-        var kept: [(name: String, direction: [Double])] = []
+        // Each kept concept with the column (its direction or one of its forms) it was kept by,
+        // and where its visit is recorded.
+        var kept: [(name: String, direction: [Double], visit: Int)] = []
         // Residual ordering: the columns of each kept concept (its direction and usable forms).
         var keptCones: [[[Double]]] = []
         var visits: [Explanation.FilterTrace.Visit] = []
@@ -112,16 +121,24 @@ package struct OrthogonalityFilter: Sendable {
                 // decomposition will fit them. A candidate that takes no part of that fit explains
                 // nothing the kept ones leave, and must not block a later one.
                 let trial = fit(keptCones + [cone(candidate)], divergence)
-                if !kept.isEmpty && !trial.usesLast {
+                if !kept.isEmpty && !trial.uses.last! {
                     reject(index, Self.addsNothing)
                     continue
+                }
+                // A kept concept the newcomer leaves with no weight is dropped, so it blocks
+                // nothing from here on (the fit without it is the same fit).
+                for k in kept.indices.reversed() where !trial.uses[k] {
+                    visits[kept[k].visit].rejection = Self.displaced + " \"\(candidate.name)\" was kept: "
+                        + "it has weight 0 under non-negative least squares beside it"
+                    kept.remove(at: k)
+                    keptCones.remove(at: k)
                 }
                 keptCones.append(cone(candidate))
                 // Once V_div is explained, what is left is rounding noise: fall back to V_div.
                 remainder = Vector.norm(trial.left) > 1e-9 * divergenceNorm ? trial.left : divergence
                 keys = unvisited.map { key($0.element, remainder) }
             }
-            kept.append((candidate.name, representative))
+            kept.append((candidate.name, representative, visits.count))
             visits.append(.init(candidate: index, name: candidate.name, rejection: nil))
         }
         return Explanation.FilterTrace(eOrtho: eOrtho, ordering: ordering, visits: visits)
@@ -141,13 +158,20 @@ package struct OrthogonalityFilter: Sendable {
         [concept.direction] + concept.formDirections.filter { $0.allSatisfy(\.isFinite) && Vector.norm($0) > 0 }
     }
 
-    /// NNLS of `target` over `cones` (each concept's columns): what it leaves, and whether the
-    /// last concept takes part.
-    private func fit(_ cones: [[[Double]]], _ target: [Double]) -> (left: [Double], usesLast: Bool) {
+    /// NNLS of `target` over `cones` (each concept's columns), in the decomposition's metric:
+    /// what it leaves (in the embedding's own coordinates, where candidates are compared), and
+    /// which concepts take part.
+    private func fit(_ cones: [[[Double]]], _ target: [Double]) -> (left: [Double], uses: [Bool]) {
         let columns = cones.flatMap { $0 }
-        let weights = LeastSquares.nonNegative(columns: columns, target: target)
+        let weights = metric.map { w in LeastSquares.nonNegative(columns: columns.map(w.apply), target: w.apply(target)) }
+            ?? LeastSquares.nonNegative(columns: columns, target: target)
         let left = Vector.subtract(target, Vector.combination(columns, weights: weights, dimension: target.count))
-        return (left, weights.suffix(cones.last?.count ?? 0).contains { $0 > 0 })
+        var uses: [Bool] = [], start = 0
+        for cone in cones {
+            uses.append(weights[start..<(start + cone.count)].contains { $0 > 0 })
+            start += cone.count
+        }
+        return (left, uses)
     }
 
     /// Under the residual ordering (the NNLS methods), a candidate that is not nearly parallel to

@@ -82,7 +82,8 @@ extension Aspect {
             case .flooredLevels: "each sRGB channel floored to 2^(8 − \(Canonical.posterizeBits)ℓ) steps of 256 / 2^(8 − \(Canonical.posterizeBits)ℓ)"
             case .diffusedLevels:
                 "each sRGB channel rounded to 2^(8 − \(Canonical.posterizeBits)ℓ) levels with Floyd–Steinberg error diffusion "
-                    + "(7/16, 3/16, 5/16, 1/16; left to right), as PIL's convert(\"P\") and GIF export do"
+                    + "(7/16, 3/16, 5/16, 1/16; left to right; the value clamped before its error is taken), "
+                    + "as PIL's convert(\"P\") and GIF export do"
             case .clumpedGrain: "luminance grain low-passed at σ = 1 working pixel, renormalized to σ = \(Canonical.grainSigma)·√ℓ"
             }
         }
@@ -154,7 +155,8 @@ extension Aspect {
             for x in 0..<w {
                 for c in 0..<3 {
                     let i = (y * w + x) * 3 + c
-                    let old = values[i]
+                    // Clamped first, as palette converters do: an overshoot at black or white is not carried on.
+                    let old = ImageFilters.clamp01(values[i])
                     let new = quantize(old, levels)
                     values[i] = new
                     let error = old - new

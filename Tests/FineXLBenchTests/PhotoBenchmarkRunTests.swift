@@ -4,10 +4,10 @@ import FineXLSupport
 import XCTest
 @testable import FineXLBench
 
-/// The whole path on a tiny set: photos edited, explained through the pipeline with directions
-/// measured on them (8 photos, the fewest for which they are), scored.
+/// The whole path on a small set: photos edited, explained through the pipeline with directions
+/// measured on them (8 photos; in-context directions need 6), scored.
 final class PhotoBenchmarkRunTests: XCTestCase {
-    func testWarmGainsOnFourPhotosReadAsWarmTonesGrowingWithTheLevel() throws {
+    func testWarmGainsOnEightPhotosReadAsWarmTonesGrowingWithTheLevel() throws {
         let shipped = try PhotoSet(directory: PhotoSetTests.directory)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("photobench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -115,6 +115,38 @@ final class ExplainerTests: XCTestCase {
         XCTAssertLessThan(e.residual.relative, 1e-9)
     }
 
+    func testACandidateThatTakesNoWeightIsPassedOver() {
+        // V_div is exactly a + ½ b; c is orthogonal to both (Eq. 9 lets it in) but explains nothing.
+        let (kept, rejected) = OrthogonalityFilter(eOrtho: 0.2, ordering: .residualAlignment).apply(
+            to: [concept("a", axis(0)), concept("b", axis(1)), concept("c", axis(2))], divergence: [1, 0.5, 0, 0, 0, 0])
+        XCTAssertEqual(kept.map(\.name), ["a", "b"])
+        XCTAssertEqual(rejected.map(\.name), ["c"])
+        XCTAssertEqual(rejected.first?.reason, OrthogonalityFilter.addsNothing)
+    }
+
+    func testEveryKeptConceptTakesPartInTheFit() {
+        // Random correlated candidates: whatever the filter keeps under the residual ordering,
+        // NNLS over the kept set gives each a positive weight (a concept a later one leaves with
+        // weight 0 is dropped), so the decomposition never reports a kept concept it did not use.
+        var generator = SeededGenerator(seed: 11)
+        var dropped = 0
+        for _ in 0..<300 {
+            let dimension = 5
+            let shared = (0..<dimension).map { _ in Double.random(in: -1...1, using: &generator) }
+            let candidates = (0..<6).map { k in
+                concept("c\(k)", (0..<dimension).map { d in shared[d] * 0.8 + Double.random(in: -1...1, using: &generator) })
+            }
+            let v = Vector.combination(candidates.map(\.direction),
+                                       weights: (0..<6).map { _ in Double.random(in: 0...1, using: &generator) }, dimension: dimension)
+            let filter = OrthogonalityFilter(eOrtho: 0.8, ordering: .residualAlignment)
+            let trace = filter.visit(candidates, divergence: v)
+            dropped += trace.visits.filter { $0.rejection?.hasPrefix(OrthogonalityFilter.displaced) == true }.count
+            let weights = LeastSquares.nonNegative(columns: trace.kept.map { candidates[$0].direction }, target: v)
+            XCTAssertTrue(weights.allSatisfy { $0 > 0 }, "\(trace.visits)")
+        }
+        XCTAssertGreaterThan(dropped, 0, "the trials include kept concepts a later one left with no weight")
+    }
+
     func testSummedCosineDecidesNotTheLargestOne() {
         // 0.15 with each of two kept concepts: each alone passes 0.2, the sum (0.3) does not.
         let c = 0.15

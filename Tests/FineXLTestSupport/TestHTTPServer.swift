@@ -111,13 +111,15 @@ public final class TestHTTPServer: @unchecked Sendable {
 
     /// Stops accepting, ends hanging connections and waits for the accept thread.
     public func stop() {
-        let connections: [Int32]? = lock.withLock {
-            guard !stopped else { return nil }
+        // Under the lock: `serve` takes a connection off the list (under the lock) before it
+        // closes it, so every descriptor shut down here is still that connection's.
+        let wasRunning: Bool = lock.withLock {
+            guard !stopped else { return false }
             stopped = true
-            return openConnections
+            for fd in openConnections { shutdown(fd, Int32(SHUT_RDWR)) }
+            return true
         }
-        guard let connections else { return }
-        for fd in connections { shutdown(fd, Int32(SHUT_RDWR)) }
+        guard wasRunning else { return }
         acceptThreadDone.wait()
         close(listener)
     }
@@ -133,7 +135,16 @@ public final class TestHTTPServer: @unchecked Sendable {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { continue }
             accepted += 1
-            lock.withLock { openConnections.append(connection) }
+            // A connection that arrives as the server stops is closed at once, not served.
+            let admitted: Bool = lock.withLock {
+                guard !stopped else { return false }
+                openConnections.append(connection)
+                return true
+            }
+            guard admitted else {
+                close(connection)
+                continue
+            }
             Thread { [self] in serve(connection) }.start()
         }
     }
