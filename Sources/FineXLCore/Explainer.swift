@@ -198,6 +198,11 @@ package enum Explainer {
         for concept in concepts where concept.ci.count == 2 && concept.ci[0] <= 0 && concept.ci[1] >= 0 {
             warnings.append("the 95 % interval of \"\(concept.name)\" spans 0: its weight is not distinguishable from 0")
         }
+        for concept in concepts where concept.weight > farBeyondMeasured {
+            warnings.append(String(format: "\"%@\" %.2f lies far beyond level 1, the strongest its direction is measured at: "
+                + "read it as much stronger than level 1 (or as another look that moves the same statistics), "
+                + "not as a measured level", concept.name, concept.weight))
+        }
         for concept in concepts {
             for alternative in concept.alternatives ?? [] {
                 warnings.append(String(format: "\"%@\" %.2f and \"%@\" %.2f could not be told apart: %@",
@@ -209,6 +214,10 @@ package enum Explainer {
 }
 
 extension Explainer {
+    /// A weight above this is an extrapolation of more than twice the strongest level a
+    /// direction is measured at (1), and the report says so.
+    static let farBeyondMeasured = 2.0
+
     /// ‖V_div‖ a mean of n pure-noise pair differences would have: the pairs' spread around
     /// V_div over √n.
     private static func noiseNorm(_ divergence: Divergence) -> Double {

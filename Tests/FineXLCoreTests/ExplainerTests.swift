@@ -147,6 +147,18 @@ final class ExplainerTests: XCTestCase {
         XCTAssertGreaterThan(dropped, 0, "the trials include kept concepts a later one left with no weight")
     }
 
+    func testAWeightFarBeyondLevelOneIsCalledAnExtrapolation() throws {
+        let candidates = [concept("warm tones", axis(0)), concept("film grain", axis(1))]
+        let options = ExplainOptions(method: .nnls, bootstrapResamples: 0)
+        let strong = try Explainer.explain(divergence: try plantedPairs(levels: [3, 0.5], directions: [axis(0), axis(1)]),
+                                           candidates: candidates, unrepresentable: [], encoder: encoder, options: options)
+        XCTAssertEqual(strong.warnings.filter { $0.contains("far beyond level 1") }.count, 1, "\(strong.warnings)")
+        XCTAssertTrue(strong.warnings.contains { $0.hasPrefix("\"warm tones\" 3.00 lies far beyond level 1") }, "\(strong.warnings)")
+        let usual = try Explainer.explain(divergence: try plantedPairs(levels: [1.5, 0.5], directions: [axis(0), axis(1)]),
+                                          candidates: candidates, unrepresentable: [], encoder: encoder, options: options)
+        XCTAssertFalse(usual.warnings.contains { $0.contains("far beyond") }, "\(usual.warnings)")
+    }
+
     func testSummedCosineDecidesNotTheLargestOne() {
         // 0.15 with each of two kept concepts: each alone passes 0.2, the sum (0.3) does not.
         let c = 0.15
