@@ -70,9 +70,7 @@ package struct Decomposer: Sendable {
         case .nnls:
             sub = LeastSquares.nonNegative(columns: columns, target: target)
         case .whitenedNNLS:
-            let w = whitening
-            sub = LeastSquares.nonNegative(columns: columns.map { w?.apply($0) ?? $0 },
-                                           target: w?.apply(target) ?? target)
+            sub = LeastSquares.nonNegative(columns: columns, target: target, metric: whitening)
         }
         var parts = directions.indices.map { [Double](repeating: 0, count: self.columns(of: $0, directions, forms).count) }
         var next = [Int](repeating: 0, count: directions.count)

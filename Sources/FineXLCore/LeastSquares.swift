@@ -94,6 +94,12 @@ package enum LeastSquares {
     }
 
     /// ‖target − Σ w_i columns_i‖ / ‖target‖ (the paper's relative residual).
+    /// Non-negative least squares in the metric `metric` maps into (whitened; Euclidean when nil).
+    package static func nonNegative(columns: [[Double]], target: [Double], metric: Whitening?) -> [Double] {
+        guard let metric else { return nonNegative(columns: columns, target: target) }
+        return nonNegative(columns: columns.map(metric.apply), target: metric.apply(target))
+    }
+
     package static func relativeResidual(columns: [[Double]], weights: [Double], target: [Double]) -> Double {
         let targetNorm = Vector.norm(target)
         guard targetNorm > 0 else { return 0 }

@@ -63,10 +63,8 @@ package struct OrthogonalityFilter: Sendable {
     /// reason it was rejected or nil when it was kept.
     package func visit(_ candidates: [Concept], divergence: [Double]) -> Explanation.FilterTrace {
         // Each kept concept with the column (its direction or one of its forms) it was kept by,
-        // and where its visit is recorded.
-        var kept: [(name: String, direction: [Double], visit: Int)] = []
-        // Residual ordering: the columns of each kept concept (its direction and usable forms).
-        var keptCones: [[[Double]]] = []
+        // its columns (its direction and usable forms), and where its visit is recorded.
+        var kept: [(name: String, direction: [Double], cone: [[Double]], visit: Int)] = []
         var visits: [Explanation.FilterTrace.Visit] = []
         func reject(_ candidate: Int, _ reason: String) {
             visits.append(.init(candidate: candidate, name: candidates[candidate].name, rejection: reason))
@@ -120,7 +118,7 @@ package struct OrthogonalityFilter: Sendable {
                 // NNLS over the kept concepts' whole cones and this candidate's, as the
                 // decomposition will fit them. A candidate that takes no part of that fit explains
                 // nothing the kept ones leave, and must not block a later one.
-                let trial = fit(keptCones + [cone(candidate)], divergence)
+                let trial = fit(kept.map(\.cone) + [cone(candidate)], divergence)
                 if !kept.isEmpty && !trial.uses.last! {
                     reject(index, Self.addsNothing)
                     continue
@@ -131,14 +129,12 @@ package struct OrthogonalityFilter: Sendable {
                     visits[kept[k].visit].rejection = Self.displaced + " \"\(candidate.name)\" was kept: "
                         + "it has weight 0 under non-negative least squares beside it"
                     kept.remove(at: k)
-                    keptCones.remove(at: k)
                 }
-                keptCones.append(cone(candidate))
                 // Once V_div is explained, what is left is rounding noise: fall back to V_div.
                 remainder = Vector.norm(trial.left) > 1e-9 * divergenceNorm ? trial.left : divergence
                 keys = unvisited.map { key($0.element, remainder) }
             }
-            kept.append((candidate.name, representative, visits.count))
+            kept.append((candidate.name, representative, cone(candidate), visits.count))
             visits.append(.init(candidate: index, name: candidate.name, rejection: nil))
         }
         return Explanation.FilterTrace(eOrtho: eOrtho, ordering: ordering, visits: visits)
@@ -148,8 +144,7 @@ package struct OrthogonalityFilter: Sendable {
     /// forms (`Concept.forms`, the cone the NNLS methods fit) the one closest to what is left to
     /// explain, so clumped grain is weighed as grain; otherwise its direction.
     private func representative(_ concept: Concept, _ remainder: [Double]) -> [Double] {
-        let forms = concept.formDirections
-        guard ordering == .residualAlignment, !forms.isEmpty else { return concept.direction }
+        guard ordering == .residualAlignment, concept.forms?.isEmpty == false else { return concept.direction }
         return cone(concept).max { Vector.cosine($0, remainder) < Vector.cosine($1, remainder) } ?? concept.direction
     }
 
@@ -163,8 +158,7 @@ package struct OrthogonalityFilter: Sendable {
     /// which concepts take part.
     private func fit(_ cones: [[[Double]]], _ target: [Double]) -> (left: [Double], uses: [Bool]) {
         let columns = cones.flatMap { $0 }
-        let weights = metric.map { w in LeastSquares.nonNegative(columns: columns.map(w.apply), target: w.apply(target)) }
-            ?? LeastSquares.nonNegative(columns: columns, target: target)
+        let weights = LeastSquares.nonNegative(columns: columns, target: target, metric: metric)
         let left = Vector.subtract(target, Vector.combination(columns, weights: weights, dimension: target.count))
         var uses: [Bool] = [], start = 0
         for cone in cones {
