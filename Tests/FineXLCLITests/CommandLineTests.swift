@@ -264,6 +264,40 @@ final class CommandLineTests: XCTestCase {
                 XCTFail("\(point), signal \(signal): \(path) changed")
             }
         }
+        // Once the new figures are in place, a signal finishes the swap instead of undoing it:
+        // the new page goes in, the earlier figure folder is settled, and the exit says interrupted.
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["render", notebook.path, "--output", output.path, "--no-cache"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["FINEXL_TEST_PAUSE_AT": "committing"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try Data("<!-- the earlier page -->".utf8).write(to: output.appendingPathComponent("report.html"))
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        func committing() -> Bool {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: output.path)) ?? []
+            return entries.contains { $0.hasPrefix(".report.html.") && $0.hasSuffix(".partial") }
+                && entries.contains { $0.hasPrefix(".report_files.") && $0.hasSuffix(".old") }
+                && !entries.contains { $0.hasPrefix(".report_files.") && $0.hasSuffix(".partial") }
+        }
+        while !committing() && Date() < deadline && process.isRunning { usleep(20_000) }
+        XCTAssertTrue(committing(), "the render never reached the commit")
+        kill(process.processIdentifier, SIGINT)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130, message)
+        XCTAssertTrue(message.contains("interrupted"), message)
+        let finished = try snapshot()
+        XCTAssertEqual(finished.keys.sorted(), before.keys.sorted(), "a staged file or the earlier figures were left")
+        let page = String(decoding: finished["report.html"] ?? Data(), as: UTF8.self)
+        XCTAssertTrue(page.contains("Interrupted</h1>") && page.hasSuffix("</html>\n"),
+                      "the new page is not the whole report: \(page.prefix(200))")
+        for key in finished.keys where key.hasPrefix("report_files/") && key.hasSuffix(".png") {
+            XCTAssertTrue(page.contains(key), "\(key) is not the new page's figure")
+        }
+
         // And the next render replaces it normally.
         XCTAssertEqual(try finexl("render", notebook.path, "--output", output.path, "--no-cache").status, 0)
         XCTAssertEqual(Set(try snapshot().keys), Set(before.keys))

@@ -98,10 +98,13 @@ struct ReportOutput {
             do {
                 try interrupt.update { state in
                     try move(stagedFigures, to: figureFolder, purpose: "move the figures into place")
-                    // From here a signal leaves the new figures and the old page: both readable.
+                    // From here the new report is finished rather than undone: a signal waits
+                    // until the page is in place and the earlier figures are settled.
                     state.remove.removeAll { $0 == stagedFigures }
                     state.restore = nil
+                    state.committing = true
                 }
+                Self.pauseForTests(at: "committing")
             } catch {
                 if let displaced { try? move(displaced, to: figureFolder, purpose: "restore") }
                 throw error
@@ -114,6 +117,7 @@ struct ReportOutput {
                 throw error
             }
         } else {
+            interrupt.update { $0.committing = true }
             try move(stagedHTML, to: htmlTarget, purpose: "replace the report")
         }
 
@@ -130,14 +134,14 @@ struct ReportOutput {
 
     /// Fault injection for the interruption tests: with `FINEXL_TEST_PAUSE_AT` naming `point`
     /// ("staged": everything staged, nothing swapped; "figures-aside": the earlier figure folder
-    /// moved aside, the new one not yet in place) the writer waits there for 30 s, so a test can
-    /// signal it at that moment.
+    /// moved aside, the new one not yet in place; "committing": the new figures in place, the
+    /// page not yet) the writer waits there for up to 30 s, so a test can signal it at that
+    /// moment. A signal the writer defers ends the wait, as it would end no real write.
     private static func pauseForTests(at point: String) {
         guard ProcessInfo.processInfo.environment["FINEXL_TEST_PAUSE_AT"] == point else { return }
-        // The signal's delivery cuts `sleep` short; the pause must not end before the handler
-        // (another thread) has run, as no real write would.
-        var left: UInt32 = 30
-        while left > 0 { left = sleep(left) }
+        for _ in 0..<3000 where !InterruptCleanup.shared.signalDeferred {
+            usleep(10_000)
+        }
     }
 
     /// Throws when the report cannot be written safely where it goes, so a render can stop
@@ -304,13 +308,20 @@ private struct ReportLock {
 
 /// What a report writer undoes when SIGINT or SIGTERM arrives while it swaps a report in:
 /// staged files are removed and a figure folder moved aside is put back, then the process
-/// exits with 130 or 143 as the shell would report the signal. Outside a swap the signals
-/// end the process at once, as they would by default.
+/// exits with 130 or 143 as the shell would report the signal. Once the new figures are in
+/// place the swap is finished instead (page moved in, earlier figures settled) and the process
+/// exits with the signal's code after it. Outside a swap the signals end the process at once,
+/// as they would by default.
 final class InterruptCleanup: @unchecked Sendable {
     struct State {
         var remove: [URL] = []
         /// A folder moved aside and where it belongs.
         var restore: (from: URL, to: URL)?
+        /// The swap has begun replacing files: undoing it now could leave a page without its
+        /// figures, so a signal is held until `end` and the report is finished instead.
+        var committing = false
+        /// The exit code of a signal held while committing.
+        var deferredExit: Int32?
     }
 
     static let shared = InterruptCleanup()
@@ -331,9 +342,21 @@ final class InterruptCleanup: @unchecked Sendable {
         return try change(&state)
     }
 
+    /// Ends the watched write; exits with a signal's code if one arrived while committing.
     func end() {
-        lock.withLock { state = State() }
+        let deferred = lock.withLock {
+            let code = state.deferredExit
+            state = State()
+            return code
+        }
+        if let deferred {
+            FileHandle.standardError.write(Data("finexl: interrupted; the report was already being replaced, so it was finished first\n".utf8))
+            exit(deferred)
+        }
     }
+
+    /// Whether a signal is waiting for the write to finish.
+    var signalDeferred: Bool { lock.withLock { state.deferredExit != nil } }
 
     private func installHandlers() {
         lock.withLock {
@@ -348,8 +371,13 @@ final class InterruptCleanup: @unchecked Sendable {
         }
     }
 
-    private func interrupted(exitCode: Int32) -> Never {
+    private func interrupted(exitCode: Int32) {
         lock.lock()
+        if state.committing {
+            state.deferredExit = state.deferredExit ?? exitCode
+            lock.unlock()
+            return
+        }
         if let restore = state.restore, FileKind.at(restore.to.path, followingLinks: false) == .missing {
             _ = rename(restore.from.path, restore.to.path)
         }
