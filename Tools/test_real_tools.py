@@ -164,11 +164,11 @@ MAGICK = {
     "-attenuate 0.5 +noise Gaussian": "film grain",
     "-background black -vignette 0x40": "vignette",
     "-posterize 6": "posterized",
+    "-ordered-dither o4x4,6": "posterized",
 }
 MAGICK_MISREAD = {
     "-sepia-tone 80%": "sepia",  # reads high contrast + bright: toning, normalize and contrast in one
     "-modulate 130": "bright",  # HSL lightness ×1.3 reads vivid colors + sepia
-    "-ordered-dither o4x4,6": "posterized",  # a regular dither pattern reads film grain
 }
 
 

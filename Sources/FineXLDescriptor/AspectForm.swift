@@ -23,6 +23,7 @@ extension Aspect {
         case clumpedGrain = "clumped grain (clumps of 2–3 px)"
         case flooredLevels = "levels floored, as bit masks and PIL's posterize do (darkens by half a step)"
         case diffusedLevels = "levels with Floyd–Steinberg error diffusion, as palette and GIF export dither"
+        case orderedLevels = "levels with an ordered (Bayer) dither, as positioned dithering and retro looks do"
 
         /// A few words for lists ("sepia: classic matrix").
         package var shortName: String {
@@ -36,6 +37,7 @@ extension Aspect {
             case .clumpedGrain: "film grain: clumped"
             case .flooredLevels: "posterized: floored"
             case .diffusedLevels: "posterized: dithered"
+            case .orderedLevels: "posterized: ordered dither"
             }
         }
 
@@ -47,7 +49,7 @@ extension Aspect {
             case .sepiaMatrix, .sepiaGradientMap: .sepia
             case .fadedBlacks: .lowContrast
             case .colourGrain, .clumpedGrain: .filmGrain
-            case .flooredLevels, .diffusedLevels: .posterized
+            case .flooredLevels, .diffusedLevels, .orderedLevels: .posterized
             }
         }
 
@@ -84,6 +86,10 @@ extension Aspect {
                 "each sRGB channel rounded to 2^(8 − \(Canonical.posterizeBits)ℓ) levels with Floyd–Steinberg error diffusion "
                     + "(7/16, 3/16, 5/16, 1/16; left to right; the value clamped before its error is taken), "
                     + "as PIL's convert(\"P\") and GIF export do"
+            case .orderedLevels:
+                "each sRGB channel rounded to 2^(8 − \(Canonical.posterizeBits)ℓ) levels after adding an 8×8 Bayer threshold "
+                    + "(±half a step, one image pixel per cell), as ImageMagick's -ordered-dither and indexed-colour export "
+                    + "with a positioned dither do"
             case .clumpedGrain: "luminance grain low-passed at σ = 1 working pixel, renormalized to σ = \(Canonical.grainSigma)·√ℓ"
             }
         }
@@ -134,6 +140,13 @@ extension Aspect {
             }
         case .diffusedLevels:
             return Self.errorDiffused(image, levels: Self.posterizeLevels(l))
+        case .orderedLevels:
+            let steps = Self.posterizeLevels(l) - 1
+            return ImageFilters.mapPixelsAt(image) { x, y, r, g, b in
+                let offset = Self.bayer8[(y % 8) * 8 + x % 8]
+                func q(_ v: Float) -> Float { min(max((ImageFilters.clamp01(v) * steps + offset).rounded(), 0), steps) / steps }
+                return (q(r), q(g), q(b))
+            }
         case .clumpedGrain:
             let cell = Self.grainCell(image)
             let field = Self.clumpedField(width: (image.width + cell - 1) / cell, height: (image.height + cell - 1) / cell,
@@ -145,6 +158,29 @@ extension Aspect {
             }
         }
     }
+
+    /// The 8×8 Bayer threshold matrix as offsets in (−½, ½), row by row: each 2×2 block of the
+    /// recursive construction visits its cells in the order 0, 2, 3, 1 (top left, bottom right,
+    /// top right, bottom left).
+    static let bayer8: [Float] = {
+        var m: [Int] = [0]
+        var side = 1
+        while side < 8 {
+            var next = [Int](repeating: 0, count: 4 * side * side)
+            for y in 0..<side {
+                for x in 0..<side {
+                    let v = 4 * m[y * side + x]
+                    next[y * 2 * side + x] = v
+                    next[y * 2 * side + x + side] = v + 2
+                    next[(y + side) * 2 * side + x] = v + 3
+                    next[(y + side) * 2 * side + x + side] = v + 1
+                }
+            }
+            m = next
+            side *= 2
+        }
+        return m.map { (Float($0) + 0.5) / 64 - 0.5 }
+    }()
 
     /// Each channel rounded to `levels` values, the rounding error pushed on to the unvisited
     /// neighbours (Floyd–Steinberg: 7/16 right, 3/16 below left, 5/16 below, 1/16 below right).

@@ -117,7 +117,7 @@ final class AspectTests: XCTestCase {
         // Every form belongs to the aspect that lists it.
         for aspect in Aspect.all { XCTAssertTrue(aspect.forms.allSatisfy { $0.aspect == aspect.kind }) }
         XCTAssertEqual(Aspect(.filmGrain).forms, [.colourGrain, .clumpedGrain])
-        XCTAssertEqual(Aspect(.posterized).forms, [.flooredLevels, .diffusedLevels])
+        XCTAssertEqual(Aspect(.posterized).forms, [.flooredLevels, .diffusedLevels, .orderedLevels])
         // Error diffusion: a flat 0.3 grey at 8 levels (0, 1/7, 2/7, …) uses only the two levels
         // around it, in the proportions that keep the mean; plain rounding would give 2/7 everywhere.
         let flat = RGBImage(width: 64, height: 64, pixels: [Float](repeating: 0.3, count: 64 * 64 * 3))
@@ -125,6 +125,16 @@ final class AspectTests: XCTestCase {
         XCTAssertEqual(Set(dithered.map { ($0 * 7).rounded() }), [2, 3])
         XCTAssertEqual(dithered.reduce(0, +) / Float(dithered.count), 0.3, accuracy: 0.005)
         XCTAssertTrue(Aspect(.posterized).apply(to: flat, level: 1).pixels.allSatisfy { abs($0 - 2 / 7) < 1e-6 })
+        // Ordered dither: the 8×8 Bayer offsets are the 64 thresholds once each, centred on 0; the
+        // same flat grey uses levels 2/7 and 3/7 in a fixed pattern whose 8×8 tile keeps the mean
+        // to within one threshold step, and repeats every 8 pixels.
+        XCTAssertEqual(Set(Aspect.bayer8.map { (($0 + 0.5) * 64 - 0.5).rounded() }), Set((0..<64).map(Float.init)))
+        XCTAssertEqual(Aspect.bayer8.prefix(16).map { (($0 + 0.5) * 64 - 0.5).rounded() },
+                       [0, 32, 8, 40, 2, 34, 10, 42, 48, 16, 56, 24, 50, 18, 58, 26])  // the standard matrix's first rows
+        let ordered = Aspect(.posterized).apply(.orderedLevels, to: flat, level: 1).pixels
+        XCTAssertEqual(Set(ordered.map { ($0 * 7).rounded() }), [2, 3])
+        XCTAssertEqual(ordered.reduce(0, +) / Float(ordered.count), 0.3, accuracy: 1.0 / 7 / 64 + 1e-4)
+        for y in 0..<56 { for x in 0..<56 { XCTAssertEqual(ordered[(y * 64 + x) * 3], ordered[((y + 8) * 64 + x + 8) * 3]) } }
         // Clumped grain: unit spread, neighbours correlated.
         let field = Aspect.clumpedField(width: 64, height: 64, seed: 9)
         let variance = field.reduce(0) { $0 + $1 * $1 } / Float(field.count)
