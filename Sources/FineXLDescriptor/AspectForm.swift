@@ -24,6 +24,8 @@ extension Aspect {
         case flooredLevels = "levels floored, as bit masks and PIL's posterize do (darkens by half a step)"
         case diffusedLevels = "levels with Floyd–Steinberg error diffusion, as palette and GIF export dither"
         case orderedLevels = "levels with an ordered (Bayer) dither, as positioned dithering and retro looks do"
+        case raisedOffset = "an offset added to every channel, clipped at white (a brightness slider, OpenCV's beta)"
+        case loweredOffset = "an offset taken from every channel, clipped at black (a brightness slider turned down)"
 
         /// A few words for lists ("sepia: classic matrix").
         package var shortName: String {
@@ -38,6 +40,8 @@ extension Aspect {
             case .flooredLevels: "posterized: floored"
             case .diffusedLevels: "posterized: dithered"
             case .orderedLevels: "posterized: ordered dither"
+            case .raisedOffset: "bright: offset"
+            case .loweredOffset: "dark: offset"
             }
         }
 
@@ -50,8 +54,18 @@ extension Aspect {
             case .fadedBlacks: .lowContrast
             case .colourGrain, .clumpedGrain: .filmGrain
             case .flooredLevels, .diffusedLevels, .orderedLevels: .posterized
+            case .raisedOffset: .bright
+            case .loweredOffset: .dark
             }
         }
+
+        /// How far the canonical rendering of `kind` at level 1 moves a mid-grey (sRGB 0.5): the
+        /// offset forms add it everywhere, as a brightness slider does.
+        static func midGreyShift(_ kind: Kind) -> Float {
+            Aspect(kind).apply(to: RGBImage(width: 1, height: 1, pixels: [0.5, 0.5, 0.5]), level: 1).pixels[0] - 0.5
+        }
+
+        private static func shiftText(_ kind: Kind) -> String { String(format: "%.3f", abs(midGreyShift(kind))) }
 
         /// The gradient map's stops: luma → sRGB colour, linear between them.
         static let gradientStops: [(Float, Float, Float, Float)] = [
@@ -90,6 +104,12 @@ extension Aspect {
                 "each sRGB channel rounded to 2^(8 − \(Canonical.posterizeBits)ℓ) levels after adding an 8×8 Bayer threshold "
                     + "(±half a step, one image pixel per cell), as ImageMagick's -ordered-dither and indexed-colour export "
                     + "with a positioned dither do"
+            case .raisedOffset:
+                "each sRGB channel v → min(v + \(Self.shiftText(.bright))ℓ, 1): the canonical rendering's lift of mid-grey, "
+                    + "added to every value"
+            case .loweredOffset:
+                "each sRGB channel v → max(v − \(Self.shiftText(.dark))ℓ, 0): the canonical rendering's drop of mid-grey, "
+                    + "taken from every value"
             case .clumpedGrain: "luminance grain low-passed at σ = 1 working pixel, renormalized to σ = \(Canonical.grainSigma)·√ℓ"
             }
         }
@@ -146,6 +166,11 @@ extension Aspect {
                 let offset = Self.bayer8[(y % 8) * 8 + x % 8]
                 func q(_ v: Float) -> Float { min(max((ImageFilters.clamp01(v) * steps + offset).rounded(), 0), steps) / steps }
                 return (q(r), q(g), q(b))
+            }
+        case .raisedOffset, .loweredOffset:
+            let offset = Form.midGreyShift(form.aspect) * l
+            return ImageFilters.mapPixels(image) { r, g, b in
+                (ImageFilters.clamp01(r + offset), ImageFilters.clamp01(g + offset), ImageFilters.clamp01(b + offset))
             }
         case .clumpedGrain:
             let cell = Self.grainCell(image)

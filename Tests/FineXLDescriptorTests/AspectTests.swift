@@ -135,6 +135,23 @@ final class AspectTests: XCTestCase {
         XCTAssertEqual(Set(ordered.map { ($0 * 7).rounded() }), [2, 3])
         XCTAssertEqual(ordered.reduce(0, +) / Float(ordered.count), 0.3, accuracy: 1.0 / 7 / 64 + 1e-4)
         for y in 0..<56 { for x in 0..<56 { XCTAssertEqual(ordered[(y * 64 + x) * 3], ordered[((y + 8) * 64 + x + 8) * 3]) } }
+        // Offset forms: every value moves by what the canonical rendering does to a mid-grey
+        // (bright lifts it by about 0.128, dark drops it by about 0.119), clipped at the ends.
+        XCTAssertEqual(Aspect(.bright).forms, [.raisedOffset])
+        XCTAssertEqual(Aspect(.dark).forms, [.loweredOffset])
+        let lift = Aspect(.bright).apply(to: grey, level: 1).pixels[0] - 0.5
+        let drop = Aspect(.dark).apply(to: grey, level: 1).pixels[0] - 0.5
+        XCTAssertEqual(lift, 0.128, accuracy: 0.002)
+        XCTAssertEqual(drop, -0.119, accuracy: 0.002)
+        let tones = RGBImage(width: 3, height: 1, pixels: [0, 0, 0, 0.2, 0.5, 0.8, 0.95, 0.95, 0.95])
+        let raised = Aspect(.bright).apply(.raisedOffset, to: tones, level: 0.5).pixels
+        for (value, expected) in zip(raised, [lift / 2, lift / 2, lift / 2, 0.2 + lift / 2, 0.5 + lift / 2, 0.8 + lift / 2, 1, 1, 1]) {
+            XCTAssertEqual(value, expected, accuracy: 1e-5)
+        }
+        let lowered = Aspect(.dark).apply(.loweredOffset, to: tones, level: 1).pixels
+        for (value, expected) in zip(lowered, [0, 0, 0, 0.2 + drop, 0.5 + drop, 0.8 + drop, 0.95 + drop, 0.95 + drop, 0.95 + drop]) {
+            XCTAssertEqual(value, expected, accuracy: 1e-5)
+        }
         // Clumped grain: unit spread, neighbours correlated.
         let field = Aspect.clumpedField(width: 64, height: 64, seed: 9)
         let variance = field.reduce(0) { $0 + $1 * $1 } / Float(field.count)
