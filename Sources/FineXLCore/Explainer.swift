@@ -22,33 +22,42 @@ package enum Explainer {
             ? Whitening(pairDifferences: divergence.pairDifferences) : nil
         let filter = OrthogonalityFilter(
             eOrtho: options.eOrtho, ordering: OrthogonalityFilter.ordering(for: options.method), metric: whitening)
-        var trace = filter.visit(candidates, divergence: divergence.vector)
-        guard !trace.kept.isEmpty else {
-            throw FineXLError("all \(candidates.count) candidate concepts were rejected (\(trace.rejected.first?.reason ?? ""))")
-        }
-
         let decomposer = Decomposer(method: options.method, eDecomp: options.eDecomp, whitening: whitening)
         let rivals = NearParallelRule(candidates: candidates, divergence: divergence, decomposer: decomposer,
                                       seed: options.seed)
-        let decided = rivals.decide(&trace)
-        let kept = trace.kept.map { candidates[$0] }
+        // The filter and the fit, again without any concept most pairs do not move along (NNLS
+        // methods): its weight came from a few pictures, and the concepts it kept out may return.
+        var excluded: [Int: String] = [:]
+        var trace: Explanation.FilterTrace, decided: [Int: [Explanation.Alternative]]
+        var kept: [Concept], fit: Decomposer.Result, contributions: [[Double]]
+        var usedIndices: [Int], effective: [[Double]], coefficients: [[Double]]
+        repeat {
+            trace = filter.visit(candidates, divergence: divergence.vector, excluded: excluded)
+            guard !trace.kept.isEmpty else {
+                throw FineXLError("all \(candidates.count) candidate concepts were rejected (\(trace.rejected.first?.reason ?? ""))")
+            }
+            decided = rivals.decide(&trace)
+            kept = trace.kept.map { candidates[$0] }
+            fit = decomposer.decompose(divergence.vector, over: kept.map(\.direction), forms: kept.map(\.formDirections))
+            contributions = decomposer.contributions(over: kept.map(\.direction), forms: kept.map(\.formDirections),
+                                                     parts: fit.parts)
+            usedIndices = kept.indices.filter { fit.used[$0] }
+            // A concept that used its forms points where its mix of them points.
+            effective = kept.indices.map { i in
+                Self.effectiveDirection(kept[i].direction, contribution: contributions[i], parts: fit.parts[i])
+            }
+            coefficients = PairedEvidence.pairCoefficients(
+                pairDifferences: divergence.pairDifferences, directions: usedIndices.map { effective[$0] }, metric: whitening)
+        } while options.method != .paper
+            && Self.excludeUnsupported(trace: trace, used: usedIndices, coefficients: coefficients,
+                                       pairs: divergence.pairs, into: &excluded)
         let filtered = trace.rejected
         let directions = kept.map(\.direction)
-        let forms = kept.map(\.formDirections)
-        let fit = decomposer.decompose(divergence.vector, over: directions, forms: forms)
-        let contributions = decomposer.contributions(over: directions, forms: forms, parts: fit.parts)
         let resamplesMisfit = Self.resamplesMisfit(decomposer, kept)
         let fitted = Vector.combination(contributions, weights: kept.map { _ in 1 }, dimension: divergence.dimension)
         let intervals = bootstrapIntervals(divergence: divergence, concepts: kept, used: fit.used,
                                            misfit: resamplesMisfit ? Vector.subtract(divergence.vector, fitted) : nil,
                                            decomposer: decomposer, options: options)
-        let usedIndices = kept.indices.filter { fit.used[$0] }
-        // A concept that used its forms points where its mix of them points.
-        let effective = kept.indices.map { i in
-            Self.effectiveDirection(directions[i], contribution: contributions[i], parts: fit.parts[i])
-        }
-        let coefficients = PairedEvidence.pairCoefficients(
-            pairDifferences: divergence.pairDifferences, directions: usedIndices.map { effective[$0] }, metric: whitening)
 
         var weighted: [Explanation.Weighted] = []
         var rejected = unrepresentable + filtered
@@ -90,6 +99,29 @@ package enum Explainer {
         explanation.intervals = intervalDescription(usedIndices.map { kept[$0] }, pairs: divergence.pairs,
                                                     resamplesMisfit: resamplesMisfit, options: options)
         return explanation
+    }
+
+    /// Fewest pairs for which "most pairs do not move along it" is read as evidence.
+    static let supportPairs = 8
+
+    /// Why a concept fewer than half of the pairs move along is set aside.
+    package static let unsupported = "fewer than half of the pairs move along it"
+
+    /// Adds to `excluded` the used concept the fewest pairs move along, when that is fewer than
+    /// half of them (the median pair does not move along it, so its weight is a few pictures'
+    /// change, not the personalization's) and another used concept remains; returns whether it
+    /// did. Needs `supportPairs` pairs.
+    static func excludeUnsupported(trace: Explanation.FilterTrace, used: [Int], coefficients: [[Double]], pairs: Int,
+                                   into excluded: inout [Int: String]) -> Bool {
+        guard pairs >= supportPairs, used.count > 1 else { return false }
+        let evidence = coefficients.map { PairedEvidence.evidence(coefficients: $0) }
+        guard let weakest = evidence.indices.min(by: { evidence[$0].share < evidence[$1].share }),
+              evidence[weakest].share < 0.5 else { return false }
+        let shown = evidence[weakest]
+        excluded[trace.kept[used[weakest]]] = unsupported
+            + " (\(Int((shown.share * 100).rounded())) % of \(pairs), paired p \(String(format: "%.2g", shown.p))): "
+            + "its weight came from a few pictures"
+        return true
     }
 
     /// The direction a concept's fitted mix of its direction and forms points in: its part of the

@@ -61,7 +61,9 @@ package struct OrthogonalityFilter: Sendable {
 
     /// The filter's run over `candidates`: each candidate in the order it was visited, with the
     /// reason it was rejected or nil when it was kept.
-    package func visit(_ candidates: [Concept], divergence: [Double]) -> Explanation.FilterTrace {
+    /// `excluded` candidates are rejected first with the reason given, before any is visited.
+    package func visit(_ candidates: [Concept], divergence: [Double],
+                       excluded: [Int: String] = [:]) -> Explanation.FilterTrace {
         // Each kept concept with the column (its direction or one of its forms) it was kept by,
         // its columns (its direction and usable forms), and where its visit is recorded.
         var kept: [(name: String, direction: [Double], cone: [[Double]], visit: Int)] = []
@@ -74,7 +76,8 @@ package struct OrthogonalityFilter: Sendable {
         // concepts kept so far leaves of it.
         var remainder = divergence
         let divergenceNorm = Vector.norm(divergence)
-        var unvisited = Array(candidates.enumerated())
+        for (index, reason) in excluded.sorted(by: { $0.key < $1.key }) { reject(index, reason) }
+        var unvisited = Array(candidates.enumerated()).filter { excluded[$0.offset] == nil }
         // Keys change only when the remainder does, i.e. after a keep.
         var keys = unvisited.map { key($0.element, remainder) }
 

@@ -115,6 +115,35 @@ final class ExplainerTests: XCTestCase {
         XCTAssertLessThan(e.residual.relative, 1e-9)
     }
 
+    /// A concept whose weight comes from a few pairs while most pairs move against it is set aside
+    /// (NNLS methods, 8 pairs or more) and the rest refitted; the paper's method keeps it.
+    func testAConceptMostPairsDoNotMoveAlongIsSetAside() throws {
+        // Every pair moves 1 along a; along b, 8 of 10 pairs move −0.1 and two move +3 (mean +0.52).
+        func pairs(_ count: Int) throws -> Divergence {
+            let alongB = (0..<count).map { $0 < count - 2 ? -0.1 : 3.0 }
+            let base: [[Double]] = (0..<count).map { i in
+                (0..<6).map { (j: Int) -> Double in Double((i * 7 + j * 3) % 5) / 5 }
+            }
+            let personal = zip(base, alongB).map { b, y in Vector.add(b, [1, y, 0, 0, 0, 0]) }
+            return try Divergence(base: base, personal: personal)
+        }
+        let candidates = [concept("a", axis(0)), concept("b", axis(1))]
+        let nnls = try Explainer.explain(divergence: try pairs(10), candidates: candidates, unrepresentable: [],
+                                         encoder: encoder, options: ExplainOptions(method: .nnls, bootstrapResamples: 0))
+        XCTAssertEqual(nnls.concepts.map(\.name), ["a"])
+        XCTAssertEqual(nnls.concepts[0].weight, 1, accuracy: 1e-9)
+        let setAside = try XCTUnwrap(nnls.rejected.first { $0.name == "b" })
+        XCTAssertTrue(setAside.reason.hasPrefix(Explainer.unsupported + " (20 % of 10"), setAside.reason)
+
+        let paper = try Explainer.explain(divergence: try pairs(10), candidates: candidates, unrepresentable: [],
+                                          encoder: encoder, options: ExplainOptions(method: .paper, bootstrapResamples: 0))
+        XCTAssertEqual(Set(paper.concepts.map(\.name)), ["a", "b"])
+        // With fewer than 8 pairs a share says little: kept (2 of 6 pairs move +3, mean +0.93).
+        let few = try Explainer.explain(divergence: try pairs(6), candidates: candidates, unrepresentable: [],
+                                        encoder: encoder, options: ExplainOptions(method: .nnls, bootstrapResamples: 0))
+        XCTAssertEqual(Set(few.concepts.map(\.name)), ["a", "b"])
+    }
+
     func testACandidateThatTakesNoWeightIsPassedOver() {
         // V_div is exactly a + ½ b; c is orthogonal to both (Eq. 9 lets it in) but explains nothing.
         let (kept, rejected) = OrthogonalityFilter(eOrtho: 0.2, ordering: .residualAlignment).apply(
