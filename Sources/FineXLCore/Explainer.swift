@@ -52,7 +52,6 @@ package enum Explainer {
             && Self.excludeUnsupported(trace: trace, used: usedIndices, coefficients: coefficients,
                                        pairs: divergence.pairs, into: &excluded)
         let filtered = trace.rejected
-        let directions = kept.map(\.direction)
         let resamplesMisfit = Self.resamplesMisfit(decomposer, kept)
         let fitted = Vector.combination(contributions, weights: kept.map { _ in 1 }, dimension: divergence.dimension)
         let intervals = bootstrapIntervals(divergence: divergence, concepts: kept, used: fit.used,
