@@ -30,7 +30,7 @@ package enum Explainer {
         var excluded: [Int: String] = [:]
         var trace: Explanation.FilterTrace, decided: [Int: [Explanation.Alternative]]
         var kept: [Concept], fit: Decomposer.Result, contributions: [[Double]]
-        var usedIndices: [Int], effective: [[Double]], coefficients: [[Double]]
+        var usedIndices: [Int], effective: [[Double]], evidence: [PairedEvidence]
         repeat {
             trace = filter.visit(candidates, divergence: divergence.vector, excluded: excluded)
             guard !trace.kept.isEmpty else {
@@ -38,18 +38,19 @@ package enum Explainer {
             }
             decided = rivals.decide(&trace)
             kept = trace.kept.map { candidates[$0] }
-            fit = decomposer.decompose(divergence.vector, over: kept.map(\.direction), forms: kept.map(\.formDirections))
-            contributions = decomposer.contributions(over: kept.map(\.direction), forms: kept.map(\.formDirections),
-                                                     parts: fit.parts)
+            let directions = kept.map(\.direction), forms = kept.map(\.formDirections)
+            fit = decomposer.decompose(divergence.vector, over: directions, forms: forms)
+            contributions = decomposer.contributions(over: directions, forms: forms, parts: fit.parts)
             usedIndices = kept.indices.filter { fit.used[$0] }
             // A concept that used its forms points where its mix of them points.
             effective = kept.indices.map { i in
-                Self.effectiveDirection(kept[i].direction, contribution: contributions[i], parts: fit.parts[i])
+                Self.effectiveDirection(directions[i], contribution: contributions[i], parts: fit.parts[i])
             }
-            coefficients = PairedEvidence.pairCoefficients(
+            evidence = PairedEvidence.pairCoefficients(
                 pairDifferences: divergence.pairDifferences, directions: usedIndices.map { effective[$0] }, metric: whitening)
+                .map { PairedEvidence.evidence(coefficients: $0) }
         } while options.method != .paper
-            && Self.excludeUnsupported(trace: trace, used: usedIndices, coefficients: coefficients,
+            && Self.excludeUnsupported(trace: trace, used: usedIndices, evidence: evidence,
                                        pairs: divergence.pairs, into: &excluded)
         let filtered = trace.rejected
         let resamplesMisfit = Self.resamplesMisfit(decomposer, kept)
@@ -78,7 +79,7 @@ package enum Explainer {
                 ci: intervals[i],
                 alignment: Vector.cosine(effective[i], divergence.vector),
                 auroc: Statistics.auroc(positive: personalPoints, negative: basePoints),
-                paired: PairedEvidence.evidence(coefficients: coefficients[usedIndices.firstIndex(of: i)!]),
+                paired: evidence[usedIndices.firstIndex(of: i)!],
                 origin: concept.origin,
                 forms: shares.isEmpty ? nil : shares,
                 alternatives: alternatives.isEmpty ? nil : alternatives))
@@ -106,14 +107,13 @@ package enum Explainer {
     /// Why a concept fewer than half of the pairs move along is set aside.
     package static let unsupported = "fewer than half of the pairs move along it"
 
-    /// Adds to `excluded` the used concept the fewest pairs move along, when that is fewer than
-    /// half of them (the median pair does not move along it, so its weight is a few pictures'
-    /// change, not the personalization's) and another used concept remains; returns whether it
-    /// did. Needs `supportPairs` pairs.
-    static func excludeUnsupported(trace: Explanation.FilterTrace, used: [Int], coefficients: [[Double]], pairs: Int,
+    /// Adds to `excluded` the used concept the fewest pairs move along (`evidence` in the order
+    /// of `used`), when that is fewer than half of them (the median pair does not move along it,
+    /// so its weight is a few pictures' change, not the personalization's) and another used
+    /// concept remains; returns whether it did. Needs `supportPairs` pairs.
+    static func excludeUnsupported(trace: Explanation.FilterTrace, used: [Int], evidence: [PairedEvidence], pairs: Int,
                                    into excluded: inout [Int: String]) -> Bool {
         guard pairs >= supportPairs, used.count > 1 else { return false }
-        let evidence = coefficients.map { PairedEvidence.evidence(coefficients: $0) }
         guard let weakest = evidence.indices.min(by: { evidence[$0].share < evidence[$1].share }),
               evidence[weakest].share < 0.5 else { return false }
         let shown = evidence[weakest]
