@@ -18,9 +18,14 @@ package struct Concept: Sendable, Equatable, Codable {
     /// The levels the concept's name stands for, when the encoder states them ("black and
     /// white" is at most a quarter of the colour left); nil: any positive level.
     package var levelRange: LevelRange?
+    /// Another rendering of the same look, measured like `direction` on the same images, when the
+    /// encoder has one (the descriptor's alternate renderings). Which rendering defines a look's
+    /// level is itself uncertain, so the intervals draw each resample's direction from both.
+    package var alternate: ConceptRendering?
 
     package init(name: String, direction: [Double], origin: ConceptOrigin, perImage: [[Double]]? = nil,
-                levelResponse: LevelResponse? = nil, forms: [ConceptForm]? = nil, levelRange: LevelRange? = nil) {
+                levelResponse: LevelResponse? = nil, forms: [ConceptForm]? = nil, levelRange: LevelRange? = nil,
+                alternate: ConceptRendering? = nil) {
         self.name = name
         self.direction = direction
         self.origin = origin
@@ -28,6 +33,7 @@ package struct Concept: Sendable, Equatable, Codable {
         self.levelResponse = levelResponse
         self.forms = forms
         self.levelRange = levelRange
+        self.alternate = alternate
     }
 
     /// The directions of the concept's other forms (none when it has one direction).
@@ -44,6 +50,20 @@ package struct ConceptForm: Sendable, Equatable, Codable {
         self.name = name
         self.direction = direction
         self.perImage = perImage
+    }
+}
+
+/// A concept's look made another way: its direction (per calibration image too) and the
+/// weights its levels produce, read back as levels like the concept's own.
+package struct ConceptRendering: Sendable, Equatable, Codable {
+    package var direction: [Double]
+    package var perImage: [[Double]]
+    package var levelResponse: LevelResponse?
+
+    package init(perImage: [[Double]], levelResponse: LevelResponse? = nil) {
+        self.direction = Vector.mean(perImage)
+        self.perImage = perImage
+        self.levelResponse = levelResponse
     }
 }
 

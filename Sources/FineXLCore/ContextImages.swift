@@ -50,14 +50,18 @@ package struct MeasuredConcepts: Sendable {
     package var forms: [[ConceptForm]]
     /// For each concept, the levels its name stands for, when stated.
     package var levelRanges: [LevelRange?]
+    /// For each concept, its look made by another rendering, when the encoder has one.
+    package var alternates: [ConceptRendering?]
 
     package init(mappings: [ConceptMapping], perImage: [[[Double]]?]? = nil, levelResponses: [LevelResponse?]? = nil,
-                source: DirectionSource? = nil, forms: [[ConceptForm]]? = nil, levelRanges: [LevelRange?]? = nil) {
+                source: DirectionSource? = nil, forms: [[ConceptForm]]? = nil, levelRanges: [LevelRange?]? = nil,
+                alternates: [ConceptRendering?]? = nil) {
         self.mappings = mappings
         self.perImage = perImage ?? mappings.map { _ in nil }
         self.levelResponses = levelResponses ?? mappings.map { _ in nil }
         self.source = source
         self.forms = forms ?? mappings.map { _ in [] }
         self.levelRanges = levelRanges ?? mappings.map { _ in nil }
+        self.alternates = alternates ?? mappings.map { _ in nil }
     }
 }

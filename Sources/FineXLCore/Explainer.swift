@@ -143,6 +143,10 @@ package enum Explainer {
     /// the same concepts with the same method (seeded, so reproducible). A concept measured on
     /// images (`perImage`) has its direction re-measured on each resample too: on the same
     /// indices when those images are the pairs' base images, else on its own resample of them.
+    /// A concept with an `alternate` rendering takes, on each resample, one of its two renderings
+    /// at random (the alternate's weight read through the alternate's response): which rendering
+    /// defines a look's level is uncertain, and an interval that held one fixed would claim more
+    /// than the method knows.
     /// What the kept concepts leave of V_div is misfit, not noise, when the edit differs from the
     /// renderings that define them: given `misfit`, each resample flips its sign on a random half
     /// of the statistics (a wild bootstrap over the dimensions), so an interval widens by as much
@@ -163,7 +167,13 @@ package enum Explainer {
                 return Vector.mean(independent[m]!.map { perImage[$0] })
             }
             var target = Vector.mean(indices.map { divergence.pairDifferences[$0] })
-            let directions = concepts.enumerated().map { i, concept in resampled(concept.perImage, concept.direction, i) }
+            let renderings = concepts.enumerated().map { i, concept -> ConceptRendering? in
+                guard used[i], let alternate = concept.alternate, Bool.random(using: &generator) else { return nil }
+                return alternate
+            }
+            let directions = concepts.enumerated().map { i, concept in
+                renderings[i].map { resampled($0.perImage, $0.direction, i) } ?? resampled(concept.perImage, concept.direction, i)
+            }
             let forms = concepts.enumerated().map { i, concept in
                 (concept.forms ?? []).map { resampled($0.perImage, $0.direction, i) }
             }
@@ -171,12 +181,12 @@ package enum Explainer {
                 for j in target.indices where Bool.random(using: &generator) { target[j] -= 2 * misfit[j] }
             }
             let weights = decomposer.refit(target, over: directions, forms: forms, used: used)
-            for (i, w) in weights.enumerated() { samples[i].append(w) }
+            for (i, w) in weights.enumerated() {
+                let response = renderings[i] != nil ? renderings[i]!.levelResponse : concepts[i].levelResponse
+                samples[i].append(response?.level(forWeight: w) ?? w)
+            }
         }
-        return zip(samples, concepts).map { s, concept in
-            let levels = concept.levelResponse.map { curve in s.map(curve.level(forWeight:)) } ?? s
-            return levels.isEmpty ? [] : [Statistics.quantile(levels, 0.025), Statistics.quantile(levels, 0.975)]
-        }
+        return samples.map { s in s.isEmpty ? [] : [Statistics.quantile(s, 0.025), Statistics.quantile(s, 0.975)] }
     }
 
     /// Whether the intervals resample the misfit: for concepts measured on images (the descriptor's
@@ -191,14 +201,19 @@ package enum Explainer {
                                             options: ExplainOptions) -> String {
         let resamples = "\(options.bootstrapResamples) bootstrap resamples"
         if used.contains(where: { !($0.perImage?.isEmpty ?? true) }) {
+            let renderings = used.contains { $0.alternate != nil }
+            let drawn = !renderings ? ""
+                : ", each concept's direction taken at random from its canonical or its alternate rendering (its weight read as a level of that one)"
             let misfit = !resamplesMisfit ? ""
                 : ", and what the concepts leave unexplained flipped in sign on a random half of the statistics"
+            let spread = renderings ? "the pair-to-pair spread of V_div and of f(C), how two renderings of the same look disagree on its level"
+                : "the pair-to-pair spread of V_div and of f(C)"
             let covers = !resamplesMisfit
-                ? "they cover the pair-to-pair spread of V_div and of f(C); not how far the rendering that defines a concept differs from the edit that was made"
-                : "they cover the pair-to-pair spread of V_div and of f(C), and as much of the misfit as each concept could absorb; "
+                ? "they cover \(spread); not how far the renderings that define a concept differ from the edit that was made"
+                : "they cover \(spread), and as much of the misfit as each concept could absorb; "
                     + "a different implementation of the same look may still read at another level"
             return "95 % percentile intervals over \(resamples) of the \(pairs) pairs, the concept directions re-measured "
-                + "on each resample of the images they were measured on\(misfit): \(covers)"
+                + "on each resample of the images they were measured on\(drawn)\(misfit): \(covers)"
         }
         return "95 % percentile intervals over \(resamples) of the \(pairs) pairs: they cover the pair-to-pair spread "
             + "of V_div only; the concept directions are held fixed"

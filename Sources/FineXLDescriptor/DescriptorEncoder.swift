@@ -38,7 +38,8 @@ package struct DescriptorEncoder: ImageEncoder {
             + "to this run's base images (at least \(InContextDirections.minimumImages), at most \(InContextDirections.maximumImages) of them), "
             + "else to \(DescriptorCalibration.referenceScenes + DescriptorCalibration.referenceTextures) procedural reference images, "
             + "so a weight reads as a level; a concept's other common forms (" + Aspect.Form.allCases.map(\.shortName).joined(separator: ", ")
-            + ") are measured the same way at level 1, and its weight is the sum over the forms the fit uses"
+            + ") are measured the same way at level 1, and its weight is the sum over the forms the fit uses; "
+            + "in context each concept's alternate rendering is measured like its canonical one, for the intervals"
     }
 
     /// Names of the embedding's dimensions, in order, for reports.
@@ -89,6 +90,7 @@ package struct DescriptorEncoder: ImageEncoder {
         var responses: [LevelResponse?] = []
         var forms: [[ConceptForm]] = []
         var ranges: [LevelRange?] = []
+        var alternates: [ConceptRendering?] = []
         for name in names {
             guard let kind = DescriptorVocabulary.kind(for: name), let direction = directions[kind] else {
                 mappings.append(.unrepresentable(reason: Self.unrepresentableReason(name)))
@@ -96,6 +98,7 @@ package struct DescriptorEncoder: ImageEncoder {
                 responses.append(nil)
                 forms.append([])
                 ranges.append(nil)
+                alternates.append(nil)
                 continue
             }
             mappings.append(.vector(direction))
@@ -105,12 +108,13 @@ package struct DescriptorEncoder: ImageEncoder {
                 formPerImage[form].map { ConceptForm(name: form.rawValue, direction: Vector.mean($0), perImage: $0) }
             })
             ranges.append(Self.levelRange(kind))
+            alternates.append(inContext?.alternate(kind))
         }
         let source = inContext.map { DirectionSource(source: "in-context", images: $0.images) }
             ?? DirectionSource(source: "reference", images: DescriptorCalibration.referenceScenes + DescriptorCalibration.referenceTextures,
                                reason: reason)
         return MeasuredConcepts(mappings: mappings, perImage: measured, levelResponses: responses, source: source,
-                                forms: forms, levelRanges: ranges)
+                                forms: forms, levelRanges: ranges, alternates: alternates)
     }
 
     /// Taking colour out is one direction whether a little or all of it goes: "muted colors"

@@ -20,23 +20,38 @@ struct InContextDirections: Sendable {
     static let minimumImages = 6
     /// At most this many base images are rendered on (evenly spaced in pair order): each costs
     /// 39 renderings and measurements (15 more on the `responseImageCount` of them that also get
-    /// level ¼), and 40 images pin a direction down well.
+    /// level ¼), as many again for the alternate renderings, and 40 images pin a direction down well.
     static let maximumImages = 40
     /// Part of the cache key: bump when the measurement changes.
-    static let version = "finexl.in-context/5"
+    static let version = "finexl.in-context/6"
     /// Levels rendered on each image: ½ and 1 give the slope f(C) (as the reference calibration);
     /// with ¼ they also give the response curve a fitted weight is read back through.
     static let levels = [0.25, 0.5, 1.0]
 
-    /// f(C) on each image measured, standardized, one list per aspect in `Aspect.Kind.allCases` order.
-    let perImage: [Aspect.Kind: [[Double]]]
-    /// The mean weight each of `levels` produces on these images, per aspect.
-    let responses: [Aspect.Kind: LevelResponse]
+    /// One rendering variant's measurement on these images.
+    struct Rendered: Sendable {
+        /// f(C) on each image measured, standardized, per aspect.
+        var perImage: [Aspect.Kind: [[Double]]] = [:]
+        /// The mean weight each of `levels` produces on these images, per aspect.
+        var responses: [Aspect.Kind: LevelResponse] = [:]
+    }
+
+    /// Per `Aspect.Variant`: the canonical renderings define f(C); the alternate ones make the
+    /// same looks another way, for intervals that draw from both.
+    let rendered: [Aspect.Variant: Rendered]
     /// Each of the aspects' other forms (`Aspect.Form`), per image: its change at level 1.
     let formPerImage: [Aspect.Form: [[Double]]]
     let images: Int
 
+    var perImage: [Aspect.Kind: [[Double]]] { rendered[.canonical]?.perImage ?? [:] }
+    var responses: [Aspect.Kind: LevelResponse] { rendered[.canonical]?.responses ?? [:] }
     var directions: [Aspect.Kind: [Double]] { perImage.mapValues(Vector.mean) }
+
+    /// An aspect's alternate rendering as measured here.
+    func alternate(_ kind: Aspect.Kind) -> ConceptRendering? {
+        guard let rows = rendered[.alternate]?.perImage[kind], !rows.isEmpty else { return nil }
+        return ConceptRendering(perImage: rows, levelResponse: rendered[.alternate]?.responses[kind])
+    }
 
     /// Which of `count` images are measured: all up to `maximum`, else evenly spaced.
     static func chosen(of count: Int, at maximum: Int = maximumImages) -> [Int] {
@@ -79,27 +94,30 @@ struct InContextDirections: Sendable {
         return factor > 1 ? ReducedImage(image, by: factor).means : image
     }
 
-    /// Renders every aspect at `levels` on each image and measures the change, in 8 bits as
-    /// images are delivered. Values are rounded to Float, as they are cached.
+    /// Renders every aspect at `levels` on each image, canonically and by its alternate rendering,
+    /// and measures the change, in 8 bits as images are delivered. Values are rounded to Float,
+    /// as they are cached.
     static func measure(count: Int, calibration: DescriptorCalibration,
                         image: @escaping @Sendable (Int) throws -> RGBImage) throws -> InContextDirections {
-        let kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases
+        let kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases, variants = Aspect.Variant.allCases
         let scale = calibration.scale
         let responseImages = Set(chosen(of: count, at: responseImageCount))
-        // Per image: its standardized change at each level for each aspect (none at level ¼ off
-        // the response images), then at level 1 for each form.
-        let measured = try Parallel.map(count) { i -> (aspects: [[[Double]]], forms: [[Double]]) in
+        // Per image: per variant its standardized change at each level for each aspect (none at
+        // level ¼ off the response images), then at level 1 for each form.
+        let measured = try Parallel.map(count) { i -> (aspects: [[[[Double]]]], forms: [[Double]]) in
             let working = try image(i)
             let base = DescriptorStatistics.measure(ImageFilters.quantized8(working))
             func change(_ rendered: RGBImage) -> [Double] {
                 DescriptorCalibration.change(from: base, to: DescriptorStatistics.measure(ImageFilters.quantized8(rendered)),
                                              scale: scale).map { Double(Float($0)) }
             }
-            let aspects = kinds.map { kind in
-                levels.map { level in
-                    // The lowest level only shapes the response curve, a mean: a few images pin it down.
-                    level < 0.5 && !responseImages.contains(i) ? []
-                        : change(Aspect(kind).apply(to: working, level: level, variant: .canonical, seed: UInt64(7 + i)))
+            let aspects = variants.map { variant in
+                kinds.map { kind in
+                    levels.map { level in
+                        // The lowest level only shapes the response curve, a mean: a few images pin it down.
+                        level < 0.5 && !responseImages.contains(i) ? []
+                            : change(Aspect(kind).apply(to: working, level: level, variant: variant, seed: UInt64(7 + i)))
+                    }
                 }
             }
             // A form's direction is its change at level 1: it only widens the concept's cone, and
@@ -107,38 +125,44 @@ struct InContextDirections: Sendable {
             let formChanges = forms.map { form in change(Aspect(form.aspect).apply(form, to: working, level: 1, seed: UInt64(7 + i))) }
             return (aspects, formChanges)
         }
-        // rows[i][k][l]: image i, aspect k, level l.
-        let rows = measured.map(\.aspects)
-        var perImage: [Aspect.Kind: [[Double]]] = [:]
-        var responses: [Aspect.Kind: LevelResponse] = [:]
-        for (k, kind) in kinds.enumerated() {
-            // The slope through the origin over levels ½ and 1, as the reference calibration's.
-            perImage[kind] = rows.map { changes in
-                (0..<changes[k][1].count).map { j in (0.5 * changes[k][1][j] + changes[k][2][j]) / 1.25 }
+        // rows[v][i][k][l]: variant v, image i, aspect k, level l.
+        let rows = variants.indices.map { v in measured.map { $0.aspects[v] } }
+        var rendered: [Aspect.Variant: Rendered] = [:]
+        for (v, variant) in variants.enumerated() {
+            var slopes = Rendered()
+            for (k, kind) in kinds.enumerated() {
+                // The slope through the origin over levels ½ and 1, as the reference calibration's.
+                slopes.perImage[kind] = rows[v].map { changes in
+                    (0..<changes[k][1].count).map { j in (0.5 * changes[k][1][j] + changes[k][2][j]) / 1.25 }
+                }
+                let direction = Vector.mean(slopes.perImage[kind]!)
+                let squaredNorm = Vector.dot(direction, direction)
+                slopes.responses[kind] = LevelResponse(levels: levels, weights: levels.indices.map { l in
+                    squaredNorm > 0 ? Vector.dot(Vector.mean(rows[v].map { $0[k][l] }.filter { !$0.isEmpty }), direction) / squaredNorm : 0
+                })
             }
-            let direction = Vector.mean(perImage[kind]!)
-            let squaredNorm = Vector.dot(direction, direction)
-            responses[kind] = LevelResponse(levels: levels, weights: levels.indices.map { l in
-                squaredNorm > 0 ? Vector.dot(Vector.mean(rows.map { $0[k][l] }.filter { !$0.isEmpty }), direction) / squaredNorm : 0
-            })
+            rendered[variant] = slopes
         }
         var formPerImage: [Aspect.Form: [[Double]]] = [:]
         for (f, form) in forms.enumerated() {
             formPerImage[form] = measured.map { $0.forms[f] }
         }
-        return InContextDirections(perImage: perImage, responses: responses, formPerImage: formPerImage, images: count)
+        return InContextDirections(rendered: rendered, formPerImage: formPerImage, images: count)
     }
 
-    /// Little-endian Float64: per aspect in `allCases` order the images' directions, dimension by
-    /// dimension; then per aspect the response at each of `levels`; then per form in `allCases`
-    /// order the images' directions.
+    /// Little-endian Float64: per variant in `Aspect.Variant.allCases` order, per aspect in
+    /// `allCases` order the images' directions, dimension by dimension, then per aspect the
+    /// response at each of `levels`; then per form in `allCases` order the images' directions.
     private static func store(_ directions: InContextDirections, to file: URL) throws {
         var data = Data()
         func append(_ value: Double) { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        for kind in Aspect.Kind.allCases {
-            for row in directions.perImage[kind] ?? [] { row.forEach(append) }
+        for variant in Aspect.Variant.allCases {
+            let rendered = directions.rendered[variant] ?? Rendered()
+            for kind in Aspect.Kind.allCases {
+                for row in rendered.perImage[kind] ?? [] { row.forEach(append) }
+            }
+            for kind in Aspect.Kind.allCases { rendered.responses[kind]?.weights.forEach(append) }
         }
-        for kind in Aspect.Kind.allCases { directions.responses[kind]?.weights.forEach(append) }
         for form in Aspect.Form.allCases {
             for row in directions.formPerImage[form] ?? [] { row.forEach(append) }
         }
@@ -148,10 +172,9 @@ struct InContextDirections: Sendable {
 
     private static func load(_ file: URL, images: Int) -> InContextDirections? {
         let d = DescriptorStatistics.count
-        let kinds = Aspect.Kind.allCases
-        let directionValues = kinds.count * images * d
-        let forms = Aspect.Form.allCases
-        let formStart = directionValues + kinds.count * levels.count
+        let kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases, variants = Aspect.Variant.allCases
+        let variantValues = kinds.count * images * d + kinds.count * levels.count
+        let formStart = variants.count * variantValues
         guard let data = try? Data(contentsOf: file), data.count == (formStart + forms.count * images * d) * 8 else {
             return nil
         }
@@ -161,19 +184,24 @@ struct InContextDirections: Sendable {
             }
         }
         guard values.allSatisfy(\.isFinite) else { return nil }
-        var perImage: [Aspect.Kind: [[Double]]] = [:]
-        var responses: [Aspect.Kind: LevelResponse] = [:]
-        for (k, kind) in kinds.enumerated() {
-            perImage[kind] = (0..<images).map { i in Array(values[((k * images + i) * d)..<((k * images + i + 1) * d)]) }
-            let start = directionValues + k * levels.count
-            responses[kind] = LevelResponse(levels: levels, weights: Array(values[start..<(start + levels.count)]))
+        func rows(from start: Int) -> [[Double]] {
+            (0..<images).map { i in Array(values[(start + i * d)..<(start + (i + 1) * d)]) }
+        }
+        var rendered: [Aspect.Variant: Rendered] = [:]
+        for (v, variant) in variants.enumerated() {
+            let start = v * variantValues
+            var measured = Rendered()
+            for (k, kind) in kinds.enumerated() {
+                measured.perImage[kind] = rows(from: start + k * images * d)
+                let responseStart = start + kinds.count * images * d + k * levels.count
+                measured.responses[kind] = LevelResponse(levels: levels, weights: Array(values[responseStart..<(responseStart + levels.count)]))
+            }
+            rendered[variant] = measured
         }
         var formPerImage: [Aspect.Form: [[Double]]] = [:]
         for (f, form) in forms.enumerated() {
-            formPerImage[form] = (0..<images).map { i in
-                Array(values[(formStart + (f * images + i) * d)..<(formStart + (f * images + i + 1) * d)])
-            }
+            formPerImage[form] = rows(from: formStart + f * images * d)
         }
-        return InContextDirections(perImage: perImage, responses: responses, formPerImage: formPerImage, images: images)
+        return InContextDirections(rendered: rendered, formPerImage: formPerImage, images: images)
     }
 }

@@ -303,6 +303,38 @@ final class ExplainerTests: XCTestCase {
         XCTAssertTrue(fixed.intervals?.contains("held fixed") ?? false)
     }
 
+    func testIntervalsDrawEachResampleFromBothRenderingsOfALook() throws {
+        // Planted at 0.5 along the canonical rendering; the alternate rendering of the same look
+        // moves the statistics 25 % further per level, so it reads the same change as level 0.4.
+        let divergence = try plantedPairs(levels: [0.5], directions: [axis(0)], pairs: 30, noise: 0.01)
+        let perImage = (0..<30).map { _ in axis(0) }
+        var canonical = concept("a", axis(0))
+        canonical.perImage = perImage
+        var both = canonical
+        both.alternate = ConceptRendering(perImage: perImage.map { Vector.scale($0, 1.25) })
+        let one = try Explainer.explain(divergence: divergence, candidates: [canonical], unrepresentable: [],
+                                        encoder: encoder, options: ExplainOptions())
+        let two = try Explainer.explain(divergence: divergence, candidates: [both], unrepresentable: [],
+                                        encoder: encoder, options: ExplainOptions())
+        // The reading is the canonical one either way; only the interval learns of the alternate.
+        XCTAssertEqual(one.concepts[0].weight, two.concepts[0].weight, accuracy: 1e-12)
+        XCTAssertEqual(two.concepts[0].weight, 0.5, accuracy: 0.01)
+        XCTAssertGreaterThan(one.concepts[0].ci[0], 0.45)
+        XCTAssertLessThan(two.concepts[0].ci[0], 0.41, "\(two.concepts[0].ci)")
+        XCTAssertGreaterThan(two.concepts[0].ci[1], 0.49, "\(two.concepts[0].ci)")
+        XCTAssertTrue(two.intervals?.contains("alternate rendering") ?? false, two.intervals ?? "")
+        XCTAssertFalse(one.intervals?.contains("alternate rendering") ?? true, one.intervals ?? "")
+
+        // The alternate's weight is read through its own response: one that needs twice the
+        // weight per level reads the change as level 0.8, and the interval reaches up to it.
+        var curved = canonical
+        curved.alternate = ConceptRendering(perImage: perImage.map { Vector.scale($0, 1.25) },
+                                            levelResponse: LevelResponse(levels: [0.5, 1], weights: [0.25, 0.5]))
+        let read = try Explainer.explain(divergence: divergence, candidates: [curved], unrepresentable: [],
+                                         encoder: encoder, options: ExplainOptions())
+        XCTAssertGreaterThan(read.concepts[0].ci[1], 0.75, "\(read.concepts[0].ci)")
+    }
+
     func testNoPersonalizationIsAClearErrorNotNaN() throws {
         let same = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.1]]
         let divergence = try Divergence(base: same, personal: same)

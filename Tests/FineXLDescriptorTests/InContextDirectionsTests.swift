@@ -78,6 +78,14 @@ final class InContextDirectionsTests: XCTestCase {
         let grain = try XCTUnwrap(first.levelResponses[1])
         XCTAssertEqual(grain.levels, [0.25, 0.5, 1])
         XCTAssertTrue(grain.isMonotone, "\(grain.weights)")
+        // Each concept's alternate rendering is measured on the same images and cached with it;
+        // it makes the same look, so it points the same way, but it is not the canonical one.
+        let alternate = try XCTUnwrap(first.alternates[0])
+        XCTAssertEqual(first.alternates, second.alternates)
+        XCTAssertEqual(alternate.perImage.count, 8)
+        XCTAssertNotEqual(alternate.direction, try direction(first, 0))
+        XCTAssertGreaterThan(Vector.cosine(alternate.direction, try direction(first, 0)), 0.8)
+        XCTAssertTrue(first.alternates[1]?.levelResponse?.isMonotone ?? false)
         // Other images, another key.
         _ = try measured(scenes(8, cast: .warmTones), cache: folder)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("directions").path).count, 2)
