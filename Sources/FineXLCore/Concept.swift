@@ -18,7 +18,7 @@ package struct Concept: Sendable, Equatable, Codable {
     /// The levels the concept's name stands for, when the encoder states them ("black and
     /// white" is at most a quarter of the colour left); nil: any positive level.
     package var levelRange: LevelRange?
-    /// Another rendering of the same look, measured like `direction` on the same images, when the
+    /// Another rendering of the same look, measured like `direction` (on some of its images), when the
     /// encoder has one (the descriptor's alternate renderings). Which rendering defines a look's
     /// level is itself uncertain, so the intervals draw each resample's direction from both.
     package var alternate: ConceptRendering?
@@ -53,17 +53,23 @@ package struct ConceptForm: Sendable, Equatable, Codable {
     }
 }
 
-/// A concept's look made another way: its direction (per calibration image too) and the
-/// weights its levels produce, read back as levels like the concept's own.
+/// A concept's look made another way: how its f(C) differs from the concept's own, and the
+/// weights its levels produce, read back as levels like the concept's own. Kept as a difference
+/// because that varies far less from image to image than either direction: measured on a few of
+/// the concept's images, it adds little noise to the concept's direction measured on all of them.
 package struct ConceptRendering: Sendable, Equatable, Codable {
-    package var direction: [Double]
-    package var perImage: [[Double]]
+    /// This rendering's f(C) minus the concept's, on each image it was measured on.
+    package var perImageChange: [[Double]]
     package var levelResponse: LevelResponse?
 
-    package init(perImage: [[Double]], levelResponse: LevelResponse? = nil) {
-        self.direction = Vector.mean(perImage)
-        self.perImage = perImage
+    package init(perImageChange: [[Double]], levelResponse: LevelResponse? = nil) {
+        self.perImageChange = perImageChange
         self.levelResponse = levelResponse
+    }
+
+    /// This rendering's direction, given the concept's.
+    package func direction(from conceptDirection: [Double]) -> [Double] {
+        Vector.add(conceptDirection, Vector.mean(perImageChange))
     }
 }
 

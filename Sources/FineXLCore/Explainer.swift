@@ -172,7 +172,9 @@ package enum Explainer {
                 return alternate
             }
             let directions = concepts.enumerated().map { i, concept in
-                renderings[i].map { resampled($0.perImage, $0.direction, i) } ?? resampled(concept.perImage, concept.direction, i)
+                let own = resampled(concept.perImage, concept.direction, i)
+                guard let rendering = renderings[i] else { return own }
+                return Vector.add(own, resampled(rendering.perImageChange, Vector.mean(rendering.perImageChange), i))
             }
             let forms = concepts.enumerated().map { i, concept in
                 (concept.forms ?? []).map { resampled($0.perImage, $0.direction, i) }

@@ -20,10 +20,11 @@ struct InContextDirections: Sendable {
     static let minimumImages = 6
     /// At most this many base images are rendered on (evenly spaced in pair order): each costs
     /// 39 renderings and measurements (15 more on the `responseImageCount` of them that also get
-    /// level ¼), as many again for the alternate renderings, and 40 images pin a direction down well.
+    /// level ¼, and 45 more there for the alternate renderings), and 40 images pin a direction
+    /// down well.
     static let maximumImages = 40
     /// Part of the cache key: bump when the measurement changes.
-    static let version = "finexl.in-context/6"
+    static let version = "finexl.in-context/7"
     /// Levels rendered on each image: ½ and 1 give the slope f(C) (as the reference calibration);
     /// with ¼ they also give the response curve a fitted weight is read back through.
     static let levels = [0.25, 0.5, 1.0]
@@ -47,10 +48,14 @@ struct InContextDirections: Sendable {
     var responses: [Aspect.Kind: LevelResponse] { rendered[.canonical]?.responses ?? [:] }
     var directions: [Aspect.Kind: [Double]] { perImage.mapValues(Vector.mean) }
 
-    /// An aspect's alternate rendering as measured here.
+    /// An aspect's alternate rendering as measured here: per response image, its f(C) minus the
+    /// canonical one's on the same image.
     func alternate(_ kind: Aspect.Kind) -> ConceptRendering? {
-        guard let rows = rendered[.alternate]?.perImage[kind], !rows.isEmpty else { return nil }
-        return ConceptRendering(perImage: rows, levelResponse: rendered[.alternate]?.responses[kind])
+        guard let rows = rendered[.alternate]?.perImage[kind], let canonical = perImage[kind], !rows.isEmpty,
+              rows.count == Self.measuredImages(.alternate, of: canonical.count) else { return nil }
+        let indices = Self.chosen(of: canonical.count, at: Self.responseImageCount)
+        return ConceptRendering(perImageChange: zip(rows, indices).map { Vector.subtract($0, canonical[$1]) },
+                                levelResponse: rendered[.alternate]?.responses[kind])
     }
 
     /// Which of `count` images are measured: all up to `maximum`, else evenly spaced.
@@ -94,9 +99,9 @@ struct InContextDirections: Sendable {
         return factor > 1 ? ReducedImage(image, by: factor).means : image
     }
 
-    /// Renders every aspect at `levels` on each image, canonically and by its alternate rendering,
-    /// and measures the change, in 8 bits as images are delivered. Values are rounded to Float,
-    /// as they are cached.
+    /// Renders every aspect at `levels` on each image (and by its alternate rendering on the
+    /// response images) and measures the change, in 8 bits as images are delivered. Values are
+    /// rounded to Float, as they are cached.
     static func measure(count: Int, calibration: DescriptorCalibration,
                         image: @escaping @Sendable (Int) throws -> RGBImage) throws -> InContextDirections {
         let kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases, variants = Aspect.Variant.allCases
@@ -111,8 +116,9 @@ struct InContextDirections: Sendable {
                 DescriptorCalibration.change(from: base, to: DescriptorStatistics.measure(ImageFilters.quantized8(rendered)),
                                              scale: scale).map { Double(Float($0)) }
             }
+            // The alternate renderings only widen the intervals: the response images pin them down.
             let aspects = variants.map { variant in
-                kinds.map { kind in
+                variant == .alternate && !responseImages.contains(i) ? [] : kinds.map { kind in
                     levels.map { level in
                         // The lowest level only shapes the response curve, a mean: a few images pin it down.
                         level < 0.5 && !responseImages.contains(i) ? []
@@ -126,19 +132,32 @@ struct InContextDirections: Sendable {
             return (aspects, formChanges)
         }
         // rows[v][i][k][l]: variant v, image i, aspect k, level l.
-        let rows = variants.indices.map { v in measured.map { $0.aspects[v] } }
+        let rows = variants.indices.map { v in measured.map { $0.aspects[v] }.filter { !$0.isEmpty } }
+        // The alternate renderings are measured on the response images only; each of their means
+        // is the canonical mean over all images plus the mean of how the two differ on those
+        // (`alternate(_:)`), which varies far less between images than either.
+        let paired = chosen(of: count, at: responseImageCount)
+        func mean(_ v: Int, _ value: ([[[Double]]]) -> [Double]) -> [Double] {
+            let own = Vector.mean(rows[v].map(value).filter { !$0.isEmpty })
+            guard v > 0 else { return own }
+            let differences = zip(rows[v], paired).map { row, i in Vector.subtract(value(row), value(rows[0][i])) }
+            return Vector.add(mean(0, value), Vector.mean(differences))
+        }
         var rendered: [Aspect.Variant: Rendered] = [:]
         for (v, variant) in variants.enumerated() {
             var slopes = Rendered()
             for (k, kind) in kinds.enumerated() {
                 // The slope through the origin over levels ½ and 1, as the reference calibration's.
-                slopes.perImage[kind] = rows[v].map { changes in
+                func slope(_ changes: [[[Double]]]) -> [Double] {
                     (0..<changes[k][1].count).map { j in (0.5 * changes[k][1][j] + changes[k][2][j]) / 1.25 }
                 }
-                let direction = Vector.mean(slopes.perImage[kind]!)
+                slopes.perImage[kind] = rows[v].map(slope)
+                let direction = mean(v, slope)
                 let squaredNorm = Vector.dot(direction, direction)
                 slopes.responses[kind] = LevelResponse(levels: levels, weights: levels.indices.map { l in
-                    squaredNorm > 0 ? Vector.dot(Vector.mean(rows[v].map { $0[k][l] }.filter { !$0.isEmpty }), direction) / squaredNorm : 0
+                    // Level ¼ is measured on the response images alone, for either variant.
+                    let change = levels[l] < 0.5 ? Vector.mean(rows[v].map { $0[k][l] }.filter { !$0.isEmpty }) : mean(v) { $0[k][l] }
+                    return squaredNorm > 0 ? Vector.dot(change, direction) / squaredNorm : 0
                 })
             }
             rendered[variant] = slopes
@@ -148,6 +167,12 @@ struct InContextDirections: Sendable {
             formPerImage[form] = measured.map { $0.forms[f] }
         }
         return InContextDirections(rendered: rendered, formPerImage: formPerImage, images: count)
+    }
+
+    /// How many of `count` measured images a rendering variant is measured on: the canonical
+    /// renderings on all, the alternate ones on the `responseImageCount` response images.
+    static func measuredImages(_ variant: Aspect.Variant, of count: Int) -> Int {
+        variant == .canonical ? count : chosen(of: count, at: responseImageCount).count
     }
 
     /// Little-endian Float64: per variant in `Aspect.Variant.allCases` order, per aspect in
@@ -173,8 +198,10 @@ struct InContextDirections: Sendable {
     private static func load(_ file: URL, images: Int) -> InContextDirections? {
         let d = DescriptorStatistics.count
         let kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases, variants = Aspect.Variant.allCases
-        let variantValues = kinds.count * images * d + kinds.count * levels.count
-        let formStart = variants.count * variantValues
+        let counts = variants.map { measuredImages($0, of: images) }
+        var variantStarts = [0]
+        for count in counts { variantStarts.append(variantStarts.last! + kinds.count * (count * d + levels.count)) }
+        let formStart = variantStarts.last!
         guard let data = try? Data(contentsOf: file), data.count == (formStart + forms.count * images * d) * 8 else {
             return nil
         }
@@ -184,16 +211,16 @@ struct InContextDirections: Sendable {
             }
         }
         guard values.allSatisfy(\.isFinite) else { return nil }
-        func rows(from start: Int) -> [[Double]] {
-            (0..<images).map { i in Array(values[(start + i * d)..<(start + (i + 1) * d)]) }
+        func rows(from start: Int, count: Int = images) -> [[Double]] {
+            (0..<count).map { i in Array(values[(start + i * d)..<(start + (i + 1) * d)]) }
         }
         var rendered: [Aspect.Variant: Rendered] = [:]
         for (v, variant) in variants.enumerated() {
-            let start = v * variantValues
+            let start = variantStarts[v], count = counts[v]
             var measured = Rendered()
             for (k, kind) in kinds.enumerated() {
-                measured.perImage[kind] = rows(from: start + k * images * d)
-                let responseStart = start + kinds.count * images * d + k * levels.count
+                measured.perImage[kind] = rows(from: start + k * count * d, count: count)
+                let responseStart = start + kinds.count * count * d + k * levels.count
                 measured.responses[kind] = LevelResponse(levels: levels, weights: Array(values[responseStart..<(responseStart + levels.count)]))
             }
             rendered[variant] = measured

@@ -311,7 +311,7 @@ final class ExplainerTests: XCTestCase {
         var canonical = concept("a", axis(0))
         canonical.perImage = perImage
         var both = canonical
-        both.alternate = ConceptRendering(perImage: perImage.map { Vector.scale($0, 1.25) })
+        both.alternate = ConceptRendering(perImageChange: perImage.map { Vector.scale($0, 0.25) })
         let one = try Explainer.explain(divergence: divergence, candidates: [canonical], unrepresentable: [],
                                         encoder: encoder, options: ExplainOptions())
         let two = try Explainer.explain(divergence: divergence, candidates: [both], unrepresentable: [],
@@ -328,7 +328,7 @@ final class ExplainerTests: XCTestCase {
         // The alternate's weight is read through its own response: one that needs twice the
         // weight per level reads the change as level 0.8, and the interval reaches up to it.
         var curved = canonical
-        curved.alternate = ConceptRendering(perImage: perImage.map { Vector.scale($0, 1.25) },
+        curved.alternate = ConceptRendering(perImageChange: perImage.map { Vector.scale($0, 0.25) },
                                             levelResponse: LevelResponse(levels: [0.5, 1], weights: [0.25, 0.5]))
         let read = try Explainer.explain(divergence: divergence, candidates: [curved], unrepresentable: [],
                                          encoder: encoder, options: ExplainOptions())
