@@ -19,13 +19,11 @@ struct DescriptorCalibration: Sendable {
     let mean: [Double]
     /// Per-statistic unit: pooled within-aspect std of the paired differences.
     let scale: [Double]
-    /// The reference images, and per image its statistics then those of its rendering of each
-    /// aspect at level 1 (`Aspect.Kind.allCases` order), for the reference directions.
-    private let images: [RGBImage]
-    private let raw: [[[Double]]]
     /// Wall time the standardization took (and the reference directions, once measured).
     var seconds: Double { standardizationSeconds + (Self.referenceMeasured.withLock { $0 } ?? 0) }
     private let standardizationSeconds: Double
+    /// Whether `mean` and `scale` came from `DescriptorCalibrationTable` rather than measured.
+    let fromTable: Bool
 
     static let shared = DescriptorCalibration()
 
@@ -59,11 +57,29 @@ struct DescriptorCalibration: Sendable {
         return images
     }
 
+    /// The standardization from the committed table when it was made for this definition of the
+    /// descriptor (`DescriptorCalibrationTable`, checked against a fresh measurement by the
+    /// tests), else measured: the same numbers, without rendering the reference set in every
+    /// process.
     private init() {
         let start = Date()
+        if DescriptorCalibrationTable.definition == DescriptorEncoder.definitionDigest,
+           DescriptorCalibrationTable.mean.count == DescriptorStatistics.count,
+           DescriptorCalibrationTable.scale.count == DescriptorStatistics.count {
+            (mean, scale, fromTable) = (DescriptorCalibrationTable.mean, DescriptorCalibrationTable.scale, true)
+        } else {
+            (mean, scale) = Self.standardization(Self.renderings)
+            fromTable = false
+        }
+        standardizationSeconds = Date().timeIntervalSince(start)
+    }
+
+    /// The reference images, and per image its statistics then those of its rendering of each
+    /// aspect at level 1 (`Aspect.Kind.allCases` order): `raw[i][0]` is the reference image,
+    /// `raw[i][k + 1]` its rendering of aspect k. Rendered on first use.
+    private static let renderings: (images: [RGBImage], raw: [[[Double]]]) = {
         let kinds = Aspect.Kind.allCases
-        let images = Self.referenceImages()
-        // raw[i][0] is the reference image, raw[i][k + 1] its rendering of aspect k at level 1.
+        let images = referenceImages()
         let raw = Parallel.map(images.count) { i -> [[Double]] in
             // Renderings start from the unrounded reference and every image is measured in 8
             // bits, as generators deliver them (see `SyntheticSpec.render`).
@@ -72,6 +88,17 @@ struct DescriptorCalibration: Sendable {
                     Aspect(kind).apply(to: images[i], level: 1, variant: .canonical, seed: UInt64(7 + i))))
             }
         }
+        return (images, raw)
+    }()
+
+    /// Measures the standardization on the reference set (what the table holds).
+    static func measuredStandardization() -> (mean: [Double], scale: [Double]) {
+        standardization(renderings)
+    }
+
+    private static func standardization(_ renderings: (images: [RGBImage], raw: [[[Double]]])) -> (mean: [Double], scale: [Double]) {
+        let kinds = Aspect.Kind.allCases
+        let (images, raw) = renderings
         let d = DescriptorStatistics.count
         let base = raw.map { $0[0] }
         // differences[k][i]: how rendering aspect k changed image i.
@@ -92,11 +119,8 @@ struct DescriptorCalibration: Sendable {
             let m = base.reduce(0) { $0 + $1[j] } / Double(base.count)
             return (base.reduce(0) { $0 + ($1[j] - m) * ($1[j] - m) } / Double(base.count)).squareRoot()
         }
-        scale = (0..<d).map { j in max((pooled[j] / samples).squareRoot(), 0.01 * spread[j], 1e-9) }
-        mean = Vector.mean(base)
-        self.images = images
-        self.raw = raw
-        standardizationSeconds = Date().timeIntervalSince(start)
+        let scale = (0..<d).map { j in max((pooled[j] / samples).squareRoot(), 0.01 * spread[j], 1e-9) }
+        return (Vector.mean(base), scale)
     }
 
     private struct ReferenceDirections {
@@ -114,15 +138,15 @@ struct DescriptorCalibration: Sendable {
         let start = Date()
         let calibration = shared, kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases
         // Per image: each aspect at level ½, then each form at level 1 (as in context).
-        let measured = Parallel.map(calibration.images.count) { i -> (half: [[Double]], forms: [[Double]]) in
-            let image = calibration.images[i]
+        let (images, raw) = renderings
+        let measured = Parallel.map(images.count) { i -> (half: [[Double]], forms: [[Double]]) in
+            let image = images[i]
             func measure(_ rendered: RGBImage) -> [Double] { DescriptorStatistics.measure(ImageFilters.quantized8(rendered)) }
             let halves = kinds.map { measure(Aspect($0).apply(to: image, level: 0.5, variant: .canonical, seed: UInt64(7 + i))) }
             let formRows = forms.map { measure(Aspect($0.aspect).apply($0, to: image, level: 1, seed: UInt64(7 + i))) }
             return (halves, formRows)
         }
         var reference = ReferenceDirections()
-        let raw = calibration.raw
         for (k, kind) in kinds.enumerated() {
             reference.perImage[kind] = measured.indices.map { i in
                 slope(half: measured[i].half[k], full: raw[i][k + 1], base: raw[i][0], scale: calibration.scale)

@@ -25,7 +25,7 @@ package struct DescriptorEncoder: ImageEncoder {
     /// SHA-256 of everything that defines the embedding and the concept directions.
     package var identity: String { Self.definitionDigest }
 
-    private static let definitionDigest: String = {
+    static let definitionDigest: String = {
         var definition = [version, DescriptorCalibration.referenceDescription]
         definition += DescriptorStatistics.names
         definition += Aspect.all.map { "\($0.name): \($0.canonicalDescription)" }
