@@ -53,8 +53,7 @@ struct InContextDirections: Sendable {
     func alternate(_ kind: Aspect.Kind) -> ConceptRendering? {
         guard let rows = rendered[.alternate]?.perImage[kind], let canonical = perImage[kind], !rows.isEmpty,
               rows.count == Self.measuredImages(.alternate, of: canonical.count) else { return nil }
-        let indices = Self.chosen(of: canonical.count, at: Self.responseImageCount)
-        return ConceptRendering(perImageChange: zip(rows, indices).map { Vector.subtract($0, canonical[$1]) },
+        return ConceptRendering(perImageChange: zip(rows, Self.responseImages(of: canonical.count)).map { Vector.subtract($0, canonical[$1]) },
                                 levelResponse: rendered[.alternate]?.responses[kind])
     }
 
@@ -64,9 +63,13 @@ struct InContextDirections: Sendable {
         return (0..<maximum).map { $0 * count / maximum }
     }
 
-    /// Levels under ½ (the response curve's lowest point) are rendered on this many of the
-    /// measured images, evenly spaced.
+    /// Levels under ½ (the response curve's lowest point), and the alternate renderings at every
+    /// level, are rendered on this many of the measured images, evenly spaced.
     static let responseImageCount = 12
+
+    /// Which of `count` measured images are the response images (level ¼, and the alternate
+    /// renderings), in order.
+    static func responseImages(of count: Int) -> [Int] { chosen(of: count, at: responseImageCount) }
 
     /// The directions for a context's images, from the cache when it has them; nil (with the
     /// reason) when the context has too few images or none.
@@ -106,7 +109,7 @@ struct InContextDirections: Sendable {
                         image: @escaping @Sendable (Int) throws -> RGBImage) throws -> InContextDirections {
         let kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases, variants = Aspect.Variant.allCases
         let scale = calibration.scale
-        let responseImages = Set(chosen(of: count, at: responseImageCount))
+        let paired = responseImages(of: count), responseImages = Set(paired)
         // Per image: per variant its standardized change at each level for each aspect (none at
         // level ¼ off the response images), then at level 1 for each form.
         let measured = try Parallel.map(count) { i -> (aspects: [[[[Double]]]], forms: [[Double]]) in
@@ -136,7 +139,6 @@ struct InContextDirections: Sendable {
         // The alternate renderings are measured on the response images only; each of their means
         // is the canonical mean over all images plus the mean of how the two differ on those
         // (`alternate(_:)`), which varies far less between images than either.
-        let paired = chosen(of: count, at: responseImageCount)
         func mean(_ v: Int, _ value: ([[[Double]]]) -> [Double]) -> [Double] {
             let own = Vector.mean(rows[v].map(value).filter { !$0.isEmpty })
             guard v > 0 else { return own }
@@ -172,7 +174,7 @@ struct InContextDirections: Sendable {
     /// How many of `count` measured images a rendering variant is measured on: the canonical
     /// renderings on all, the alternate ones on the `responseImageCount` response images.
     static func measuredImages(_ variant: Aspect.Variant, of count: Int) -> Int {
-        variant == .canonical ? count : chosen(of: count, at: responseImageCount).count
+        variant == .canonical ? count : responseImages(of: count).count
     }
 
     /// Little-endian Float64: per variant in `Aspect.Variant.allCases` order, per aspect in
