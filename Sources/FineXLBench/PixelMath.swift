@@ -234,9 +234,7 @@ enum PixelMath {
 
     /// A standard normal deviate (Box–Muller).
     static func normal(_ generator: inout SeededGenerator) -> Float {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &generator)
-        let u2 = Double.random(in: 0..<1, using: &generator)
-        return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
+        Float(generator.normal())
     }
 
     /// A field of `count` standard normal deviates.

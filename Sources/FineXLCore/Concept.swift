@@ -1,3 +1,5 @@
+import Foundation
+
 /// A candidate concept in natural language together with its direction `f(C)`.
 package struct Concept: Sendable, Equatable, Codable {
     package var name: String
@@ -61,15 +63,61 @@ package struct ConceptRendering: Sendable, Equatable, Codable {
     /// This rendering's f(C) minus the concept's, on each image it was measured on.
     package var perImageChange: [[Double]]
     package var levelResponse: LevelResponse?
+    /// How far two renderings of one look disagree on its level, pooled over all the looks the
+    /// encoder measured on the same images; nil when not measured.
+    package var strengthSpread: StrengthSpread?
 
-    package init(perImageChange: [[Double]], levelResponse: LevelResponse? = nil) {
+    package init(perImageChange: [[Double]], levelResponse: LevelResponse? = nil, strengthSpread: StrengthSpread? = nil) {
         self.perImageChange = perImageChange
         self.levelResponse = levelResponse
+        self.strengthSpread = strengthSpread
     }
 
     /// This rendering's direction, given the concept's.
     package func direction(from conceptDirection: [Double]) -> [Double] {
         Vector.add(conceptDirection, Vector.mean(perImageChange))
+    }
+}
+
+/// How far implementations of a look disagree on its level. For each look with two renderings,
+/// `r` is the weight the concept's direction gives the other rendering's (both slopes per unit
+/// of level: how strong the other's level 1 reads); `logSD` is the root mean square of log r
+/// over the looks. Two implementations differ
+/// like two draws of the population of implementations, and so do the one that defined a
+/// reported level and the one a user's model was made with: a level read with one is the
+/// other's times e^ε, ε spread like log r.
+package struct StrengthSpread: Sendable, Equatable, Codable {
+    package var logSD: Double
+    /// How many looks `logSD` pools (the degrees of freedom of its t distribution).
+    package var looks: Int
+
+    package init(logSD: Double, looks: Int) {
+        self.logSD = logSD
+        self.looks = looks
+    }
+
+    /// From the levels `ratios` (one per look, > 0; others are skipped); nil without any.
+    package init?(ratios: [Double]) {
+        let logs = ratios.filter { $0 > 0 && $0.isFinite }.map { Foundation.log($0) }
+        guard !logs.isEmpty else { return nil }
+        self.init(logSD: (logs.map { $0 * $0 }.reduce(0, +) / Double(logs.count)).squareRoot(), looks: logs.count)
+    }
+
+    /// The factor a level is scaled by either way at the edges of a 95 % range: e^(logSD · t),
+    /// t the 97.5 % quantile of Student's distribution with `looks` degrees of freedom
+    /// (Cornish–Fisher expansion around the normal's 1.96; within 0.2 % from 5 degrees).
+    package var factor95: Double {
+        let z = 1.959964, v = Double(max(looks, 1))
+        let t = z + (pow(z, 3) + z) / (4 * v) + (5 * pow(z, 5) + 16 * pow(z, 3) + 3 * z) / (96 * v * v)
+            + (3 * pow(z, 7) + 19 * pow(z, 5) + 17 * pow(z, 3) - 15 * z) / (384 * v * v * v)
+        return exp(logSD * t)
+    }
+
+    /// `r` of one look: the rendering's f(C) projected on the concept's `direction`, as a fit
+    /// with the concept alone would weigh it.
+    package static func ratio(of rendering: [Double], along direction: [Double]) -> Double {
+        let squared = Vector.dot(direction, direction)
+        return squared > 0 ? Vector.dot(rendering, direction) / squared : 0
     }
 }
 

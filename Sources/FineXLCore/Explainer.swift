@@ -76,7 +76,8 @@ package enum Explainer {
             let alternatives = decided[trace.kept[i]] ?? []
             weighted.append(.init(
                 name: concept.name, weight: concept.levelResponse?.level(forWeight: fit.weights[i]) ?? fit.weights[i],
-                ci: intervals[i],
+                ci: intervals[i].ci,
+                ciSampling: intervals[i].sampling,
                 alignment: Vector.cosine(effective[i], divergence.vector),
                 auroc: Statistics.auroc(positive: personalPoints, negative: basePoints),
                 paired: evidence[usedIndices.firstIndex(of: i)!],
@@ -151,10 +152,17 @@ package enum Explainer {
     /// renderings that define them: given `misfit`, each resample flips its sign on a random half
     /// of the statistics (a wild bootstrap over the dimensions), so an interval widens by as much
     /// of the misfit as each concept could absorb.
+    /// That is `sampling`. When the alternate rendering comes with a `StrengthSpread`, `ci` also
+    /// scales each resample's level by e^(logSD · t) (t of Student's distribution with the looks
+    /// it pools as degrees of freedom, drawn from a generator of its own so `sampling` does not
+    /// change): the level a model made with some other implementation of the look was set to.
     private static func bootstrapIntervals(divergence: Divergence, concepts: [Concept], used: [Bool], misfit: [Double]?,
-                                           decomposer: Decomposer, options: ExplainOptions) -> [[Double]] {
+                                           decomposer: Decomposer, options: ExplainOptions) -> [(ci: [Double], sampling: [Double]?)] {
         var samples = [[Double]](repeating: [], count: concepts.count)
         var generator = SeededGenerator(seed: options.seed)
+        let spreads = concepts.map { $0.alternate?.strengthSpread }
+        var widened = [[Double]](repeating: [], count: concepts.count)
+        var spreadGenerator = SeededGenerator(seed: options.seed ^ 0x5350_5245_4144)
         let n = divergence.pairs
         for _ in 0..<max(options.bootstrapResamples, 0) {
             let indices = (0..<n).map { _ in Int.random(in: 0..<n, using: &generator) }
@@ -185,10 +193,19 @@ package enum Explainer {
             let weights = decomposer.refit(target, over: directions, forms: forms, used: used)
             for (i, w) in weights.enumerated() {
                 let response = renderings[i] != nil ? renderings[i]!.levelResponse : concepts[i].levelResponse
-                samples[i].append(response?.level(forWeight: w) ?? w)
+                let level = response?.level(forWeight: w) ?? w
+                samples[i].append(level)
+                if used[i], let spread = spreads[i] {
+                    widened[i].append(level * exp(spread.logSD * spreadGenerator.studentT(degrees: spread.looks)))
+                }
             }
         }
-        return samples.map { s in s.isEmpty ? [] : [Statistics.quantile(s, 0.025), Statistics.quantile(s, 0.975)] }
+        func interval(_ s: [Double]) -> [Double] {
+            s.isEmpty ? [] : [Statistics.quantile(s, 0.025), Statistics.quantile(s, 0.975)]
+        }
+        return concepts.indices.map { i in
+            widened[i].isEmpty ? (interval(samples[i]), nil) : (interval(widened[i]), interval(samples[i]))
+        }
     }
 
     /// Whether the intervals resample the misfit: for concepts measured on images (the descriptor's
@@ -210,6 +227,16 @@ package enum Explainer {
                 : ", and what the concepts leave unexplained flipped in sign on a random half of the statistics"
             let spread = renderings ? "the pair-to-pair spread of V_div and of f(C), how two renderings of the same look disagree on its level"
                 : "the pair-to-pair spread of V_div and of f(C)"
+            if let strength = used.lazy.compactMap({ $0.alternate?.strengthSpread }).first {
+                return "95 % percentile intervals over \(resamples) of the \(pairs) pairs, the concept directions re-measured "
+                    + "on each resample of the images they were measured on\(drawn)\(misfit), and each level scaled by "
+                    + String(format: "e^(%.2f t) (t: Student's, %d degrees of freedom)", strength.logSD, strength.looks)
+                    + ": they cover \(spread), and how far implementations of a look differ in strength (the two renderings of "
+                    + "each of the \(strength.looks) looks, measured on these images, differ in strength with a log spread of "
+                    + String(format: "%.2f, a factor of %.2f either way at 95 %%)", strength.logSD, strength.factor95)
+                    + ", so a level set by an implementation that differs as much is inside; ciSampling in the JSON leaves "
+                    + "this last spread out, for comparing models explained against the same base images"
+            }
             let covers = !resamplesMisfit
                 ? "they cover \(spread); not how far the renderings that define a concept differ from the edit that was made"
                 : "they cover \(spread), and as much of the misfit as each concept could absorb; "

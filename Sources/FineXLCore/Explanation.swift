@@ -35,8 +35,14 @@ package struct Explanation: Sendable, Codable, Equatable {
         /// was measured at several levels (`Concept.levelResponse`), `w_i` read through it as a level.
         package var weight: Double
         /// 95 % bootstrap interval of the weight: pairs resampled, and with them the calibration
-        /// images f(C) was measured on when it was measured on images (`Explanation.intervals`).
+        /// images f(C) was measured on when it was measured on images, and when the encoder
+        /// measured how far implementations of a look disagree on its level, that too
+        /// (`Explanation.intervals`).
         package var ci: [Double]
+        /// The interval without how far implementations disagree (present only when `ci` includes
+        /// it): how precisely these pairs pin the level down on the concept's own rendering's
+        /// scale, for comparing models explained against the same base images.
+        package var ciSampling: [Double]?
         /// cos(f(C), V_div).
         package var alignment: Double
         /// AUROC of the per-image projection onto f(C), personal against base, unpaired: how
@@ -52,12 +58,13 @@ package struct Explanation: Sendable, Codable, Equatable {
         /// the images cannot tell them apart from this one. Absent when there are none.
         package var alternatives: [Alternative]?
 
-        package init(name: String, weight: Double, ci: [Double], alignment: Double, auroc: Double,
+        package init(name: String, weight: Double, ci: [Double], ciSampling: [Double]? = nil, alignment: Double, auroc: Double,
                     paired: PairedEvidence, origin: ConceptOrigin, forms: [FormShare]? = nil,
                     alternatives: [Alternative]? = nil) {
             self.name = name
             self.weight = weight
             self.ci = ci
+            self.ciSampling = ciSampling
             self.alignment = alignment
             self.auroc = auroc
             self.paired = paired

@@ -51,10 +51,24 @@ struct InContextDirections: Sendable {
     /// An aspect's alternate rendering as measured here: per response image, its f(C) minus the
     /// canonical one's on the same image.
     func alternate(_ kind: Aspect.Kind) -> ConceptRendering? {
+        alternateChanges(kind).map {
+            ConceptRendering(perImageChange: $0, levelResponse: rendered[.alternate]?.responses[kind], strengthSpread: strengthSpread)
+        }
+    }
+
+    /// How far the two renderings of each look disagree on its level here, pooled over the looks.
+    var strengthSpread: StrengthSpread? {
+        StrengthSpread(ratios: Aspect.Kind.allCases.compactMap { kind in
+            guard let changes = alternateChanges(kind), let canonical = perImage[kind] else { return nil }
+            let direction = Vector.mean(canonical)
+            return StrengthSpread.ratio(of: Vector.add(direction, Vector.mean(changes)), along: direction)
+        })
+    }
+
+    private func alternateChanges(_ kind: Aspect.Kind) -> [[Double]]? {
         guard let rows = rendered[.alternate]?.perImage[kind], let canonical = perImage[kind], !rows.isEmpty,
               rows.count == Self.measuredImages(.alternate, of: canonical.count) else { return nil }
-        return ConceptRendering(perImageChange: zip(rows, Self.responseImages(of: canonical.count)).map { Vector.subtract($0, canonical[$1]) },
-                                levelResponse: rendered[.alternate]?.responses[kind])
+        return zip(rows, Self.responseImages(of: canonical.count)).map { Vector.subtract($0, canonical[$1]) }
     }
 
     /// Which of `count` images are measured: all up to `maximum`, else evenly spaced.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small deterministic random number generator (SplitMix64), so bootstrap
 /// intervals and sampled VLM rounds are reproducible from a seed.
 package struct SeededGenerator: RandomNumberGenerator, Sendable {
@@ -13,5 +15,24 @@ package struct SeededGenerator: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+
+    /// A standard normal deviate (Box–Muller).
+    package mutating func normal() -> Double {
+        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
+        let u2 = Double.random(in: 0..<1, using: &self)
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+
+    /// A deviate of Student's t distribution with `degrees` (≥ 1) degrees of freedom: a normal
+    /// over the root of a mean of `degrees` squared normals.
+    package mutating func studentT(degrees: Int) -> Double {
+        let z = normal()
+        var squares = 0.0
+        for _ in 0..<max(degrees, 1) {
+            let n = normal()
+            squares += n * n
+        }
+        return z / (squares / Double(max(degrees, 1))).squareRoot()
     }
 }

@@ -335,6 +335,36 @@ final class ExplainerTests: XCTestCase {
         XCTAssertGreaterThan(read.concepts[0].ci[1], 0.75, "\(read.concepts[0].ci)")
     }
 
+    func testIntervalsWidenByHowFarImplementationsOfALookDifferInStrength() throws {
+        let divergence = try plantedPairs(levels: [0.5], directions: [axis(0)], pairs: 30, noise: 0.01)
+        let perImage = (0..<30).map { _ in axis(0) }
+        var drawn = concept("a", axis(0))
+        drawn.perImage = perImage
+        drawn.alternate = ConceptRendering(perImageChange: perImage.map { Vector.scale($0, 0.02) })
+        var widened = drawn
+        widened.alternate?.strengthSpread = StrengthSpread(logSD: 0.2, looks: 15)
+        let without = try Explainer.explain(divergence: divergence, candidates: [drawn], unrepresentable: [],
+                                            encoder: encoder, options: ExplainOptions())
+        let with = try Explainer.explain(divergence: divergence, candidates: [widened], unrepresentable: [],
+                                         encoder: encoder, options: ExplainOptions())
+        // The weight, and the interval the pairs and renderings alone give, do not change.
+        XCTAssertEqual(with.concepts[0].weight, without.concepts[0].weight, accuracy: 1e-12)
+        XCTAssertEqual(with.concepts[0].ciSampling, without.concepts[0].ci)
+        XCTAssertNil(without.concepts[0].ciSampling)
+        // The sampling interval is narrow here, so the widened one is about the level times
+        // e^(±0.2 · 2.131) (t with 15 degrees of freedom): 0.33 … 0.77 around 0.5.
+        let ci = with.concepts[0].ci, level = with.concepts[0].weight
+        XCTAssertLessThan(without.concepts[0].ci[1] - without.concepts[0].ci[0], 0.05)
+        XCTAssertEqual(log(level / ci[0]), 0.426, accuracy: 0.08, "\(ci)")
+        XCTAssertEqual(log(ci[1] / level), 0.426, accuracy: 0.08, "\(ci)")
+        XCTAssertTrue(with.intervals?.contains("log spread of 0.20") ?? false, with.intervals ?? "")
+        XCTAssertTrue(with.intervals?.contains("ciSampling") ?? false, with.intervals ?? "")
+        XCTAssertFalse(without.intervals?.contains("ciSampling") ?? true, without.intervals ?? "")
+        // The JSON carries both.
+        let json = String(decoding: try JSONEncoder().encode(with), as: UTF8.self)
+        XCTAssertTrue(json.contains("\"ciSampling\""), json)
+    }
+
     func testNoPersonalizationIsAClearErrorNotNaN() throws {
         let same = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.1]]
         let divergence = try Divergence(base: same, personal: same)

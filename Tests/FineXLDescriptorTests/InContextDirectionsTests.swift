@@ -96,4 +96,28 @@ final class InContextDirectionsTests: XCTestCase {
         _ = try measured(scenes(8, cast: .warmTones), cache: folder)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("directions").path).count, 2)
     }
+
+    func testStrengthSpreadPoolsHowTheTwoRenderingsOfEveryLookDisagree() throws {
+        let names = Aspect.all.map(\.name)
+        let measured = try DescriptorEncoder().measureConcepts(
+            names, context: ConceptContext(prompts: [], promptSource: "test", images: ContextImages(images: scenes(8, cast: nil))))
+        let spreads = measured.alternates.map { $0?.strengthSpread }
+        let spread = try XCTUnwrap(spreads[0])
+        XCTAssertEqual(spread.looks, names.count)
+        XCTAssertTrue(spreads.allSatisfy { $0 == spread })
+        // The root mean square of log r, r the weight each look's canonical direction gives its alternate's.
+        let logs = try measured.alternates.indices.map { i -> Double in
+            let canonical = try direction(measured, i)
+            let alternate = try XCTUnwrap(measured.alternates[i]).direction(from: canonical)
+            return log(StrengthSpread.ratio(of: alternate, along: canonical))
+        }
+        XCTAssertEqual(spread.logSD, (logs.map { $0 * $0 }.reduce(0, +) / Double(logs.count)).squareRoot(), accuracy: 1e-9)
+        // The renderings make the same looks: they differ in strength, but not by a factor of 2.
+        XCTAssertGreaterThan(spread.logSD, 0.01)
+        XCTAssertLessThan(spread.logSD, log(2.0))
+        // The reference set measures no alternates, so no spread either.
+        let reference = try DescriptorEncoder().measureConcepts(
+            names, context: ConceptContext(prompts: [], promptSource: "test", images: ContextImages(images: scenes(2, cast: nil))))
+        XCTAssertTrue(reference.alternates.allSatisfy { $0 == nil })
+    }
 }
