@@ -21,6 +21,17 @@ package struct PhotoBenchReport: Sendable {
             package var ci: [Double]
             /// Concepts the explanation said could not be told apart from this one, with their levels.
             package var alternatives: [Alternative]?
+            /// The sampling interval, without how far implementations differ (`Explanation.Weighted.ciSampling`).
+            package var ciSampling: [Double]?
+
+            package init(name: String, weight: Double, ci: [Double], alternatives: [Alternative]? = nil,
+                         ciSampling: [Double]? = nil) {
+                self.name = name
+                self.weight = weight
+                self.ci = ci
+                self.alternatives = alternatives
+                self.ciSampling = ciSampling
+            }
         }
 
         package struct Alternative: Sendable, Codable, Equatable {
@@ -53,9 +64,12 @@ package struct PhotoBenchReport: Sendable {
             return top == aspect || concepts.first { $0.name == top }?.alternatives?.contains { $0.name == aspect } == true
         }
 
-        /// Whether the reported interval of `name` contains `level` (false when not kept).
-        package func covers(_ name: String, _ level: Double) -> Bool {
-            guard let ci = concepts.first(where: { $0.name == name })?.ci, ci.count == 2 else { return false }
+        /// Whether the reported interval of `name` (its sampling interval, given `sampling`, where
+        /// there is one) contains `level` (false when not kept).
+        package func covers(_ name: String, _ level: Double, sampling: Bool = false) -> Bool {
+            guard let reading = concepts.first(where: { $0.name == name }) else { return false }
+            let ci = sampling ? reading.ciSampling ?? reading.ci : reading.ci
+            guard ci.count == 2 else { return false }
             return ci[0] <= level + 1e-12 && level <= ci[1] + 1e-12
         }
 
@@ -84,6 +98,8 @@ package struct PhotoBenchReport: Sendable {
         /// Share of `scale × level` inside the reported interval: whether the intervals are
         /// honest about the spread once the scales are matched.
         package var scaledCoverage: Double
+        /// Share of levels inside the sampling interval (without how far implementations differ).
+        package var samplingCoverage: Double
         /// The weights read at each level.
         package var weights: [Double]
         /// For each level at or above the identification floor that was not identified: what was named.
@@ -137,11 +153,13 @@ package struct PhotoBenchReport: Sendable {
             let scale = zip(levels, weights).map { $0 * $1 }.reduce(0, +) / max(levels.map { $0 * $0 }.reduce(0, +), 1e-12)
             let covered = runs.filter { $0.covers(edit.aspect, $0.planted[0].level) }.count
             let scaledCovered = runs.filter { $0.covers(edit.aspect, scale * $0.planted[0].level) }.count
+            let samplingCovered = runs.filter { $0.covers(edit.aspect, $0.planted[0].level, sampling: true) }.count
             return EditScore(aspect: edit.aspect, implementation: edit.implementation, set: edit.set,
                              rankMAE: DescriptorBenchmark.rankMAE(truth: levels, predicted: weights),
                              identified: identified, identifiable: identifiable, identifiedOrStated: stated, scale: scale,
                              coverage: Double(covered) / Double(runs.count),
                              scaledCoverage: Double(scaledCovered) / Double(runs.count),
+                             samplingCoverage: Double(samplingCovered) / Double(runs.count),
                              weights: weights, misses: misses)
         }
     }
@@ -197,6 +215,8 @@ package struct PhotoBenchReport: Sendable {
         package var comparableEdits: Int
         /// Coverage of `scale × level` over all implementations.
         package var scaledCoverage: Double
+        /// Coverage of the planted level by the sampling intervals, over the comparable implementations.
+        package var samplingCoverageComparable: Double
     }
 
     package var summary: Summary {
@@ -214,7 +234,8 @@ package struct PhotoBenchReport: Sendable {
                                          pairs.filter(\.comparable).map(\.models).reduce(0, +)),
             comparablePairModels: pairs.filter(\.comparable).map(\.models).reduce(0, +),
             coverageComparable: mean(comparable.map(\.coverage)), comparableEdits: comparable.count,
-            scaledCoverage: mean(scores.map(\.scaledCoverage)))
+            scaledCoverage: mean(scores.map(\.scaledCoverage)),
+            samplingCoverageComparable: mean(comparable.map(\.samplingCoverage)))
     }
 
     static let setNames = [
@@ -281,7 +302,8 @@ package struct PhotoBenchReport: Sendable {
             + String(format: "%.2f", s.rankMAE) + " (≤ 0.3), two-aspect by rank \(percent(s.pairByRank)) (≥ 95 %)"
             + " and by level \(percent(s.pairByLevel)) (≥ 80 %; \(percent(s.pairByLevelComparable)) over the"
             + " \(s.comparablePairModels) models of pairs of comparable implementations), interval coverage \(percent(s.coverageComparable))"
-            + " over \(s.comparableEdits) comparable implementations (≥ 90 %), scaled coverage \(percent(s.scaledCoverage))")
+            + " over \(s.comparableEdits) comparable implementations (≥ 90 %; \(percent(s.samplingCoverageComparable)) by the sampling"
+            + " intervals alone), scaled coverage \(percent(s.scaledCoverage))")
         lines.append(String(format: "%d models explained in %.1f s", models.count, elapsedSeconds))
         return lines.joined(separator: "\n")
     }

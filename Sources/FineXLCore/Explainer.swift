@@ -234,8 +234,8 @@ package enum Explainer {
                     + ": they cover \(spread), and how far implementations of a look differ in strength (the two renderings of "
                     + "each of the \(strength.looks) looks, measured on these images, differ in strength with a log spread of "
                     + String(format: "%.2f, a factor of %.2f either way at 95 %%)", strength.logSD, strength.factor95)
-                    + ", so a level set by an implementation that differs as much is inside; ciSampling in the JSON leaves "
-                    + "this last spread out, for comparing models explained against the same base images"
+                    + ", so a level set by an implementation that differs as much is inside; the sampling interval (ciSampling "
+                    + "in the JSON) leaves this last spread out, for comparing models explained against the same base images"
             }
             let covers = !resamplesMisfit
                 ? "they cover \(spread); not how far the renderings that define a concept differ from the edit that was made"

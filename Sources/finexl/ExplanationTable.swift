@@ -11,15 +11,23 @@ enum ExplanationTable {
         let nameWidth = max(7, e.concepts.map(\.name.count).max() ?? 0)
         // The paper's "naive VLM" baseline: the VLM's own 0–10 rating, beside FineXL's weight.
         let showsNaive = e.concepts.contains { $0.origin.naiveStrength != nil }
+        // The sampling interval (without how far implementations differ), when the run has one.
+        let showsSampling = e.concepts.contains { $0.ciSampling != nil }
         let header = "concept".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-            + "   weight   95 % interval      align   pairs +   p (paired)   AUROC" + (showsNaive ? "   VLM 0–10" : "")
+            + "   weight   " + "95 % interval".padding(toLength: 16, withPad: " ", startingAt: 0)
+            + (showsSampling ? "   " + "sampling".padding(toLength: 16, withPad: " ", startingAt: 0) : "")
+            + "   align   pairs +   p (paired)   AUROC" + (showsNaive ? "   VLM 0–10" : "")
         lines.append(header)
         lines.append(String(repeating: "─", count: header.count + 6))
+        func interval(_ ci: [Double]?) -> String {
+            guard let ci, ci.count == 2 else { return "       —        " }
+            return String(format: "[%6.3f, %6.3f]", ci[0], ci[1])
+        }
         for c in e.concepts {
-            let interval = c.ci.count == 2 ? String(format: "[%6.3f, %6.3f]", c.ci[0], c.ci[1]) : "       —        "
+            let intervals = interval(c.ci) + (showsSampling ? "   " + interval(c.ciSampling) : "")
             let naive = showsNaive ? "   " + (c.origin.naiveStrength.map { String(format: "%6.1f", $0) } ?? "     —") : ""
             lines.append(c.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-                + String(format: "  %7.3f   %@   %6.3f   %5.0f %%   %@   %5.3f", c.weight, interval, c.alignment,
+                + String(format: "  %7.3f   %@   %6.3f   %5.0f %%   %@   %5.3f", c.weight, intervals, c.alignment,
                          c.paired.share * 100, pValue(c.paired.p).padding(toLength: 10, withPad: " ", startingAt: 0), c.auroc)
                 + naive)
         }

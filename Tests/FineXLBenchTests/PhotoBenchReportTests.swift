@@ -47,6 +47,24 @@ final class PhotoBenchReportTests: XCTestCase {
         XCTAssertEqual(score.scaledCoverage, 1, "scale × level always inside")
     }
 
+    func testSamplingCoverageReadsTheSamplingIntervalWhereThereIsOne() {
+        let levels = PhotoBenchmark.Options().levels
+        // Read 10 % high: the reported interval (±20 %) holds the level, the sampling one (±3 %)
+        // does not, except at 0.1 where there is none and the reported one is read.
+        let models = levels.map { l -> Model in
+            let w = 1.1 * l
+            return Model(planted: [.init(aspect: Self.warm.aspect, implementation: Self.warm.implementation, set: Self.warm.set, level: l)],
+                         concepts: [.init(name: "warm tones", weight: w, ci: [0.8 * w, 1.2 * w],
+                                          ciSampling: l < 0.15 ? nil : [0.97 * w, 1.03 * w])],
+                         residual: 0.1, seconds: 0)
+        }
+        let report = Self.report(models, edits: [Self.warm])
+        XCTAssertEqual(report.editScores[0].coverage, 1)
+        XCTAssertEqual(report.editScores[0].samplingCoverage, 0.1, accuracy: 1e-12)
+        XCTAssertEqual(report.summary.samplingCoverageComparable, 0.1, accuracy: 1e-12)
+        XCTAssertTrue(report.renderTable().contains("10.0 % by the sampling intervals alone"), report.renderTable())
+    }
+
     func testReversedLevelsGiveTheLargestRankError() {
         let levels = PhotoBenchmark.Options().levels
         let models = levels.map { l in Self.single(Self.warm, l, [("warm tones", 1.1 - l, [])]) }

@@ -115,6 +115,22 @@ final class CommandLineTests: XCTestCase {
                                           "rejected", "residual", "steps", "warnings", "intervals"])
     }
 
+    func testExplainShowsTheIntervalWithAndWithoutHowImplementationsDiffer() throws {
+        let out = try temporaryFolder().appendingPathComponent("pairs").path
+        XCTAssertEqual(try finexl("synth", "--out", out, "--aspects", "warm tones=0.6", "--count", "8", "--size", "96").status, 0)
+        let base = out + "/base", personal = out + "/personal"
+        let table = try finexl("explain", "--base", base, "--personal", personal, "--no-cache")
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.contains("95 % interval      sampling"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("log spread of"), table.stdout)
+        let json = try finexl("explain", "--base", base, "--personal", personal, "--no-cache", "--json")
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let warm = try XCTUnwrap((object["concepts"] as? [[String: Any]])?.first { $0["name"] as? String == "warm tones" })
+        let ci = try XCTUnwrap(warm["ci"] as? [Double]), sampling = try XCTUnwrap(warm["ciSampling"] as? [Double])
+        // The interval that includes how implementations differ is the wider one.
+        XCTAssertGreaterThan(ci[1] - ci[0], sampling[1] - sampling[0], "\(ci) \(sampling)")
+    }
+
     func testMissingImageFolderIsNamedOnOneErrorLine() throws {
         let missing = try temporaryFolder().appendingPathComponent("no-such-base").path
         assertOneErrorLine(try finexl("explain", "--base", missing, "--personal", missing, "--no-cache"),

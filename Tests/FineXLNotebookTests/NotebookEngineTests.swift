@@ -41,6 +41,11 @@ final class NotebookEngineTests: XCTestCase {
         let weightsTable = try XCTUnwrap(Support.tables(document).first { $0.headers.contains("95 % interval") })
         XCTAssertEqual(weightsTable.rows.first?.first, top.name)
         XCTAssertEqual(weightsTable.rows.first?[1], NotebookFormat.number(top.weight))
+        // Directions measured in context come with how far implementations differ: the interval
+        // that includes it, then the sampling interval without it.
+        XCTAssertEqual(Array(weightsTable.headers[2...3]), ["95 % interval", "Sampling interval"])
+        XCTAssertEqual(weightsTable.rows.first?[2], NotebookFormat.interval(top.ci))
+        XCTAssertEqual(weightsTable.rows.first?[3], NotebookFormat.interval(try XCTUnwrap(top.ciSampling)))
         // The histogram of the divergence and the weights chart.
         XCTAssertEqual(Support.figures(document).count, 2)
         XCTAssertTrue(Support.figures(document).allSatisfy { $0.png.starts(with: [0x89, 0x50, 0x4E, 0x47]) })

@@ -92,19 +92,22 @@ enum AnalysisBlocks {
     static func decompositionBlocks(_ explanation: Explanation) -> [ReportBlock] {
         let t = explanation.thresholds
         let showStrength = explanation.concepts.contains { $0.origin.naiveStrength != nil }
+        // The interval without the spread between implementations, when the run has one.
+        let showSampling = explanation.concepts.contains { $0.ciSampling != nil }
         let rows = explanation.concepts.map { concept -> [String] in
-            var row = [concept.name, NotebookFormat.number(concept.weight), NotebookFormat.interval(concept.ci),
-                       NotebookFormat.number(concept.alignment), NotebookFormat.percent(concept.paired.share),
-                       NotebookFormat.pValue(concept.paired.p), NotebookFormat.number(concept.auroc)]
+            var row = [concept.name, NotebookFormat.number(concept.weight), NotebookFormat.interval(concept.ci)]
+            if showSampling { row.append(concept.ciSampling.map(NotebookFormat.interval) ?? "—") }
+            row += [NotebookFormat.number(concept.alignment), NotebookFormat.percent(concept.paired.share),
+                    NotebookFormat.pValue(concept.paired.p), NotebookFormat.number(concept.auroc)]
             if showStrength { row.append(concept.origin.naiveStrength.map { NotebookFormat.number($0, decimals: 1) } ?? "—") }
             return row
         }
+        let headers = ["Concept", "Weight", "95 % interval"] + (showSampling ? ["Sampling interval"] : [])
+            + ["Alignment", "Pairs along f(C)", "p (paired)", "AUROC (unpaired)"] + (showStrength ? ["Naive VLM strength (0–10)"] : [])
         var blocks: [ReportBlock] = [.table(ReportTable(
             caption: "V_div ≈ Σ w_i f(C_i) — method \(explanation.method), eOrtho \(t.eOrtho.formatted), "
                 + "eDecomp \(t.eDecomp.formatted), \(t.bootstrapResamples) bootstrap resamples (seed \(t.seed))",
-            headers: ["Concept", "Weight", "95 % interval", "Alignment", "Pairs along f(C)", "p (paired)", "AUROC (unpaired)"]
-                + (showStrength ? ["Naive VLM strength (0–10)"] : []),
-            rows: rows, numericColumns: Set(1...(showStrength ? 7 : 6))))]
+            headers: headers, rows: rows, numericColumns: Set(1..<headers.count)))]
         blocks.append(.sentence("Pairs along f(C): share of pairs whose own Enc(personal) − Enc(base) gives the concept "
             + "a positive weight; p: Wilcoxon signed-rank test of those per-pair weights (paired: same prompt and seed). "
             + "AUROC: how well a single image, unpaired, shows the concept."))
