@@ -12,7 +12,7 @@ final class InlineEvaluatorTests: XCTestCase {
             thresholds: .init(eOrtho: 0.2, eDecomp: 0.2, bootstrapResamples: 10, seed: 0),
             divergence: .init(norm: 0.41234, meanPairNorm: 0.5),
             concepts: [
-                .init(name: "warm tones", weight: 0.612, ci: [0.55, 0.674], alignment: 0.9, auroc: 0.98,
+                .init(name: "warm tones", weight: 0.612, ci: [0.55, 0.674], ciSampling: [0.58, 0.641], alignment: 0.9, auroc: 0.98,
                       paired: .init(share: 0.95, p: 2e-9, test: "wilcoxon-signed-rank"), origin: origin),
                 .init(name: "film grain", weight: 0.287, ci: [0.2, 0.35], alignment: 0.4, auroc: 0.8,
                       paired: .init(share: 0.7, p: 0.0123, test: "wilcoxon-signed-rank"), origin: origin),
@@ -31,6 +31,9 @@ final class InlineEvaluatorTests: XCTestCase {
         XCTAssertEqual(try value("top"), "warm tones")
         XCTAssertEqual(try value("top.weight"), "0.61")
         XCTAssertEqual(try value("top.ci"), "[0.55, 0.67]")
+        XCTAssertEqual(try value("top.sampling"), "[0.58, 0.64]")
+        // Without a sampling interval of its own, the 95 % interval is the only one.
+        XCTAssertEqual(try value("concept(2).sampling"), "[0.20, 0.35]")
         XCTAssertEqual(try value("weight(\"film grain\")"), "0.29")
         XCTAssertEqual(try value("concept(2).name"), "film grain")
         XCTAssertEqual(try value("p(\"film grain\")"), "0.012")

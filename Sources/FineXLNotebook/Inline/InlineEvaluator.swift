@@ -7,6 +7,7 @@ import FineXLSupport
 /// - `pairs`, `divergence.norm`, `divergence.meanPairNorm`
 /// - `residual` (relative), `residual.percent`, `method`, `encoder`
 /// - `top` (= `concept(1)`), `concept(N)` or `concept("name")` with `.name`, `.weight`, `.ci`,
+///   `.sampling` (the sampling interval; the 95 % interval when there is no other),
 ///   `.alignment`, `.auroc`, `.p` (paired signed-rank test), `.share` (pairs along f(C)), `.origin`
 /// - `weight("name")`, `ci("name")`, `alignment("name")`, `auroc("name")`, `p("name")`
 /// - `concepts.count`, `concepts.names`, `candidates.count`, `rejected.count`, `rejected.names`
@@ -16,7 +17,7 @@ struct InlineEvaluator {
 
     static let knownValues = [
         "pairs", "divergence.norm", "divergence.meanPairNorm", "residual", "residual.percent", "method", "encoder",
-        "top.name", "top.weight", "top.ci", "top.alignment", "top.auroc", "top.p", "concept(N).weight",
+        "top.name", "top.weight", "top.ci", "top.sampling", "top.alignment", "top.auroc", "top.p", "concept(N).weight",
         "weight(\"name\")", "ci(\"name\")", "concepts.count", "concepts.names", "candidates.count", "rejected.count",
         "best", "best.score", "model(\"name\").score",
     ]
@@ -106,10 +107,11 @@ struct InlineEvaluator {
 
     private func conceptMember(_ concept: Explanation.Weighted, _ members: [String], _ expression: InlineExpression) throws -> String {
         if members.isEmpty { return concept.name }
-        switch try single(members, ["name", "weight", "ci", "alignment", "auroc", "p", "share", "origin"], expression) {
+        switch try single(members, ["name", "weight", "ci", "sampling", "alignment", "auroc", "p", "share", "origin"], expression) {
         case "name": return concept.name
         case "weight": return NotebookFormat.number(concept.weight)
         case "ci": return NotebookFormat.interval(concept.ci)
+        case "sampling": return NotebookFormat.interval(concept.ciSampling ?? concept.ci)
         case "alignment": return NotebookFormat.number(concept.alignment)
         case "auroc": return NotebookFormat.number(concept.auroc)
         case "p": return NotebookFormat.pValue(concept.paired.p)
