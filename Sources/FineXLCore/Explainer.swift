@@ -231,7 +231,8 @@ package enum Explainer {
                 return "95 % percentile intervals over \(resamples) of the \(pairs) pairs, the concept directions re-measured "
                     + "on each resample of the images they were measured on\(drawn)\(misfit), and each level scaled by "
                     + String(format: "e^(%.2f t) (t: Student's, %d degrees of freedom)", strength.logSD, strength.looks)
-                    + ": they cover \(spread), and how far implementations of a look differ in strength (the two renderings of "
+                    + ": they cover \(spread)\(resamplesMisfit ? ", as much of the misfit as each concept could absorb" : ""), "
+                    + "and how far implementations of a look differ in strength (the two renderings of "
                     + "each of the \(strength.looks) looks, measured on these images, differ in strength with a log spread of "
                     + String(format: "%.2f, a factor of %.2f either way at 95 %%)", strength.logSD, strength.factor95)
                     + ", so a level set by an implementation that differs as much is inside; the sampling interval (ciSampling "
