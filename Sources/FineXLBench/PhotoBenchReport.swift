@@ -217,6 +217,8 @@ package struct PhotoBenchReport: Sendable {
         package var scaledCoverage: Double
         /// Coverage of the planted level by the sampling intervals, over the comparable implementations.
         package var samplingCoverageComparable: Double
+        /// Coverage of the planted level over every implementation, comparable or not.
+        package var coverageAll: Double
     }
 
     package var summary: Summary {
@@ -235,7 +237,8 @@ package struct PhotoBenchReport: Sendable {
             comparablePairModels: pairs.filter(\.comparable).map(\.models).reduce(0, +),
             coverageComparable: mean(comparable.map(\.coverage)), comparableEdits: comparable.count,
             scaledCoverage: mean(scores.map(\.scaledCoverage)),
-            samplingCoverageComparable: mean(comparable.map(\.samplingCoverage)))
+            samplingCoverageComparable: mean(comparable.map(\.samplingCoverage)),
+            coverageAll: mean(scores.map(\.coverage)))
     }
 
     static let setNames = [
@@ -303,7 +306,7 @@ package struct PhotoBenchReport: Sendable {
             + " and by level \(percent(s.pairByLevel)) (≥ 80 %; \(percent(s.pairByLevelComparable)) over the"
             + " \(s.comparablePairModels) models of pairs of comparable implementations), interval coverage \(percent(s.coverageComparable))"
             + " over \(s.comparableEdits) comparable implementations (≥ 90 %; \(percent(s.samplingCoverageComparable)) by the sampling"
-            + " intervals alone), scaled coverage \(percent(s.scaledCoverage))")
+            + " intervals alone; \(percent(s.coverageAll)) over all \(editScores.count)), scaled coverage \(percent(s.scaledCoverage))")
         lines.append(String(format: "%d models explained in %.1f s", models.count, elapsedSeconds))
         return lines.joined(separator: "\n")
     }

@@ -82,35 +82,54 @@ package struct ConceptRendering: Sendable, Equatable, Codable {
 /// How far implementations of a look disagree on its level. For each look with two renderings,
 /// `r` is the weight the concept's direction gives the other rendering's (both slopes per unit
 /// of level: how strong the other's level 1 reads); `logSD` is the root mean square of log r
-/// over the looks. Two implementations differ
-/// like two draws of the population of implementations, and so do the one that defined a
-/// reported level and the one a user's model was made with: a level read with one is the
-/// other's times e^ε, ε spread like log r.
+/// over the looks.
+///
+/// The model: the implementations of a look (FineXL's two, the tool a user's model was made
+/// with) have strengths spread around the look's common strength by `implementationSD` in log,
+/// the same for every look. Two of them differ by √2 times that, so `implementationSD` is
+/// logSD / √2. A level read through either of FineXL's renderings is off from a third
+/// implementation's by where that one lies (`implementationSD`) and by where the common
+/// strength lies, which the two renderings pin down only to their midpoint: the intervals draw
+/// one rendering per resample for the second, and scale by e^(implementationSD · t) for the first.
 package struct StrengthSpread: Sendable, Equatable, Codable {
     package var logSD: Double
     /// How many looks `logSD` pools (the degrees of freedom of its t distribution).
     package var looks: Int
+
+    /// Fewest looks a spread is pooled from: fewer say too little of it (and Student's t with
+    /// under 4 degrees of freedom has tails too heavy to draw from usefully).
+    package static let minimumLooks = 5
+    /// `r` is clamped to [1/4, 4] (a rendering pointing away, r ≤ 0, counts as 1/4): two
+    /// renderings of one look that differ more than 4× in strength are not two of its
+    /// implementations, and one such look must not set every interval's width.
+    package static let clamp = 4.0
 
     package init(logSD: Double, looks: Int) {
         self.logSD = logSD
         self.looks = looks
     }
 
-    /// From the levels `ratios` (one per look, > 0; others are skipped); nil without any.
+    /// From the ratios (one per look; NaN skipped, the rest clamped); nil under `minimumLooks`.
     package init?(ratios: [Double]) {
-        let logs = ratios.filter { $0 > 0 && $0.isFinite }.map { Foundation.log($0) }
-        guard !logs.isEmpty else { return nil }
+        let logs = ratios.filter { !$0.isNaN }.map { r in
+            r > 0 ? min(max(Foundation.log(r), -Foundation.log(Self.clamp)), Foundation.log(Self.clamp)) : -Foundation.log(Self.clamp)
+        }
+        guard logs.count >= Self.minimumLooks else { return nil }
         self.init(logSD: (logs.map { $0 * $0 }.reduce(0, +) / Double(logs.count)).squareRoot(), looks: logs.count)
     }
 
-    /// The factor a level is scaled by either way at the edges of a 95 % range: e^(logSD · t),
-    /// t the 97.5 % quantile of Student's distribution with `looks` degrees of freedom
-    /// (Cornish–Fisher expansion around the normal's 1.96; within 0.2 % from 5 degrees).
+    /// How far one implementation's strength lies from the look's common strength, in log.
+    package var implementationSD: Double { logSD / 2.0.squareRoot() }
+
+    /// The factor one implementation's level differs from the common strength's by, either way,
+    /// at the edges of a 95 % range: e^(implementationSD · t), t the 97.5 % quantile of
+    /// Student's distribution with `looks` degrees of freedom (Cornish–Fisher expansion around
+    /// the normal's 1.96; within 0.2 % from 5 degrees).
     package var factor95: Double {
         let z = 1.959964, v = Double(max(looks, 1))
         let t = z + (pow(z, 3) + z) / (4 * v) + (5 * pow(z, 5) + 16 * pow(z, 3) + 3 * z) / (96 * v * v)
             + (3 * pow(z, 7) + 19 * pow(z, 5) + 17 * pow(z, 3) - 15 * z) / (384 * v * v * v)
-        return exp(logSD * t)
+        return exp(implementationSD * t)
     }
 
     /// `r` of one look: the rendering's f(C) projected on the concept's `direction`, as a fit

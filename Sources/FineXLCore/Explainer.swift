@@ -153,9 +153,10 @@ package enum Explainer {
     /// of the statistics (a wild bootstrap over the dimensions), so an interval widens by as much
     /// of the misfit as each concept could absorb.
     /// That is `sampling`. When the alternate rendering comes with a `StrengthSpread`, `ci` also
-    /// scales each resample's level by e^(logSD · t) (t of Student's distribution with the looks
-    /// it pools as degrees of freedom, drawn from a generator of its own so `sampling` does not
-    /// change): the level a model made with some other implementation of the look was set to.
+    /// scales each resample's level by e^(implementationSD · t) (t of Student's distribution with
+    /// the looks it pools as degrees of freedom, drawn from a generator of its own so `sampling`
+    /// does not change): with the draw between the two renderings, the level a model made with a
+    /// third implementation of the look was set to, as `StrengthSpread` models it.
     private static func bootstrapIntervals(divergence: Divergence, concepts: [Concept], used: [Bool], misfit: [Double]?,
                                            decomposer: Decomposer, options: ExplainOptions) -> [(ci: [Double], sampling: [Double]?)] {
         var samples = [[Double]](repeating: [], count: concepts.count)
@@ -196,7 +197,7 @@ package enum Explainer {
                 let level = response?.level(forWeight: w) ?? w
                 samples[i].append(level)
                 if used[i], let spread = spreads[i] {
-                    widened[i].append(level * exp(spread.logSD * spreadGenerator.studentT(degrees: spread.looks)))
+                    widened[i].append(level * exp(spread.implementationSD * spreadGenerator.studentT(degrees: spread.looks)))
                 }
             }
         }
@@ -222,28 +223,29 @@ package enum Explainer {
         if used.contains(where: { !($0.perImage?.isEmpty ?? true) }) {
             let renderings = used.contains { $0.alternate != nil }
             let drawn = !renderings ? ""
-                : ", each concept's direction taken at random from its canonical or its alternate rendering (its weight read as a level of that one)"
+                : ", each concept's direction is taken at random from its canonical or its alternate rendering (its weight read as a level of that one)"
             let misfit = !resamplesMisfit ? ""
-                : ", and what the concepts leave unexplained flipped in sign on a random half of the statistics"
+                : ", what the concepts leave unexplained is flipped in sign on a random half of the statistics"
             let spread = renderings ? "the pair-to-pair spread of V_div and of f(C), how two renderings of the same look disagree on its level"
                 : "the pair-to-pair spread of V_div and of f(C)"
             if let strength = used.lazy.compactMap({ $0.alternate?.strengthSpread }).first {
-                return "95 % percentile intervals over \(resamples) of the \(pairs) pairs, the concept directions re-measured "
-                    + "on each resample of the images they were measured on\(drawn)\(misfit), and each level scaled by "
-                    + String(format: "e^(%.2f t) (t: Student's, %d degrees of freedom)", strength.logSD, strength.looks)
-                    + ": they cover \(spread)\(resamplesMisfit ? ", as much of the misfit as each concept could absorb" : ""), "
-                    + "and how far implementations of a look differ in strength (the two renderings of "
-                    + "each of the \(strength.looks) looks, measured on these images, differ in strength with a log spread of "
-                    + String(format: "%.2f, a factor of %.2f either way at 95 %%)", strength.logSD, strength.factor95)
-                    + ", so a level set by an implementation that differs as much is inside; the sampling interval (ciSampling "
-                    + "in the JSON) leaves this last spread out, for comparing models explained against the same base images"
+                return "95 % percentile intervals over \(resamples) of the \(pairs) pairs: on each resample the concept "
+                    + "directions are re-measured on the resampled images they were measured on\(drawn)\(misfit), and each level is "
+                    + String(format: "scaled by e^(%.2f t) (t: Student's, %d degrees of freedom)", strength.implementationSD, strength.looks)
+                    + ". They cover \(spread)\(resamplesMisfit ? ", as much of the misfit as each concept could absorb" : ""), "
+                    + "and how far implementations of a look differ in strength as far as FineXL's own two renderings show it: "
+                    + "those of the \(strength.looks) looks, measured on these images, differ with a log spread of "
+                    + String(format: "%.2f, so one implementation lies within a factor of %.2f of a look's common strength at 95 %%", strength.logSD, strength.factor95)
+                    + " if tools differ as these renderings do (many common tools differ more, and read outside). "
+                    + "The sampling interval (ciSampling in the JSON) leaves that spread out: for comparing models explained "
+                    + "against the same base images"
             }
             let covers = !resamplesMisfit
-                ? "they cover \(spread); not how far the renderings that define a concept differ from the edit that was made"
-                : "they cover \(spread), and as much of the misfit as each concept could absorb; "
+                ? "They cover \(spread); not how far the renderings that define a concept differ from the edit that was made"
+                : "They cover \(spread), and as much of the misfit as each concept could absorb; "
                     + "a different implementation of the same look may still read at another level"
-            return "95 % percentile intervals over \(resamples) of the \(pairs) pairs, the concept directions re-measured "
-                + "on each resample of the images they were measured on\(drawn)\(misfit): \(covers)"
+            return "95 % percentile intervals over \(resamples) of the \(pairs) pairs: on each resample the concept directions "
+                + "are re-measured on the resampled images they were measured on\(drawn)\(misfit). \(covers)"
         }
         return "95 % percentile intervals over \(resamples) of the \(pairs) pairs: they cover the pair-to-pair spread "
             + "of V_div only; the concept directions are held fixed"

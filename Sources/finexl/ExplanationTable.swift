@@ -19,12 +19,13 @@ enum ExplanationTable {
             + "   align   pairs +   p (paired)   AUROC" + (showsNaive ? "   VLM 0–10" : "")
         lines.append(header)
         lines.append(String(repeating: "─", count: header.count + 6))
-        func interval(_ ci: [Double]?) -> String {
-            guard let ci, ci.count == 2 else { return "       —        " }
+        func interval(_ ci: [Double]) -> String {
+            guard ci.count == 2 else { return "       —        " }
             return String(format: "[%6.3f, %6.3f]", ci[0], ci[1])
         }
         for c in e.concepts {
-            let intervals = interval(c.ci) + (showsSampling ? "   " + interval(c.ciSampling) : "")
+            // A concept without a spread of its own has one interval, its sampling interval too.
+            let intervals = interval(c.ci) + (showsSampling ? "   " + interval(c.ciSampling ?? c.ci) : "")
             let naive = showsNaive ? "   " + (c.origin.naiveStrength.map { String(format: "%6.1f", $0) } ?? "     —") : ""
             lines.append(c.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
                 + String(format: "  %7.3f   %@   %6.3f   %5.0f %%   %@   %5.3f", c.weight, intervals, c.alignment,

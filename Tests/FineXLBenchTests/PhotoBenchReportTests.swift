@@ -62,7 +62,8 @@ final class PhotoBenchReportTests: XCTestCase {
         XCTAssertEqual(report.editScores[0].coverage, 1)
         XCTAssertEqual(report.editScores[0].samplingCoverage, 0.1, accuracy: 1e-12)
         XCTAssertEqual(report.summary.samplingCoverageComparable, 0.1, accuracy: 1e-12)
-        XCTAssertTrue(report.renderTable().contains("10.0 % by the sampling intervals alone"), report.renderTable())
+        XCTAssertTrue(report.renderTable().contains("10.0 % by the sampling intervals alone; 100.0 % over all 1"), report.renderTable())
+        XCTAssertEqual(report.summary.coverageAll, 1)
     }
 
     func testReversedLevelsGiveTheLargestRankError() {

@@ -342,22 +342,24 @@ final class ExplainerTests: XCTestCase {
         drawn.perImage = perImage
         drawn.alternate = ConceptRendering(perImageChange: perImage.map { Vector.scale($0, 0.02) })
         var widened = drawn
-        widened.alternate?.strengthSpread = StrengthSpread(logSD: 0.2, looks: 15)
+        widened.alternate?.strengthSpread = StrengthSpread(logSD: 0.3, looks: 15)
+        var options = ExplainOptions()
+        options.bootstrapResamples = 4000
         let without = try Explainer.explain(divergence: divergence, candidates: [drawn], unrepresentable: [],
-                                            encoder: encoder, options: ExplainOptions())
+                                            encoder: encoder, options: options)
         let with = try Explainer.explain(divergence: divergence, candidates: [widened], unrepresentable: [],
-                                         encoder: encoder, options: ExplainOptions())
+                                         encoder: encoder, options: options)
         // The weight, and the interval the pairs and renderings alone give, do not change.
         XCTAssertEqual(with.concepts[0].weight, without.concepts[0].weight, accuracy: 1e-12)
         XCTAssertEqual(with.concepts[0].ciSampling, without.concepts[0].ci)
         XCTAssertNil(without.concepts[0].ciSampling)
         // The sampling interval is narrow here, so the widened one is about the level times
-        // e^(±0.2 · 2.131) (t with 15 degrees of freedom): 0.33 … 0.77 around 0.5.
+        // e^(±0.3 / √2 · 2.131) (t with 15 degrees of freedom): a log half-width of 0.452.
         let ci = with.concepts[0].ci, level = with.concepts[0].weight
         XCTAssertLessThan(without.concepts[0].ci[1] - without.concepts[0].ci[0], 0.05)
-        XCTAssertEqual(log(level / ci[0]), 0.426, accuracy: 0.08, "\(ci)")
-        XCTAssertEqual(log(ci[1] / level), 0.426, accuracy: 0.08, "\(ci)")
-        XCTAssertTrue(with.intervals?.contains("log spread of 0.20") ?? false, with.intervals ?? "")
+        XCTAssertEqual(log(level / ci[0]), 0.452, accuracy: 0.04, "\(ci)")
+        XCTAssertEqual(log(ci[1] / level), 0.452, accuracy: 0.04, "\(ci)")
+        XCTAssertTrue(with.intervals?.contains("log spread of 0.30") ?? false, with.intervals ?? "")
         XCTAssertTrue(with.intervals?.contains("ciSampling") ?? false, with.intervals ?? "")
         XCTAssertFalse(without.intervals?.contains("ciSampling") ?? true, without.intervals ?? "")
         // The JSON carries both.

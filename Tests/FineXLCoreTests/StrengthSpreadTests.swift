@@ -4,11 +4,17 @@ import XCTest
 @testable import FineXLCore
 
 final class StrengthSpreadTests: XCTestCase {
-    func testPoolsTheRootMeanSquareOfTheLogRatiosSkippingUnusableOnes() throws {
-        let spread = try XCTUnwrap(StrengthSpread(ratios: [1.25, 0.8, 1, 0, -2, .nan]))
-        XCTAssertEqual(spread.looks, 3)
-        XCTAssertEqual(spread.logSD, (2 * pow(log(1.25), 2) / 3).squareRoot(), accuracy: 1e-12)
-        XCTAssertNil(StrengthSpread(ratios: [0, -1]))
+    func testPoolsTheRootMeanSquareOfTheClampedLogRatios() throws {
+        let spread = try XCTUnwrap(StrengthSpread(ratios: [1.25, 0.8, 1, 1, 1, .nan]))
+        XCTAssertEqual(spread.looks, 5, "NaN is skipped")
+        XCTAssertEqual(spread.logSD, (2 * pow(log(1.25), 2) / 5).squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(spread.implementationSD, spread.logSD / 2.0.squareRoot(), accuracy: 1e-12)
+        // A rendering pointing away (r ≤ 0) counts as 4× weaker, and none counts for more than 4×:
+        // one look cannot set every interval's width.
+        let clamped = try XCTUnwrap(StrengthSpread(ratios: [0.001, -2, 100, 1, 1]))
+        XCTAssertEqual(clamped.logSD, (3 * pow(log(4.0), 2) / 5).squareRoot(), accuracy: 1e-12)
+        // Fewer than 5 looks say too little of the spread.
+        XCTAssertNil(StrengthSpread(ratios: [1.1, 0.9, 1, 1]))
         XCTAssertNil(StrengthSpread(ratios: []))
     }
 
@@ -19,10 +25,12 @@ final class StrengthSpreadTests: XCTestCase {
     }
 
     func testFactor95UsesStudentsQuantileForTheLooksPooled() {
-        // t quantiles 0.975 from tables: 15 df 2.131, 5 df 2.571; many df: the normal's 1.960.
-        XCTAssertEqual(log(StrengthSpread(logSD: 0.2, looks: 15).factor95) / 0.2, 2.131, accuracy: 0.002)
-        XCTAssertEqual(log(StrengthSpread(logSD: 0.2, looks: 5).factor95) / 0.2, 2.571, accuracy: 0.01)
-        XCTAssertEqual(log(StrengthSpread(logSD: 0.2, looks: 100_000).factor95) / 0.2, 1.960, accuracy: 0.001)
+        // One implementation's spread is logSD / √2; t quantiles 0.975 from tables: 15 df 2.131,
+        // 5 df 2.571; many df: the normal's 1.960.
+        let sd = 0.2 / 2.0.squareRoot()
+        XCTAssertEqual(log(StrengthSpread(logSD: 0.2, looks: 15).factor95) / sd, 2.131, accuracy: 0.002)
+        XCTAssertEqual(log(StrengthSpread(logSD: 0.2, looks: 5).factor95) / sd, 2.571, accuracy: 0.005)
+        XCTAssertEqual(log(StrengthSpread(logSD: 0.2, looks: 100_000).factor95) / sd, 1.960, accuracy: 0.001)
     }
 
     func testGeneratorDrawsStandardNormalAndStudentDeviates() {
