@@ -165,10 +165,10 @@ MAGICK = {
     "-background black -vignette 0x40": "vignette",
     "-posterize 6": "posterized",
     "-ordered-dither o4x4,6": "posterized",
+    "-modulate 130": "bright",  # HSL lightness ×1.3: read as bright's clipped-exposure form (was vivid colors + sepia)
 }
 MAGICK_MISREAD = {
     "-sepia-tone 80%": "sepia",  # reads high contrast + bright: toning, normalize and contrast in one
-    "-modulate 130": "bright",  # HSL lightness ×1.3 reads vivid colors + sepia
 }
 
 

@@ -25,6 +25,7 @@ extension Aspect {
         case diffusedLevels = "levels with Floyd–Steinberg error diffusion, as palette and GIF export dither"
         case orderedLevels = "levels with an ordered (Bayer) dither, as positioned dithering and retro looks do"
         case raisedOffset = "an offset added to every channel, clipped at white (a brightness slider, OpenCV's beta)"
+        case clippedExposure = "exposure in linear light clipped at white (no highlight shoulder, as a plain multiply does)"
         case loweredOffset = "an offset taken from every channel, clipped at black (a brightness slider turned down)"
 
         /// A few words for lists ("sepia: classic matrix").
@@ -41,6 +42,7 @@ extension Aspect {
             case .diffusedLevels: "posterized: dithered"
             case .orderedLevels: "posterized: ordered dither"
             case .raisedOffset: "bright: offset"
+            case .clippedExposure: "bright: clipped exposure"
             case .loweredOffset: "dark: offset"
             }
         }
@@ -54,7 +56,7 @@ extension Aspect {
             case .fadedBlacks: .lowContrast
             case .colourGrain, .clumpedGrain: .filmGrain
             case .flooredLevels, .diffusedLevels, .orderedLevels: .posterized
-            case .raisedOffset: .bright
+            case .raisedOffset, .clippedExposure: .bright
             case .loweredOffset: .dark
             }
         }
@@ -110,6 +112,8 @@ extension Aspect {
             case .loweredOffset:
                 "each sRGB channel v → max(v − \(Self.shiftText(.dark))ℓ, 0): the canonical rendering's drop of mid-grey, "
                     + "taken from every value"
+            case .clippedExposure:
+                "linear light ×2^ℓ (+1 EV at level 1, as the canonical rendering), clipped at white instead of rolled off"
             case .clumpedGrain: "luminance grain low-passed at σ = 1 working pixel, renormalized to σ = \(Canonical.grainSigma)·√ℓ"
             }
         }
@@ -171,6 +175,12 @@ extension Aspect {
             let offset = Form.midGreyShift(form.aspect) * l
             return ImageFilters.mapPixels(image) { r, g, b in
                 (ImageFilters.clamp01(r + offset), ImageFilters.clamp01(g + offset), ImageFilters.clamp01(b + offset))
+            }
+        case .clippedExposure:
+            let gain = powf(2, l)
+            return ImageFilters.mapPixels(image) { r, g, b in
+                func f(_ v: Float) -> Float { ImageFilters.toSRGB(min(ImageFilters.toLinear(v) * gain, 1)) }
+                return (f(r), f(g), f(b))
             }
         case .clumpedGrain:
             let cell = Self.grainCell(image)

@@ -137,7 +137,7 @@ final class AspectTests: XCTestCase {
         for y in 0..<56 { for x in 0..<56 { XCTAssertEqual(ordered[(y * 64 + x) * 3], ordered[((y + 8) * 64 + x + 8) * 3]) } }
         // Offset forms: every value moves by what the canonical rendering does to a mid-grey
         // (bright lifts it by about 0.128, dark drops it by about 0.119), clipped at the ends.
-        XCTAssertEqual(Aspect(.bright).forms, [.raisedOffset])
+        XCTAssertEqual(Aspect(.bright).forms, [.raisedOffset, .clippedExposure])
         XCTAssertEqual(Aspect(.dark).forms, [.loweredOffset])
         let lift = Aspect(.bright).apply(to: grey, level: 1).pixels[0] - 0.5
         let drop = Aspect(.dark).apply(to: grey, level: 1).pixels[0] - 0.5
@@ -152,6 +152,14 @@ final class AspectTests: XCTestCase {
         for (value, expected) in zip(lowered, [0, 0, 0, 0.2 + drop, 0.5 + drop, 0.8 + drop, 0.95 + drop, 0.95 + drop, 0.95 + drop]) {
             XCTAssertEqual(value, expected, accuracy: 1e-5)
         }
+        // Clipped exposure: linear light ×2^ℓ, clipped at white (1 EV at level 1, as the canonical
+        // rendering, which rolls the highlights off instead).
+        let exposed = Aspect(.bright).apply(.clippedExposure, to: tones, level: 1).pixels
+        for (value, original) in zip(exposed, tones.pixels) {
+            XCTAssertEqual(value, ImageFilters.toSRGB(min(2 * ImageFilters.toLinear(original), 1)), accuracy: 1e-5)
+        }
+        XCTAssertEqual(exposed[6], 1, accuracy: 1e-6, "0.95 clips")
+        XCTAssertLessThan(Aspect(.bright).apply(to: tones, level: 1).pixels[6], 0.99, "the canonical rendering rolls it off")
         // Clumped grain: unit spread, neighbours correlated.
         let field = Aspect.clumpedField(width: 64, height: 64, seed: 9)
         let variance = field.reduce(0) { $0 + $1 * $1 } / Float(field.count)
