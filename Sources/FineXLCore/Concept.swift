@@ -111,9 +111,7 @@ package struct StrengthSpread: Sendable, Equatable, Codable {
 
     /// From the ratios (one per look; NaN skipped, the rest clamped); nil under `minimumLooks`.
     package init?(ratios: [Double]) {
-        let logs = ratios.filter { !$0.isNaN }.map { r in
-            r > 0 ? min(max(Foundation.log(r), -Foundation.log(Self.clamp)), Foundation.log(Self.clamp)) : -Foundation.log(Self.clamp)
-        }
+        let logs = ratios.filter { !$0.isNaN }.map { Foundation.log(min(max($0, 1 / Self.clamp), Self.clamp)) }
         guard logs.count >= Self.minimumLooks else { return nil }
         self.init(logSD: (logs.map { $0 * $0 }.reduce(0, +) / Double(logs.count)).squareRoot(), looks: logs.count)
     }

@@ -228,9 +228,10 @@ package enum Explainer {
                 : ", what the concepts leave unexplained is flipped in sign on a random half of the statistics"
             let spread = renderings ? "the pair-to-pair spread of V_div and of f(C), how two renderings of the same look disagree on its level"
                 : "the pair-to-pair spread of V_div and of f(C)"
+            let remeasured = "95 % percentile intervals over \(resamples) of the \(pairs) pairs: on each resample the concept "
+                + "directions are re-measured on the resampled images they were measured on\(drawn)\(misfit)"
             if let strength = used.lazy.compactMap({ $0.alternate?.strengthSpread }).first {
-                return "95 % percentile intervals over \(resamples) of the \(pairs) pairs: on each resample the concept "
-                    + "directions are re-measured on the resampled images they were measured on\(drawn)\(misfit), and each level is "
+                return remeasured + ", and each level is "
                     + String(format: "scaled by e^(%.2f t) (t: Student's, %d degrees of freedom)", strength.implementationSD, strength.looks)
                     + ". They cover \(spread)\(resamplesMisfit ? ", as much of the misfit as each concept could absorb" : ""), "
                     + "and how far implementations of a look differ in strength as far as FineXL's own two renderings show it: "
@@ -244,8 +245,7 @@ package enum Explainer {
                 ? "They cover \(spread); not how far the renderings that define a concept differ from the edit that was made"
                 : "They cover \(spread), and as much of the misfit as each concept could absorb; "
                     + "a different implementation of the same look may still read at another level"
-            return "95 % percentile intervals over \(resamples) of the \(pairs) pairs: on each resample the concept directions "
-                + "are re-measured on the resampled images they were measured on\(drawn)\(misfit). \(covers)"
+            return remeasured + ". \(covers)"
         }
         return "95 % percentile intervals over \(resamples) of the \(pairs) pairs: they cover the pair-to-pair spread "
             + "of V_div only; the concept directions are held fixed"

@@ -43,6 +43,9 @@ package struct Explanation: Sendable, Codable, Equatable {
         /// it): how precisely these pairs pin the level down on the concept's own rendering's
         /// scale, for comparing models explained against the same base images.
         package var ciSampling: [Double]?
+        /// The sampling interval: `ciSampling`, else `ci` (a concept without a spread of its own
+        /// has one interval, its sampling interval too).
+        package var samplingInterval: [Double] { ciSampling ?? ci }
         /// cos(f(C), V_div).
         package var alignment: Double
         /// AUROC of the per-image projection onto f(C), personal against base, unpaired: how

@@ -43,33 +43,40 @@ struct InContextDirections: Sendable {
     /// Each of the aspects' other forms (`Aspect.Form`), per image: its change at level 1.
     let formPerImage: [Aspect.Form: [[Double]]]
     let images: Int
+    /// Each aspect's alternate rendering as measured here (`alternate(_:)`), with the strength
+    /// spread pooled over all of them, derived once from `rendered`.
+    private let alternates: [Aspect.Kind: ConceptRendering]
+
+    init(rendered: [Aspect.Variant: Rendered], formPerImage: [Aspect.Form: [[Double]]], images: Int) {
+        self.rendered = rendered
+        self.formPerImage = formPerImage
+        self.images = images
+        let canonical = rendered[.canonical]?.perImage ?? [:]
+        var changes: [Aspect.Kind: [[Double]]] = [:]
+        for kind in Aspect.Kind.allCases {
+            guard let rows = rendered[.alternate]?.perImage[kind], let own = canonical[kind], !rows.isEmpty,
+                  rows.count == Self.measuredImages(.alternate, of: own.count) else { continue }
+            changes[kind] = zip(rows, Self.responseImages(of: own.count)).map { Vector.subtract($0, own[$1]) }
+        }
+        // How far the two renderings of each look disagree on its level here, pooled over the looks.
+        let spread = StrengthSpread(ratios: Aspect.Kind.allCases.compactMap { kind in
+            guard let change = changes[kind], let own = canonical[kind] else { return nil }
+            let direction = Vector.mean(own)
+            return StrengthSpread.ratio(of: Vector.add(direction, Vector.mean(change)), along: direction)
+        })
+        alternates = changes.reduce(into: [:]) { result, entry in
+            result[entry.key] = ConceptRendering(perImageChange: entry.value,
+                                                 levelResponse: rendered[.alternate]?.responses[entry.key], strengthSpread: spread)
+        }
+    }
 
     var perImage: [Aspect.Kind: [[Double]]] { rendered[.canonical]?.perImage ?? [:] }
     var responses: [Aspect.Kind: LevelResponse] { rendered[.canonical]?.responses ?? [:] }
     var directions: [Aspect.Kind: [Double]] { perImage.mapValues(Vector.mean) }
 
     /// An aspect's alternate rendering as measured here: per response image, its f(C) minus the
-    /// canonical one's on the same image.
-    func alternate(_ kind: Aspect.Kind) -> ConceptRendering? {
-        alternateChanges(kind).map {
-            ConceptRendering(perImageChange: $0, levelResponse: rendered[.alternate]?.responses[kind], strengthSpread: strengthSpread)
-        }
-    }
-
-    /// How far the two renderings of each look disagree on its level here, pooled over the looks.
-    var strengthSpread: StrengthSpread? {
-        StrengthSpread(ratios: Aspect.Kind.allCases.compactMap { kind in
-            guard let changes = alternateChanges(kind), let canonical = perImage[kind] else { return nil }
-            let direction = Vector.mean(canonical)
-            return StrengthSpread.ratio(of: Vector.add(direction, Vector.mean(changes)), along: direction)
-        })
-    }
-
-    private func alternateChanges(_ kind: Aspect.Kind) -> [[Double]]? {
-        guard let rows = rendered[.alternate]?.perImage[kind], let canonical = perImage[kind], !rows.isEmpty,
-              rows.count == Self.measuredImages(.alternate, of: canonical.count) else { return nil }
-        return zip(rows, Self.responseImages(of: canonical.count)).map { Vector.subtract($0, canonical[$1]) }
-    }
+    /// canonical one's on the same image, and the strength spread of all the looks.
+    func alternate(_ kind: Aspect.Kind) -> ConceptRendering? { alternates[kind] }
 
     /// Which of `count` images are measured: all up to `maximum`, else evenly spaced.
     static func chosen(of count: Int, at maximum: Int = maximumImages) -> [Int] {

@@ -27,12 +27,12 @@ package struct SeededGenerator: RandomNumberGenerator, Sendable {
     /// A deviate of Student's t distribution with `degrees` (≥ 1) degrees of freedom: a normal
     /// over the root of a mean of `degrees` squared normals.
     package mutating func studentT(degrees: Int) -> Double {
-        let z = normal()
+        let z = normal(), degrees = max(degrees, 1)
         var squares = 0.0
-        for _ in 0..<max(degrees, 1) {
+        for _ in 0..<degrees {
             let n = normal()
             squares += n * n
         }
-        return z / (squares / Double(max(degrees, 1))).squareRoot()
+        return z / (squares / Double(degrees)).squareRoot()
     }
 }

@@ -24,8 +24,7 @@ enum ExplanationTable {
             return String(format: "[%6.3f, %6.3f]", ci[0], ci[1])
         }
         for c in e.concepts {
-            // A concept without a spread of its own has one interval, its sampling interval too.
-            let intervals = interval(c.ci) + (showsSampling ? "   " + interval(c.ciSampling ?? c.ci) : "")
+            let intervals = interval(c.ci) + (showsSampling ? "   " + interval(c.samplingInterval) : "")
             let naive = showsNaive ? "   " + (c.origin.naiveStrength.map { String(format: "%6.1f", $0) } ?? "     —") : ""
             lines.append(c.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
                 + String(format: "  %7.3f   %@   %6.3f   %5.0f %%   %@   %5.3f", c.weight, intervals, c.alignment,

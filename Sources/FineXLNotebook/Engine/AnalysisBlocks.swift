@@ -96,8 +96,7 @@ enum AnalysisBlocks {
         let showSampling = explanation.concepts.contains { $0.ciSampling != nil }
         let rows = explanation.concepts.map { concept -> [String] in
             var row = [concept.name, NotebookFormat.number(concept.weight), NotebookFormat.interval(concept.ci)]
-            // A concept without a spread of its own has one interval, its sampling interval too.
-            if showSampling { row.append(NotebookFormat.interval(concept.ciSampling ?? concept.ci)) }
+            if showSampling { row.append(NotebookFormat.interval(concept.samplingInterval)) }
             row += [NotebookFormat.number(concept.alignment), NotebookFormat.percent(concept.paired.share),
                     NotebookFormat.pValue(concept.paired.p), NotebookFormat.number(concept.auroc)]
             if showStrength { row.append(concept.origin.naiveStrength.map { NotebookFormat.number($0, decimals: 1) } ?? "—") }

@@ -111,7 +111,7 @@ struct InlineEvaluator {
         case "name": return concept.name
         case "weight": return NotebookFormat.number(concept.weight)
         case "ci": return NotebookFormat.interval(concept.ci)
-        case "sampling": return NotebookFormat.interval(concept.ciSampling ?? concept.ci)
+        case "sampling": return NotebookFormat.interval(concept.samplingInterval)
         case "alignment": return NotebookFormat.number(concept.alignment)
         case "auroc": return NotebookFormat.number(concept.auroc)
         case "p": return NotebookFormat.pValue(concept.paired.p)
