@@ -19,6 +19,7 @@ extension Aspect {
         case sepiaMatrix = "the classic sepia matrix (brightens ×1.2)"
         case sepiaGradientMap = "a gradient map from dark brown to cream (stronger toning)"
         case fadedBlacks = "faded blacks (black point raised, white kept)"
+        case levelsOutput = "output levels (black raised and white lowered about mid-grey, as a levels output range does)"
         case colourGrain = "colour grain (each channel its own noise)"
         case clumpedGrain = "clumped grain (clumps of 2–3 px)"
         case flooredLevels = "levels floored, as bit masks and PIL's posterize do (darkens by half a step)"
@@ -36,6 +37,7 @@ extension Aspect {
             case .sepiaMatrix: "sepia: classic matrix"
             case .sepiaGradientMap: "sepia: gradient map"
             case .fadedBlacks: "low contrast: faded blacks"
+            case .levelsOutput: "low contrast: output levels"
             case .colourGrain: "film grain: per channel"
             case .clumpedGrain: "film grain: clumped"
             case .flooredLevels: "posterized: floored"
@@ -53,7 +55,7 @@ extension Aspect {
             case .hsvDesaturation: .mutedColors
             case .valueGrey: .blackAndWhite
             case .sepiaMatrix, .sepiaGradientMap: .sepia
-            case .fadedBlacks: .lowContrast
+            case .fadedBlacks, .levelsOutput: .lowContrast
             case .colourGrain, .clumpedGrain: .filmGrain
             case .flooredLevels, .diffusedLevels, .orderedLevels: .posterized
             case .raisedOffset, .clippedExposure: .bright
@@ -96,6 +98,9 @@ extension Aspect {
                 "luma mapped through " + Self.gradientStops.map { "\($0.0) → (\($0.1), \($0.2), \($0.3))" }.joined(separator: ", ")
                     + " as Photoshop's gradient map, GIMP's colorize and PIL's ImageOps.colorize do, mixed in at ℓ"
             case .fadedBlacks: "per sRGB channel v → 1 − (1 − v)(1 − \(Canonical.lowContrast)ℓ): the slope of low contrast, pivoted at white"
+            case .levelsOutput:
+                "per sRGB channel v → 0.5 + (v − 0.5)(1 − \(Canonical.lowContrast)ℓ): the slope of low contrast, pivoted at "
+                    + "mid-grey whatever the picture's mean (a levels output range, a fixed-pivot contrast slider)"
             case .colourGrain: "Gaussian grain of σ = \(Canonical.grainSigma)·√ℓ drawn for each channel apart"
             case .flooredLevels: "each sRGB channel floored to 2^(8 − \(Canonical.posterizeBits)ℓ) steps of 256 / 2^(8 − \(Canonical.posterizeBits)ℓ)"
             case .diffusedLevels:
@@ -148,6 +153,11 @@ extension Aspect {
         case .fadedBlacks:
             let slope = 1 - Canonical.lowContrast * l
             return ImageFilters.mapPixels(image) { r, g, b in (1 - (1 - r) * slope, 1 - (1 - g) * slope, 1 - (1 - b) * slope) }
+        case .levelsOutput:
+            let slope = 1 - Canonical.lowContrast * l
+            return ImageFilters.mapPixels(image) { r, g, b in
+                (0.5 + (r - 0.5) * slope, 0.5 + (g - 0.5) * slope, 0.5 + (b - 0.5) * slope)
+            }
         case .colourGrain:
             let sigma = Canonical.grainSigma * l.squareRoot()
             let cell = Self.grainCell(image)

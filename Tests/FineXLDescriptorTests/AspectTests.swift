@@ -114,6 +114,15 @@ final class AspectTests: XCTestCase {
         let ends = RGBImage(width: 2, height: 1, pixels: [0, 0, 0, 1, 1, 1])
         let faded = Aspect(.lowContrast).apply(.fadedBlacks, to: ends, level: 1).pixels
         for (value, expected) in zip(faded, [0.4, 0.4, 0.4, 1, 1, 1] as [Float]) { XCTAssertEqual(value, expected, accuracy: 1e-6) }
+        // Output levels: black rises to 0.2 and white falls to 0.8, about mid-grey whatever the
+        // picture's mean (the canonical rendering pivots at this two-pixel picture's mean, 0.5, too,
+        // so a dark picture tells them apart: its mean 0.1 stays where the form lifts it to 0.26).
+        let levels = Aspect(.lowContrast).apply(.levelsOutput, to: ends, level: 1).pixels
+        for (value, expected) in zip(levels, [0.2, 0.2, 0.2, 0.8, 0.8, 0.8] as [Float]) { XCTAssertEqual(value, expected, accuracy: 1e-6) }
+        let dark = RGBImage(width: 1, height: 1, pixels: [0.1, 0.1, 0.1])
+        XCTAssertEqual(Aspect(.lowContrast).apply(.levelsOutput, to: dark, level: 1).pixels[0], 0.26, accuracy: 1e-6)
+        XCTAssertEqual(Aspect(.lowContrast).apply(to: dark, level: 1).pixels[0], 0.1, accuracy: 1e-6)
+        XCTAssertEqual(Aspect(.lowContrast).forms, [.fadedBlacks, .levelsOutput])
         // Every form belongs to the aspect that lists it.
         for aspect in Aspect.all { XCTAssertTrue(aspect.forms.allSatisfy { $0.aspect == aspect.kind }) }
         XCTAssertEqual(Aspect(.filmGrain).forms, [.colourGrain, .clumpedGrain])
