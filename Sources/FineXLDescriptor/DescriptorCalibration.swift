@@ -119,7 +119,16 @@ struct DescriptorCalibration: Sendable {
             let m = base.reduce(0) { $0 + $1[j] } / Double(base.count)
             return (base.reduce(0) { $0 + ($1[j] - m) * ($1[j] - m) } / Double(base.count)).squareRoot()
         }
-        let scale = (0..<d).map { j in max((pooled[j] / samples).squareRoot(), 0.01 * spread[j], 1e-9) }
+        var scale = (0..<d).map { j in max((pooled[j] / samples).squareRoot(), 0.01 * spread[j], 1e-9) }
+        // The two clipping shares are one statistic at either end and share one unit, the larger
+        // of the two. The reference images almost never reach white (the renderings roll
+        // highlights off), so white clipping's own unit came out a quarter of black's, and on
+        // photographs with bright skies or walls an edit that clips a tenth of the picture then
+        // outweighed every other statistic (ImageMagick's `-level 10%,90%`, a contrast stretch of
+        // level 0.5, read as high contrast 0.95; with one unit, 0.54).
+        let black = DescriptorStatistic.blackClipping.rawValue, white = DescriptorStatistic.whiteClipping.rawValue
+        scale[black] = max(scale[black], scale[white])
+        scale[white] = scale[black]
         return (Vector.mean(base), scale)
     }
 

@@ -9,8 +9,8 @@ import Foundation
 /// It represents only concepts it can render: a concept's direction is the mean change
 /// its canonical rendering causes on the reference images, so weights read as levels.
 package struct DescriptorEncoder: ImageEncoder {
-    /// Bumped whenever a statistic, the reference set or a canonical rendering changes.
-    static let version = "finexl.descriptor/10"
+    /// Bumped whenever a statistic, its standardization, the reference set or a canonical rendering changes.
+    static let version = "finexl.descriptor/11"
 
     package init() {}
 

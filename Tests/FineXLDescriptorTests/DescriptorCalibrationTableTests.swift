@@ -1,3 +1,4 @@
+import FineXLSupport
 import Foundation
 import XCTest
 @testable import FineXLDescriptor
@@ -24,6 +25,29 @@ final class DescriptorCalibrationTableTests: XCTestCase {
         }
         // This process uses the table, and the encoder's standardization is the measured one.
         XCTAssertTrue(DescriptorCalibration.shared.fromTable)
+    }
+
+    /// The two clipping shares are measured in one unit: a picture with a tenth of it pushed to
+    /// white moves white clipping as far as one with a tenth pushed to black moves black clipping
+    /// (white's own unit on the reference set, which hardly reaches white, was a quarter of black's).
+    func testClippingAtEitherEndIsMeasuredInOneUnit() throws {
+        let (w, h) = (128, 128)
+        func ramp(_ transform: (Float) -> Float) -> RGBImage {
+            var pixels = [Float](repeating: 0, count: w * h * 3)
+            // Values 0.1 … 0.9 spread evenly over the whole frame (the tone statistics read its central disc).
+            for y in 0..<h { for x in 0..<w { for c in 0..<3 {
+                pixels[(y * w + x) * 3 + c] = transform(0.1 + 0.8 * Float((x * 37 + y * 101) % 128) / 127)
+            } } }
+            return RGBImage(width: w, height: h, pixels: pixels)
+        }
+        let plain = ramp { $0 }
+        let whiter = ramp { $0 > 0.82 ? 1 : $0 }, blacker = ramp { $0 < 0.18 ? 0 : $0 }
+        let embedded = try DescriptorEncoder().embed([plain, whiter, blacker])
+        let white = DescriptorStatistic.whiteClipping.rawValue, black = DescriptorStatistic.blackClipping.rawValue
+        let whiteMove = embedded[1][white] - embedded[0][white], blackMove = embedded[2][black] - embedded[0][black]
+        XCTAssertGreaterThan(whiteMove, 1)
+        XCTAssertEqual(whiteMove, blackMove, accuracy: 0.05 * blackMove)
+        XCTAssertEqual(DescriptorCalibrationTable.scale[white], DescriptorCalibrationTable.scale[black])
     }
 
     private static var tableFile: URL {
