@@ -20,6 +20,7 @@ extension Aspect {
         case sepiaGradientMap = "a gradient map from dark brown to cream (stronger toning)"
         case fadedBlacks = "faded blacks (black point raised, white kept)"
         case levelsOutput = "output levels (black raised and white lowered about mid-grey, as a levels output range does)"
+        case midGreyStretch = "a stretch about mid-grey (clipped at both ends, as input levels and fixed-pivot contrast sliders do)"
         case colourGrain = "colour grain (each channel its own noise)"
         case clumpedGrain = "clumped grain (clumps of 2–3 px)"
         case flooredLevels = "levels floored, as bit masks and PIL's posterize do (darkens by half a step)"
@@ -38,6 +39,7 @@ extension Aspect {
             case .sepiaGradientMap: "sepia: gradient map"
             case .fadedBlacks: "low contrast: faded blacks"
             case .levelsOutput: "low contrast: output levels"
+            case .midGreyStretch: "high contrast: about mid-grey"
             case .colourGrain: "film grain: per channel"
             case .clumpedGrain: "film grain: clumped"
             case .flooredLevels: "posterized: floored"
@@ -56,6 +58,7 @@ extension Aspect {
             case .valueGrey: .blackAndWhite
             case .sepiaMatrix, .sepiaGradientMap: .sepia
             case .fadedBlacks, .levelsOutput: .lowContrast
+            case .midGreyStretch: .highContrast
             case .colourGrain, .clumpedGrain: .filmGrain
             case .flooredLevels, .diffusedLevels, .orderedLevels: .posterized
             case .raisedOffset, .clippedExposure: .bright
@@ -101,6 +104,9 @@ extension Aspect {
             case .levelsOutput:
                 "per sRGB channel v → 0.5 + (v − 0.5)(1 − \(Canonical.lowContrast)ℓ): the slope of low contrast, pivoted at "
                     + "mid-grey whatever the picture's mean (a levels output range, a fixed-pivot contrast slider)"
+            case .midGreyStretch:
+                "per sRGB channel v → 0.5 + (v − 0.5)(1 + \(Canonical.highContrast)ℓ), clipped: the slope of high contrast, "
+                    + "pivoted at mid-grey whatever the picture's mean (input levels, a fixed-pivot contrast slider)"
             case .colourGrain: "Gaussian grain of σ = \(Canonical.grainSigma)·√ℓ drawn for each channel apart"
             case .flooredLevels: "each sRGB channel floored to 2^(8 − \(Canonical.posterizeBits)ℓ) steps of 256 / 2^(8 − \(Canonical.posterizeBits)ℓ)"
             case .diffusedLevels:
@@ -153,6 +159,12 @@ extension Aspect {
         case .fadedBlacks:
             let slope = 1 - Canonical.lowContrast * l
             return ImageFilters.mapPixels(image) { r, g, b in (1 - (1 - r) * slope, 1 - (1 - g) * slope, 1 - (1 - b) * slope) }
+        case .midGreyStretch:
+            let slope = 1 + Canonical.highContrast * l
+            return ImageFilters.mapPixels(image) { r, g, b in
+                (ImageFilters.clamp01(0.5 + (r - 0.5) * slope), ImageFilters.clamp01(0.5 + (g - 0.5) * slope),
+                 ImageFilters.clamp01(0.5 + (b - 0.5) * slope))
+            }
         case .levelsOutput:
             let slope = 1 - Canonical.lowContrast * l
             return ImageFilters.mapPixels(image) { r, g, b in

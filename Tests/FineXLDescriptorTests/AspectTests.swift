@@ -123,6 +123,16 @@ final class AspectTests: XCTestCase {
         XCTAssertEqual(Aspect(.lowContrast).apply(.levelsOutput, to: dark, level: 1).pixels[0], 0.26, accuracy: 1e-6)
         XCTAssertEqual(Aspect(.lowContrast).apply(to: dark, level: 1).pixels[0], 0.1, accuracy: 1e-6)
         XCTAssertEqual(Aspect(.lowContrast).forms, [.fadedBlacks, .levelsOutput])
+        // The stretch about mid-grey: 0.3 → 0.2 and 0.7 → 0.8 at level 1 (slope 1.5), ends clipped;
+        // on the dark pixel it darkens where the canonical rendering, pivoted at the picture's mean, does not.
+        let spread = RGBImage(width: 4, height: 1, pixels: [0.3, 0.3, 0.3, 0.7, 0.7, 0.7, 0.05, 0.05, 0.05, 0.98, 0.98, 0.98])
+        let stretched = Aspect(.highContrast).apply(.midGreyStretch, to: spread, level: 1).pixels
+        for (value, expected) in zip(stretched, [0.2, 0.2, 0.2, 0.8, 0.8, 0.8, 0, 0, 0, 1, 1, 1] as [Float]) {
+            XCTAssertEqual(value, expected, accuracy: 1e-6)
+        }
+        XCTAssertEqual(Aspect(.highContrast).apply(.midGreyStretch, to: dark, level: 1).pixels[0], 0, accuracy: 1e-6)
+        XCTAssertEqual(Aspect(.highContrast).apply(to: dark, level: 1).pixels[0], 0.1, accuracy: 1e-6)
+        XCTAssertEqual(Aspect(.highContrast).forms, [.midGreyStretch])
         // Every form belongs to the aspect that lists it.
         for aspect in Aspect.all { XCTAssertTrue(aspect.forms.allSatisfy { $0.aspect == aspect.kind }) }
         XCTAssertEqual(Aspect(.filmGrain).forms, [.colourGrain, .clumpedGrain])

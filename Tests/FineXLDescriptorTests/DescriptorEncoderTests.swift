@@ -97,7 +97,7 @@ final class DescriptorEncoderTests: XCTestCase {
     /// (statistic names, canonical renderings, reference set, version). Pinned, so a refactor
     /// that changes a name or a rendering's description by accident fails here.
     func testIdentityIsPinnedToTheDefinition() {
-        XCTAssertEqual(DescriptorEncoder().identity.prefix(16), "2e2bed62bf18eeaf")
+        XCTAssertEqual(DescriptorEncoder().identity.prefix(16), "5da6d1e74d49bb9b")
         XCTAssertEqual(DescriptorEncoder().identity.count, 64)
     }
 
