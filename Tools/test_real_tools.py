@@ -197,3 +197,44 @@ def test_imagemagick_edit_is_named_first(workspace, arguments):
 @pytest.mark.parametrize("arguments", sorted(MAGICK_MISREAD))
 def test_imagemagick_edit_known_to_be_misread(workspace, arguments):
     magick_case(workspace, arguments, MAGICK_MISREAD[arguments])
+
+
+# Linear levels, whose strength in FineXL's own terms is exact: the canonical high contrast
+# multiplies each channel's slope by 1 + 0.5ℓ and low contrast by 1 − 0.4ℓ (their descriptions in
+# Aspect.swift; the stretch-about-mid-grey and output-levels forms have those slopes), so
+# `-level 10%,90%` (slope 1/0.8 = 1.25 about mid-grey, clipped) is high contrast at 0.5 and
+# `+level 20%,80%` (slope 0.6) low contrast at 1.0. The 95 % interval must hold that level.
+MAGICK_LEVELS = {
+    "-level 10%,90%": ("high contrast", 0.5),
+    "-level 15%,85%": ("high contrast", (1 / 0.7 - 1) / 0.5),
+    "+level 10%,90%": ("low contrast", 0.5),
+    "+level 20%,80%": ("low contrast", 1.0),
+}
+MAGICK_LEVELS_MISREAD = {
+    # A slight stretch reads about 1.7× its level: clipping a few per cent of the picture at either
+    # end moves the clipping statistics far more than the stretch's slope does (0.37 [0.26, 0.61]).
+    "-level 5%,95%": ("high contrast", (1 / 0.9 - 1) / 0.5),
+}
+
+
+def magick_level_case(workspace, arguments, expected, level):
+    convert = convert_binary()
+    out = workspace / ("levels-" + "".join(c if c.isalnum() else "-" for c in arguments.replace("+", "plus")))
+    out.mkdir()
+    for photo in sorted((workspace / "base").glob("*.png")):
+        subprocess.run([convert, str(photo), *arguments.split(), "PNG24:" + str(out / photo.name)], check=True)
+    explanation = explain(workspace, workspace / "base", out)
+    check_named_first(explanation, expected)
+    low, high = explanation["concepts"][0]["ci"]
+    assert low <= level <= high, f"{expected} {explanation['concepts'][0]['weight']:.2f} [{low:.2f}, {high:.2f}] for level {level:.2f}"
+
+
+@pytest.mark.parametrize("arguments", sorted(MAGICK_LEVELS))
+def test_imagemagick_levels_read_at_their_level(workspace, arguments):
+    magick_level_case(workspace, arguments, *MAGICK_LEVELS[arguments])
+
+
+@pytest.mark.xfail(strict=True, reason=KNOWN)
+@pytest.mark.parametrize("arguments", sorted(MAGICK_LEVELS_MISREAD))
+def test_imagemagick_levels_known_to_be_misread(workspace, arguments):
+    magick_level_case(workspace, arguments, *MAGICK_LEVELS_MISREAD[arguments])
