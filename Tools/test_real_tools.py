@@ -203,7 +203,8 @@ def test_imagemagick_edit_known_to_be_misread(workspace, arguments):
 # multiplies each channel's slope by 1 + 0.5ℓ and low contrast by 1 − 0.4ℓ (their descriptions in
 # Aspect.swift; the stretch-about-mid-grey and output-levels forms have those slopes), so
 # `-level 10%,90%` (slope 1/0.8 = 1.25 about mid-grey, clipped) is high contrast at 0.5 and
-# `+level 20%,80%` (slope 0.6) low contrast at 1.0. The 95 % interval must hold that level.
+# `+level 20%,80%` (slope 0.6) low contrast at 1.0. The 95 % interval must hold that level, and
+# no other concept may be read at 0.15 or more.
 MAGICK_LEVELS = {
     "-level 10%,90%": ("high contrast", 0.5),
     "-level 15%,85%": ("high contrast", (1 / 0.7 - 1) / 0.5),
@@ -227,6 +228,10 @@ def magick_level_case(workspace, arguments, expected, level):
     check_named_first(explanation, expected)
     low, high = explanation["concepts"][0]["ci"]
     assert low <= level <= high, f"{expected} {explanation['concepts'][0]['weight']:.2f} [{low:.2f}, {high:.2f}] for level {level:.2f}"
+    # A stretch about mid-grey also darkens a picture darker than mid-grey: that is the contrast
+    # edit's doing, not a second aspect (it read as dark 0.26–0.33, or bright 0.25 beside +level).
+    side = [f"{c['name']} {c['weight']:.2f}" for c in explanation["concepts"][1:] if c["weight"] >= 0.15]
+    assert not side, f"{expected} read with {', '.join(side)}"
 
 
 @pytest.mark.parametrize("arguments", sorted(MAGICK_LEVELS))
