@@ -179,13 +179,18 @@ def convert_binary():
     return found
 
 
-def magick_case(workspace, arguments, expected):
+def magick_explain(workspace, arguments):
+    """Every photo edited by `convert` with `arguments`, explained against the originals."""
     convert = convert_binary()
-    out = workspace / ("magick-" + "".join(c if c.isalnum() else "-" for c in arguments))
+    out = workspace / ("magick-" + "".join(c if c.isalnum() else "-" for c in arguments.replace("+", "plus")))
     out.mkdir()
     for photo in sorted((workspace / "base").glob("*.png")):
         subprocess.run([convert, str(photo), *arguments.split(), "PNG24:" + str(out / photo.name)], check=True)
-    check_named_first(explain(workspace, workspace / "base", out), expected)
+    return explain(workspace, workspace / "base", out)
+
+
+def magick_case(workspace, arguments, expected):
+    check_named_first(magick_explain(workspace, arguments), expected)
 
 
 @pytest.mark.parametrize("arguments", sorted(MAGICK))
@@ -219,12 +224,7 @@ MAGICK_LEVELS_MISREAD = {
 
 
 def magick_level_case(workspace, arguments, expected, level):
-    convert = convert_binary()
-    out = workspace / ("levels-" + "".join(c if c.isalnum() else "-" for c in arguments.replace("+", "plus")))
-    out.mkdir()
-    for photo in sorted((workspace / "base").glob("*.png")):
-        subprocess.run([convert, str(photo), *arguments.split(), "PNG24:" + str(out / photo.name)], check=True)
-    explanation = explain(workspace, workspace / "base", out)
+    explanation = magick_explain(workspace, arguments)
     check_named_first(explanation, expected)
     low, high = explanation["concepts"][0]["ci"]
     assert low <= level <= high, f"{expected} {explanation['concepts'][0]['weight']:.2f} [{low:.2f}, {high:.2f}] for level {level:.2f}"

@@ -166,11 +166,11 @@ package struct OrthogonalityFilter: Sendable {
         for _ in 0..<candidates.count {
             let current = squaredResidual(kept.map(\.cone))
             var best: (visit: Int, out: Int, direction: [Double], residual: Double)?
-            for (v, visit) in visits.enumerated() where visit.rejection?.hasPrefix(Self.notOrthogonal) == true {
-                let candidate = candidates[visit.candidate]
-                for out in kept.indices {
-                    let others = Array(kept[..<out] + kept[(out + 1)...])
-                    let remainder = fit(others.map(\.cone), divergence).left
+            for out in kept.indices {
+                let others = Array(kept[..<out] + kept[(out + 1)...])
+                let remainder = fit(others.map(\.cone), divergence).left
+                for (v, visit) in visits.enumerated() where visit.rejection?.hasPrefix(Self.notOrthogonal) == true {
+                    let candidate = candidates[visit.candidate]
                     let representative = representative(candidate, remainder)
                     let cosines = others.map { abs(Vector.cosine($0.direction, representative)) }
                     let closest = cosines.max() ?? 0

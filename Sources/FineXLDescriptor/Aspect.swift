@@ -396,10 +396,15 @@ package struct Aspect: Sendable, Hashable {
                 i += 3
             }
         }
-        let mean = sum / Float(image.width * image.height)
-        return ImageFilters.mapPixels(image) { r, g, b in
-            (ImageFilters.clamp01(mean + (r - mean) * k), ImageFilters.clamp01(mean + (g - mean) * k),
-             ImageFilters.clamp01(mean + (b - mean) * k))
+        return channelContrast(image, k, about: sum / Float(image.width * image.height))
+    }
+
+    /// Each sRGB channel's distance from `pivot` times `k`, clipped: the canonical contrast
+    /// renderings pivot at the picture's mean luma, the levels forms at mid-grey.
+    static func channelContrast(_ image: RGBImage, _ k: Float, about pivot: Float) -> RGBImage {
+        ImageFilters.mapPixels(image) { r, g, b in
+            (ImageFilters.clamp01(pivot + (r - pivot) * k), ImageFilters.clamp01(pivot + (g - pivot) * k),
+             ImageFilters.clamp01(pivot + (b - pivot) * k))
         }
     }
 

@@ -160,16 +160,9 @@ extension Aspect {
             let slope = 1 - Canonical.lowContrast * l
             return ImageFilters.mapPixels(image) { r, g, b in (1 - (1 - r) * slope, 1 - (1 - g) * slope, 1 - (1 - b) * slope) }
         case .midGreyStretch:
-            let slope = 1 + Canonical.highContrast * l
-            return ImageFilters.mapPixels(image) { r, g, b in
-                (ImageFilters.clamp01(0.5 + (r - 0.5) * slope), ImageFilters.clamp01(0.5 + (g - 0.5) * slope),
-                 ImageFilters.clamp01(0.5 + (b - 0.5) * slope))
-            }
+            return Self.channelContrast(image, 1 + Canonical.highContrast * l, about: 0.5)
         case .levelsOutput:
-            let slope = 1 - Canonical.lowContrast * l
-            return ImageFilters.mapPixels(image) { r, g, b in
-                (0.5 + (r - 0.5) * slope, 0.5 + (g - 0.5) * slope, 0.5 + (b - 0.5) * slope)
-            }
+            return Self.channelContrast(image, 1 - Canonical.lowContrast * l, about: 0.5)
         case .colourGrain:
             let sigma = Canonical.grainSigma * l.squareRoot()
             let cell = Self.grainCell(image)
