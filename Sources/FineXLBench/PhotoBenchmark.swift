@@ -63,7 +63,7 @@ package enum PhotoBenchmark {
                                              set: $0.edit.set, level: $0.level) },
                 concepts: run.explanation.concepts.map {
                     .init(name: $0.name, weight: $0.weight, ci: $0.ci,
-                          alternatives: $0.alternatives?.map { .init(name: $0.name, weight: $0.weight) }, ciSampling: $0.ciSampling)
+                          alternatives: $0.alternatives?.map { .init(name: $0.name, weight: $0.weight, ci: $0.ci, ciSampling: $0.ciSampling) }, ciSampling: $0.ciSampling)
                 },
                 residual: run.explanation.residual.relative,
                 seconds: Date().timeIntervalSince(modelStart)))

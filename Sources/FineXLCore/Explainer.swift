@@ -54,10 +54,28 @@ package enum Explainer {
                                        pairs: divergence.pairs, into: &excluded)
         let filtered = trace.rejected
         let resamplesMisfit = Self.resamplesMisfit(decomposer, kept)
-        let fitted = Vector.combination(contributions, weights: kept.map { _ in 1 }, dimension: divergence.dimension)
-        let intervals = bootstrapIntervals(divergence: divergence, concepts: kept, used: fit.used,
-                                           misfit: resamplesMisfit ? Vector.subtract(divergence.vector, fitted) : nil,
-                                           decomposer: decomposer, options: options)
+        // The intervals of `concepts` fitted as `fit`, whose parts add up to `contributions`.
+        func bootstrap(_ concepts: [Concept], _ fit: Decomposer.Result, _ contributions: [[Double]]) -> [(ci: [Double], sampling: [Double]?)] {
+            let fitted = Vector.combination(contributions, weights: concepts.map { _ in 1 }, dimension: divergence.dimension)
+            return bootstrapIntervals(divergence: divergence, concepts: concepts, used: fit.used,
+                                      misfit: resamplesMisfit ? Vector.subtract(divergence.vector, fitted) : nil,
+                                      decomposer: decomposer, options: options)
+        }
+        let intervals = bootstrap(kept, fit, contributions)
+        // An alternative reading's interval, built the same way with it in the kept concept's place.
+        func interval(_ alternative: Explanation.Alternative, at position: Int) -> Explanation.Alternative {
+            guard let rival = candidates.first(where: { $0.name == alternative.name }) else { return alternative }
+            var inPlace = kept
+            inPlace[position] = rival
+            let directions = inPlace.map(\.direction), forms = inPlace.map(\.formDirections)
+            let rivalFit = decomposer.decompose(divergence.vector, over: directions, forms: forms, replaySteps: false)
+            guard rivalFit.used[position] else { return alternative }
+            var withInterval = alternative
+            let interval = bootstrap(inPlace, rivalFit, decomposer.contributions(over: directions, forms: forms, parts: rivalFit.parts))[position]
+            withInterval.ci = interval.ci
+            withInterval.ciSampling = interval.sampling
+            return withInterval
+        }
 
         var weighted: [Explanation.Weighted] = []
         var rejected = unrepresentable + filtered
@@ -73,7 +91,7 @@ package enum Explainer {
                 let share = part / fit.weights[i]
                 return share >= 0.005 ? Explanation.FormShare(name: form.name, share: share) : nil
             }
-            let alternatives = decided[trace.kept[i]] ?? []
+            let alternatives = (decided[trace.kept[i]] ?? []).map { interval($0, at: i) }
             weighted.append(.init(
                 name: concept.name, weight: concept.levelResponse?.level(forWeight: fit.weights[i]) ?? fit.weights[i],
                 ci: intervals[i].ci,
@@ -283,8 +301,9 @@ package enum Explainer {
         }
         for concept in concepts {
             for alternative in concept.alternatives ?? [] {
-                warnings.append(String(format: "\"%@\" %.2f and \"%@\" %.2f could not be told apart: %@",
-                                       concept.name, concept.weight, alternative.name, alternative.weight, alternative.reason))
+                let ci = alternative.ci.map { $0.count == 2 ? String(format: " [%.2f, %.2f]", $0[0], $0[1]) : "" } ?? ""
+                warnings.append(String(format: "\"%@\" %.2f and \"%@\" %.2f%@ could not be told apart: %@",
+                                       concept.name, concept.weight, alternative.name, alternative.weight, ci, alternative.reason))
             }
         }
         return warnings

@@ -93,15 +93,23 @@ package struct Explanation: Sendable, Codable, Equatable {
         package var name: String
         /// Its level in the kept concept's place.
         package var weight: Double
+        /// Its 95 % interval, built as the kept concept's is, with it in that place (absent when
+        /// not computed).
+        package var ci: [Double]?
+        /// Its sampling interval, as the kept concept's `ciSampling` (absent when there is none).
+        package var ciSampling: [Double]?
         /// The relative residual with it in that place (the kept reading's is `residual.relative`
         /// of the explanation, up to the other concepts' refit).
         package var residual: Double
         /// Why the kept reading was preferred, in words.
         package var reason: String
 
-        package init(name: String, weight: Double, residual: Double, reason: String) {
+        package init(name: String, weight: Double, ci: [Double]? = nil, ciSampling: [Double]? = nil, residual: Double,
+                     reason: String) {
             self.name = name
             self.weight = weight
+            self.ci = ci
+            self.ciSampling = ciSampling
             self.residual = residual
             self.reason = reason
         }

@@ -156,6 +156,26 @@ extension PhotoBenchReportTests {
         XCTAssertEqual(report.summary.identificationStated, 1)
     }
 
+    func testCoverageCountsAStatedAlternativesIntervalAndSaysWhatKeptReadingsAloneCover() {
+        let levels = PhotoBenchmark.Options().levels
+        let bw = PhotoEdits.all.first { $0.aspect == "black and white" && $0.set == 1 }!
+        // Below 0.5 black and white is an alternative whose interval holds the level; from 0.5
+        // it is kept, its interval holding the level only from 0.8.
+        let models = levels.map { l in
+            let reading: Model.Reading = l < 0.45
+                ? .init(name: "muted colors", weight: l / 0.7, ci: [l / 0.7 - 0.1, l / 0.7 + 0.1],
+                        alternatives: [.init(name: "black and white", weight: l, ci: [l - 0.05, l + 0.05])])
+                : .init(name: "black and white", weight: l, ci: l > 0.75 ? [l - 0.05, l + 0.05] : [l + 0.01, l + 0.1])
+            return Model(planted: [.init(aspect: bw.aspect, implementation: bw.implementation, set: bw.set, level: l)],
+                         concepts: [reading], residual: 0.1, seconds: 0)
+        }
+        let score = Self.report(models, edits: [bw]).editScores[0]
+        XCTAssertEqual(score.coverage, 0.7, accuracy: 1e-12)
+        XCTAssertEqual(score.keptCoverage, 0.3, accuracy: 1e-12)
+        let table = Self.report(models, edits: [bw]).renderTable()
+        XCTAssertTrue(table.contains("interval coverage 70.0 % over 1 comparable implementations (≥ 90 %; 30.0 % by kept readings alone"), table)
+    }
+
     func testTableShowsEachSetAndTheSummaryAgainstTheTargets() {
         let levels = PhotoBenchmark.Options().levels
         let models = levels.map { l in Self.single(Self.warm, l, [("warm tones", l, [l - 0.05, l + 0.05])]) }
