@@ -15,7 +15,9 @@ import Foundation
 extension Aspect {
     package enum Form: String, Sendable, CaseIterable, Codable {
         case hsvDesaturation = "saturation lowered in HSV (the value kept, so colours lighten)"
+        case slightMute = "slightly muted (the chroma scaling measured in its first quarter, where a small saturation cut lies)"
         case valueGrey = "grey by HSV value (the largest channel kept, so colours lighten)"
+        case partialGrey = "partly grey (the mix to grey measured in its first quarter, where a black-and-white layer at low opacity lies)"
         case sepiaMatrix = "the classic sepia matrix (brightens ×1.2)"
         case sepiaGradientMap = "a gradient map from dark brown to cream (stronger toning)"
         case fadedBlacks = "faded blacks (black point raised, white kept)"
@@ -30,11 +32,21 @@ extension Aspect {
         case clippedExposure = "exposure in linear light clipped at white (no highlight shoulder, as a plain multiply does)"
         case loweredOffset = "an offset taken from every channel, clipped at black (a brightness slider turned down)"
 
+        /// The level the partial grey and the slight mute are measured at: a quarter of the way.
+        static let partialGreyLevel = 0.25
+
+        /// The level a form's direction is measured at; its change there is divided by it, so
+        /// every form's direction is a change per unit of level. Level 1 but for the partial grey
+        /// and the slight mute, whose point is the start of taking colour out.
+        package var measuredLevel: Double { self == .partialGrey || self == .slightMute ? Self.partialGreyLevel : 1 }
+
         /// A few words for lists ("sepia: classic matrix").
         package var shortName: String {
             switch self {
             case .hsvDesaturation: "muted colors: HSV"
+            case .slightMute: "muted colors: slight"
             case .valueGrey: "black and white: HSV value"
+            case .partialGrey: "black and white: partial"
             case .sepiaMatrix: "sepia: classic matrix"
             case .sepiaGradientMap: "sepia: gradient map"
             case .fadedBlacks: "low contrast: faded blacks"
@@ -54,8 +66,8 @@ extension Aspect {
         /// The aspect this is a form of.
         package var aspect: Aspect.Kind {
             switch self {
-            case .hsvDesaturation: .mutedColors
-            case .valueGrey: .blackAndWhite
+            case .hsvDesaturation, .slightMute: .mutedColors
+            case .valueGrey, .partialGrey: .blackAndWhite
             case .sepiaMatrix, .sepiaGradientMap: .sepia
             case .fadedBlacks, .levelsOutput: .lowContrast
             case .midGreyStretch: .highContrast
@@ -96,6 +108,12 @@ extension Aspect {
             switch self {
             case .hsvDesaturation: "HSV saturation ×(1 − \(Canonical.mutedCompression)ℓ), value kept"
             case .valueGrey: "HSV saturation ×(1 − ℓ), value kept (GIMP's desaturate by value)"
+            case .slightMute:
+                "the canonical chroma scaling, its change measured at level \(Self.partialGreyLevel) and scaled by \(1 / Self.partialGreyLevel): "
+                    + "the direction a small cut of saturation takes (measured as the partial grey is, so the two tie where they should)"
+            case .partialGrey:
+                "the canonical mix to luma grey, its change measured at level \(Self.partialGreyLevel) and scaled by \(1 / Self.partialGreyLevel): "
+                    + "the direction a partial mix takes while colour is left (a grey at full mix has no hue or saturation left to measure)"
             case .sepiaMatrix: "the classic sepia matrix (0.393 0.769 0.189 / 0.349 0.686 0.168 / 0.272 0.534 0.131), mixed in at ℓ"
             case .sepiaGradientMap:
                 "luma mapped through " + Self.gradientStops.map { "\($0.0) → (\($0.1), \($0.2), \($0.3))" }.joined(separator: ", ")
@@ -138,6 +156,8 @@ extension Aspect {
         let l = Float(min(max(level, 0), 1))
         guard l > 0 else { return image }
         switch form {
+        case .partialGrey, .slightMute:
+            return apply(to: image, level: level, variant: .canonical, seed: seed)
         case .hsvDesaturation, .valueGrey:
             let f = 1 - (form == .valueGrey ? 1 : Canonical.mutedCompression) * l
             return ImageFilters.mapPixels(image) { r, g, b in

@@ -146,13 +146,13 @@ struct DescriptorCalibration: Sendable {
     private static let reference: ReferenceDirections = {
         let start = Date()
         let calibration = shared, kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases
-        // Per image: each aspect at level ½, then each form at level 1 (as in context).
+        // Per image: each aspect at level ½, then each form at its measured level (as in context).
         let (images, raw) = renderings
         let measured = Parallel.map(images.count) { i -> (half: [[Double]], forms: [[Double]]) in
             let image = images[i]
             func measure(_ rendered: RGBImage) -> [Double] { DescriptorStatistics.measure(ImageFilters.quantized8(rendered)) }
             let halves = kinds.map { measure(Aspect($0).apply(to: image, level: 0.5, variant: .canonical, seed: UInt64(7 + i))) }
-            let formRows = forms.map { measure(Aspect($0.aspect).apply($0, to: image, level: 1, seed: UInt64(7 + i))) }
+            let formRows = forms.map { measure(Aspect($0.aspect).apply($0, to: image, level: $0.measuredLevel, seed: UInt64(7 + i))) }
             return (halves, formRows)
         }
         var reference = ReferenceDirections()
@@ -164,7 +164,7 @@ struct DescriptorCalibration: Sendable {
         }
         for (f, form) in forms.enumerated() {
             reference.formPerImage[form] = measured.indices.map { i in
-                change(from: raw[i][0], to: measured[i].forms[f], scale: calibration.scale)
+                Vector.scale(change(from: raw[i][0], to: measured[i].forms[f], scale: calibration.scale), 1 / form.measuredLevel)
             }
         }
         referenceMeasured.withLock { $0 = Date().timeIntervalSince(start) }

@@ -150,9 +150,12 @@ struct InContextDirections: Sendable {
                     }
                 }
             }
-            // A form's direction is its change at level 1: it only widens the concept's cone, and
-            // the weight is read through the canonical rendering's response.
-            let formChanges = forms.map { form in change(Aspect(form.aspect).apply(form, to: working, level: 1, seed: UInt64(7 + i))) }
+            // A form's direction is its change at level 1 (per unit of level at `measuredLevel`): it
+            // only widens the concept's cone, and the weight is read through the canonical rendering's response.
+            let formChanges = forms.map { form in
+                Vector.scale(change(Aspect(form.aspect).apply(form, to: working, level: form.measuredLevel, seed: UInt64(7 + i))),
+                             1 / form.measuredLevel)
+            }
             return (aspects, formChanges)
         }
         // rows[v][i][k][l]: variant v, image i, aspect k, level l.

@@ -7,11 +7,12 @@ import XCTest
 /// The whole path on a small set: photos edited, explained through the pipeline with directions
 /// measured on them (8 photos; in-context directions need 6), scored.
 final class PhotoBenchmarkRunTests: XCTestCase {
-    func testWarmGainsOnEightPhotosReadAsWarmTonesGrowingWithTheLevel() throws {
+    /// Eight of the shipped photos at half size in a folder of their own, removed at the end of the test.
+    private func eightPhotos() throws -> PhotoSet {
         let shipped = try PhotoSet(directory: PhotoSetTests.directory)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("photobench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
         var readme = "# tiny\n\n## Files\n\n| file | licence |\n|---|---|\n"
         for name in ["astronaut_face", "rocket_sky", "chelsea_fur", "hopper_flag",
                      "coffee_cup", "hubble_wide", "present_bow", "retina_whole"] {
@@ -21,7 +22,10 @@ final class PhotoBenchmarkRunTests: XCTestCase {
             readme += "| \(name).png | CC0 |\n"
         }
         try readme.write(to: folder.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        return try PhotoSet(directory: folder)
+    }
 
+    func testWarmGainsOnEightPhotosReadAsWarmTonesGrowingWithTheLevel() throws {
         var options = PhotoBenchmark.Options()
         options.only = ["warm tones / channel gains", "blurry / Gaussian"]
         options.levels = [0.3, 1.0]
@@ -29,7 +33,7 @@ final class PhotoBenchmarkRunTests: XCTestCase {
         options.aspectPairs = [["warm tones", "blurry"]]
         options.pairSets = [(1, 1)]
         options.explainOptions.bootstrapResamples = 20
-        let report = try PhotoBenchmark.run(options, photos: try PhotoSet(directory: folder))
+        let report = try PhotoBenchmark.run(options, photos: try eightPhotos())
 
         XCTAssertEqual(report.singleModels.count, 4)
         XCTAssertEqual(report.models.count, 4 + 4)
@@ -41,5 +45,22 @@ final class PhotoBenchmarkRunTests: XCTestCase {
         XCTAssertEqual(pair.models, 4)
         for model in report.models { XCTAssertFalse(model.concepts.isEmpty) }
         XCTAssertTrue(report.renderTable().contains("warm tones / channel gains + blurry / Gaussian"))
+    }
+
+    func testAThirtyPerCentMixToGreyIsMutedWithBlackAndWhiteStatedAtItsLevel() throws {
+        var options = PhotoBenchmark.Options()
+        options.only = ["black and white / BT.601 luma"]
+        options.levels = [0.3]
+        options.aspectPairs = []
+        options.explainOptions.bootstrapResamples = 100
+        let report = try PhotoBenchmark.run(options, photos: try eightPhotos())
+        let model = try XCTUnwrap(report.singleModels.first)
+        // By the stated rule 70 % of the colour left is muted colors; black and white fits as
+        // well in its place, at the mix's level, with an interval that holds it.
+        XCTAssertEqual(model.top, "muted colors", model.describeTop())
+        let stated = try XCTUnwrap(model.concepts.first { $0.name == "muted colors" }?.alternatives?.first { $0.name == "black and white" })
+        XCTAssertEqual(stated.weight, 0.3, accuracy: 0.1)
+        XCTAssertTrue(model.covers("black and white", 0.3), "\(stated)")
+        XCTAssertFalse(model.covers("black and white", 0.3, alternatives: false))
     }
 }
