@@ -95,7 +95,7 @@ package struct Aspect: Sendable, Hashable {
         case .blurry: "Gaussian blur, σ = \(Self.short(Canonical.blurSigmaPer256)) px per 256 px of the short side"
         case .sharp: "unsharp mask, amount \(Self.short(Canonical.unsharpAmount)), Gaussian radius σ = 1 px"
         case .filmGrain:
-            "Gaussian luminance grain, σ = \(Self.short(Canonical.grainSigma)) (variance grows linearly with the level)"
+            "Gaussian luminance grain, σ = \(Self.short(Canonical.grainSigma)) (the amplitude grows linearly with the level, as editors' noise amounts do)"
         case .vignette:
             "linear-light falloff 1 − \(Self.short(Canonical.vignetteDepth))·((ρ − \(Self.short(Canonical.vignetteStart))) / "
                 + "\(Self.short(Canonical.vignetteSpan)))² outside ρ = \(Self.short(Canonical.vignetteStart)) "
@@ -168,7 +168,7 @@ package struct Aspect: Sendable, Hashable {
             for i in out.indices { out[i] = ImageFilters.clamp01(out[i] + amount * (out[i] - soft.pixels[i])) }
             return RGBImage(width: image.width, height: image.height, pixels: out)
         case .filmGrain:
-            let sigma = Canonical.grainSigma * l.squareRoot()
+            let sigma = Canonical.grainSigma * l
             let cell = Self.grainCell(image)
             return ImageFilters.mapPixelsAt(image) { x, y, r, g, b in
                 let n = sigma * PixelNoise.gaussian(seed, x / cell, y / cell)
@@ -259,8 +259,9 @@ package struct Aspect: Sendable, Hashable {
             }
             return RGBImage(width: w, height: h, pixels: out)
         case .filmGrain:
-            // Shot noise: variance proportional to the signal, 0.06² at mid-grey like the canonical grain.
-            let k = 0.085 * l.squareRoot()
+            // Shot noise: variance proportional to the signal, 0.06² at mid-grey like the canonical grain at level 1;
+            // the amplitude linear in the level, as the canonical grain's.
+            let k = 0.085 * l
             let cell = Self.grainCell(image)
             return ImageFilters.mapPixelsAt(image) { x, y, r, g, b in
                 let n = k * PixelNoise.gaussian(seed, x / cell, y / cell, 1)

@@ -125,7 +125,7 @@ extension Aspect {
             case .midGreyStretch:
                 "per sRGB channel v → 0.5 + (v − 0.5)(1 + \(Canonical.highContrast)ℓ), clipped: the slope of high contrast, "
                     + "pivoted at mid-grey whatever the picture's mean (input levels, a fixed-pivot contrast slider)"
-            case .colourGrain: "Gaussian grain of σ = \(Canonical.grainSigma)·√ℓ drawn for each channel apart"
+            case .colourGrain: "Gaussian grain of σ = \(Canonical.grainSigma)·ℓ drawn for each channel apart"
             case .flooredLevels: "each sRGB channel floored to 2^(8 − \(Canonical.posterizeBits)ℓ) steps of 256 / 2^(8 − \(Canonical.posterizeBits)ℓ)"
             case .diffusedLevels:
                 "each sRGB channel rounded to 2^(8 − \(Canonical.posterizeBits)ℓ) levels with Floyd–Steinberg error diffusion "
@@ -143,7 +143,7 @@ extension Aspect {
                     + "taken from every value"
             case .clippedExposure:
                 "linear light ×2^ℓ (+1 EV at level 1, as the canonical rendering), clipped at white instead of rolled off"
-            case .clumpedGrain: "luminance grain low-passed at σ = 1 working pixel, renormalized to σ = \(Canonical.grainSigma)·√ℓ"
+            case .clumpedGrain: "luminance grain low-passed at σ = 1 working pixel, renormalized to σ = \(Canonical.grainSigma)·ℓ"
             }
         }
     }
@@ -184,7 +184,7 @@ extension Aspect {
         case .levelsOutput:
             return Self.channelContrast(image, 1 - Canonical.lowContrast * l, about: 0.5)
         case .colourGrain:
-            let sigma = Canonical.grainSigma * l.squareRoot()
+            let sigma = Canonical.grainSigma * l
             let cell = Self.grainCell(image)
             return ImageFilters.mapPixelsAt(image) { x, y, r, g, b in
                 (r + sigma * PixelNoise.gaussian(seed, x / cell, y / cell, 2),
@@ -221,7 +221,7 @@ extension Aspect {
             let cell = Self.grainCell(image)
             let field = Self.clumpedField(width: (image.width + cell - 1) / cell, height: (image.height + cell - 1) / cell,
                                           seed: seed)
-            let sigma = Canonical.grainSigma * l.squareRoot(), fieldWidth = (image.width + cell - 1) / cell
+            let sigma = Canonical.grainSigma * l, fieldWidth = (image.width + cell - 1) / cell
             return ImageFilters.mapPixelsAt(image) { x, y, r, g, b in
                 let n = sigma * field[(y / cell) * fieldWidth + x / cell]
                 return (r + n, g + n, b + n)
