@@ -35,6 +35,10 @@ struct DescriptorCalibration: Sendable {
     var perImage: [Aspect.Kind: [[Double]]] { Self.reference.perImage }
     /// Each of the aspects' other forms (`Aspect.Form`) measured the same way, per image.
     var formPerImage: [Aspect.Form: [[Double]]] { Self.reference.formPerImage }
+    /// How each aspect's weight reads as a level on the reference images (levels ¼, ½, 1), as
+    /// in context: a response that bends (grain's statistics grow faster than its amplitude)
+    /// is read back through the curve, not as one slope.
+    var responses: [Aspect.Kind: LevelResponse] { Self.reference.responses }
 
     /// Description of the reference set, part of the encoder's identity.
     static var referenceDescription: String {
@@ -136,6 +140,7 @@ struct DescriptorCalibration: Sendable {
         var directions: [Aspect.Kind: [Double]] = [:]
         var perImage: [Aspect.Kind: [[Double]]] = [:]
         var formPerImage: [Aspect.Form: [[Double]]] = [:]
+        var responses: [Aspect.Kind: LevelResponse] = [:]
     }
 
     private static let referenceMeasured = Mutex<Double?>(nil)
@@ -146,21 +151,31 @@ struct DescriptorCalibration: Sendable {
     private static let reference: ReferenceDirections = {
         let start = Date()
         let calibration = shared, kinds = Aspect.Kind.allCases, forms = Aspect.Form.allCases
-        // Per image: each aspect at level ½, then each form at its measured level (as in context).
+        // Per image: each aspect at levels ¼ and ½, then each form at its measured level (as in context).
         let (images, raw) = renderings
-        let measured = Parallel.map(images.count) { i -> (half: [[Double]], forms: [[Double]]) in
+        let measured = Parallel.map(images.count) { i -> (quarter: [[Double]], half: [[Double]], forms: [[Double]]) in
             let image = images[i]
             func measure(_ rendered: RGBImage) -> [Double] { DescriptorStatistics.measure(ImageFilters.quantized8(rendered)) }
+            let quarters = kinds.map { measure(Aspect($0).apply(to: image, level: 0.25, variant: .canonical, seed: UInt64(7 + i))) }
             let halves = kinds.map { measure(Aspect($0).apply(to: image, level: 0.5, variant: .canonical, seed: UInt64(7 + i))) }
             let formRows = forms.map { measure(Aspect($0.aspect).apply($0, to: image, level: $0.measuredLevel, seed: UInt64(7 + i))) }
-            return (halves, formRows)
+            return (quarters, halves, formRows)
         }
         var reference = ReferenceDirections()
         for (k, kind) in kinds.enumerated() {
             reference.perImage[kind] = measured.indices.map { i in
                 slope(half: measured[i].half[k], full: raw[i][k + 1], base: raw[i][0], scale: calibration.scale)
             }
-            reference.directions[kind] = Vector.mean(reference.perImage[kind]!)
+            let direction = Vector.mean(reference.perImage[kind]!)
+            reference.directions[kind] = direction
+            // The mean change at each level projected on f(C), in f(C)'s units.
+            let squaredNorm = Vector.dot(direction, direction)
+            let changes = [measured.indices.map { change(from: raw[$0][0], to: measured[$0].quarter[k], scale: calibration.scale) },
+                           measured.indices.map { change(from: raw[$0][0], to: measured[$0].half[k], scale: calibration.scale) },
+                           measured.indices.map { change(from: raw[$0][0], to: raw[$0][k + 1], scale: calibration.scale) }]
+            reference.responses[kind] = LevelResponse(levels: [0.25, 0.5, 1], weights: changes.map { rows in
+                squaredNorm > 0 ? Vector.dot(Vector.mean(rows), direction) / squaredNorm : 0
+            })
         }
         for (f, form) in forms.enumerated() {
             reference.formPerImage[form] = measured.indices.map { i in

@@ -103,7 +103,7 @@ package struct DescriptorEncoder: ImageEncoder {
             }
             mappings.append(.vector(direction))
             measured.append(perImage[kind])
-            responses.append(inContext?.responses[kind])
+            responses.append(inContext?.responses[kind] ?? calibration.responses[kind])
             forms.append(Aspect(kind).forms.compactMap { form in
                 formPerImage[form].map { ConceptForm(name: form.rawValue, direction: Vector.mean($0), perImage: $0) }
             })

@@ -97,7 +97,7 @@ final class DescriptorEncoderTests: XCTestCase {
     /// (statistic names, canonical renderings, reference set, version). Pinned, so a refactor
     /// that changes a name or a rendering's description by accident fails here.
     func testIdentityIsPinnedToTheDefinition() {
-        XCTAssertEqual(DescriptorEncoder().identity.prefix(16), "640d8d5de1000738")
+        XCTAssertEqual(DescriptorEncoder().identity.prefix(16), "c46aed90cde212af")
         XCTAssertEqual(DescriptorEncoder().identity.count, 64)
     }
 
@@ -179,9 +179,12 @@ final class DescriptorEncoderTests: XCTestCase {
     private func explainSynthetic(_ aspect: String, _ level: Double, size: Int) throws -> Explanation {
         let encoder = DescriptorEncoder()
         let names = DescriptorEncoder.representableConcepts
-        let candidates = try zip(names, encoder.mapConcepts(names, context: context)).map { name, mapping -> Concept in
-            guard case .vector(let direction) = mapping else { throw FineXLError("\(name) unrepresentable") }
-            return Concept(name: name, direction: direction, origin: ConceptOrigin(kind: .vocabulary))
+        // As the pipeline does: each weight read as a level through the concept's measured response.
+        let measured = try encoder.measureConcepts(names, context: context)
+        let candidates = try names.indices.map { i -> Concept in
+            guard case .vector(let direction) = measured.mappings[i] else { throw FineXLError("\(names[i]) unrepresentable") }
+            return Concept(name: names[i], direction: direction, origin: ConceptOrigin(kind: .vocabulary),
+                           levelResponse: measured.levelResponses[i])
         }
         let pairs = try SyntheticPairs(spec: SyntheticSpec(aspects: [(aspect, level)], count: 10, seed: 40, size: size))
         let base = try encoder.embed((0..<10).map { try pairs.image(.base, at: $0) }).map { $0.map(Double.init) }
