@@ -25,6 +25,7 @@ extension Aspect {
         case midGreyStretch = "a stretch about mid-grey (clipped at both ends, as input levels and fixed-pivot contrast sliders do)"
         case colourGrain = "colour grain (each channel its own noise)"
         case clumpedGrain = "clumped grain (clumps of 2–3 px)"
+        case faintGrain = "faint grain (the canonical grain measured at a quarter of its level, where its statistics have not yet bent)"
         case flooredLevels = "levels floored, as bit masks and PIL's posterize do (darkens by half a step)"
         case diffusedLevels = "levels with Floyd–Steinberg error diffusion, as palette and GIF export dither"
         case orderedLevels = "levels with an ordered (Bayer) dither, as positioned dithering and retro looks do"
@@ -32,13 +33,24 @@ extension Aspect {
         case clippedExposure = "exposure in linear light clipped at white (no highlight shoulder, as a plain multiply does)"
         case loweredOffset = "an offset taken from every channel, clipped at black (a brightness slider turned down)"
 
-        /// The level the partial grey and the slight mute are measured at: a quarter of the way.
+        /// The level the partial grey, the slight mute and the faint grain are measured at: a quarter of the way.
         static let partialGreyLevel = 0.25
 
         /// The level a form's direction is measured at; its change there is divided by it, so
-        /// every form's direction is a change per unit of level. Level 1 but for the partial grey
-        /// and the slight mute, whose point is the start of taking colour out.
-        package var measuredLevel: Double { self == .partialGrey || self == .slightMute ? Self.partialGreyLevel : 1 }
+        /// every form's direction is a change per unit of level. Level 1 but for the partial grey,
+        /// the slight mute and the faint grain, whose point is the start of the rendering.
+        package var measuredLevel: Double { [.partialGrey, .slightMute, .faintGrain].contains(self) ? Self.partialGreyLevel : 1 }
+
+        /// What a form measured below level 1 is scaled by, beyond its change per unit of level,
+        /// so that its weight reads through the canonical rendering's `response` as the level it
+        /// was measured at: a change at ¼ of what the canonical slope calls 0.2 must read 0.25,
+        /// not 0.31. 1 for the others, or without a response measured at that level.
+        func responseScale(_ response: LevelResponse?) -> Double {
+            guard measuredLevel < 1, let response,
+                  let i = response.levels.firstIndex(where: { abs($0 - measuredLevel) < 1e-9 }),
+                  response.weights[i] > 0 else { return 1 }
+            return measuredLevel / response.weights[i]
+        }
 
         /// A few words for lists ("sepia: classic matrix").
         package var shortName: String {
@@ -54,6 +66,7 @@ extension Aspect {
             case .midGreyStretch: "high contrast: about mid-grey"
             case .colourGrain: "film grain: per channel"
             case .clumpedGrain: "film grain: clumped"
+            case .faintGrain: "film grain: faint"
             case .flooredLevels: "posterized: floored"
             case .diffusedLevels: "posterized: dithered"
             case .orderedLevels: "posterized: ordered dither"
@@ -71,7 +84,7 @@ extension Aspect {
             case .sepiaMatrix, .sepiaGradientMap: .sepia
             case .fadedBlacks, .levelsOutput: .lowContrast
             case .midGreyStretch: .highContrast
-            case .colourGrain, .clumpedGrain: .filmGrain
+            case .colourGrain, .clumpedGrain, .faintGrain: .filmGrain
             case .flooredLevels, .diffusedLevels, .orderedLevels: .posterized
             case .raisedOffset, .clippedExposure: .bright
             case .loweredOffset: .dark
@@ -108,11 +121,14 @@ extension Aspect {
             switch self {
             case .hsvDesaturation: "HSV saturation ×(1 − \(Canonical.mutedCompression)ℓ), value kept"
             case .valueGrey: "HSV saturation ×(1 − ℓ), value kept (GIMP's desaturate by value)"
+            case .faintGrain:
+                "the canonical grain, its change measured at level \(Self.partialGreyLevel), scaled to read as that level through the canonical response: "
+                    + "a faint grain moves the noise statistics (an amplitude) more, and the variance-like ones less, than its slope over ½ and 1 says"
             case .slightMute:
-                "the canonical chroma scaling, its change measured at level \(Self.partialGreyLevel) and scaled by \(1 / Self.partialGreyLevel): "
+                "the canonical chroma scaling, its change measured at level \(Self.partialGreyLevel), scaled to read as that level through the canonical response: "
                     + "the direction a small cut of saturation takes (measured as the partial grey is, so the two tie where they should)"
             case .partialGrey:
-                "the canonical mix to luma grey, its change measured at level \(Self.partialGreyLevel) and scaled by \(1 / Self.partialGreyLevel): "
+                "the canonical mix to luma grey, its change measured at level \(Self.partialGreyLevel), scaled to read as that level through the canonical response: "
                     + "the direction a partial mix takes while colour is left (a grey at full mix has no hue or saturation left to measure)"
             case .sepiaMatrix: "the classic sepia matrix (0.393 0.769 0.189 / 0.349 0.686 0.168 / 0.272 0.534 0.131), mixed in at ℓ"
             case .sepiaGradientMap:
@@ -156,7 +172,7 @@ extension Aspect {
         let l = Float(min(max(level, 0), 1))
         guard l > 0 else { return image }
         switch form {
-        case .partialGrey, .slightMute:
+        case .partialGrey, .slightMute, .faintGrain:
             return apply(to: image, level: level, variant: .canonical, seed: seed)
         case .hsvDesaturation, .valueGrey:
             let f = 1 - (form == .valueGrey ? 1 : Canonical.mutedCompression) * l

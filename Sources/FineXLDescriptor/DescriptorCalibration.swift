@@ -179,7 +179,8 @@ struct DescriptorCalibration: Sendable {
         }
         for (f, form) in forms.enumerated() {
             reference.formPerImage[form] = measured.indices.map { i in
-                Vector.scale(change(from: raw[i][0], to: measured[i].forms[f], scale: calibration.scale), 1 / form.measuredLevel)
+                Vector.scale(change(from: raw[i][0], to: measured[i].forms[f], scale: calibration.scale),
+                             form.responseScale(reference.responses[form.aspect]) / form.measuredLevel)
             }
         }
         referenceMeasured.withLock { $0 = Date().timeIntervalSince(start) }

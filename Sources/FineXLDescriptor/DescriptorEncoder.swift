@@ -38,7 +38,7 @@ package struct DescriptorEncoder: ImageEncoder {
             + "to this run's base images (at least \(InContextDirections.minimumImages), at most \(InContextDirections.maximumImages) of them), "
             + "else to \(DescriptorCalibration.referenceScenes + DescriptorCalibration.referenceTextures) procedural reference images, "
             + "so a weight reads as a level; a concept's other common forms (" + Aspect.Form.allCases.map(\.shortName).joined(separator: ", ")
-            + ") are measured the same way at level 1 (the partial grey and the slight mute at ¼, their change ×4), and its weight is the sum over the forms the fit uses; "
+            + ") are measured the same way at level 1 (the partial grey, the slight mute and the faint grain at ¼, scaled to read as ¼ through the canonical response), and its weight is the sum over the forms the fit uses; "
             + "in context each concept's alternate rendering is measured like its canonical one, for the intervals"
     }
 

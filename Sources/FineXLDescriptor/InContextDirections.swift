@@ -190,7 +190,8 @@ struct InContextDirections: Sendable {
         }
         var formPerImage: [Aspect.Form: [[Double]]] = [:]
         for (f, form) in forms.enumerated() {
-            formPerImage[form] = measured.map { $0.forms[f] }
+            let scale = form.responseScale(rendered[.canonical]?.responses[form.aspect])
+            formPerImage[form] = measured.map { Vector.scale($0.forms[f], scale) }
         }
         return InContextDirections(rendered: rendered, formPerImage: formPerImage, images: count)
     }
