@@ -135,7 +135,19 @@ final class AspectTests: XCTestCase {
         XCTAssertEqual(Aspect(.highContrast).forms, [.midGreyStretch])
         // Every form belongs to the aspect that lists it.
         for aspect in Aspect.all { XCTAssertTrue(aspect.forms.allSatisfy { $0.aspect == aspect.kind }) }
-        XCTAssertEqual(Aspect(.filmGrain).forms, [.colourGrain, .clumpedGrain])
+        XCTAssertEqual(Aspect(.filmGrain).forms, [.colourGrain, .clumpedGrain, .faintGrain])
+        // The quarter-level forms are the canonical rendering, measured at ¼ and scaled to read as
+        // ¼ through the canonical response: a response of 0.1 at ¼ scales the change per level by 2.5.
+        for form in [Aspect.Form.faintGrain, .partialGrey, .slightMute] {
+            XCTAssertEqual(form.measuredLevel, 0.25, "\(form)")
+            XCTAssertEqual(Aspect(form.aspect).apply(form, to: spread, level: 0.6, seed: 3),
+                           Aspect(form.aspect).apply(to: spread, level: 0.6, seed: 3), "\(form)")
+        }
+        let bent = LevelResponse(levels: [0.25, 0.5, 1], weights: [0.1, 0.4, 1])
+        XCTAssertEqual(Aspect.Form.faintGrain.responseScale(bent), 2.5, accuracy: 1e-12)
+        XCTAssertEqual(Aspect.Form.faintGrain.responseScale(nil), 1)
+        XCTAssertEqual(Aspect.Form.clumpedGrain.measuredLevel, 1)
+        XCTAssertEqual(Aspect.Form.clumpedGrain.responseScale(bent), 1)
         XCTAssertEqual(Aspect(.posterized).forms, [.flooredLevels, .diffusedLevels, .orderedLevels])
         // Error diffusion: a flat 0.3 grey at 8 levels (0, 1/7, 2/7, …) uses only the two levels
         // around it, in the proportions that keep the mean; plain rounding would give 2/7 everywhere.

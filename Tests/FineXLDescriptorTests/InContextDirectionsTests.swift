@@ -70,8 +70,9 @@ final class InContextDirectionsTests: XCTestCase {
         XCTAssertEqual(first.mappings, second.mappings)
         XCTAssertEqual(first.perImage[1], second.perImage[1])
         XCTAssertEqual(first.levelResponses[1], second.levelResponses[1])
-        // The concept's other forms are measured and cached with it (film grain: colour and clumped grain).
-        XCTAssertEqual(first.forms[1].map(\.name), [Aspect.Form.colourGrain.rawValue, Aspect.Form.clumpedGrain.rawValue])
+        // The concept's other forms are measured and cached with it (film grain: colour, clumped and faint grain).
+        XCTAssertEqual(first.forms[1].map(\.name), [Aspect.Form.colourGrain.rawValue, Aspect.Form.clumpedGrain.rawValue,
+                                                    Aspect.Form.faintGrain.rawValue])
         XCTAssertEqual(first.forms[1], second.forms[1])
         XCTAssertEqual(first.forms[1][0].perImage?.count, 8)
         // Grain's response is measured at ¼, ½ and 1 and rises with the level.
