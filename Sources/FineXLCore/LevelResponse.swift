@@ -13,6 +13,13 @@ package struct LevelResponse: Sendable, Equatable, Codable {
         self.weights = weights
     }
 
+    /// The response of a direction measured at `levels`: each level's mean change projected on
+    /// `direction`, in the direction's units (0 for a zero direction).
+    package init(levels: [Double], meanChanges: [[Double]], on direction: [Double]) {
+        let squaredNorm = Vector.dot(direction, direction)
+        self.init(levels: levels, weights: meanChanges.map { squaredNorm > 0 ? Vector.dot($0, direction) / squaredNorm : 0 })
+    }
+
     /// A curve is used only when more level gives more weight all along it.
     package var isMonotone: Bool {
         guard levels.count == weights.count, !levels.isEmpty else { return false }

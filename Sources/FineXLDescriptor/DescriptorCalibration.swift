@@ -168,14 +168,10 @@ struct DescriptorCalibration: Sendable {
             }
             let direction = Vector.mean(reference.perImage[kind]!)
             reference.directions[kind] = direction
-            // The mean change at each level projected on f(C), in f(C)'s units.
-            let squaredNorm = Vector.dot(direction, direction)
-            let changes = [measured.indices.map { change(from: raw[$0][0], to: measured[$0].quarter[k], scale: calibration.scale) },
-                           measured.indices.map { change(from: raw[$0][0], to: measured[$0].half[k], scale: calibration.scale) },
-                           measured.indices.map { change(from: raw[$0][0], to: raw[$0][k + 1], scale: calibration.scale) }]
-            reference.responses[kind] = LevelResponse(levels: [0.25, 0.5, 1], weights: changes.map { rows in
-                squaredNorm > 0 ? Vector.dot(Vector.mean(rows), direction) / squaredNorm : 0
-            })
+            let meanChanges = [{ (i: Int) in measured[i].quarter[k] }, { measured[$0].half[k] }, { raw[$0][k + 1] }].map { rendered in
+                Vector.mean(measured.indices.map { change(from: raw[$0][0], to: rendered($0), scale: calibration.scale) })
+            }
+            reference.responses[kind] = LevelResponse(levels: [0.25, 0.5, 1], meanChanges: meanChanges, on: direction)
         }
         for (f, form) in forms.enumerated() {
             reference.formPerImage[form] = measured.indices.map { i in

@@ -178,13 +178,10 @@ struct InContextDirections: Sendable {
                     (0..<changes[k][1].count).map { j in (0.5 * changes[k][1][j] + changes[k][2][j]) / 1.25 }
                 }
                 slopes.perImage[kind] = rows[v].map(slope)
-                let direction = mean(v, slope)
-                let squaredNorm = Vector.dot(direction, direction)
-                slopes.responses[kind] = LevelResponse(levels: levels, weights: levels.indices.map { l in
-                    // Level ¼ is measured on the response images alone, for either variant.
-                    let change = levels[l] < 0.5 ? Vector.mean(rows[v].map { $0[k][l] }.filter { !$0.isEmpty }) : mean(v) { $0[k][l] }
-                    return squaredNorm > 0 ? Vector.dot(change, direction) / squaredNorm : 0
-                })
+                // Level ¼ is measured on the response images alone, for either variant.
+                slopes.responses[kind] = LevelResponse(levels: levels, meanChanges: levels.indices.map { l in
+                    levels[l] < 0.5 ? Vector.mean(rows[v].map { $0[k][l] }.filter { !$0.isEmpty }) : mean(v) { $0[k][l] }
+                }, on: mean(v, slope))
             }
             rendered[variant] = slopes
         }
