@@ -66,10 +66,16 @@ def explain(workspace, base, personal):
     return json.loads(run.stdout)
 
 
+OPPOSITES = [{"warm tones", "cool tones"}, {"vivid colors", "muted colors"}, {"high contrast", "low contrast"},
+             {"bright", "dark"}, {"blurry", "sharp"}]
+
+
 def check_named_first(explanation, expected):
     concepts = explanation["concepts"]
     reading = ", ".join(f"{c['name']} {c['weight']:.2f}" for c in concepts[:3])
     assert concepts and concepts[0]["name"] == expected, f"expected {expected}, read {reading}"
+    named = {c["name"] for c in concepts}
+    assert not any(pair <= named for pair in OPPOSITES), f"two opposite looks named together: {reading}"
     assert concepts[0]["paired"]["p"] < 0.01, f"{expected} is named but not significant: {concepts[0]['paired']}"
 
 

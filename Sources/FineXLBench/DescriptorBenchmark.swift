@@ -89,7 +89,7 @@ package enum DescriptorBenchmark {
                 throw FineXLError("the descriptor encoder cannot represent its own concept \"\(names[i])\"")
             }
             return Concept(name: names[i], direction: direction, origin: ConceptOrigin(kind: .vocabulary),
-                           levelResponse: measured.levelResponses[i])
+                           levelResponse: measured.levelResponses[i], opposition: measured.oppositions[i])
         }
     }
 

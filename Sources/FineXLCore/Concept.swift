@@ -24,10 +24,12 @@ package struct Concept: Sendable, Equatable, Codable {
     /// encoder has one (the descriptor's alternate renderings). Which rendering defines a look's
     /// level is itself uncertain, so the intervals draw each resample's direction from both.
     package var alternate: ConceptRendering?
+    /// The look the concept names and its opposite, when the encoder knows them.
+    package var opposition: Opposition?
 
     package init(name: String, direction: [Double], origin: ConceptOrigin, perImage: [[Double]]? = nil,
                 levelResponse: LevelResponse? = nil, forms: [ConceptForm]? = nil, levelRange: LevelRange? = nil,
-                alternate: ConceptRendering? = nil) {
+                alternate: ConceptRendering? = nil, opposition: Opposition? = nil) {
         self.name = name
         self.direction = direction
         self.origin = origin
@@ -36,6 +38,13 @@ package struct Concept: Sendable, Equatable, Codable {
         self.forms = forms
         self.levelRange = levelRange
         self.alternate = alternate
+        self.opposition = opposition
+    }
+
+    /// Whether `other` names this concept's opposite look.
+    package func opposes(_ other: Concept) -> Bool {
+        guard let mine = opposition, let theirs = other.opposition else { return false }
+        return mine.opposite == theirs.look || theirs.opposite == mine.look
     }
 
     /// The directions of the concept's other forms (none when it has one direction).
@@ -135,6 +144,21 @@ package struct StrengthSpread: Sendable, Equatable, Codable {
     package static func ratio(of rendering: [Double], along direction: [Double]) -> Double {
         let squared = Vector.dot(direction, direction)
         return squared > 0 ? Vector.dot(rendering, direction) / squared : 0
+    }
+}
+
+/// The look a concept names (its canonical name, whatever synonym the run used) and the look that
+/// is its opposite ("warm tones" and "cool tones", "bright" and "dark"). One model does not move
+/// both ways: two opposite concepts kept together cancel along the look and explain only what
+/// their directions share, which neither names ("cool tones" 1.2 + "warm tones" 0.8 for a
+/// contrast curve that keeps the chroma a canonical contrast lowering takes).
+package struct Opposition: Sendable, Equatable, Codable {
+    package var look: String
+    package var opposite: String
+
+    package init(look: String, opposite: String) {
+        self.look = look
+        self.opposite = opposite
     }
 }
 

@@ -52,10 +52,12 @@ package struct MeasuredConcepts: Sendable {
     package var levelRanges: [LevelRange?]
     /// For each concept, its look made by another rendering, when the encoder has one.
     package var alternates: [ConceptRendering?]
+    /// For each concept, the look it names and its opposite, when the encoder knows them.
+    package var oppositions: [Opposition?]
 
     package init(mappings: [ConceptMapping], perImage: [[[Double]]?]? = nil, levelResponses: [LevelResponse?]? = nil,
                 source: DirectionSource? = nil, forms: [[ConceptForm]]? = nil, levelRanges: [LevelRange?]? = nil,
-                alternates: [ConceptRendering?]? = nil) {
+                alternates: [ConceptRendering?]? = nil, oppositions: [Opposition?]? = nil) {
         self.mappings = mappings
         self.perImage = perImage ?? mappings.map { _ in nil }
         self.levelResponses = levelResponses ?? mappings.map { _ in nil }
@@ -63,5 +65,6 @@ package struct MeasuredConcepts: Sendable {
         self.forms = forms ?? mappings.map { _ in [] }
         self.levelRanges = levelRanges ?? mappings.map { _ in nil }
         self.alternates = alternates ?? mappings.map { _ in nil }
+        self.oppositions = oppositions ?? mappings.map { _ in nil }
     }
 }

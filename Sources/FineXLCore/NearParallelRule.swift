@@ -54,8 +54,10 @@ struct NearParallelRule {
         var alternatives: [Int: [Explanation.Alternative]] = [:]
         for position in kept.indices where current.used[position] && isSubstantial(current, at: position, kept) {
             let k = kept[position]
+            // A rival whose opposite look is kept cannot take a place beside it (`OrthogonalityFilter`).
             let rivals = closeRejections.sorted().filter { r in
                 !kept.contains(r) && abs(Vector.cosine(candidates[k].direction, candidates[r].direction)) >= Self.parallel
+                    && !kept.contains { $0 != k && candidates[r].opposes(candidates[$0]) }
             }
             guard !rivals.isEmpty else { continue }
             var readings = [reading(k, kept, current, at: position)]

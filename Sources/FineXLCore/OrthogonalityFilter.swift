@@ -3,7 +3,8 @@ import Foundation
 /// The paper's orthogonality filter (Eq. 9): candidates are visited in an order set by
 /// `Ordering` (the paper's: |cos| with V_div); one is rejected when its summed |cos| with
 /// the concepts already kept is ≥ eOrtho. Zero, non-finite and duplicate directions are
-/// rejected first.
+/// rejected first; under the NNLS methods' ordering, of two opposite looks kept the weaker goes
+/// after the visit (`Concept.opposes`).
 package struct OrthogonalityFilter: Sendable {
     /// The order in which candidates claim their place.
     package enum Ordering: Sendable, Codable {
@@ -38,6 +39,11 @@ package struct OrthogonalityFilter: Sendable {
     package static let addsNothing = "weight 0 under non-negative least squares beside the concepts kept before it: it explains nothing they leave"
     /// How the reason of a kept concept dropped by a later one begins (residual ordering).
     package static let displaced = "dropped once"
+    /// How a rejection as the opposite of a kept concept begins (NNLS methods: `Concept.opposes`).
+    package static let oppositeOf = "the opposite of kept"
+    /// Why: two opposite concepts kept together cancel along their look, and their weights
+    /// would explain only what their directions share, which neither names.
+    static let bothWays = "one model does not move both ways"
     /// How a rejection as a duplicate of a kept concept begins.
     static let sameDirection = "same direction as"
 
@@ -66,7 +72,7 @@ package struct OrthogonalityFilter: Sendable {
                        excluded: [Int: String] = [:]) -> Explanation.FilterTrace {
         // Each kept concept with the column (its direction or one of its forms) it was kept by,
         // its columns (its direction and usable forms), and where its visit is recorded.
-        var kept: [(name: String, direction: [Double], cone: [[Double]], visit: Int)] = []
+        var kept: [(name: String, direction: [Double], cone: [[Double]], visit: Int, concept: Concept)] = []
         var visits: [Explanation.FilterTrace.Visit] = []
         func reject(_ candidate: Int, _ reason: String) {
             visits.append(.init(candidate: candidate, name: candidates[candidate].name, rejection: reason))
@@ -137,11 +143,12 @@ package struct OrthogonalityFilter: Sendable {
                 remainder = Vector.norm(trial.left) > 1e-9 * divergenceNorm ? trial.left : divergence
                 keys = unvisited.map { key($0.element, remainder) }
             }
-            kept.append((candidate.name, representative, cone(candidate), visits.count))
+            kept.append((candidate.name, representative, cone(candidate), visits.count, candidate))
             visits.append(.init(candidate: index, name: candidate.name, rejection: nil))
         }
         if ordering == .residualAlignment {
             exchange(&kept, &visits, candidates, divergence)
+            dropOpposites(&kept, &visits, divergence)
         }
         return Explanation.FilterTrace(eOrtho: eOrtho, ordering: ordering, visits: visits)
     }
@@ -154,7 +161,7 @@ package struct OrthogonalityFilter: Sendable {
     /// against the rest and the fit with it leaves at most `1 − exchangeGain` of the squared
     /// residual the kept set leaves; the best such exchange is made, and the search repeats (at
     /// most once per candidate).
-    private func exchange(_ kept: inout [(name: String, direction: [Double], cone: [[Double]], visit: Int)],
+    private func exchange(_ kept: inout [(name: String, direction: [Double], cone: [[Double]], visit: Int, concept: Concept)],
                           _ visits: inout [Explanation.FilterTrace.Visit], _ candidates: [Concept], _ divergence: [Double]) {
         guard kept.count >= 2 else { return }
         // Residuals compared in the decomposition's metric, where the fit minimizes them.
@@ -193,7 +200,42 @@ package struct OrthogonalityFilter: Sendable {
                 + String(format: "%.0f %% of the squared residual this one left", 100 * best.residual / max(current, 1e-300))
             visits[best.visit].rejection = nil
             kept.remove(at: best.out)
-            kept.append((arriving, best.direction, cone(candidates[visits[best.visit].candidate]), best.visit))
+            let arrivingConcept = candidates[visits[best.visit].candidate]
+            kept.append((arriving, best.direction, cone(arrivingConcept), best.visit, arrivingConcept))
+        }
+    }
+
+    /// Two opposite looks kept side by side (`Concept.opposes`: "warm tones" and "cool tones", which
+    /// the visit can keep when each explains a part of what the other leaves) say nothing a reader
+    /// can use: their non-negative weights cancel along the look and explain what the two
+    /// directions share. Of each such pair the one whose absence leaves the smaller squared
+    /// residual goes. Done after the visit, so the greedy path (and every model without such a
+    /// pair) is as before.
+    private func dropOpposites(_ kept: inout [(name: String, direction: [Double], cone: [[Double]], visit: Int, concept: Concept)],
+                               _ visits: inout [Explanation.FilterTrace.Visit], _ divergence: [Double]) {
+        func squaredResidual(_ cones: [[[Double]]]) -> Double {
+            let left = fit(cones, divergence).left
+            let measured = metric?.apply(left) ?? left
+            return Vector.dot(measured, measured)
+        }
+        func opposedPair() -> (Int, Int)? {
+            for i in kept.indices {
+                if let j = kept.indices.first(where: { $0 > i && kept[i].concept.opposes(kept[$0].concept) }) { return (i, j) }
+            }
+            return nil
+        }
+        while let (a, b) = opposedPair() {
+            func without(_ k: Int) -> Double { squaredResidual(kept.indices.filter { $0 != k }.map { kept[$0].cone }) }
+            let (out, stays) = without(a) <= without(b) ? (a, b) : (b, a)
+            visits[kept[out].visit].rejection = Self.oppositeOf + " \"\(kept[stays].name)\": " + Self.bothWays
+            let gone = kept.remove(at: out).name
+            // Every kept concept still takes part in the fit.
+            let uses = fit(kept.map(\.cone), divergence).uses
+            for k in kept.indices.reversed() where !uses[k] {
+                visits[kept[k].visit].rejection = Self.displaced + " \"\(gone)\" went as an opposite: "
+                    + "it has weight 0 under non-negative least squares without it"
+                kept.remove(at: k)
+            }
         }
     }
 

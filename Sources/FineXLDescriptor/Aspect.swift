@@ -31,6 +31,23 @@ package struct Aspect: Sendable, Hashable {
         case filmGrain = "film grain"
         case vignette
         case posterized
+
+        /// The look that moves the other way along the same scale, if any.
+        package var opposite: Kind? {
+            switch self {
+            case .warmTones: .coolTones
+            case .coolTones: .warmTones
+            case .vividColors: .mutedColors
+            case .mutedColors: .vividColors
+            case .highContrast: .lowContrast
+            case .lowContrast: .highContrast
+            case .bright: .dark
+            case .dark: .bright
+            case .blurry: .sharp
+            case .sharp: .blurry
+            case .blackAndWhite, .sepia, .filmGrain, .vignette, .posterized: nil
+            }
+        }
     }
 
     package let kind: Kind

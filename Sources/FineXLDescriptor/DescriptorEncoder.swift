@@ -91,6 +91,7 @@ package struct DescriptorEncoder: ImageEncoder {
         var forms: [[ConceptForm]] = []
         var ranges: [LevelRange?] = []
         var alternates: [ConceptRendering?] = []
+        var oppositions: [Opposition?] = []
         for name in names {
             guard let kind = DescriptorVocabulary.kind(for: name), let direction = directions[kind] else {
                 mappings.append(.unrepresentable(reason: Self.unrepresentableReason(name)))
@@ -99,6 +100,7 @@ package struct DescriptorEncoder: ImageEncoder {
                 forms.append([])
                 ranges.append(nil)
                 alternates.append(nil)
+                oppositions.append(nil)
                 continue
             }
             mappings.append(.vector(direction))
@@ -109,12 +111,13 @@ package struct DescriptorEncoder: ImageEncoder {
             })
             ranges.append(Self.levelRange(kind))
             alternates.append(inContext?.alternate(kind))
+            oppositions.append(kind.opposite.map { Opposition(look: kind.rawValue, opposite: $0.rawValue) })
         }
         let source = inContext.map { DirectionSource(source: "in-context", images: $0.images) }
             ?? DirectionSource(source: "reference", images: DescriptorCalibration.referenceScenes + DescriptorCalibration.referenceTextures,
                                reason: reason)
         return MeasuredConcepts(mappings: mappings, perImage: measured, levelResponses: responses, source: source,
-                                forms: forms, levelRanges: ranges, alternates: alternates)
+                                forms: forms, levelRanges: ranges, alternates: alternates, oppositions: oppositions)
     }
 
     /// Taking colour out is one direction whether a little or all of it goes: "muted colors"

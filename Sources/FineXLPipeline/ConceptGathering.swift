@@ -46,6 +46,7 @@ enum ConceptGathering {
             let forms = Dictionary(zip(names, measured.forms).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
             let ranges = Dictionary(zip(names, measured.levelRanges).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
             let alternates = Dictionary(zip(names, measured.alternates).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
+            let oppositions = Dictionary(zip(names, measured.oppositions).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
             let ranked = VocabularyProposer.rank(candidates: names, mappings: mappings,
                                                  divergence: divergence.vector, top: names.count)
             // Synonyms share one direction (an encoder may map "grainy" and "film grain" alike);
@@ -67,7 +68,8 @@ enum ConceptGathering {
                 concepts: chosen.map { Concept(name: $0.name, direction: $0.direction, origin: ConceptOrigin(kind: .vocabulary),
                                                perImage: perImage[$0.name] ?? nil, levelResponse: responses[$0.name] ?? nil,
                                                forms: forms[$0.name].flatMap { $0.isEmpty ? nil : $0 },
-                                               levelRange: ranges[$0.name] ?? nil, alternate: alternates[$0.name] ?? nil) },
+                                               levelRange: ranges[$0.name] ?? nil, alternate: alternates[$0.name] ?? nil,
+                                               opposition: oppositions[$0.name] ?? nil) },
                 // Unrepresentable vocabulary phrases are many and expected; keep them out of the rejected list.
                 unrepresentable: [], notes: notes)
             candidates.directions = measured.source
@@ -109,7 +111,8 @@ enum ConceptGathering {
                 concepts.append(Concept(name: name, direction: direction, origin: origin(name), perImage: measured.perImage[i],
                                         levelResponse: measured.levelResponses[i],
                                         forms: measured.forms[i].isEmpty ? nil : measured.forms[i],
-                                        levelRange: measured.levelRanges[i], alternate: measured.alternates[i]))
+                                        levelRange: measured.levelRanges[i], alternate: measured.alternates[i],
+                                        opposition: measured.oppositions[i]))
             case .unrepresentable(let reason):
                 unrepresentable.append(.init(name: name, reason: reason))
             }

@@ -167,6 +167,34 @@ final class ExplainerTests: XCTestCase {
         XCTAssertTrue(OrthogonalityFilter(eOrtho: 0.2).visit([a, b, c], divergence: v).kept.contains(0))
     }
 
+    func testOfTwoOppositeLooksKeptTheOneThatExplainsLessGoes() {
+        // "low contrast" comes first; "cool" joins (orthogonal to it); "warm" points along what
+        // the two leave (cos 0.98), so the leftover rule keeps it although |cos(warm, cool)| is
+        // 0.22, and NNLS would explain V_div as cool 0.78 + warm 0.48: a model both warmer and
+        // cooler. Without "cool" the squared residual is 0.93, without "warm" 0.35: "warm" goes.
+        func look(_ name: String, _ direction: [Double], opposite: String?) -> Concept {
+            var c = concept(name, direction)
+            c.opposition = opposite.map { Opposition(look: name, opposite: $0) }
+            return c
+        }
+        let candidates = [look("warm", [1, 0.8, 0, 0, 0, 0], opposite: "cool"),
+                          look("cool", [-1, 0.8, 0, 0, 0, 0], opposite: "warm"),
+                          look("low contrast", [0, 0, 1, 0, 0, 0], opposite: "high contrast")]
+        let v = [-0.3, 1, 1, 0, 0, 0]
+        let trace = OrthogonalityFilter(eOrtho: 0.2, ordering: .residualAlignment).visit(candidates, divergence: v)
+        XCTAssertEqual(Set(trace.kept), [1, 2])
+        XCTAssertEqual(trace.rejected.map(\.name), ["warm"])
+        XCTAssertEqual(trace.rejected.first?.reason, OrthogonalityFilter.oppositeOf + " \"cool\": one model does not move both ways")
+        XCTAssertTrue(candidates[0].opposes(candidates[1]) && candidates[1].opposes(candidates[0]))
+        XCTAssertFalse(candidates[0].opposes(candidates[2]))
+        // Without the encoder saying which looks are opposite, both are kept.
+        let unnamed = candidates.map { concept($0.name, $0.direction) }
+        XCTAssertEqual(Set(OrthogonalityFilter(eOrtho: 0.2, ordering: .residualAlignment).visit(unnamed, divergence: v).kept), [0, 1, 2])
+        // The paper's order and least squares are the paper's: no such rule.
+        XCTAssertFalse(OrthogonalityFilter(eOrtho: 0.2).visit(candidates, divergence: v).rejected
+            .contains { $0.reason.hasPrefix(OrthogonalityFilter.oppositeOf) })
+    }
+
     func testACandidateThatTakesNoWeightIsPassedOver() {
         // V_div is exactly a + ½ b; c is orthogonal to both (Eq. 9 lets it in) but explains nothing.
         let (kept, rejected) = OrthogonalityFilter(eOrtho: 0.2, ordering: .residualAlignment).apply(

@@ -59,6 +59,21 @@ final class InContextDirectionsTests: XCTestCase {
         XCTAssertTrue(none.source?.reason?.contains("no base images") ?? false)
     }
 
+    func testEachLookStatesItsOppositeUnderItsCanonicalName() throws {
+        let measured = try DescriptorEncoder().measureConcepts(["warmer", "cool tones", "film grain", "no such look"],
+                                                               context: ConceptContext(prompts: [], promptSource: "npy"))
+        XCTAssertEqual(measured.oppositions, [Opposition(look: "warm tones", opposite: "cool tones"),
+                                              Opposition(look: "cool tones", opposite: "warm tones"), nil, nil])
+        // Opposition is symmetric over every built-in look, and no look is its own opposite.
+        for kind in Aspect.Kind.allCases {
+            if let opposite = kind.opposite {
+                XCTAssertEqual(opposite.opposite, kind)
+                XCTAssertNotEqual(opposite, kind)
+            }
+        }
+        XCTAssertEqual(Aspect.Kind.allCases.filter { $0.opposite != nil }.count, 10)
+    }
+
     func testDirectionsAreCachedByTheImagesAndReadBackTheSame() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("finexl-incontext-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
