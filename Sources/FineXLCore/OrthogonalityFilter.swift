@@ -164,14 +164,8 @@ package struct OrthogonalityFilter: Sendable {
     private func exchange(_ kept: inout [(name: String, direction: [Double], cone: [[Double]], visit: Int, concept: Concept)],
                           _ visits: inout [Explanation.FilterTrace.Visit], _ candidates: [Concept], _ divergence: [Double]) {
         guard kept.count >= 2 else { return }
-        // Residuals compared in the decomposition's metric, where the fit minimizes them.
-        func squared(_ left: [Double]) -> Double {
-            let measured = metric?.apply(left) ?? left
-            return Vector.dot(measured, measured)
-        }
-        func squaredResidual(_ cones: [[[Double]]]) -> Double { squared(fit(cones, divergence).left) }
         for _ in 0..<candidates.count {
-            let current = squaredResidual(kept.map(\.cone))
+            let current = squaredResidual(kept.map(\.cone), divergence)
             var best: (visit: Int, out: Int, direction: [Double], residual: Double)?
             for out in kept.indices {
                 let others = Array(kept[..<out] + kept[(out + 1)...])
@@ -213,11 +207,6 @@ package struct OrthogonalityFilter: Sendable {
     /// pair) is as before.
     private func dropOpposites(_ kept: inout [(name: String, direction: [Double], cone: [[Double]], visit: Int, concept: Concept)],
                                _ visits: inout [Explanation.FilterTrace.Visit], _ divergence: [Double]) {
-        func squaredResidual(_ cones: [[[Double]]]) -> Double {
-            let left = fit(cones, divergence).left
-            let measured = metric?.apply(left) ?? left
-            return Vector.dot(measured, measured)
-        }
         func opposedPair() -> (Int, Int)? {
             for i in kept.indices {
                 if let j = kept.indices.first(where: { $0 > i && kept[i].concept.opposes(kept[$0].concept) }) { return (i, j) }
@@ -225,7 +214,7 @@ package struct OrthogonalityFilter: Sendable {
             return nil
         }
         while let (a, b) = opposedPair() {
-            func without(_ k: Int) -> Double { squaredResidual(kept.indices.filter { $0 != k }.map { kept[$0].cone }) }
+            func without(_ k: Int) -> Double { squaredResidual(kept.indices.filter { $0 != k }.map { kept[$0].cone }, divergence) }
             let (out, stays) = without(a) <= without(b) ? (a, b) : (b, a)
             visits[kept[out].visit].rejection = Self.oppositeOf + " \"\(kept[stays].name)\": " + Self.bothWays
             let gone = kept.remove(at: out).name
@@ -252,6 +241,15 @@ package struct OrthogonalityFilter: Sendable {
         guard ordering == .residualAlignment, concept.forms?.isEmpty == false else { return concept.direction }
         return cone(concept).max { Vector.cosine($0, remainder) < Vector.cosine($1, remainder) } ?? concept.direction
     }
+
+    /// A residual's squared length in the decomposition's metric, where the fit minimizes it.
+    private func squared(_ left: [Double]) -> Double {
+        let measured = metric?.apply(left) ?? left
+        return Vector.dot(measured, measured)
+    }
+
+    /// What NNLS of `target` over `cones` leaves, squared in the decomposition's metric.
+    private func squaredResidual(_ cones: [[[Double]]], _ target: [Double]) -> Double { squared(fit(cones, target).left) }
 
     /// A concept's columns under the NNLS methods: its direction, then its usable forms.
     private func cone(_ concept: Concept) -> [[Double]] {
