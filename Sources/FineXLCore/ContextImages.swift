@@ -67,4 +67,11 @@ package struct MeasuredConcepts: Sendable {
         self.alternates = alternates ?? mappings.map { _ in nil }
         self.oppositions = oppositions ?? mappings.map { _ in nil }
     }
+
+    /// The candidate concept the `i`-th name becomes, with everything measured of it.
+    package func concept(at i: Int, name: String, direction: [Double], origin: ConceptOrigin) -> Concept {
+        Concept(name: name, direction: direction, origin: origin, perImage: perImage[i], levelResponse: levelResponses[i],
+                forms: forms[i].isEmpty ? nil : forms[i], levelRange: levelRanges[i], alternate: alternates[i],
+                opposition: oppositions[i])
+    }
 }

@@ -53,6 +53,10 @@ package struct OrthogonalityFilter: Sendable {
         self.metric = metric
     }
 
+    /// A kept concept during the visit: the column (its direction or one of its forms) it was kept
+    /// by, its columns (its direction and usable forms), and where its visit is recorded.
+    private typealias Kept = (direction: [Double], cone: [[Double]], visit: Int, concept: Concept)
+
     /// The order the NNLS methods use, and the paper's for `.paper`.
     package static func ordering(for method: DecompositionMethod) -> Ordering {
         method == .paper ? .absoluteAlignment : .residualAlignment
@@ -70,9 +74,7 @@ package struct OrthogonalityFilter: Sendable {
     /// `excluded` candidates are rejected first with the reason given, before any is visited.
     package func visit(_ candidates: [Concept], divergence: [Double],
                        excluded: [Int: String] = [:]) -> Explanation.FilterTrace {
-        // Each kept concept with the column (its direction or one of its forms) it was kept by,
-        // its columns (its direction and usable forms), and where its visit is recorded.
-        var kept: [(name: String, direction: [Double], cone: [[Double]], visit: Int, concept: Concept)] = []
+        var kept: [Kept] = []
         var visits: [Explanation.FilterTrace.Visit] = []
         func reject(_ candidate: Int, _ reason: String) {
             visits.append(.init(candidate: candidate, name: candidates[candidate].name, rejection: reason))
@@ -110,7 +112,7 @@ package struct OrthogonalityFilter: Sendable {
                 continue
             }
             let representative = representative(candidate, remainder)
-            let cosines = kept.map { ($0.name, abs(Vector.cosine($0.direction, representative))) }
+            let cosines = kept.map { ($0.concept.name, abs(Vector.cosine($0.direction, representative))) }
             if let duplicate = cosines.first(where: { $0.1 > 0.9999 }) {
                 reject(index, Self.sameDirection + " \"\(duplicate.0)\" (|cos| \(format(duplicate.1)))")
                 continue
@@ -143,7 +145,7 @@ package struct OrthogonalityFilter: Sendable {
                 remainder = Vector.norm(trial.left) > 1e-9 * divergenceNorm ? trial.left : divergence
                 keys = unvisited.map { key($0.element, remainder) }
             }
-            kept.append((candidate.name, representative, cone(candidate), visits.count, candidate))
+            kept.append((representative, cone(candidate), visits.count, candidate))
             visits.append(.init(candidate: index, name: candidate.name, rejection: nil))
         }
         if ordering == .residualAlignment {
@@ -161,7 +163,7 @@ package struct OrthogonalityFilter: Sendable {
     /// against the rest and the fit with it leaves at most `1 − exchangeGain` of the squared
     /// residual the kept set leaves; the best such exchange is made, and the search repeats (at
     /// most once per candidate).
-    private func exchange(_ kept: inout [(name: String, direction: [Double], cone: [[Double]], visit: Int, concept: Concept)],
+    private func exchange(_ kept: inout [Kept],
                           _ visits: inout [Explanation.FilterTrace.Visit], _ candidates: [Concept], _ divergence: [Double]) {
         guard kept.count >= 2 else { return }
         for _ in 0..<candidates.count {
@@ -195,7 +197,7 @@ package struct OrthogonalityFilter: Sendable {
             visits[best.visit].rejection = nil
             kept.remove(at: best.out)
             let arrivingConcept = candidates[visits[best.visit].candidate]
-            kept.append((arriving, best.direction, cone(arrivingConcept), best.visit, arrivingConcept))
+            kept.append((best.direction, cone(arrivingConcept), best.visit, arrivingConcept))
         }
     }
 
@@ -205,7 +207,7 @@ package struct OrthogonalityFilter: Sendable {
     /// directions share. Of each such pair the one whose absence leaves the smaller squared
     /// residual goes. Done after the visit, so the greedy path (and every model without such a
     /// pair) is as before.
-    private func dropOpposites(_ kept: inout [(name: String, direction: [Double], cone: [[Double]], visit: Int, concept: Concept)],
+    private func dropOpposites(_ kept: inout [Kept],
                                _ visits: inout [Explanation.FilterTrace.Visit], _ divergence: [Double]) {
         func opposedPair() -> (Int, Int)? {
             for i in kept.indices {
@@ -216,8 +218,8 @@ package struct OrthogonalityFilter: Sendable {
         while let (a, b) = opposedPair() {
             func without(_ k: Int) -> Double { squaredResidual(kept.indices.filter { $0 != k }.map { kept[$0].cone }, divergence) }
             let (out, stays) = without(a) <= without(b) ? (a, b) : (b, a)
-            visits[kept[out].visit].rejection = Self.oppositeOf + " \"\(kept[stays].name)\": " + Self.bothWays
-            let gone = kept.remove(at: out).name
+            visits[kept[out].visit].rejection = Self.oppositeOf + " \"\(kept[stays].concept.name)\": " + Self.bothWays
+            let gone = kept.remove(at: out).concept.name
             // Every kept concept still takes part in the fit.
             let uses = fit(kept.map(\.cone), divergence).uses
             for k in kept.indices.reversed() where !uses[k] {

@@ -41,12 +41,8 @@ enum ConceptGathering {
             let names = encoder.conceptVocabulary ?? Vocabulary.builtIn
             let measured = try encoder.measureConcepts(names, context: context)
             let mappings = measured.mappings
-            let perImage = Dictionary(zip(names, measured.perImage).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
-            let responses = Dictionary(zip(names, measured.levelResponses).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
-            let forms = Dictionary(zip(names, measured.forms).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
-            let ranges = Dictionary(zip(names, measured.levelRanges).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
-            let alternates = Dictionary(zip(names, measured.alternates).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
-            let oppositions = Dictionary(zip(names, measured.oppositions).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
+            // Where each vocabulary name was measured (its first place, if listed twice).
+            let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
             let ranked = VocabularyProposer.rank(candidates: names, mappings: mappings,
                                                  divergence: divergence.vector, top: names.count)
             // Synonyms share one direction (an encoder may map "grainy" and "film grain" alike);
@@ -65,11 +61,8 @@ enum ConceptGathering {
                 + (folded > 0 ? ", \(folded) synonyms folded into the first phrase with the same direction" : "")
                 + "; the top \(chosen.count) by |cos(f(C), V_div)| go on")
             var candidates = CandidateSet(
-                concepts: chosen.map { Concept(name: $0.name, direction: $0.direction, origin: ConceptOrigin(kind: .vocabulary),
-                                               perImage: perImage[$0.name] ?? nil, levelResponse: responses[$0.name] ?? nil,
-                                               forms: forms[$0.name].flatMap { $0.isEmpty ? nil : $0 },
-                                               levelRange: ranges[$0.name] ?? nil, alternate: alternates[$0.name] ?? nil,
-                                               opposition: oppositions[$0.name] ?? nil) },
+                concepts: chosen.map { measured.concept(at: index[$0.name]!, name: $0.name, direction: $0.direction,
+                                                        origin: ConceptOrigin(kind: .vocabulary)) },
                 // Unrepresentable vocabulary phrases are many and expected; keep them out of the rejected list.
                 unrepresentable: [], notes: notes)
             candidates.directions = measured.source
@@ -108,11 +101,7 @@ enum ConceptGathering {
         for (i, (name, mapping)) in zip(names, measured.mappings).enumerated() {
             switch mapping {
             case .vector(let direction):
-                concepts.append(Concept(name: name, direction: direction, origin: origin(name), perImage: measured.perImage[i],
-                                        levelResponse: measured.levelResponses[i],
-                                        forms: measured.forms[i].isEmpty ? nil : measured.forms[i],
-                                        levelRange: measured.levelRanges[i], alternate: measured.alternates[i],
-                                        opposition: measured.oppositions[i]))
+                concepts.append(measured.concept(at: i, name: name, direction: direction, origin: origin(name)))
             case .unrepresentable(let reason):
                 unrepresentable.append(.init(name: name, reason: reason))
             }
