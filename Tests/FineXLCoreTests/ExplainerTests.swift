@@ -144,6 +144,31 @@ final class ExplainerTests: XCTestCase {
         XCTAssertEqual(Set(few.concepts.map(\.name)), ["a", "b"])
     }
 
+    /// A kept concept most pairs move along, but whose paired test does not reach 5 %, is named
+    /// with a warning saying the pairs do not show it; one every pair moves along gets none.
+    func testAConceptThePairsDoNotShowIsNamedWithAWarning() throws {
+        // Every pair moves 1 along a; along b, 6 of 10 pairs move +1 and 4 move −0.1: the mean
+        // (+0.56) is clear of 0, but the exact signed-rank p is 0.09 (0.08 when the fitted
+        // coefficients' rounding splits the ties).
+        let alongB = (0..<10).map { $0 < 6 ? 1.0 : -0.1 }
+        let base: [[Double]] = (0..<10).map { (i: Int) -> [Double] in
+            (0..<6).map { (j: Int) -> Double in Double((i * 7 + j * 3) % 5) / 5 }
+        }
+        let personal: [[Double]] = zip(base, alongB).map { b, y in Vector.add(b, [1, y, 0, 0, 0, 0]) }
+        let e = try Explainer.explain(divergence: try Divergence(base: base, personal: personal),
+                                      candidates: [concept("a", axis(0)), concept("b", axis(1))], unrepresentable: [],
+                                      encoder: encoder, options: ExplainOptions(method: .nnls, bootstrapResamples: 400, seed: 3))
+        XCTAssertEqual(e.concepts.map(\.name), ["a", "b"])
+        let b = try XCTUnwrap(e.concepts.first { $0.name == "b" })
+        XCTAssertEqual(b.weight, 0.56, accuracy: 1e-9)
+        XCTAssertTrue((0.05...0.1).contains(b.paired.p), "\(b.paired.p)")
+        XCTAssertGreaterThan(b.ci[0], 0, "the interval is clear of 0: \(b.ci)")
+        let shown = e.warnings.filter { $0.hasPrefix("the pairs do not show") }
+        XCTAssertEqual(shown.count, 1, "\(e.warnings)")
+        XCTAssertTrue(shown[0].hasPrefix("the pairs do not show \"b\" (paired p 0.0"), shown[0])
+        XCTAssertTrue(shown[0].contains(", 60 % of 10 pairs move along it): "), shown[0])
+    }
+
     func testAKeptConceptGivesItsPlaceToOneThatExplainsMore() {
         // Greedily, "a" comes first (cos 0.77 with V_div), "c" joins, and "b" is kept out (|cos|
         // 0.89 with "a" and 0.58 with "c", and only 0.34 with what the two leave). With "b" in the
