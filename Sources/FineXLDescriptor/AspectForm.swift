@@ -32,6 +32,7 @@ extension Aspect {
         case raisedOffset = "an offset added to every channel, clipped at white (a brightness slider, OpenCV's beta)"
         case clippedExposure = "exposure in linear light clipped at white (no highlight shoulder, as a plain multiply does)"
         case loweredOffset = "an offset taken from every channel, clipped at black (a brightness slider turned down)"
+        case loweredLightness = "HSL lightness lowered, hue and saturation kept (ImageMagick's -modulate, HSL lightness sliders)"
 
         /// The level the partial grey, the slight mute and the faint grain are measured at: a quarter of the way.
         static let partialGreyLevel = 0.25
@@ -73,6 +74,7 @@ extension Aspect {
             case .raisedOffset: "bright: offset"
             case .clippedExposure: "bright: clipped exposure"
             case .loweredOffset: "dark: offset"
+            case .loweredLightness: "dark: HSL lightness"
             }
         }
 
@@ -87,7 +89,7 @@ extension Aspect {
             case .colourGrain, .clumpedGrain, .faintGrain: .filmGrain
             case .flooredLevels, .diffusedLevels, .orderedLevels: .posterized
             case .raisedOffset, .clippedExposure: .bright
-            case .loweredOffset: .dark
+            case .loweredOffset, .loweredLightness: .dark
             }
         }
 
@@ -99,6 +101,11 @@ extension Aspect {
 
         private static func shiftText(_ kind: Kind) -> String { String(format: "%.3f", abs(midGreyShift(kind))) }
 
+        /// The lightness forms' scale at level 1: the canonical rendering's move of mid-grey,
+        /// relative to mid-grey.
+        static func lightnessScale(_ kind: Kind) -> Float { midGreyShift(kind) / 0.5 }
+
+        private static func lightnessText(_ kind: Kind) -> String { String(format: "%.3f", abs(lightnessScale(kind))) }
         /// The gradient map's stops: luma → sRGB colour, linear between them.
         static let gradientStops: [(Float, Float, Float, Float)] = [
             (0, 0.05, 0.03, 0.01), (0.5, 0.60, 0.46, 0.30), (1, 1.0, 0.94, 0.80),
@@ -157,6 +164,10 @@ extension Aspect {
             case .loweredOffset:
                 "each sRGB channel v → max(v − \(Self.shiftText(.dark))ℓ, 0): the canonical rendering's drop of mid-grey, "
                     + "taken from every value"
+            case .loweredLightness:
+                "HSL lightness L → L × (1 − \(Self.lightnessText(aspect))ℓ), "
+                    + "hue and HSL saturation kept: the canonical rendering's move of mid-grey, as a scaling of lightness "
+                    + "(below lightness ½ every channel scales alike; above it the chroma grows as the lightness falls)"
             case .clippedExposure:
                 "linear light ×2^ℓ (+1 EV at level 1, as the canonical rendering), clipped at white instead of rolled off"
             case .clumpedGrain: "luminance grain low-passed at σ = 1 working pixel, renormalized to σ = \(Canonical.grainSigma)·ℓ"
@@ -226,6 +237,18 @@ extension Aspect {
             let offset = Form.midGreyShift(form.aspect) * l
             return ImageFilters.mapPixels(image) { r, g, b in
                 (ImageFilters.clamp01(r + offset), ImageFilters.clamp01(g + offset), ImageFilters.clamp01(b + offset))
+            }
+        case .loweredLightness:
+            let factor = 1 + Form.lightnessScale(form.aspect) * l
+            return ImageFilters.mapPixels(image) { r, g, b in
+                let high = max(r, g, b), low = min(r, g, b)
+                let lightness = (high + low) / 2, chroma = high - low
+                let scaled = min(max(lightness * factor, 0), 1)
+                guard chroma > 1e-6 else { return (scaled, scaled, scaled) }
+                // HSL saturation kept: the chroma it allows at the new lightness, over the old.
+                let room = 1 - abs(2 * lightness - 1), newRoom = 1 - abs(2 * scaled - 1)
+                let ratio = room > 1e-6 ? newRoom / room : 0
+                return (scaled + (r - lightness) * ratio, scaled + (g - lightness) * ratio, scaled + (b - lightness) * ratio)
             }
         case .clippedExposure:
             let gain = powf(2, l)

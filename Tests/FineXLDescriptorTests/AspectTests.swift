@@ -169,7 +169,7 @@ final class AspectTests: XCTestCase {
         // Offset forms: every value moves by what the canonical rendering does to a mid-grey
         // (bright lifts it by about 0.128, dark drops it by about 0.119), clipped at the ends.
         XCTAssertEqual(Aspect(.bright).forms, [.raisedOffset, .clippedExposure])
-        XCTAssertEqual(Aspect(.dark).forms, [.loweredOffset])
+        XCTAssertEqual(Aspect(.dark).forms, [.loweredOffset, .loweredLightness])
         let lift = Aspect(.bright).apply(to: grey, level: 1).pixels[0] - 0.5
         let drop = Aspect(.dark).apply(to: grey, level: 1).pixels[0] - 0.5
         XCTAssertEqual(lift, 0.128, accuracy: 0.002)
@@ -183,6 +183,23 @@ final class AspectTests: XCTestCase {
         for (value, expected) in zip(lowered, [0, 0, 0, 0.2 + drop, 0.5 + drop, 0.8 + drop, 0.95 + drop, 0.95 + drop, 0.95 + drop]) {
             XCTAssertEqual(value, expected, accuracy: 1e-5)
         }
+        // Lowered HSL lightness (ImageMagick's -modulate): mid-grey drops as the canonical
+        // rendering drops it; below lightness ½ every channel scales alike (hue and chroma ratio
+        // kept), above it the chroma grows as the lightness falls, the HSL saturation kept.
+        let hsl = RGBImage(width: 3, height: 1, pixels: [0.5, 0.5, 0.5, 0.1, 0.3, 0.4, 0.9, 0.8, 0.6])
+        let darker = Aspect(.dark).apply(.loweredLightness, to: hsl, level: 1).pixels
+        XCTAssertEqual(darker[0], 0.5 + drop, accuracy: 1e-5)
+        XCTAssertEqual(darker[1], darker[2], accuracy: 1e-6)
+        let factor = (0.5 + drop) / 0.5
+        for (value, original) in zip(darker[3..<6], [Float(0.1), 0.3, 0.4]) { XCTAssertEqual(value, original * factor, accuracy: 1e-5) }
+        func saturation(_ p: ArraySlice<Float>) -> Float {
+            let high = p.max()!, low = p.min()!, l = (high + low) / 2
+            return (high - low) / (1 - abs(2 * l - 1))
+        }
+        XCTAssertEqual(saturation(darker[6..<9]), saturation(hsl.pixels[6..<9]), accuracy: 1e-4)
+        XCTAssertEqual((darker[6..<9].max()! + darker[6..<9].min()!) / 2, 0.75 * factor, accuracy: 1e-5)
+        XCTAssertGreaterThan(darker[6] - darker[8], Float(0.9 - 0.6), "a light colour gains chroma as it darkens")
+        XCTAssertEqual(Aspect(.dark).apply(.loweredLightness, to: hsl, level: 0).pixels, hsl.pixels)
         // Clipped exposure: linear light ×2^ℓ, clipped at white (1 EV at level 1, as the canonical
         // rendering, which rolls the highlights off instead).
         let exposed = Aspect(.bright).apply(.clippedExposure, to: tones, level: 1).pixels
