@@ -291,12 +291,15 @@ package enum Explainer {
         if residual > 0.5 {
             warnings.append(String(format: "large residual: %.0f %% of V_div is not explained by the kept concepts", residual * 100))
         }
-        for concept in concepts where concept.ci.count == 2 && concept.ci[0] <= 0 && concept.ci[1] >= 0 {
+        func spansZero(_ concept: Explanation.Weighted) -> Bool {
+            concept.ci.count == 2 && concept.ci[0] <= 0 && concept.ci[1] >= 0
+        }
+        for concept in concepts where spansZero(concept) {
             warnings.append("the 95 % interval of \"\(concept.name)\" spans 0: its weight is not distinguishable from 0")
         }
         // An interval clear of 0 comes from the mean change; the pairs can still disagree on it.
         for concept in concepts where concept.paired.p >= pairedSignificance && divergence.pairs >= supportPairs
-            && !(concept.ci.count == 2 && concept.ci[0] <= 0 && concept.ci[1] >= 0) {
+            && !spansZero(concept) {
             warnings.append(String(format: "the pairs do not show \"%@\" (paired p %@, %.0f %% of %d pairs move along it): "
                 + "its weight is the mean of changes that differ from picture to picture — a few pictures' change, "
                 + "or one whose direction depends on the picture", concept.name, String(format: "%.2g", concept.paired.p),

@@ -101,11 +101,12 @@ extension Aspect {
 
         private static func shiftText(_ kind: Kind) -> String { String(format: "%.3f", abs(midGreyShift(kind))) }
 
-        /// The lightness forms' scale at level 1: the canonical rendering's move of mid-grey,
+        /// The lightness form's scale at level 1: the canonical rendering's move of mid-grey,
         /// relative to mid-grey.
         static func lightnessScale(_ kind: Kind) -> Float { midGreyShift(kind) / 0.5 }
 
         private static func lightnessText(_ kind: Kind) -> String { String(format: "%.3f", abs(lightnessScale(kind))) }
+
         /// The gradient map's stops: luma → sRGB colour, linear between them.
         static let gradientStops: [(Float, Float, Float, Float)] = [
             (0, 0.05, 0.03, 0.01), (0.5, 0.60, 0.46, 0.30), (1, 1.0, 0.94, 0.80),
