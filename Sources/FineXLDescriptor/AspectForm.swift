@@ -33,6 +33,8 @@ extension Aspect {
         case clippedExposure = "exposure in linear light clipped at white (no highlight shoulder, as a plain multiply does)"
         case loweredOffset = "an offset taken from every channel, clipped at black (a brightness slider turned down)"
         case loweredLightness = "HSL lightness lowered, hue and saturation kept (ImageMagick's -modulate, HSL lightness sliders)"
+        case warmOffset = "a warm colour added to every pixel (colour-balance sliders, a Lab b* shift, a colour overlay)"
+        case coolOffset = "a cool colour added to every pixel (colour-balance sliders, a Lab b* shift, a colour overlay)"
 
         /// The level the partial grey, the slight mute and the faint grain are measured at: a quarter of the way.
         static let partialGreyLevel = 0.25
@@ -75,6 +77,8 @@ extension Aspect {
             case .clippedExposure: "bright: clipped exposure"
             case .loweredOffset: "dark: offset"
             case .loweredLightness: "dark: HSL lightness"
+            case .warmOffset: "warm tones: offset"
+            case .coolOffset: "cool tones: offset"
             }
         }
 
@@ -90,16 +94,28 @@ extension Aspect {
             case .flooredLevels, .diffusedLevels, .orderedLevels: .posterized
             case .raisedOffset, .clippedExposure: .bright
             case .loweredOffset, .loweredLightness: .dark
+            case .warmOffset: .warmTones
+            case .coolOffset: .coolTones
             }
         }
 
-        /// How far the canonical rendering of `kind` at level 1 moves a mid-grey (sRGB 0.5): the
-        /// offset forms add it everywhere, as a brightness slider does.
-        static func midGreyShift(_ kind: Kind) -> Float {
-            Aspect(kind).apply(to: RGBImage(width: 1, height: 1, pixels: [0.5, 0.5, 0.5]), level: 1).pixels[0] - 0.5
+        /// How far the canonical rendering of `kind` at level 1 moves each channel of a mid-grey
+        /// (sRGB 0.5): the colour offset forms add that colour everywhere.
+        static func midGreyColourShift(_ kind: Kind) -> (Float, Float, Float) {
+            let p = Aspect(kind).apply(to: RGBImage(width: 1, height: 1, pixels: [0.5, 0.5, 0.5]), level: 1).pixels
+            return (p[0] - 0.5, p[1] - 0.5, p[2] - 0.5)
         }
 
+        /// The same for a rendering that keeps a grey grey (bright, dark): the offset forms add it
+        /// everywhere, as a brightness slider does.
+        static func midGreyShift(_ kind: Kind) -> Float { midGreyColourShift(kind).0 }
+
         private static func shiftText(_ kind: Kind) -> String { String(format: "%.3f", abs(midGreyShift(kind))) }
+
+        private static func colourShiftText(_ kind: Kind) -> String {
+            let (r, g, b) = midGreyColourShift(kind)
+            return [r, g, b].map { String(format: "%+.3f", $0) }.joined(separator: ", ")
+        }
 
         /// The lightness form's scale at level 1: the canonical rendering's move of mid-grey,
         /// relative to mid-grey.
@@ -169,6 +185,9 @@ extension Aspect {
                 "HSL lightness L → L × (1 − \(Self.lightnessText(aspect))ℓ), "
                     + "hue and HSL saturation kept: the canonical rendering's move of mid-grey, as a scaling of lightness "
                     + "(below lightness ½ every channel scales alike; above it the chroma grows as the lightness falls)"
+            case .warmOffset, .coolOffset:
+                "sRGB (r, g, b) → (r, g, b) + (\(Self.colourShiftText(aspect)))ℓ, clipped: the canonical rendering's move of a "
+                    + "mid-grey, added to every pixel"
             case .clippedExposure:
                 "linear light ×2^ℓ (+1 EV at level 1, as the canonical rendering), clipped at white instead of rolled off"
             case .clumpedGrain: "luminance grain low-passed at σ = 1 working pixel, renormalized to σ = \(Canonical.grainSigma)·ℓ"
@@ -238,6 +257,11 @@ extension Aspect {
             let offset = Form.midGreyShift(form.aspect) * l
             return ImageFilters.mapPixels(image) { r, g, b in
                 (ImageFilters.clamp01(r + offset), ImageFilters.clamp01(g + offset), ImageFilters.clamp01(b + offset))
+            }
+        case .warmOffset, .coolOffset:
+            let (dr, dg, db) = Form.midGreyColourShift(form.aspect)
+            return ImageFilters.mapPixels(image) { r, g, b in
+                (ImageFilters.clamp01(r + dr * l), ImageFilters.clamp01(g + dg * l), ImageFilters.clamp01(b + db * l))
             }
         case .loweredLightness:
             let factor = 1 + Form.lightnessScale(form.aspect) * l

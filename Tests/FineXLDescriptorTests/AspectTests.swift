@@ -200,6 +200,30 @@ final class AspectTests: XCTestCase {
         XCTAssertEqual((darker[6..<9].max()! + darker[6..<9].min()!) / 2, 0.75 * factor, accuracy: 1e-5)
         XCTAssertGreaterThan(darker[6] - darker[8], Float(0.9 - 0.6), "a light colour gains chroma as it darkens")
         XCTAssertEqual(Aspect(.dark).apply(.loweredLightness, to: hsl, level: 0).pixels, hsl.pixels)
+        // Colour offset forms: every pixel moves by what the canonical cast does to a mid-grey
+        // (warm: red up 0.044, blue down 0.049, about luma-neutral there), clipped at the ends; cool
+        // is the mirror.
+        XCTAssertEqual(Aspect(.warmTones).forms, [.warmOffset])
+        XCTAssertEqual(Aspect(.coolTones).forms, [.coolOffset])
+        let warmGrey = Aspect(.warmTones).apply(to: grey, level: 1).pixels
+        let (dr, dg, db) = (warmGrey[0] - 0.5, warmGrey[1] - 0.5, warmGrey[2] - 0.5)
+        XCTAssertEqual(dr, 0.044, accuracy: 0.002)
+        XCTAssertEqual(db, -0.049, accuracy: 0.002)
+        XCTAssertEqual(ImageFilters.luma(dr, dg, db), 0, accuracy: 0.01)
+        let shifted = Aspect(.warmTones).apply(.warmOffset, to: tones, level: 0.5).pixels
+        let expected: [Float] = [max(0, 0 + dr / 2), max(0, 0 + dg / 2), max(0, 0 + db / 2),
+                                 0.2 + dr / 2, 0.5 + dg / 2, 0.8 + db / 2,
+                                 min(1, 0.95 + dr / 2), min(1, 0.95 + dg / 2), min(1, 0.95 + db / 2)]
+        for (value, e) in zip(shifted, expected) { XCTAssertEqual(value, e, accuracy: 1e-5) }
+        XCTAssertEqual(shifted[0], dr / 2, accuracy: 1e-5, "black takes the red offset")
+        XCTAssertEqual(shifted[2], 0, accuracy: 1e-6, "and clips the blue one")
+        // The offset differs from the canonical gains away from mid-grey: gains leave black black.
+        XCTAssertEqual(Aspect(.warmTones).apply(to: tones, level: 1).pixels[0], 0, accuracy: 1e-6)
+        let cooled = Aspect(.coolTones).apply(.coolOffset, to: grey, level: 1).pixels
+        let coolGrey = Aspect(.coolTones).apply(to: grey, level: 1).pixels
+        for (value, e) in zip(cooled, coolGrey) { XCTAssertEqual(value, e, accuracy: 1e-5) }
+        XCTAssertLessThan(cooled[0], cooled[2])
+        XCTAssertEqual(Aspect(.coolTones).apply(.coolOffset, to: tones, level: 0).pixels, tones.pixels)
         // Clipped exposure: linear light ×2^ℓ, clipped at white (1 EV at level 1, as the canonical
         // rendering, which rolls the highlights off instead).
         let exposed = Aspect(.bright).apply(.clippedExposure, to: tones, level: 1).pixels
