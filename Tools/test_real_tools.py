@@ -222,6 +222,32 @@ MAGICK_LEVELS = {
     "+level 10%,90%": ("low contrast", 0.5),
     "+level 20%,80%": ("low contrast", 1.0),
 }
+
+
+def _srgb_to_linear(v):
+    return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+
+def _linear_to_srgb(v):
+    return 12.92 * v if v <= 0.0031308 else 1.055 * v ** (1 / 2.4) - 0.055
+
+
+def _cast_level(cast, gains):
+    """The level at which a cast form adds `cast` (sRGB, per channel): the least-squares fit of
+    `cast` by the form's colour, the canonical white-balance `gains` at level 1 applied to a
+    mid-grey (Aspect.swift: linear red ×1.2, green ×0.96, blue ×0.8 for warm tones, cool the mirror)."""
+    offset = [_linear_to_srgb(_srgb_to_linear(0.5) * g) - 0.5 for g in gains]
+    return sum(c * o for c, o in zip(cast, offset)) / sum(o * o for o in offset)
+
+
+# Additive casts, whose strength in FineXL's own terms is exact as well: the warm and cool offset
+# forms add the canonical cast's move of a mid-grey (red +0.044, green −0.009, blue −0.049 for
+# warm tones at level 1) to every pixel, so red +6 % with blue −6 % is warm tones at about 1.26.
+MAGICK_LEVELS["-channel R -evaluate add 6% -channel B -evaluate subtract 6% +channel"] = (
+    "warm tones", _cast_level((0.06, 0, -0.06), (1.2, 0.96, 0.8)))
+MAGICK_LEVELS["-channel B -evaluate add 6% -channel R -evaluate subtract 6% +channel"] = (
+    "cool tones", _cast_level((-0.06, 0, 0.06), (0.8, 1.04, 1.2)))
+
 MAGICK_LEVELS_MISREAD = {
     # A slight stretch reads about 1.7× its level: clipping a few per cent of the picture at either
     # end moves the clipping statistics far more than the stretch's slope does (0.37 [0.26, 0.61]).
