@@ -59,8 +59,9 @@ struct NearParallelRule {
                 !kept.contains(r) && abs(Vector.cosine(candidates[k].direction, candidates[r].direction)) >= Self.parallel
                     && !kept.contains { $0 != k && candidates[r].opposes(candidates[$0]) }
             }
-            guard !rivals.isEmpty else { continue }
-            var readings = [reading(k, kept, current, at: position)]
+            let own = reading(k, kept, current, at: position)
+            guard !rivals.isEmpty, abs(own.level) >= Self.traceLevel else { continue }
+            var readings = [own]
             for r in rivals {
                 var trial = kept
                 trial[position] = r
@@ -108,6 +109,12 @@ struct NearParallelRule {
 
     /// The share of ‖V_div‖ a concept's part must reach for the rule to look at its rivals.
     static let substantialShare = 0.05
+
+    /// The level a concept must reach as well (in size: the paper's method reads levels of either
+    /// sign): below it the change is a trace whatever share of
+    /// V_div it carries (an unedited JPEG re-encode read "muted colors" 0.01 and "black and
+    /// white" 0.00 as not told apart), and which name a trace gets is not worth a warning.
+    static let traceLevel = 0.05
 
     private func fit(_ indices: [Int]) -> Decomposer.Result {
         decomposer.decompose(divergence.vector, over: indices.map { candidates[$0].direction },

@@ -59,6 +59,17 @@ final class NearParallelRuleTests: XCTestCase {
                       || e.filter?.visits.contains { $0.name == "muted colors" && $0.rejection == nil } == true)
     }
 
+    func testATraceOfDesaturationStatesNoAlternative() throws {
+        // 2 % of the colour taken, beside a little grain: the desaturation carries most of V_div
+        // but reads a level of 0.02–0.03, a trace whose name is not worth a decision or a warning.
+        let e = try explain(try pairs(shift: [0.02, 0, 0.01, 0, 0, 0], noise: 0.0005), desaturation)
+        let kept = e.concepts.filter { ["muted colors", "black and white"].contains($0.name) }
+        XCTAssertEqual(kept.count, 1, "\(e.concepts.map(\.name))")
+        XCTAssertLessThan(kept[0].weight, 0.05)
+        XCTAssertNil(kept[0].alternatives)
+        XCTAssertFalse(e.warnings.contains { $0.contains("could not be told apart") }, "\(e.warnings)")
+    }
+
     func testNearlyAllColourTakenIsBlackAndWhite() throws {
         // 90 % taken: black and white 0.9 is in its range, muted colors 1.29 is not.
         // The pairs' spread (noise 0.05) hides the small second component of muted colors.
