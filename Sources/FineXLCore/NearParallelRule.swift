@@ -12,7 +12,8 @@ import Foundation
 /// cannot tell them apart.
 /// Among those the rule prefers a reading whose level lies in the levels its concept's name
 /// stands for (`Concept.levelRange`), then the smaller residual. The others are reported as
-/// alternatives of the one chosen, with the reason, and the explanation warns about them.
+/// alternatives of the one chosen, with the reason, and the explanation warns about them, unless
+/// the chosen reading is a trace (`traceLevel`).
 struct NearParallelRule {
     /// Rejected candidates at least this close (|cos|) to a kept concept are read in its place.
     static let parallel = OrthogonalityFilter.nearParallel
@@ -59,9 +60,8 @@ struct NearParallelRule {
                 !kept.contains(r) && abs(Vector.cosine(candidates[k].direction, candidates[r].direction)) >= Self.parallel
                     && !kept.contains { $0 != k && candidates[r].opposes(candidates[$0]) }
             }
-            let own = reading(k, kept, current, at: position)
-            guard !rivals.isEmpty, abs(own.level) >= Self.traceLevel else { continue }
-            var readings = [own]
+            guard !rivals.isEmpty else { continue }
+            var readings = [reading(k, kept, current, at: position)]
             for r in rivals {
                 var trial = kept
                 trial[position] = r
@@ -87,7 +87,7 @@ struct NearParallelRule {
                 trace.replace(k, by: chosen.candidate, reason: "read as \"\(candidates[chosen.candidate].name)\": "
                     + why(chosen, over: displaced, share: winShare))
             }
-            if !others.isEmpty {
+            if !others.isEmpty && !isTrace(chosen) {
                 alternatives[chosen.candidate] = others.map { other in
                     Explanation.Alternative(name: candidates[other.candidate].name, weight: other.level,
                                             residual: other.fit.relativeResidual,
@@ -110,11 +110,16 @@ struct NearParallelRule {
     /// The share of ‖V_div‖ a concept's part must reach for the rule to look at its rivals.
     static let substantialShare = 0.05
 
-    /// The level a concept must reach as well (in size: the paper's method reads levels of either
-    /// sign): below it the change is a trace whatever share of
-    /// V_div it carries (an unedited JPEG re-encode read "muted colors" 0.01 and "black and
-    /// white" 0.00 as not told apart), and which name a trace gets is not worth a warning.
+    /// Below this level (in size: the paper's method reads levels of either sign) a chosen
+    /// reading is a trace whatever share of V_div it carries, and its alternatives are not
+    /// stated: an unedited JPEG re-encode read "muted colors" 0.01 and "black and white" 0.00 as
+    /// not told apart. The choice itself is still made. Only for concepts whose weight reads as a
+    /// level (`Concept.levelResponse`); other encoders' weights have no such scale.
     static let traceLevel = 0.05
+
+    private func isTrace(_ reading: Reading) -> Bool {
+        candidates[reading.candidate].levelResponse != nil && abs(reading.level) < Self.traceLevel
+    }
 
     private func fit(_ indices: [Int]) -> Decomposer.Result {
         decomposer.decompose(divergence.vector, over: indices.map { candidates[$0].direction },

@@ -253,12 +253,8 @@ extension Aspect {
                 func q(_ v: Float) -> Float { min(max((ImageFilters.clamp01(v) * steps + offset).rounded(), 0), steps) / steps }
                 return (q(r), q(g), q(b))
             }
-        case .raisedOffset, .loweredOffset:
-            let offset = Form.midGreyShift(form.aspect) * l
-            return ImageFilters.mapPixels(image) { r, g, b in
-                (ImageFilters.clamp01(r + offset), ImageFilters.clamp01(g + offset), ImageFilters.clamp01(b + offset))
-            }
-        case .warmOffset, .coolOffset:
+        case .raisedOffset, .loweredOffset, .warmOffset, .coolOffset:
+            // Bright and dark keep a grey grey, so their offset is the same on every channel.
             let (dr, dg, db) = Form.midGreyColourShift(form.aspect)
             return ImageFilters.mapPixels(image) { r, g, b in
                 (ImageFilters.clamp01(r + dr * l), ImageFilters.clamp01(g + dg * l), ImageFilters.clamp01(b + db * l))

@@ -61,10 +61,21 @@ final class NearParallelRuleTests: XCTestCase {
 
     func testATraceOfDesaturationStatesNoAlternative() throws {
         // 2 % of the colour taken, beside a little grain: the desaturation carries most of V_div
-        // but reads a level of 0.02–0.03, a trace whose name is not worth a decision or a warning.
-        let e = try explain(try pairs(shift: [0.02, 0, 0.01, 0, 0, 0], noise: 0.0005), desaturation)
+        // but reads a level of 0.02–0.03, a trace. The rule still names it by its range (muted
+        // colors: black and white stands for at least 0.75), but states no alternative.
+        // Weights read as levels (a straight response), as the descriptor's concepts do; without a
+        // response a weight has no level scale and the alternative is stated as before.
+        let linear = LevelResponse(levels: [0.25, 0.5, 1], weights: [0.25, 0.5, 1])
+        let withResponse = desaturation.map { concept -> Concept in
+            var c = concept
+            c.levelResponse = linear
+            return c
+        }
+        let unscaled = try explain(try pairs(shift: [0.02, 0, 0.01, 0, 0, 0], noise: 0.0005), desaturation)
+        XCTAssertTrue(unscaled.warnings.contains { $0.contains("could not be told apart") }, "\(unscaled.warnings)")
+        let e = try explain(try pairs(shift: [0.02, 0, 0.01, 0, 0, 0], noise: 0.0005), withResponse)
         let kept = e.concepts.filter { ["muted colors", "black and white"].contains($0.name) }
-        XCTAssertEqual(kept.count, 1, "\(e.concepts.map(\.name))")
+        XCTAssertEqual(kept.map(\.name), ["muted colors"], "\(e.concepts.map(\.name))")
         XCTAssertLessThan(kept[0].weight, 0.05)
         XCTAssertNil(kept[0].alternatives)
         XCTAssertFalse(e.warnings.contains { $0.contains("could not be told apart") }, "\(e.warnings)")

@@ -209,7 +209,7 @@ final class AspectTests: XCTestCase {
         let (dr, dg, db) = (warmGrey[0] - 0.5, warmGrey[1] - 0.5, warmGrey[2] - 0.5)
         XCTAssertEqual(dr, 0.044, accuracy: 0.002)
         XCTAssertEqual(db, -0.049, accuracy: 0.002)
-        XCTAssertEqual(ImageFilters.luma(dr, dg, db), 0, accuracy: 0.01)
+        XCTAssertEqual(ImageFilters.luma(dr, dg, db), 0, accuracy: 0.002)
         let shifted = Aspect(.warmTones).apply(.warmOffset, to: tones, level: 0.5).pixels
         let expected: [Float] = [max(0, 0 + dr / 2), max(0, 0 + dg / 2), max(0, 0 + db / 2),
                                  0.2 + dr / 2, 0.5 + dg / 2, 0.8 + db / 2,
@@ -217,6 +217,9 @@ final class AspectTests: XCTestCase {
         for (value, e) in zip(shifted, expected) { XCTAssertEqual(value, e, accuracy: 1e-5) }
         XCTAssertEqual(shifted[0], dr / 2, accuracy: 1e-5, "black takes the red offset")
         XCTAssertEqual(shifted[2], 0, accuracy: 1e-6, "and clips the blue one")
+        let white = RGBImage(width: 1, height: 1, pixels: [1, 1, 1])
+        let warmWhite = Aspect(.warmTones).apply(.warmOffset, to: white, level: 1).pixels
+        for (value, e) in zip(warmWhite, [1, 1 + dg, 1 + db]) { XCTAssertEqual(value, e, accuracy: 1e-6, "white clips the red offset") }
         // The offset differs from the canonical gains away from mid-grey: gains leave black black.
         XCTAssertEqual(Aspect(.warmTones).apply(to: tones, level: 1).pixels[0], 0, accuracy: 1e-6)
         let cooled = Aspect(.coolTones).apply(.coolOffset, to: grey, level: 1).pixels
