@@ -210,20 +210,6 @@ def test_imagemagick_edit_known_to_be_misread(workspace, arguments):
     magick_case(workspace, arguments, MAGICK_MISREAD[arguments])
 
 
-# Linear levels, whose strength in FineXL's own terms is exact: the canonical high contrast
-# multiplies each channel's slope by 1 + 0.5ℓ and low contrast by 1 − 0.4ℓ (their descriptions in
-# Aspect.swift; the stretch-about-mid-grey and output-levels forms have those slopes), so
-# `-level 10%,90%` (slope 1/0.8 = 1.25 about mid-grey, clipped) is high contrast at 0.5 and
-# `+level 20%,80%` (slope 0.6) low contrast at 1.0. The 95 % interval must hold that level, and
-# no other concept may be read at 0.15 or more.
-MAGICK_LEVELS = {
-    "-level 10%,90%": ("high contrast", 0.5),
-    "-level 15%,85%": ("high contrast", (1 / 0.7 - 1) / 0.5),
-    "+level 10%,90%": ("low contrast", 0.5),
-    "+level 20%,80%": ("low contrast", 1.0),
-}
-
-
 def _srgb_to_linear(v):
     return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
 
@@ -240,13 +226,25 @@ def _cast_level(cast, gains):
     return sum(c * o for c, o in zip(cast, offset)) / sum(o * o for o in offset)
 
 
-# Additive casts, whose strength in FineXL's own terms is exact as well: the warm and cool offset
-# forms add the canonical cast's move of a mid-grey (red +0.044, green −0.009, blue −0.049 for
-# warm tones at level 1) to every pixel, so red +6 % with blue −6 % is warm tones at about 1.26.
-MAGICK_LEVELS["-channel R -evaluate add 6% -channel B -evaluate subtract 6% +channel"] = (
-    "warm tones", _cast_level((0.06, 0, -0.06), (1.2, 0.96, 0.8)))
-MAGICK_LEVELS["-channel B -evaluate add 6% -channel R -evaluate subtract 6% +channel"] = (
-    "cool tones", _cast_level((-0.06, 0, 0.06), (0.8, 1.04, 1.2)))
+# Linear levels, whose strength in FineXL's own terms is exact: the canonical high contrast
+# multiplies each channel's slope by 1 + 0.5ℓ and low contrast by 1 − 0.4ℓ (their descriptions in
+# Aspect.swift; the stretch-about-mid-grey and output-levels forms have those slopes), so
+# `-level 10%,90%` (slope 1/0.8 = 1.25 about mid-grey, clipped) is high contrast at 0.5 and
+# `+level 20%,80%` (slope 0.6) low contrast at 1.0. The 95 % interval must hold that level, and
+# no other concept may be read at 0.15 or more.
+MAGICK_LEVELS = {
+    "-level 10%,90%": ("high contrast", 0.5),
+    "-level 15%,85%": ("high contrast", (1 / 0.7 - 1) / 0.5),
+    "+level 10%,90%": ("low contrast", 0.5),
+    "+level 20%,80%": ("low contrast", 1.0),
+    # Additive casts, whose strength in FineXL's own terms is exact as well: the warm and cool offset
+    # forms add the canonical cast's move of a mid-grey (red +0.044, green −0.009, blue −0.049 for
+    # warm tones at level 1) to every pixel, so red +6 % with blue −6 % is warm tones at about 1.26.
+    "-channel R -evaluate add 6% -channel B -evaluate subtract 6% +channel":
+        ("warm tones", _cast_level((0.06, 0, -0.06), (1.2, 0.96, 0.8))),
+    "-channel B -evaluate add 6% -channel R -evaluate subtract 6% +channel":
+        ("cool tones", _cast_level((-0.06, 0, 0.06), (0.8, 1.04, 1.2))),
+}
 
 MAGICK_LEVELS_MISREAD = {
     # A slight stretch reads about 1.7× its level: clipping a few per cent of the picture at either
