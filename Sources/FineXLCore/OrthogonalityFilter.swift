@@ -162,15 +162,17 @@ package struct OrthogonalityFilter: Sendable {
     /// concept that is not its near-parallel rival when it passes Eq. 9 (or the leftover rule)
     /// against the rest and the fit with it leaves at most `1 − exchangeGain` of the squared
     /// residual the kept set leaves; the best such exchange is made, and the search repeats (at
-    /// most once per candidate).
+    /// most once per candidate). A kept concept that the fit with the arriving one leaves at
+    /// weight 0 goes with the one it replaces, as in the visit.
     private func exchange(_ kept: inout [Kept],
                           _ visits: inout [Explanation.FilterTrace.Visit], _ candidates: [Concept], _ divergence: [Double]) {
-        guard kept.count >= 2 else { return }
         for _ in 0..<candidates.count {
+            guard kept.count >= 2 else { return }
             let current = squaredResidual(kept.map(\.cone), divergence)
-            var best: (visit: Int, out: Int, direction: [Double], residual: Double)?
+            var best: (visit: Int, out: Int, direction: [Double], residual: Double, idle: [Int])?
             for out in kept.indices {
                 let others = Array(kept[..<out] + kept[(out + 1)...])
+                let otherIndices = Array(kept.indices.filter { $0 != out })
                 let remainder = fit(others.map(\.cone), divergence).left
                 for (v, visit) in visits.enumerated() where visit.rejection?.hasPrefix(Self.notOrthogonal) == true {
                     let candidate = candidates[visit.candidate]
@@ -182,10 +184,12 @@ package struct OrthogonalityFilter: Sendable {
                           cosines.reduce(0, +) < eOrtho || explainsWhatIsLeft(representative, remainder, closest: closest)
                     else { continue }
                     let trial = fit(others.map(\.cone) + [cone(candidate)], divergence)
-                    guard trial.uses.allSatisfy({ $0 }) else { continue }
+                    // The arriving concept must take part; a kept one it leaves at weight 0 goes
+                    // with the one it replaces, as a concept displaced in the visit does.
+                    guard trial.uses.last == true else { continue }
                     let residual = squared(trial.left)
                     if residual <= (1 - Self.exchangeGain) * current, residual < best?.residual ?? .infinity {
-                        best = (v, out, representative, residual)
+                        best = (v, out, representative, residual, others.indices.filter { !trial.uses[$0] }.map { otherIndices[$0] })
                     }
                 }
             }
@@ -195,7 +199,11 @@ package struct OrthogonalityFilter: Sendable {
             visits[leaving.visit].rejection = Self.exchanged + " \"\(arriving)\": beside the other kept concepts it leaves "
                 + String(format: "%.0f %% of the squared residual this one left", 100 * best.residual / max(current, 1e-300))
             visits[best.visit].rejection = nil
-            kept.remove(at: best.out)
+            for k in best.idle {
+                visits[kept[k].visit].rejection = Self.displaced + " \"\(arriving)\" arrived in an exchange: "
+                    + "it has weight 0 under non-negative least squares beside it"
+            }
+            for k in ([best.out] + best.idle).sorted(by: >) { kept.remove(at: k) }
             let arrivingConcept = candidates[visits[best.visit].candidate]
             kept.append((best.direction, cone(arrivingConcept), best.visit, arrivingConcept))
         }

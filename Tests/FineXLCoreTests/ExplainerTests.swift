@@ -234,7 +234,7 @@ final class ExplainerTests: XCTestCase {
         // NNLS over the kept set gives each a positive weight (a concept a later one leaves with
         // weight 0 is dropped), so the decomposition never reports a kept concept it did not use.
         var generator = SeededGenerator(seed: 11)
-        var dropped = 0
+        var dropped = 0, exchangedAway = 0
         for _ in 0..<300 {
             let dimension = 5
             let shared = (0..<dimension).map { _ in Double.random(in: -1...1, using: &generator) }
@@ -246,10 +246,12 @@ final class ExplainerTests: XCTestCase {
             let filter = OrthogonalityFilter(eOrtho: 0.8, ordering: .residualAlignment)
             let trace = filter.visit(candidates, divergence: v)
             dropped += trace.visits.filter { $0.rejection?.hasPrefix(OrthogonalityFilter.displaced) == true }.count
+            exchangedAway += trace.visits.filter { $0.rejection?.contains("arrived in an exchange") == true }.count
             let weights = LeastSquares.nonNegative(columns: trace.kept.map { candidates[$0].direction }, target: v)
             XCTAssertTrue(weights.allSatisfy { $0 > 0 }, "\(trace.visits)")
         }
         XCTAssertGreaterThan(dropped, 0, "the trials include kept concepts a later one left with no weight")
+        XCTAssertGreaterThan(exchangedAway, 0, "and kept concepts an exchange left with no weight")
     }
 
     func testAWeightFarBeyondLevelOneIsCalledAnExtrapolation() throws {
