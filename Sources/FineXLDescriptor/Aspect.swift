@@ -334,7 +334,7 @@ package struct Aspect: Sendable, Hashable {
     }
 
     /// `value` in its shortest form up to four significant digits ("0.6", "2.4").
-    private static func short(_ value: Float) -> String {
+    static func short(_ value: Float) -> String {
         String(format: "%.4g", Double(value))
     }
 

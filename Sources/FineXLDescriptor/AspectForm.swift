@@ -22,6 +22,7 @@ extension Aspect {
         case sepiaGradientMap = "a gradient map from dark brown to cream (stronger toning)"
         case fadedBlacks = "faded blacks (black point raised, white kept)"
         case levelsOutput = "output levels (black raised and white lowered about mid-grey, as a levels output range does)"
+        case midtoneFlattening = "midtones flattened about mid-grey, black and white kept (an inverse S-curve, as ImageMagick's +sigmoidal-contrast does)"
         case midGreyStretch = "a stretch about mid-grey (clipped at both ends, as input levels and fixed-pivot contrast sliders do)"
         case colourGrain = "colour grain (each channel its own noise)"
         case clumpedGrain = "clumped grain (clumps of 2–3 px)"
@@ -66,6 +67,7 @@ extension Aspect {
             case .sepiaGradientMap: "sepia: gradient map"
             case .fadedBlacks: "low contrast: faded blacks"
             case .levelsOutput: "low contrast: output levels"
+            case .midtoneFlattening: "low contrast: inverse S-curve"
             case .midGreyStretch: "high contrast: about mid-grey"
             case .colourGrain: "film grain: per channel"
             case .clumpedGrain: "film grain: clumped"
@@ -88,7 +90,7 @@ extension Aspect {
             case .hsvDesaturation, .slightMute: .mutedColors
             case .valueGrey, .partialGrey: .blackAndWhite
             case .sepiaMatrix, .sepiaGradientMap: .sepia
-            case .fadedBlacks, .levelsOutput: .lowContrast
+            case .fadedBlacks, .levelsOutput, .midtoneFlattening: .lowContrast
             case .midGreyStretch: .highContrast
             case .colourGrain, .clumpedGrain, .faintGrain: .filmGrain
             case .flooredLevels, .diffusedLevels, .orderedLevels: .posterized
@@ -122,6 +124,11 @@ extension Aspect {
         static func lightnessScale(_ kind: Kind) -> Float { midGreyShift(kind) / 0.5 }
 
         private static func lightnessText(_ kind: Kind) -> String { String(format: "%.3f", abs(lightnessScale(kind))) }
+
+        /// The inverse S-curve's depth d in v → v − dℓ·(smoothstep(v) − v): the smoothstep's slope
+        /// at mid-grey is 1.5, so the curve's is 1 − dℓ/2 there, and d = 2 × low contrast's cut
+        /// gives the canonical mid-tone slope 1 − 0.4ℓ.
+        static let flatteningDepth: Float = 2 * Canonical.lowContrast
 
         /// The gradient map's stops: luma → sRGB colour, linear between them.
         static let gradientStops: [(Float, Float, Float, Float)] = [
@@ -162,6 +169,10 @@ extension Aspect {
             case .levelsOutput:
                 "per sRGB channel v → 0.5 + (v − 0.5)(1 − \(Canonical.lowContrast)ℓ): the slope of low contrast, pivoted at "
                     + "mid-grey whatever the picture's mean (a levels output range, a fixed-pivot contrast slider)"
+            case .midtoneFlattening:
+                "per sRGB channel v → v − \(Aspect.short(Self.flatteningDepth))ℓ·(v²(3 − 2v) − v): an inverse smoothstep, its "
+                    + "slope at mid-grey 1 − \(Canonical.lowContrast)ℓ as low contrast's, 1 + \(Aspect.short(Self.flatteningDepth))ℓ "
+                    + "at black and white, which it keeps"
             case .midGreyStretch:
                 "per sRGB channel v → 0.5 + (v − 0.5)(1 + \(Canonical.highContrast)ℓ), clipped: the slope of high contrast, "
                     + "pivoted at mid-grey whatever the picture's mean (input levels, a fixed-pivot contrast slider)"
@@ -230,6 +241,15 @@ extension Aspect {
             return Self.channelContrast(image, 1 + Canonical.highContrast * l, about: 0.5)
         case .levelsOutput:
             return Self.channelContrast(image, 1 - Canonical.lowContrast * l, about: 0.5)
+        case .midtoneFlattening:
+            let depth = Form.flatteningDepth * l
+            return ImageFilters.mapPixels(image) { r, g, b in
+                func f(_ v: Float) -> Float {
+                    let u = ImageFilters.clamp01(v)
+                    return u - depth * (u * u * (3 - 2 * u) - u)
+                }
+                return (f(r), f(g), f(b))
+            }
         case .colourGrain:
             let sigma = Canonical.grainSigma * l
             let cell = Self.grainCell(image)

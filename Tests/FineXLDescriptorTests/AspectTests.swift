@@ -122,7 +122,22 @@ final class AspectTests: XCTestCase {
         let dark = RGBImage(width: 1, height: 1, pixels: [0.1, 0.1, 0.1])
         XCTAssertEqual(Aspect(.lowContrast).apply(.levelsOutput, to: dark, level: 1).pixels[0], 0.26, accuracy: 1e-6)
         XCTAssertEqual(Aspect(.lowContrast).apply(to: dark, level: 1).pixels[0], 0.1, accuracy: 1e-6)
-        XCTAssertEqual(Aspect(.lowContrast).forms, [.fadedBlacks, .levelsOutput])
+        XCTAssertEqual(Aspect(.lowContrast).forms, [.fadedBlacks, .levelsOutput, .midtoneFlattening])
+        // The inverse S-curve keeps black, mid-grey and white; 0.2 → 0.2 + 0.8·(0.2 − 0.104) and
+        // 0.8 → its mirror; its slope is low contrast's 0.6 at mid-grey and 1.8 at the ends. Per
+        // channel, so a warm colour (0.8, 0.5, 0.2) loses some of its red-blue split.
+        let curve = RGBImage(width: 6, height: 1, pixels: [0, 0, 0, 0.5, 0.5, 0.5, 1, 1, 1, 0.8, 0.5, 0.2,
+                                                             0.49, 0.51, 0.01, 0.99, 0.99, 0.99])
+        let flattened = Aspect(.lowContrast).apply(.midtoneFlattening, to: curve, level: 1).pixels
+        for (value, expected) in zip(flattened.prefix(12), [0, 0, 0, 0.5, 0.5, 0.5, 1, 1, 1, 0.7232, 0.5, 0.2768] as [Float]) {
+            XCTAssertEqual(value, expected, accuracy: 1e-5)
+        }
+        XCTAssertEqual((flattened[13] - flattened[12]) / 0.02, 0.6, accuracy: 1e-3)
+        XCTAssertEqual(flattened[14] / 0.01, 1.8, accuracy: 0.03)
+        XCTAssertEqual((1 - flattened[15]) / 0.01, 1.8, accuracy: 0.03)
+        let v: Float = 0.49, smooth: Float = v * v * (3 - 2 * v)
+        XCTAssertEqual(Aspect(.lowContrast).apply(.midtoneFlattening, to: curve, level: 0.5).pixels[12],
+                       v - 0.4 * (smooth - v), accuracy: 1e-6)
         // The stretch about mid-grey: 0.3 → 0.2 and 0.7 → 0.8 at level 1 (slope 1.5), ends clipped;
         // on the dark pixel it darkens where the canonical rendering, pivoted at the picture's mean, does not.
         let spread = RGBImage(width: 4, height: 1, pixels: [0.3, 0.3, 0.3, 0.7, 0.7, 0.7, 0.05, 0.05, 0.05, 0.98, 0.98, 0.98])
