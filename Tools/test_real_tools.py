@@ -19,6 +19,7 @@ Run: python3 -m pytest -q Tools/test_real_tools.py
 """
 
 import json
+import math
 import os
 import pathlib
 import shutil
@@ -162,7 +163,6 @@ MAGICK = {
     "-modulate 100,50": "muted colors",
     "-colorspace Gray": "black and white",
     "-sigmoidal-contrast 5x50%": "high contrast",
-    "+sigmoidal-contrast 4x50%": "low contrast",
     "-level 0%,80%": "bright",
     "-gamma 0.7": "dark",
     "-blur 0x2": "blurry",
@@ -226,6 +226,17 @@ def _cast_level(cast, gains):
     return sum(c * o for c, o in zip(cast, offset)) / sum(o * o for o in offset)
 
 
+def _inverse_sigmoid_level(beta):
+    """Low contrast's level of ImageMagick's `+sigmoidal-contrast {beta}x50%`, read off its slope
+    at mid-grey as the inverse S-curve form's level is (Aspect.swift: the slope there is 1 − 0.4ℓ,
+    black and white kept). The tool inverts the normalized sigmoid 1 / (1 + e^(β(½ − v))), whose
+    slope at mid-grey is β/4 over the sigmoid's range between black and white."""
+    def sigmoid(v):
+        return 1 / (1 + math.exp(beta * (0.5 - v)))
+    slope = 1 / (beta / 4 / (sigmoid(1) - sigmoid(0)))
+    return (1 - slope) / 0.4
+
+
 # Linear levels, whose strength in FineXL's own terms is exact: the canonical high contrast
 # multiplies each channel's slope by 1 + 0.5ℓ and low contrast by 1 − 0.4ℓ (their descriptions in
 # Aspect.swift; the stretch-about-mid-grey and output-levels forms have those slopes), so
@@ -237,6 +248,11 @@ MAGICK_LEVELS = {
     "-level 15%,85%": ("high contrast", (1 / 0.7 - 1) / 0.5),
     "+level 10%,90%": ("low contrast", 0.5),
     "+level 20%,80%": ("low contrast", 1.0),
+    # Inverse S-curves, at their level by the slope at mid-grey (0.19, 0.60 and 0.99); they read
+    # 0.08, 0.29 and 0.47 beside cool tones up to 0.23 before the inverse S-curve form.
+    "+sigmoidal-contrast 2x50%": ("low contrast", _inverse_sigmoid_level(2)),
+    "+sigmoidal-contrast 4x50%": ("low contrast", _inverse_sigmoid_level(4)),
+    "+sigmoidal-contrast 6x50%": ("low contrast", _inverse_sigmoid_level(6)),
     # Additive casts, whose strength in FineXL's own terms is exact as well: the warm and cool offset
     # forms add the canonical cast's move of a mid-grey (red +0.044, green −0.009, blue −0.049 for
     # warm tones at level 1) to every pixel, so red +6 % with blue −6 % is warm tones at about 1.26.
