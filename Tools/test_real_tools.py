@@ -229,15 +229,18 @@ def _cast_level(cast, gains):
 def _inverse_sigmoid_level(beta):
     """Low contrast's level of ImageMagick's `+sigmoidal-contrast {beta}x50%`, read off its slope
     at mid-grey as the inverse S-curve form's level is (Aspect.swift: the slope there is 1 − 0.4ℓ,
-    black and white kept). The tool inverts the normalized sigmoid 1 / (1 + e^(β(½ − v))), whose
-    slope at mid-grey is β/4 over the sigmoid's range between black and white."""
+    black and white kept). The tool inverts the sigmoid 1 / (1 + e^(β(½ − v))) normalized to run
+    from black to white, whose slope at mid-grey is β/4 over that sigmoid's range between v = 0 and
+    v = 1. Only that slope is matched: at β = 6 the tool's slope at black and white is about 3.3,
+    the form's 1.8."""
     def sigmoid(v):
         return 1 / (1 + math.exp(beta * (0.5 - v)))
     slope = 1 / (beta / 4 / (sigmoid(1) - sigmoid(0)))
     return (1 - slope) / 0.4
 
 
-# Linear levels, whose strength in FineXL's own terms is exact: the canonical high contrast
+# Linear levels, whose strength in FineXL's own terms is exact (and inverse S-curves, whose level
+# is read off their slope at mid-grey alone): the canonical high contrast
 # multiplies each channel's slope by 1 + 0.5ℓ and low contrast by 1 − 0.4ℓ (their descriptions in
 # Aspect.swift; the stretch-about-mid-grey and output-levels forms have those slopes), so
 # `-level 10%,90%` (slope 1/0.8 = 1.25 about mid-grey, clipped) is high contrast at 0.5 and

@@ -37,8 +37,11 @@ package struct OrthogonalityFilter: Sendable {
     static let notOrthogonal = "not orthogonal to kept concepts"
     /// Why a candidate that takes no weight beside the kept concepts is passed over (residual ordering).
     package static let addsNothing = "weight 0 under non-negative least squares beside the concepts kept before it: it explains nothing they leave"
-    /// How the reason of a kept concept dropped by a later one begins (residual ordering).
+    /// How the reason of a kept concept dropped once it had weight 0 begins (residual ordering):
+    /// beside a concept kept later, one arriving in an exchange, or without an opposite that went.
     package static let displaced = "dropped once"
+    /// What follows `displaced` and the arriving concept's name when an exchange left the concept idle.
+    package static let arrivedInExchange = "arrived in an exchange"
     /// How a rejection as the opposite of a kept concept begins (NNLS methods: `Concept.opposes`).
     package static let oppositeOf = "the opposite of kept"
     /// Why: two opposite concepts kept together cancel along their look, and their weights
@@ -172,7 +175,7 @@ package struct OrthogonalityFilter: Sendable {
             var best: (visit: Int, out: Int, direction: [Double], residual: Double, idle: [Int])?
             for out in kept.indices {
                 let others = Array(kept[..<out] + kept[(out + 1)...])
-                let otherIndices = Array(kept.indices.filter { $0 != out })
+                let otherIndices = kept.indices.filter { $0 != out }
                 let remainder = fit(others.map(\.cone), divergence).left
                 for (v, visit) in visits.enumerated() where visit.rejection?.hasPrefix(Self.notOrthogonal) == true {
                     let candidate = candidates[visit.candidate]
@@ -200,7 +203,7 @@ package struct OrthogonalityFilter: Sendable {
                 + String(format: "%.0f %% of the squared residual this one left", 100 * best.residual / max(current, 1e-300))
             visits[best.visit].rejection = nil
             for k in best.idle {
-                visits[kept[k].visit].rejection = Self.displaced + " \"\(arriving)\" arrived in an exchange: "
+                visits[kept[k].visit].rejection = Self.displaced + " \"\(arriving)\" " + Self.arrivedInExchange + ": "
                     + "it has weight 0 under non-negative least squares beside it"
             }
             for k in ([best.out] + best.idle).sorted(by: >) { kept.remove(at: k) }

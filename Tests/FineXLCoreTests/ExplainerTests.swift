@@ -245,13 +245,55 @@ final class ExplainerTests: XCTestCase {
                                        weights: (0..<6).map { _ in Double.random(in: 0...1, using: &generator) }, dimension: dimension)
             let filter = OrthogonalityFilter(eOrtho: 0.8, ordering: .residualAlignment)
             let trace = filter.visit(candidates, divergence: v)
-            dropped += trace.visits.filter { $0.rejection?.hasPrefix(OrthogonalityFilter.displaced) == true }.count
-            exchangedAway += trace.visits.filter { $0.rejection?.contains("arrived in an exchange") == true }.count
+            dropped += trace.visits.filter { $0.rejection?.hasPrefix(OrthogonalityFilter.displaced) == true
+                && $0.rejection?.contains("\" was kept: ") == true }.count
+            exchangedAway += trace.visits.filter { $0.rejection?.contains(OrthogonalityFilter.arrivedInExchange) == true }.count
             let weights = LeastSquares.nonNegative(columns: trace.kept.map { candidates[$0].direction }, target: v)
             XCTAssertTrue(weights.allSatisfy { $0 > 0 }, "\(trace.visits)")
         }
         XCTAssertGreaterThan(dropped, 0, "the trials include kept concepts a later one left with no weight")
         XCTAssertGreaterThan(exchangedAway, 0, "and kept concepts an exchange left with no weight")
+    }
+
+    func testAnExchangeDropsAKeptConceptItLeavesIdle() throws {
+        // The random correlated candidates above, until a trial makes one exchange and it leaves a
+        // kept concept at weight 0: the arriving concept is kept, the one it replaced and the idle
+        // one say why, naming it, and the kept set leaves under 99 % of the squared residual the
+        // set before the exchange left.
+        func squaredResidual(_ columns: [[Double]], _ v: [Double]) -> Double {
+            let left = Vector.subtract(v, Vector.combination(columns, weights: LeastSquares.nonNegative(columns: columns, target: v),
+                                                             dimension: v.count))
+            return Vector.dot(left, left)
+        }
+        var generator = SeededGenerator(seed: 11)
+        for _ in 0..<300 {
+            let dimension = 5
+            let shared = (0..<dimension).map { _ in Double.random(in: -1...1, using: &generator) }
+            let candidates = (0..<6).map { k in
+                concept("c\(k)", (0..<dimension).map { d in shared[d] * 0.8 + Double.random(in: -1...1, using: &generator) })
+            }
+            let v = Vector.combination(candidates.map(\.direction),
+                                       weights: (0..<6).map { _ in Double.random(in: 0...1, using: &generator) }, dimension: dimension)
+            let trace = OrthogonalityFilter(eOrtho: 0.8, ordering: .residualAlignment).visit(candidates, divergence: v)
+            let exchanged = trace.visits.filter { $0.rejection?.hasPrefix(OrthogonalityFilter.exchanged) == true }
+            let idle = trace.visits.filter { $0.rejection?.contains(OrthogonalityFilter.arrivedInExchange) == true }
+            guard exchanged.count == 1, !idle.isEmpty, let reason = exchanged[0].rejection else { continue }
+            let arriving = try XCTUnwrap(trace.visits.first { reason.hasPrefix(OrthogonalityFilter.exchanged + " \"\($0.name)\":") })
+            XCTAssertNil(arriving.rejection)
+            XCTAssertTrue(trace.kept.contains(arriving.candidate))
+            for visit in idle {
+                XCTAssertEqual(visit.rejection, OrthogonalityFilter.displaced + " \"\(arriving.name)\" " + OrthogonalityFilter.arrivedInExchange
+                    + ": it has weight 0 under non-negative least squares beside it")
+                XCTAssertFalse(trace.kept.contains(visit.candidate))
+            }
+            let after = trace.kept.map { candidates[$0].direction }
+            let before = trace.kept.filter { $0 != arriving.candidate }.map { candidates[$0].direction }
+                + ([exchanged[0]] + idle).map { candidates[$0.candidate].direction }
+            XCTAssertLessThanOrEqual(squaredResidual(after, v), 0.99 * squaredResidual(before, v))
+            XCTAssertTrue(LeastSquares.nonNegative(columns: after, target: v).allSatisfy { $0 > 0 })
+            return
+        }
+        XCTFail("no trial made one exchange that left a kept concept idle")
     }
 
     func testAWeightFarBeyondLevelOneIsCalledAnExtrapolation() throws {
