@@ -174,8 +174,8 @@ package struct OrthogonalityFilter: Sendable {
             let current = squaredResidual(kept.map(\.cone), divergence)
             var best: (visit: Int, out: Int, direction: [Double], residual: Double, idle: [Int])?
             for out in kept.indices {
-                let others = Array(kept[..<out] + kept[(out + 1)...])
                 let otherIndices = kept.indices.filter { $0 != out }
+                let others = otherIndices.map { kept[$0] }
                 let remainder = fit(others.map(\.cone), divergence).left
                 for (v, visit) in visits.enumerated() where visit.rejection?.hasPrefix(Self.notOrthogonal) == true {
                     let candidate = candidates[visit.candidate]

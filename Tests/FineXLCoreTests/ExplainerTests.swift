@@ -30,6 +30,29 @@ private func concept(_ name: String, _ direction: [Double]) -> Concept {
     Concept(name: name, direction: direction, origin: ConceptOrigin(kind: .list))
 }
 
+/// What NNLS over `columns` leaves of `target`, squared.
+private func squaredResidual(_ columns: [[Double]], _ target: [Double]) -> Double {
+    let weights = LeastSquares.nonNegative(columns: columns, target: target)
+    let left = Vector.subtract(target, Vector.combination(columns, weights: weights, dimension: target.count))
+    return Vector.dot(left, left)
+}
+
+/// 300 seeded trials of six random candidates sharing a common component (so many are
+/// correlated), with V_div a random non-negative mix of them.
+private func correlatedTrials() -> [(candidates: [Concept], divergence: [Double])] {
+    var generator = SeededGenerator(seed: 11)
+    return (0..<300).map { _ in
+        let dimension = 5
+        let shared = (0..<dimension).map { _ in Double.random(in: -1...1, using: &generator) }
+        let candidates = (0..<6).map { k in
+            concept("c\(k)", (0..<dimension).map { d in shared[d] * 0.8 + Double.random(in: -1...1, using: &generator) })
+        }
+        let v = Vector.combination(candidates.map(\.direction),
+                                   weights: (0..<6).map { _ in Double.random(in: 0...1, using: &generator) }, dimension: dimension)
+        return (candidates, v)
+    }
+}
+
 final class ExplainerTests: XCTestCase {
     func testDivergenceIsMeanOfPairDifferences() throws {
         let d = try Divergence(base: [[0, 0], [1, 1]], personal: [[1, 0], [2, 3]])
@@ -182,12 +205,7 @@ final class ExplainerTests: XCTestCase {
         XCTAssertEqual(Set(trace.kept), [1, 2])
         XCTAssertEqual(trace.rejected.map(\.name), ["a"])
         XCTAssertTrue(trace.rejected[0].reason.hasPrefix(OrthogonalityFilter.exchanged + " \"b\""), trace.rejected[0].reason)
-        func squaredResidual(_ kept: [[Double]]) -> Double {
-            let weights = LeastSquares.nonNegative(columns: kept, target: v)
-            let left = Vector.subtract(v, Vector.combination(kept, weights: weights, dimension: v.count))
-            return Vector.dot(left, left)
-        }
-        XCTAssertLessThan(squaredResidual([b.direction, c.direction]), 0.25 * squaredResidual([a.direction, c.direction]))
+        XCTAssertLessThan(squaredResidual([b.direction, c.direction], v), 0.25 * squaredResidual([a.direction, c.direction], v))
         // The paper's order has no exchange: "a" stays.
         XCTAssertTrue(OrthogonalityFilter(eOrtho: 0.2).visit([a, b, c], divergence: v).kept.contains(0))
     }
@@ -233,16 +251,8 @@ final class ExplainerTests: XCTestCase {
         // Random correlated candidates: whatever the filter keeps under the residual ordering,
         // NNLS over the kept set gives each a positive weight (a concept a later one leaves with
         // weight 0 is dropped), so the decomposition never reports a kept concept it did not use.
-        var generator = SeededGenerator(seed: 11)
         var dropped = 0, exchangedAway = 0
-        for _ in 0..<300 {
-            let dimension = 5
-            let shared = (0..<dimension).map { _ in Double.random(in: -1...1, using: &generator) }
-            let candidates = (0..<6).map { k in
-                concept("c\(k)", (0..<dimension).map { d in shared[d] * 0.8 + Double.random(in: -1...1, using: &generator) })
-            }
-            let v = Vector.combination(candidates.map(\.direction),
-                                       weights: (0..<6).map { _ in Double.random(in: 0...1, using: &generator) }, dimension: dimension)
+        for (candidates, v) in correlatedTrials() {
             let filter = OrthogonalityFilter(eOrtho: 0.8, ordering: .residualAlignment)
             let trace = filter.visit(candidates, divergence: v)
             dropped += trace.visits.filter { $0.rejection?.hasPrefix(OrthogonalityFilter.displaced) == true
@@ -256,24 +266,11 @@ final class ExplainerTests: XCTestCase {
     }
 
     func testAnExchangeDropsAKeptConceptItLeavesIdle() throws {
-        // The random correlated candidates above, until a trial makes one exchange and it leaves a
+        // The random correlated candidates (`correlatedTrials`), until a trial makes one exchange and it leaves a
         // kept concept at weight 0: the arriving concept is kept, the one it replaced and the idle
         // one say why, naming it, and the kept set leaves under 99 % of the squared residual the
         // set before the exchange left.
-        func squaredResidual(_ columns: [[Double]], _ v: [Double]) -> Double {
-            let left = Vector.subtract(v, Vector.combination(columns, weights: LeastSquares.nonNegative(columns: columns, target: v),
-                                                             dimension: v.count))
-            return Vector.dot(left, left)
-        }
-        var generator = SeededGenerator(seed: 11)
-        for _ in 0..<300 {
-            let dimension = 5
-            let shared = (0..<dimension).map { _ in Double.random(in: -1...1, using: &generator) }
-            let candidates = (0..<6).map { k in
-                concept("c\(k)", (0..<dimension).map { d in shared[d] * 0.8 + Double.random(in: -1...1, using: &generator) })
-            }
-            let v = Vector.combination(candidates.map(\.direction),
-                                       weights: (0..<6).map { _ in Double.random(in: 0...1, using: &generator) }, dimension: dimension)
+        for (candidates, v) in correlatedTrials() {
             let trace = OrthogonalityFilter(eOrtho: 0.8, ordering: .residualAlignment).visit(candidates, divergence: v)
             let exchanged = trace.visits.filter { $0.rejection?.hasPrefix(OrthogonalityFilter.exchanged) == true }
             let idle = trace.visits.filter { $0.rejection?.contains(OrthogonalityFilter.arrivedInExchange) == true }
