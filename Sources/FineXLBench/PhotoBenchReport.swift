@@ -123,12 +123,25 @@ package struct PhotoBenchReport: Sendable {
         package var keptCoverage: Double
         /// The weights read at each level.
         package var weights: [Double]
+        /// The edit's strength at each level as a level of the concept (`MatchedLevels`), [] when not measured.
+        package var matched: [Double]
+        /// Least-squares slope of the matched level on the planted level (through 0): the tool's
+        /// strength scale measured on the pixels, where `scale` is FineXL's reading of it.
+        package var matchedScale: Double
+        /// Share of matched levels inside the reported interval.
+        package var matchedCoverage: Double
         /// For each level at or above the identification floor that was not identified: what was named.
         package var misses: [String]
 
         /// Levels compare only when the implementation's level 1 reads as the concept's level 1
         /// within 20 %.
         package var comparable: Bool { scale >= 0.8 && scale <= 1.25 }
+
+        /// The same test on the pixels: the tool's level 1 is the concept's level 1 within 20 % by
+        /// its matched level (`matchedScale`), whatever FineXL reads. `comparable` picks
+        /// implementations by FineXL's own reading, so its coverage is selected on the outcome;
+        /// this one is not.
+        package var comparableByPixels: Bool { matchedScale >= 0.8 && matchedScale <= 1.25 }
     }
 
     /// The scores of one pair of implementations over its 3 × 3 levels.
@@ -138,6 +151,11 @@ package struct PhotoBenchReport: Sendable {
         package var models: Int
         package var byLevel: Int
         package var byRank: Int
+        /// Both read levels nearest the matched level (`MatchedLevels`) of their true tier among
+        /// the matched levels of the pair's three tiers; nil when not measured.
+        package var byMatchedLevel: Int?
+        /// Whether both implementations are comparable by their pixels (`EditScore.comparableByPixels`).
+        package var comparableByPixels: Bool
         /// Whether both implementations are comparable (`EditScore.comparable`): only then can a
         /// level read be expected near the planted one.
         package var comparable: Bool
@@ -149,6 +167,10 @@ package struct PhotoBenchReport: Sendable {
     package var edits: [PhotoEdit]
     package var options: PhotoBenchmark.Options
     package var photoCount: Int
+    /// Each edit's matched level (`MatchedLevels`) at each of `options.levels`, by edit id.
+    package var matchedLevels: [String: [Double]] = [:]
+    /// How long measuring them took.
+    package var matchedSeconds: Double = 0
     package var elapsedSeconds: Double
 
     package var singleModels: [Model] { models.filter { $0.planted.count == 1 } }
@@ -171,7 +193,11 @@ package struct PhotoBenchReport: Sendable {
                     misses.append(String(format: "%.1f → %@", run.planted[0].level, run.describeTop()))
                 }
             }
-            let scale = zip(levels, weights).map { $0 * $1 }.reduce(0, +) / max(levels.map { $0 * $0 }.reduce(0, +), 1e-12)
+            let scale = Self.slope(weights, on: levels)
+            let matched = matchedLevels[edit.id].map { all in
+                runs.map { run in options.levels.firstIndex { abs($0 - run.planted[0].level) < 1e-9 }.map { all[$0] } ?? .nan }
+            } ?? []
+            let matchedCovered = zip(runs, matched).filter { $0.covers(edit.aspect, $1) }.count
             let covered = runs.filter { $0.covers(edit.aspect, $0.planted[0].level) }.count
             let scaledCovered = runs.filter { $0.covers(edit.aspect, scale * $0.planted[0].level) }.count
             let samplingCovered = runs.filter { $0.covers(edit.aspect, $0.planted[0].level, sampling: true) }.count
@@ -183,8 +209,22 @@ package struct PhotoBenchReport: Sendable {
                              scaledCoverage: Double(scaledCovered) / Double(runs.count),
                              samplingCoverage: Double(samplingCovered) / Double(runs.count),
                              keptCoverage: Double(keptCovered) / Double(runs.count),
-                             weights: weights, misses: misses)
+                             weights: weights,
+                             matched: matched, matchedScale: matched.isEmpty ? .nan : Self.slope(matched, on: levels),
+                             matchedCoverage: matched.isEmpty ? .nan : Double(matchedCovered) / Double(runs.count),
+                             misses: misses)
         }
+    }
+
+    /// Least-squares slope of `y` on `x` through 0.
+    static func slope(_ y: [Double], on x: [Double]) -> Double {
+        zip(x, y).map { $0 * $1 }.reduce(0, +) / max(x.map { $0 * $0 }.reduce(0, +), 1e-12)
+    }
+
+    /// `edit`'s matched level at `level`, when measured there.
+    func matchedLevel(_ edit: String, at level: Double) -> Double? {
+        guard let all = matchedLevels[edit], let i = options.levels.firstIndex(where: { abs($0 - level) < 1e-9 }) else { return nil }
+        return all[i]
     }
 
     package var pairScores: [PairScore] {
@@ -196,7 +236,9 @@ package struct PhotoBenchReport: Sendable {
             groups[key, default: []].append(model)
         }
         let levels = options.multiLevels
-        let comparable = Set(editScores.filter(\.comparable).map { "\($0.aspect) / \($0.implementation)" })
+        let scores = editScores
+        let comparable = Set(scores.filter(\.comparable).map { "\($0.aspect) / \($0.implementation)" })
+        let comparableByPixels = Set(scores.filter(\.comparableByPixels).map { "\($0.aspect) / \($0.implementation)" })
         func nearest(_ w: Double) -> Double { levels.min { abs($0 - w) < abs($1 - w) }! }
         return order.map { key in
             let runs = groups[key]!
@@ -204,11 +246,20 @@ package struct PhotoBenchReport: Sendable {
             let readA = runs.map { $0.weight(of: a.aspect) }, readB = runs.map { $0.weight(of: b.aspect) }
             let tierA = DescriptorBenchmark.tiers(readA, levels: levels)
             let tierB = DescriptorBenchmark.tiers(readB, levels: levels)
-            var byLevel = 0, byRank = 0
+            var byLevel = 0, byRank = 0, byMatchedLevel = 0
+            let idA = "\(a.aspect) / \(a.implementation)", idB = "\(b.aspect) / \(b.implementation)"
+            // The matched levels of each implementation at the pair's levels, when all were measured.
+            let matchedA = levels.compactMap { matchedLevel(idA, at: $0) }, matchedB = levels.compactMap { matchedLevel(idB, at: $0) }
+            let hasMatched = matchedA.count == levels.count && matchedB.count == levels.count
+            func nearestTier(_ w: Double, _ matched: [Double]) -> Int { matched.indices.min { abs(matched[$0] - w) < abs(matched[$1] - w) }! }
             var misses: [String] = []
             for (k, run) in runs.enumerated() {
                 let truthA = run.planted[0].level, truthB = run.planted[1].level
                 if nearest(readA[k]) == truthA && nearest(readB[k]) == truthB { byLevel += 1 }
+                if hasMatched, let tierA = levels.firstIndex(of: truthA), let tierB = levels.firstIndex(of: truthB),
+                   nearestTier(readA[k], matchedA) == tierA && nearestTier(readB[k], matchedB) == tierB {
+                    byMatchedLevel += 1
+                }
                 if tierA[k] == truthA && tierB[k] == truthB {
                     byRank += 1
                 } else {
@@ -217,6 +268,8 @@ package struct PhotoBenchReport: Sendable {
             }
             return PairScore(first: "\(a.aspect) / \(a.implementation)", second: "\(b.aspect) / \(b.implementation)",
                              models: runs.count, byLevel: byLevel, byRank: byRank,
+                             byMatchedLevel: hasMatched ? byMatchedLevel : nil,
+                             comparableByPixels: comparableByPixels.contains(idA) && comparableByPixels.contains(idB),
                              comparable: comparable.contains("\(a.aspect) / \(a.implementation)")
                                  && comparable.contains("\(b.aspect) / \(b.implementation)"),
                              misses: misses)
@@ -244,6 +297,16 @@ package struct PhotoBenchReport: Sendable {
         package var coverageAll: Double
         /// Coverage over the comparable implementations by kept readings' intervals alone.
         package var keptCoverageComparable: Double
+        /// Two aspects by matched level (`PairScore.byMatchedLevel`), NaN when not measured.
+        package var pairByMatchedLevel: Double = .nan
+        /// Coverage of the matched level over every implementation, NaN when not measured.
+        package var matchedCoverage: Double = .nan
+        /// Coverage of the planted level over the implementations comparable by their pixels, and how many.
+        package var coverageComparableByPixels: Double = .nan
+        package var comparableByPixelsEdits = 0
+        /// By level over the pairs of implementations comparable by their pixels, and how many models.
+        package var pairByLevelComparableByPixels: Double = .nan
+        package var comparableByPixelsPairModels = 0
     }
 
     package var summary: Summary {
@@ -264,7 +327,15 @@ package struct PhotoBenchReport: Sendable {
             scaledCoverage: mean(scores.map(\.scaledCoverage)),
             samplingCoverageComparable: mean(comparable.map(\.samplingCoverage)),
             coverageAll: mean(scores.map(\.coverage)),
-            keptCoverageComparable: mean(comparable.map(\.keptCoverage)))
+            keptCoverageComparable: mean(comparable.map(\.keptCoverage)),
+            pairByMatchedLevel: share(pairs.compactMap(\.byMatchedLevel).reduce(0, +),
+                                      pairs.filter { $0.byMatchedLevel != nil }.map(\.models).reduce(0, +)),
+            matchedCoverage: mean(scores.map(\.matchedCoverage).filter { !$0.isNaN }),
+            coverageComparableByPixels: mean(scores.filter(\.comparableByPixels).map(\.coverage)),
+            comparableByPixelsEdits: scores.filter(\.comparableByPixels).count,
+            pairByLevelComparableByPixels: share(pairs.filter(\.comparableByPixels).map(\.byLevel).reduce(0, +),
+                                                 pairs.filter(\.comparableByPixels).map(\.models).reduce(0, +)),
+            comparableByPixelsPairModels: pairs.filter(\.comparableByPixels).map(\.models).reduce(0, +))
     }
 
     static let setNames = [
@@ -280,7 +351,8 @@ package struct PhotoBenchReport: Sendable {
         lines.append("each model explained as `finexl explain` does by default (descriptor encoder, vocabulary top \(options.top), \(options.explainOptions.method.rawValue), \(options.explainOptions.bootstrapResamples) bootstrap resamples)")
         lines.append("\(singleModels.count) single-aspect models (\(edits.count) implementations × \(options.levels.count) levels), \(pairModels) two-aspect models")
         let scores = editScores
-        let header = ["aspect", "implementation", "rank MAE", "identified", "scale", "coverage", "scaled cov.", "weights at 0.1 … 1.0"]
+        let header = ["aspect", "implementation", "rank MAE", "identified", "scale", "coverage", "scaled cov.", "matched",
+                      "m. cov.", "weights at 0.1 … 1.0"]
         for set in Set(scores.map(\.set)).sorted() {
             lines.append("")
             lines.append(Self.setNames[set] ?? "set \(set)")
@@ -290,6 +362,8 @@ package struct PhotoBenchReport: Sendable {
                              "\(score.identified)/\(score.identifiable)", String(format: "%.2f", score.scale),
                              String(format: "%.0f %%", score.coverage * 100) + (score.comparable ? "" : "*"),
                              String(format: "%.0f %%", score.scaledCoverage * 100),
+                             score.matchedScale.isNaN ? "–" : String(format: "%.2f", score.matchedScale),
+                             score.matchedCoverage.isNaN ? "–" : String(format: "%.0f %%", score.matchedCoverage * 100),
                              score.weights.map { String(format: "%.2f", $0) }.joined(separator: " ")])
             }
             lines += Self.table(header: header, rows: rows, leftColumns: 2)
@@ -303,16 +377,19 @@ package struct PhotoBenchReport: Sendable {
                                 inSet.map(\.rankMAE).reduce(0, +) / Double(inSet.count))
                 + "\(coverage) over \(comparable.count) comparable")
         }
-        lines.append("scale: slope of the read weight on the planted level; * = not comparable (scale outside 0.8–1.25), its coverage of the planted level means little; scaled cov.: share of scale × level inside the 95 % interval")
+        lines.append("scale: slope of the read weight on the planted level; * = not comparable (scale outside 0.8–1.25), its coverage of the planted level means little; scaled cov.: share of scale × level inside the 95 % interval; matched: slope of the matched level (the level of the concept's canonical rendering nearest the edit in pixels; for grain and posterization, with a change of the same size) on the planted level; m. cov.: share of matched levels inside the 95 % interval")
 
         let pairs = pairScores
         if !pairs.isEmpty {
             lines.append("")
             lines.append("two aspects at \(options.multiLevels.map { String(format: "%.1f", $0) }.joined(separator: "/")) × the same (by rank: both in their true tier among the pair's models; by level: both nearest their true level)")
-            let rows = pairs.map { ["\($0.first) + \($0.second)", "\($0.byRank)/\($0.models)",
-                                    "\($0.byLevel)/\($0.models)" + ($0.comparable ? "" : "*")] }
-            lines += Self.table(header: ["pair", "by rank", "by level"], rows: rows, leftColumns: 1)
-            lines.append("* = at least one of the two implementations is not comparable: its levels are on another scale")
+            let rows = pairs.map { pair in
+                ["\(pair.first) + \(pair.second)", "\(pair.byRank)/\(pair.models)",
+                 "\(pair.byLevel)/\(pair.models)" + (pair.comparable ? "" : "*"),
+                 pair.byMatchedLevel.map { "\($0)/\(pair.models)" } ?? "–"]
+            }
+            lines += Self.table(header: ["pair", "by rank", "by level", "by matched level"], rows: rows, leftColumns: 1)
+            lines.append("* = at least one of the two implementations is not comparable: its levels are on another scale; by matched level: both read levels nearest the matched level of their true tier among the three tiers' matched levels")
         }
 
         let failing = scores.filter { !$0.misses.isEmpty }
@@ -333,7 +410,12 @@ package struct PhotoBenchReport: Sendable {
             + " \(s.comparablePairModels) models of pairs of comparable implementations), interval coverage \(percent(s.coverageComparable))"
             + " over \(s.comparableEdits) comparable implementations (≥ 90 %; \(percent(s.keptCoverageComparable)) by kept readings"
             + " alone, without a stated alternative's interval; \(percent(s.samplingCoverageComparable)) by the sampling intervals alone; \(percent(s.coverageAll)) over all \(editScores.count)), scaled coverage \(percent(s.scaledCoverage))")
-        lines.append(String(format: "%d models explained in %.1f s", models.count, elapsedSeconds))
+        if !s.pairByMatchedLevel.isNaN || !s.matchedCoverage.isNaN {
+            lines.append("against matched levels (each edit's strength as a level of the concept, measured on the pixels): two-aspect by level \(percent(s.pairByMatchedLevel)), interval coverage \(percent(s.matchedCoverage)) over all \(editScores.count)")
+            lines.append("implementations comparable by their pixels (matched scale 0.8–1.25, not chosen by what FineXL reads): interval coverage \(percent(s.coverageComparableByPixels)) over \(s.comparableByPixelsEdits), two-aspect by level \(percent(s.pairByLevelComparableByPixels)) over \(s.comparableByPixelsPairModels) models")
+        }
+        lines.append(String(format: "%d models explained in %.1f s", models.count, elapsedSeconds)
+            + (matchedLevels.isEmpty ? "" : String(format: "; matched levels measured in %.1f s", matchedSeconds)))
         return lines.joined(separator: "\n")
     }
 
@@ -356,6 +438,8 @@ package struct PhotoBenchReport: Sendable {
             var implementation: String
             var set: Int
             var mapping: String
+            /// The edit's matched level (`MatchedLevels`) at each of `levels`, when measured.
+            var matchedLevels: [Double]?
         }
         struct Document: Codable {
             var schema = "finexl.bench-photos/1"
@@ -369,7 +453,7 @@ package struct PhotoBenchReport: Sendable {
         let document = Document(photos: photoCount, levels: options.levels, multiLevels: options.multiLevels,
                                 elapsedSeconds: elapsedSeconds,
                                 edits: edits.map { Edit(aspect: $0.aspect, implementation: $0.implementation, set: $0.set,
-                                                        mapping: $0.mapping) },
+                                                        mapping: $0.mapping, matchedLevels: matchedLevels[$0.id]) },
                                 models: models)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -83,8 +83,13 @@ package enum PhotoBenchmark {
                 }
             }
         }
+        progress?("matched levels")
+        let matchedStart = Date()
+        let matched = MatchedLevels.measure(edits, levels: options.levels, photos: photos)
+        let matchedSeconds = Date().timeIntervalSince(matchedStart)
         return PhotoBenchReport(models: models, edits: edits, options: options, photoCount: photos.photos.count,
-                                elapsedSeconds: Date().timeIntervalSince(start))
+                                matchedLevels: matched, matchedSeconds: matchedSeconds,
+                                elapsedSeconds: Date().timeIntervalSince(start) - matchedSeconds)
     }
 }
 

@@ -155,6 +155,33 @@ package struct Aspect: Sendable, Hashable {
         }
     }
 
+    /// The canonical rendering at any level from 0 up, past 1 as its formula continues (gains,
+    /// σ and amounts keep growing with the level). The benchmark uses it to say how strong a
+    /// tool's edit is in the concept's own unit; FineXL's explanations use `apply`, which stops at 1.
+    /// Past `canonicalCeiling` the formula stops meaning the look.
+    package func canonicalRendering(of image: RGBImage, level: Double, seed: UInt64 = 0) -> RGBImage {
+        let l = min(max(Float(level), 0), canonicalCeiling)
+        return l > 0 ? canonical(image, l, seed) : image
+    }
+
+    /// The highest level at which the canonical formula still means the look: chroma not
+    /// below 0 (muted colors, black and white), a full mix at most (sepia), gains and contrast
+    /// not below 0, the vignette's corners not below black, at least 2 grey levels; other
+    /// formulas (exposure, σ, amounts) go on, up to a generous 8.
+    package var canonicalCeiling: Float {
+        let ceiling: Float
+        switch kind {
+        case .warmTones, .coolTones: ceiling = 1 / Canonical.warmRedBlue
+        case .mutedColors: ceiling = 1 / Canonical.mutedCompression
+        case .blackAndWhite, .sepia: ceiling = 1
+        case .lowContrast: ceiling = 1 / Canonical.lowContrast
+        case .vignette: ceiling = 1 / Canonical.vignetteDepth
+        case .posterized: ceiling = 7 / Canonical.posterizeBits
+        case .vividColors, .highContrast, .bright, .dark, .blurry, .sharp, .filmGrain: ceiling = 8
+        }
+        return ceiling
+    }
+
     // MARK: - Canonical renderings
 
     private func canonical(_ image: RGBImage, _ l: Float, _ seed: UInt64) -> RGBImage {

@@ -187,3 +187,47 @@ extension PhotoBenchReportTests {
         XCTAssertTrue(table.contains("summary: identification 50.0 % (target ≥ 95 %; 50.0 % counting a concept stated as not told apart)"), table)
     }
 }
+
+extension PhotoBenchReportTests {
+    func testReadLevelsAreAlsoHeldToTheMatchedLevels() {
+        let levels = PhotoBenchmark.Options().levels
+        // Warm gains are twice the concept's strength on the pixels and FineXL reads them so:
+        // wrong against the planted level, right against the matched one. Blur is matched at its
+        // level and read at it.
+        let warmAlone = levels.map { l in Self.single(Self.warm, l, [("warm tones", 2 * l, [1.9 * l, 2.1 * l])]) }
+        let blurAlone = levels.map { l in Self.single(Self.blur, l, [("blurry", l, [0.9 * l, 1.1 * l])]) }
+        let pairs = [0.3, 0.6, 0.9].flatMap { a in
+            [0.3, 0.6, 0.9].map { b in
+                Model(planted: [.init(aspect: "warm tones", implementation: Self.warm.implementation, set: 1, level: a),
+                                .init(aspect: "blurry", implementation: Self.blur.implementation, set: 2, level: b)],
+                      concepts: [.init(name: "warm tones", weight: 2 * a, ci: []), .init(name: "blurry", weight: b, ci: [])],
+                      residual: 0.1, seconds: 0)
+            }
+        }
+        var report = Self.report(warmAlone + blurAlone + pairs, edits: [Self.warm, Self.blur])
+        report.matchedLevels = [Self.warm.id: levels.map { 2 * $0 }, Self.blur.id: levels]
+        let warm = report.editScores[0], blur = report.editScores[1]
+        XCTAssertEqual(warm.matchedScale, 2, accuracy: 1e-12)
+        XCTAssertEqual(warm.coverage, 0)
+        XCTAssertEqual(warm.matchedCoverage, 1)
+        XCTAssertFalse(warm.comparableByPixels)
+        XCTAssertTrue(blur.comparableByPixels)
+        let pair = report.pairScores[0]
+        XCTAssertEqual(pair.byLevel, 3, "warm read at 2a is nearest its planted level only at 0.9 (1.8)")
+        XCTAssertEqual(pair.byMatchedLevel, 9)
+        XCTAssertFalse(pair.comparableByPixels)
+        XCTAssertEqual(report.summary.pairByMatchedLevel, 1)
+        XCTAssertEqual(report.summary.matchedCoverage, 1)
+        XCTAssertEqual(report.summary.comparableByPixelsEdits, 1)
+        XCTAssertEqual(report.summary.coverageComparableByPixels, 1)
+        XCTAssertEqual(report.summary.comparableByPixelsPairModels, 0)
+        let table = report.renderTable()
+        XCTAssertTrue(table.contains("two-aspect by level 100.0 %, interval coverage 100.0 % over all 2"), table)
+
+        // Without matched levels nothing is claimed against them.
+        report.matchedLevels = [:]
+        XCTAssertNil(report.pairScores[0].byMatchedLevel)
+        XCTAssertTrue(report.editScores[0].matchedScale.isNaN)
+        XCTAssertFalse(report.renderTable().contains("against matched levels"))
+    }
+}

@@ -1,0 +1,102 @@
+import FineXLCore
+import FineXLDescriptor
+import FineXLSupport
+import XCTest
+@testable import FineXLBench
+
+/// The matched level: an edit's strength as a level of its concept, measured on the pixels.
+final class MatchedLevelsTests: XCTestCase {
+    /// Three photos of the shipped set at half size (fast, still real pictures).
+    private static let images: [RGBImage] = {
+        let shipped = try! PhotoSet(directory: PhotoSetTests.directory)
+        return ["chelsea_fur", "coffee_cup", "rocket_sky"].map { name in
+            ReducedImage(shipped.photos.first { $0.name == name }!.image, by: 2).means
+        }
+    }()
+
+    private static func aspect(_ name: String) -> Aspect { Aspect.all.first { $0.name == name }! }
+
+    /// An edit that is the concept's own canonical rendering at `scale` × the level.
+    private static func canonicalEdit(_ name: String, scale: Float) -> PhotoEdit {
+        let aspect = aspect(name)
+        return PhotoEdit(name, "canonical ×\(scale)", set: 9, "test") { image, t, seed in
+            aspect.canonicalRendering(of: image, level: Double(scale * t), seed: seed)
+        }
+    }
+
+    func testTheConceptsOwnRenderingMatchesItsLevelOffTheGridAndPastLevelOne() {
+        // Deterministic looks are found by the nearest rendering, between grid levels and past 1.
+        for (name, scale) in [("warm tones", Float(1.7)), ("high contrast", 1.33), ("blurry", 1.8), ("vignette", 1.2)] {
+            let edit = Self.canonicalEdit(name, scale: scale)
+            let matched = MatchedLevels.measure([edit], of: Self.aspect(name), levels: [0.35, 0.8], images: Self.images)[edit.id]!
+            XCTAssertEqual(matched[0], Double(scale) * 0.35, accuracy: 0.03, name)
+            XCTAssertEqual(matched[1], Double(scale) * 0.8, accuracy: 0.03, name)
+        }
+    }
+
+    func testGrainIsMatchedByTheSizeOfItsChangeNotItsPixels() {
+        // Another seed's grain is far from every rendering pixel by pixel; its size is what matches.
+        let grain = Self.aspect("film grain")
+        let edit = PhotoEdit("film grain", "canonical, other seed", set: 9, "test") { image, t, seed in
+            grain.canonicalRendering(of: image, level: Double(1.5 * t), seed: seed &+ 977)
+        }
+        let matched = MatchedLevels.measure([edit], of: grain, levels: [0.4, 1.0], images: Self.images)[edit.id]!
+        XCTAssertEqual(matched[0], 0.6, accuracy: 0.06)
+        XCTAssertEqual(matched[1], 1.5, accuracy: 0.12)
+    }
+
+    func testAStrongerToolMatchesAHigherLevelAndNoEditMatchesZero() {
+        // Pillow's Color enhance: saturation ×(1 + 0.9t) is stronger at every level than at the one before.
+        let vivid = PhotoEdits.all.first { $0.id == "vivid colors / Pillow Color enhance" }!
+        let identity = PhotoEdit("vivid colors", "nothing", set: 9, "test") { image, _, _ in image }
+        let matched = MatchedLevels.measure([vivid, identity], of: Self.aspect("vivid colors"), levels: [0.2, 0.5, 1.0],
+                                            images: Self.images)
+        let levels = matched[vivid.id]!
+        XCTAssertLessThan(levels[0], levels[1])
+        XCTAssertLessThan(levels[1], levels[2])
+        XCTAssertGreaterThan(levels[2], 1.5, "×1.9 saturation is well past vibrance level 1")
+        XCTAssertEqual(matched[identity.id]!, [0, 0, 0])
+    }
+
+    func testParabolaVertexAndSizeInterpolation() {
+        let grid = MatchedLevels.grid(upTo: 3)
+        XCTAssertEqual(grid.first, 0)
+        XCTAssertEqual(grid.last, 3)
+        XCTAssertEqual(grid.filter { $0 <= 2 + 1e-9 }.count, 21, "steps of 0.1 up to 2")
+        let quadratic = grid.map { ($0 - 1.37) * ($0 - 1.37) + 2 }
+        XCTAssertEqual(MatchedLevels.nearestLevel(quadratic, grid: grid), 1.37, accuracy: 1e-9)
+        XCTAssertEqual(MatchedLevels.nearestLevel(grid.map { 5 - $0 }, grid: grid), 3, "the ceiling when still falling there")
+
+        // Sizes growing as the square of the level (root-mean-square ∝ level): exact inside, extrapolated past.
+        let sizes = grid.map { 4 * $0 * $0 }
+        XCTAssertEqual(MatchedLevels.levelOfSize(4 * 0.72 * 0.72, sizes: sizes, grid: grid), 0.72, accuracy: 1e-9)
+        XCTAssertEqual(MatchedLevels.levelOfSize(4 * 4.5 * 4.5, sizes: sizes, grid: grid), 4.5, accuracy: 1e-9)
+        XCTAssertEqual(MatchedLevels.levelOfSize(0, sizes: sizes, grid: grid), 0)
+    }
+
+    func testCanonicalRenderingMatchesApplyUpToOneAndStopsAtItsCeiling() {
+        let image = Self.images[0]
+        for aspect in Aspect.all {
+            XCTAssertEqual(aspect.canonicalRendering(of: image, level: 0.6, seed: 3), aspect.apply(to: image, level: 0.6, seed: 3),
+                           aspect.name)
+            let ceiling = Double(aspect.canonicalCeiling)
+            XCTAssertGreaterThanOrEqual(ceiling, 1, aspect.name)
+            XCTAssertEqual(aspect.canonicalRendering(of: image, level: ceiling + 1, seed: 3),
+                           aspect.canonicalRendering(of: image, level: ceiling, seed: 3), aspect.name)
+        }
+        let muted = Self.aspect("muted colors")
+        XCTAssertEqual(Double(muted.canonicalCeiling), 1 / 0.7, accuracy: 1e-6, "chroma ×(1 − 0.7ℓ) reaches 0")
+        XCTAssertNotEqual(Self.aspect("dark").canonicalRendering(of: image, level: 2), Self.aspect("dark").apply(to: image, level: 2),
+                          "apply stops at 1, the canonical rendering goes on")
+    }
+
+    func testPointwiseLooksAreMatchedAtHalfSizeAndLooksOfNeighboursAtFullSize() {
+        let image = Self.images[0]
+        for name in ["warm tones", "vivid colors", "high contrast", "bright", "vignette", "sepia"] {
+            XCTAssertEqual(MatchedLevels.workingImage(image, for: Self.aspect(name).kind).width, image.width / 2, name)
+        }
+        for name in ["blurry", "sharp", "film grain", "posterized"] {
+            XCTAssertEqual(MatchedLevels.workingImage(image, for: Self.aspect(name).kind), image, name)
+        }
+    }
+}
