@@ -67,7 +67,9 @@ package enum MatchedLevels {
         let aspects = Array(Set(edits.map(\.aspect))).sorted()
         let results = Mutex<[String: [Double]]>([:])
         DispatchQueue.concurrentPerform(iterations: aspects.count) { a in
-            guard let aspect = Aspect.all.first(where: { $0.name == aspects[a] }) else { return }
+            guard let aspect = Aspect.all.first(where: { $0.name == aspects[a] }) else {
+                preconditionFailure("benchmark edits of \(aspects[a]), which is no built-in aspect")
+            }
             let group = edits.filter { $0.aspect == aspects[a] }
             let images = photos.photos.indices.map { (index: $0, image: workingImage(photos.photos[$0].image, for: aspect.kind)) }
             let matched = measure(group, of: aspect, levels: levels, images: images)
@@ -77,7 +79,9 @@ package enum MatchedLevels {
     }
 
     /// The matched levels of edits that all apply `aspect`, on `images` (noise seeded as
-    /// `EditedPhotoPairs` seeds a single edit, so the edited pixels are the benchmark's own).
+    /// `EditedPhotoPairs` seeds an edit applied alone, so at full size the edited pixels are
+    /// those of the benchmark's single-aspect models; a pair's second edit, applied to the
+    /// first's output, is matched as it is alone).
     static func measure(_ edits: [PhotoEdit], of aspect: Aspect, levels: [Double], images: [RGBImage]) -> [String: [Double]] {
         measure(edits, of: aspect, levels: levels, images: images.enumerated().map { (index: $0.offset, image: $0.element) })
     }
@@ -116,31 +120,36 @@ package enum MatchedLevels {
         var matched: [String: [Double]] = [:]
         for (e, edit) in edits.enumerated() {
             matched[edit.id] = levels.indices.map { l in
-                rule == .changeSize ? levelOfSize(changeSize[e][l], sizes: renderingSize, grid: grid)
-                                    : nearestLevel(distance[e][l], grid: grid)
+                rule == .changeSize
+                    ? levelOfSize(changeSize[e][l], sizes: renderingSize, grid: grid, extrapolating: aspect.kind == .filmGrain)
+                    : nearestLevel(distance[e][l], grid: grid)
             }
         }
         return matched
     }
 
-    /// The grid level of least distance, refined by the parabola through it and its neighbours.
+    /// The grid level of least distance, refined by the parabola through it and its neighbours
+    /// (at level 0, through the first three levels, kept between 0 and the next level); at the
+    /// ceiling, the ceiling (a lower bound: `PhotoBenchReport` marks it).
     static func nearestLevel(_ distance: [Double], grid: [Double]) -> Double {
         let k = distance.indices.min { distance[$0] < distance[$1] }!
-        guard k > 0, k < grid.count - 1 else { return grid[k] }
-        let (x0, x1, x2) = (grid[k - 1], grid[k], grid[k + 1])
-        let (y0, y1, y2) = (distance[k - 1], distance[k], distance[k + 1])
+        guard k < grid.count - 1, grid.count >= 3 else { return grid[k] }
+        let c = max(k, 1)
+        let (x0, x1, x2) = (grid[c - 1], grid[c], grid[c + 1])
+        let (y0, y1, y2) = (distance[c - 1], distance[c], distance[c + 1])
         // Vertex of the parabola through three points with unequal spacing.
         let denominator = (x0 - x1) * (x0 - x2) * (x1 - x2)
         let a = (x2 * (y1 - y0) + x1 * (y0 - y2) + x0 * (y2 - y1)) / denominator
         let b = (x2 * x2 * (y0 - y1) + x1 * x1 * (y2 - y0) + x0 * x0 * (y1 - y2)) / denominator
-        guard a > 0 else { return x1 }
-        return min(max(-b / (2 * a), x0), x2)
+        guard a > 0 else { return grid[k] }
+        return k == 0 ? min(max(-b / (2 * a), x0), x1) : min(max(-b / (2 * a), x0), x2)
     }
 
     /// The level at which the rendering's change reaches `size`: interpolated between the grid
-    /// levels around the first crossing, and past the ceiling scaled as the root-mean-square
-    /// size grows (in proportion to the level, for grain).
-    static func levelOfSize(_ size: Double, sizes: [Double], grid: [Double]) -> Double {
+    /// levels around the first crossing; past the ceiling, given `extrapolating`, scaled as the
+    /// root-mean-square size grows in proportion to the level (grain), else the ceiling
+    /// (posterization has no level past 2 grey levels).
+    static func levelOfSize(_ size: Double, sizes: [Double], grid: [Double], extrapolating: Bool = true) -> Double {
         guard size > 0 else { return 0 }
         if let k = sizes.indices.first(where: { sizes[$0] >= size }) {
             guard k > 0 else { return grid[0] }
@@ -148,7 +157,7 @@ package enum MatchedLevels {
             let f = r1 > r0 ? (size.squareRoot() - r0) / (r1 - r0) : 1
             return grid[k - 1] + f * (grid[k] - grid[k - 1])
         }
-        return grid.last! * (size / max(sizes.last!, 1e-12)).squareRoot()
+        return extrapolating ? grid.last! * (size / max(sizes.last!, 1e-12)).squareRoot() : grid.last!
     }
 
     /// Summed squared difference of two images of one size, in SIMD blocks of 16 values, each

@@ -130,6 +130,11 @@ package struct PhotoBenchReport: Sendable {
         package var matchedScale: Double
         /// Share of matched levels inside the reported interval.
         package var matchedCoverage: Double
+        /// How many matched levels sit at the rendering's ceiling (`MatchedLevels.ceiling`): lower bounds.
+        package var matchedAtCeiling: Int
+        /// Least-squares slope of the read weight on the matched level (through 0): 1 when FineXL
+        /// reads the strength the pixels show.
+        package var readOnMatched: Double
         /// For each level at or above the identification floor that was not identified: what was named.
         package var misses: [String]
 
@@ -198,6 +203,7 @@ package struct PhotoBenchReport: Sendable {
                 runs.map { run in options.levels.firstIndex { abs($0 - run.planted[0].level) < 1e-9 }.map { all[$0] } ?? .nan }
             } ?? []
             let matchedCovered = zip(runs, matched).filter { $0.covers(edit.aspect, $1) }.count
+            let ceiling = Aspect.all.first { $0.name == edit.aspect }.map(MatchedLevels.ceiling) ?? .infinity
             let covered = runs.filter { $0.covers(edit.aspect, $0.planted[0].level) }.count
             let scaledCovered = runs.filter { $0.covers(edit.aspect, scale * $0.planted[0].level) }.count
             let samplingCovered = runs.filter { $0.covers(edit.aspect, $0.planted[0].level, sampling: true) }.count
@@ -212,6 +218,8 @@ package struct PhotoBenchReport: Sendable {
                              weights: weights,
                              matched: matched, matchedScale: matched.isEmpty ? .nan : Self.slope(matched, on: levels),
                              matchedCoverage: matched.isEmpty ? .nan : Double(matchedCovered) / Double(runs.count),
+                             matchedAtCeiling: matched.filter { $0 >= ceiling - 1e-9 }.count,
+                             readOnMatched: matched.isEmpty ? .nan : Self.slope(weights, on: matched),
                              misses: misses)
         }
     }
@@ -266,12 +274,10 @@ package struct PhotoBenchReport: Sendable {
                     misses.append(String(format: "%.1f/%.1f → %.2f, %.2f (%@)", truthA, truthB, readA[k], readB[k], run.describeTop()))
                 }
             }
-            return PairScore(first: "\(a.aspect) / \(a.implementation)", second: "\(b.aspect) / \(b.implementation)",
-                             models: runs.count, byLevel: byLevel, byRank: byRank,
+            return PairScore(first: idA, second: idB, models: runs.count, byLevel: byLevel, byRank: byRank,
                              byMatchedLevel: hasMatched ? byMatchedLevel : nil,
                              comparableByPixels: comparableByPixels.contains(idA) && comparableByPixels.contains(idB),
-                             comparable: comparable.contains("\(a.aspect) / \(a.implementation)")
-                                 && comparable.contains("\(b.aspect) / \(b.implementation)"),
+                             comparable: comparable.contains(idA) && comparable.contains(idB),
                              misses: misses)
         }
     }
@@ -307,6 +313,10 @@ package struct PhotoBenchReport: Sendable {
         /// By level over the pairs of implementations comparable by their pixels, and how many models.
         package var pairByLevelComparableByPixels: Double = .nan
         package var comparableByPixelsPairModels = 0
+        /// How many implementations had matched levels, and for how many FineXL's read level is
+        /// within 0.8–1.25× of the matched one (`EditScore.readOnMatched`).
+        package var matchedEdits = 0
+        package var readsNearMatched = 0
     }
 
     package var summary: Summary {
@@ -335,7 +345,9 @@ package struct PhotoBenchReport: Sendable {
             comparableByPixelsEdits: scores.filter(\.comparableByPixels).count,
             pairByLevelComparableByPixels: share(pairs.filter(\.comparableByPixels).map(\.byLevel).reduce(0, +),
                                                  pairs.filter(\.comparableByPixels).map(\.models).reduce(0, +)),
-            comparableByPixelsPairModels: pairs.filter(\.comparableByPixels).map(\.models).reduce(0, +))
+            comparableByPixelsPairModels: pairs.filter(\.comparableByPixels).map(\.models).reduce(0, +),
+            matchedEdits: scores.filter { !$0.matched.isEmpty }.count,
+            readsNearMatched: scores.filter { $0.readOnMatched >= 0.8 && $0.readOnMatched <= 1.25 }.count)
     }
 
     static let setNames = [
@@ -362,7 +374,8 @@ package struct PhotoBenchReport: Sendable {
                              "\(score.identified)/\(score.identifiable)", String(format: "%.2f", score.scale),
                              String(format: "%.0f %%", score.coverage * 100) + (score.comparable ? "" : "*"),
                              String(format: "%.0f %%", score.scaledCoverage * 100),
-                             score.matchedScale.isNaN ? "–" : String(format: "%.2f", score.matchedScale),
+                             score.matchedScale.isNaN ? "–"
+                                 : String(format: "%.2f", score.matchedScale) + (score.matchedAtCeiling > 0 ? "≥" : ""),
                              score.matchedCoverage.isNaN ? "–" : String(format: "%.0f %%", score.matchedCoverage * 100),
                              score.weights.map { String(format: "%.2f", $0) }.joined(separator: " ")])
             }
@@ -377,7 +390,7 @@ package struct PhotoBenchReport: Sendable {
                                 inSet.map(\.rankMAE).reduce(0, +) / Double(inSet.count))
                 + "\(coverage) over \(comparable.count) comparable")
         }
-        lines.append("scale: slope of the read weight on the planted level; * = not comparable (scale outside 0.8–1.25), its coverage of the planted level means little; scaled cov.: share of scale × level inside the 95 % interval; matched: slope of the matched level (the level of the concept's canonical rendering nearest the edit in pixels; for grain and posterization, with a change of the same size) on the planted level; m. cov.: share of matched levels inside the 95 % interval")
+        lines.append("scale: slope of the read weight on the planted level; * = not comparable (scale outside 0.8–1.25), its coverage of the planted level means little; scaled cov.: share of scale × level inside the 95 % interval; matched: slope of the matched level (the level of the concept's canonical rendering nearest the edit in pixels; for grain and posterization, with a change of the same size) on the planted level, ≥ where some level reached the rendering's ceiling (the edit may be stronger still); m. cov.: share of matched levels inside the 95 % interval")
 
         let pairs = pairScores
         if !pairs.isEmpty {
@@ -411,7 +424,7 @@ package struct PhotoBenchReport: Sendable {
             + " over \(s.comparableEdits) comparable implementations (≥ 90 %; \(percent(s.keptCoverageComparable)) by kept readings"
             + " alone, without a stated alternative's interval; \(percent(s.samplingCoverageComparable)) by the sampling intervals alone; \(percent(s.coverageAll)) over all \(editScores.count)), scaled coverage \(percent(s.scaledCoverage))")
         if !s.pairByMatchedLevel.isNaN || !s.matchedCoverage.isNaN {
-            lines.append("against matched levels (each edit's strength as a level of the concept, measured on the pixels): two-aspect by level \(percent(s.pairByMatchedLevel)), interval coverage \(percent(s.matchedCoverage)) over all \(editScores.count)")
+            lines.append("against matched levels (each edit's strength as a level of the concept, measured on the pixels): two-aspect by level \(percent(s.pairByMatchedLevel)) (each aspect's matched level measured alone), interval coverage \(percent(s.matchedCoverage)) over the \(s.matchedEdits) implementations measured; FineXL reads within 0.8–1.25× of the matched level for \(s.readsNearMatched) of them")
             lines.append("implementations comparable by their pixels (matched scale 0.8–1.25, not chosen by what FineXL reads): interval coverage \(percent(s.coverageComparableByPixels)) over \(s.comparableByPixelsEdits), two-aspect by level \(percent(s.pairByLevelComparableByPixels)) over \(s.comparableByPixelsPairModels) models")
         }
         lines.append(String(format: "%d models explained in %.1f s", models.count, elapsedSeconds)
@@ -446,12 +459,14 @@ package struct PhotoBenchReport: Sendable {
             var photos: Int
             var levels: [Double]
             var multiLevels: [Double]
+            /// Seconds explaining the models, and measuring the matched levels.
             var elapsedSeconds: Double
+            var matchedSeconds: Double?
             var edits: [Edit]
             var models: [Model]
         }
         let document = Document(photos: photoCount, levels: options.levels, multiLevels: options.multiLevels,
-                                elapsedSeconds: elapsedSeconds,
+                                elapsedSeconds: elapsedSeconds, matchedSeconds: matchedLevels.isEmpty ? nil : matchedSeconds,
                                 edits: edits.map { Edit(aspect: $0.aspect, implementation: $0.implementation, set: $0.set,
                                                         mapping: $0.mapping, matchedLevels: matchedLevels[$0.id]) },
                                 models: models)

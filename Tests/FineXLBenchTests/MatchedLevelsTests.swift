@@ -55,7 +55,7 @@ final class MatchedLevelsTests: XCTestCase {
         XCTAssertLessThan(levels[0], levels[1])
         XCTAssertLessThan(levels[1], levels[2])
         XCTAssertGreaterThan(levels[2], 1.5, "×1.9 saturation is well past vibrance level 1")
-        XCTAssertEqual(matched[identity.id]!, [0, 0, 0])
+        for level in matched[identity.id]! { XCTAssertLessThan(level, 0.01, "an unedited photo (rounded to 8 bits) matches about 0") }
     }
 
     func testParabolaVertexAndSizeInterpolation() {
@@ -63,31 +63,55 @@ final class MatchedLevelsTests: XCTestCase {
         XCTAssertEqual(grid.first, 0)
         XCTAssertEqual(grid.last, 3)
         XCTAssertEqual(grid.filter { $0 <= 2 + 1e-9 }.count, 21, "steps of 0.1 up to 2")
-        let quadratic = grid.map { ($0 - 1.37) * ($0 - 1.37) + 2 }
-        XCTAssertEqual(MatchedLevels.nearestLevel(quadratic, grid: grid), 1.37, accuracy: 1e-9)
+        // Vertices where the steps are even, where they change (2.0 → 2.25) and next to level 0.
+        for vertex in [1.37, 2.07, 0.03] {
+            let quadratic = grid.map { ($0 - vertex) * ($0 - vertex) + 2 }
+            XCTAssertEqual(MatchedLevels.nearestLevel(quadratic, grid: grid), vertex, accuracy: 1e-9)
+        }
+        XCTAssertEqual(MatchedLevels.nearestLevel(grid.map { ($0 + 0.5) * ($0 + 0.5) }, grid: grid), 0, "not below 0")
         XCTAssertEqual(MatchedLevels.nearestLevel(grid.map { 5 - $0 }, grid: grid), 3, "the ceiling when still falling there")
 
-        // Sizes growing as the square of the level (root-mean-square ∝ level): exact inside, extrapolated past.
+        // Sizes growing as the square of the level (root-mean-square ∝ level): exact inside, extrapolated past
+        // for grain, the ceiling for posterization.
         let sizes = grid.map { 4 * $0 * $0 }
         XCTAssertEqual(MatchedLevels.levelOfSize(4 * 0.72 * 0.72, sizes: sizes, grid: grid), 0.72, accuracy: 1e-9)
         XCTAssertEqual(MatchedLevels.levelOfSize(4 * 4.5 * 4.5, sizes: sizes, grid: grid), 4.5, accuracy: 1e-9)
+        XCTAssertEqual(MatchedLevels.levelOfSize(4 * 4.5 * 4.5, sizes: sizes, grid: grid, extrapolating: false), 3)
         XCTAssertEqual(MatchedLevels.levelOfSize(0, sizes: sizes, grid: grid), 0)
     }
 
-    func testCanonicalRenderingMatchesApplyUpToOneAndStopsAtItsCeiling() {
+    func testCanonicalRenderingMatchesApplyUpToOneAndItsCeilingIsWhereTheLookRunsOut() {
         let image = Self.images[0]
         for aspect in Aspect.all {
             XCTAssertEqual(aspect.canonicalRendering(of: image, level: 0.6, seed: 3), aspect.apply(to: image, level: 0.6, seed: 3),
                            aspect.name)
-            let ceiling = Double(aspect.canonicalCeiling)
-            XCTAssertGreaterThanOrEqual(ceiling, 1, aspect.name)
-            XCTAssertEqual(aspect.canonicalRendering(of: image, level: ceiling + 1, seed: 3),
-                           aspect.canonicalRendering(of: image, level: ceiling, seed: 3), aspect.name)
+            XCTAssertGreaterThanOrEqual(aspect.canonicalCeiling, 1, aspect.name)
         }
-        let muted = Self.aspect("muted colors")
-        XCTAssertEqual(Double(muted.canonicalCeiling), 1 / 0.7, accuracy: 1e-6, "chroma ×(1 − 0.7ℓ) reaches 0")
         XCTAssertNotEqual(Self.aspect("dark").canonicalRendering(of: image, level: 2), Self.aspect("dark").apply(to: image, level: 2),
                           "apply stops at 1, the canonical rendering goes on")
+        // At each ceiling the look has run out: a channel gain reaches 0, chroma reaches 0, the
+        // corners reach black, two grey levels are left.
+        func rendered(_ name: String, _ pixels: [Float], width: Int = 1, height: Int = 1, atShare share: Double = 1) -> [Float] {
+            let aspect = Self.aspect(name)
+            return aspect.canonicalRendering(of: RGBImage(width: width, height: height, pixels: pixels),
+                                             level: share * Double(aspect.canonicalCeiling)).pixels
+        }
+        // …and not before it.
+        XCTAssertGreaterThan(rendered("warm tones", [0.5, 0.5, 0.5], atShare: 0.9)[2], 0.05)
+        XCTAssertGreaterThan(rendered("vignette", [Float](repeating: 0.8, count: 9 * 9 * 3), width: 9, height: 9, atShare: 0.9)[0], 0.05)
+        let lessMuted = rendered("muted colors", [0.8, 0.4, 0.2], atShare: 0.9)
+        XCTAssertGreaterThan(lessMuted[0] - lessMuted[2], 0.02)
+        XCTAssertEqual(rendered("warm tones", [0.5, 0.5, 0.5])[2], 0, accuracy: 1e-6, "blue gain 1 − 0.2ℓ")
+        XCTAssertEqual(rendered("cool tones", [0.5, 0.5, 0.5])[0], 0, accuracy: 1e-6, "red gain 1 − 0.2ℓ")
+        let muted = rendered("muted colors", [0.8, 0.4, 0.2])
+        XCTAssertEqual(muted[0], muted[2], accuracy: 1e-5, "no chroma left")
+        let contrast = rendered("low contrast", [0.9, 0.9, 0.9, 0.1, 0.1, 0.1], width: 2)
+        XCTAssertEqual(contrast[0], contrast[3], accuracy: 1e-5, "contrast ×(1 − 0.4ℓ) reaches 0")
+        let vignette = rendered("vignette", [Float](repeating: 0.8, count: 9 * 9 * 3), width: 9, height: 9)
+        XCTAssertEqual(vignette[0], 0, accuracy: 1e-4, "the corner is black")
+        XCTAssertGreaterThan(vignette[(4 * 9 + 4) * 3], 0.7, "the centre is not")
+        let ramp = (0..<64).flatMap { i in [Float](repeating: Float(i) / 63, count: 3) }
+        XCTAssertEqual(Set(rendered("posterized", ramp, width: 64)).count, 2, "two grey levels")
     }
 
     func testPointwiseLooksAreMatchedAtHalfSizeAndLooksOfNeighboursAtFullSize() {

@@ -222,7 +222,9 @@ extension PhotoBenchReportTests {
         XCTAssertEqual(report.summary.coverageComparableByPixels, 1)
         XCTAssertEqual(report.summary.comparableByPixelsPairModels, 0)
         let table = report.renderTable()
-        XCTAssertTrue(table.contains("two-aspect by level 100.0 %, interval coverage 100.0 % over all 2"), table)
+        XCTAssertTrue(table.contains("two-aspect by level 100.0 % (each aspect's matched level measured alone), interval coverage 100.0 % over the 2 implementations measured; FineXL reads within 0.8–1.25× of the matched level for 2 of them"), table)
+        XCTAssertEqual(warm.readOnMatched, 1, accuracy: 1e-12)
+        XCTAssertEqual(warm.matchedAtCeiling, 0)
 
         // Without matched levels nothing is claimed against them.
         report.matchedLevels = [:]

@@ -45,6 +45,15 @@ final class PhotoBenchmarkRunTests: XCTestCase {
         XCTAssertEqual(pair.models, 4)
         for model in report.models { XCTAssertFalse(model.concepts.isEmpty) }
         XCTAssertTrue(report.renderTable().contains("warm tones / channel gains + blurry / Gaussian"))
+        // Each edit's strength measured on the same photos: stronger at the higher level, and the
+        // warm gains (red ×1.15, blue ×0.82 in sRGB at level 1) past warm tones' level 1.
+        let matchedWarm = try XCTUnwrap(report.matchedLevels["warm tones / channel gains"])
+        let matchedBlur = try XCTUnwrap(report.matchedLevels["blurry / Gaussian"])
+        XCTAssertEqual(matchedWarm.count, 2)
+        XCTAssertLessThan(matchedWarm[0], matchedWarm[1])
+        XCTAssertLessThan(matchedBlur[0], matchedBlur[1])
+        XCTAssertGreaterThan(matchedWarm[1], 1.2)
+        XCTAssertNil(report.pairScores[0].byMatchedLevel, "the pair's level 0.9 was not measured alone, so no claim")
     }
 
     func testAThirtyPerCentMixToGreyIsMutedWithBlackAndWhiteStatedAtItsLevel() throws {
