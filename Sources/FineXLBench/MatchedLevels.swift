@@ -15,7 +15,8 @@ import Synchronization
 /// squared sRGB difference over the photos. Film grain and posterization change pixels by noise
 /// or by rounding, which no rendering reproduces pixel for pixel (a pixel distance would be
 /// smallest at level 0); they take the level whose change from the photo has the same
-/// root-mean-square size.
+/// size: its root-mean-square about each channel's mean change (so rounding down, as PIL's
+/// `posterize` floors values, counts as rounding and not as the darkening it also is).
 package enum MatchedLevels {
     enum Rule: Equatable {
         case nearestRendering
@@ -103,13 +104,13 @@ package enum MatchedLevels {
                 }
             }
             if rule == .changeSize {
-                for e in edits.indices { for l in levels.indices { changeSize[e][l] += squaredDistance(edited[e][l], base) } }
+                for e in edits.indices { for l in levels.indices { changeSize[e][l] += changeVariance(edited[e][l], base) } }
             }
             for (k, level) in grid.enumerated() {
                 let rendering = aspect.canonicalRendering(of: base, level: level, seed: UInt64(p + 1))
                 switch rule {
                 case .changeSize:
-                    renderingSize[k] += squaredDistance(rendering, base)
+                    renderingSize[k] += changeVariance(rendering, base)
                 case .nearestRendering:
                     for e in edits.indices {
                         for l in levels.indices { distance[e][l][k] += squaredDistance(edited[e][l], rendering) }
@@ -158,6 +159,19 @@ package enum MatchedLevels {
             return grid[k - 1] + f * (grid[k] - grid[k - 1])
         }
         return extrapolating ? grid.last! * (size / max(sizes.last!, 1e-12)).squareRoot() : grid.last!
+    }
+
+    /// Summed squared difference of two images of one size, each channel's mean difference taken out.
+    static func changeVariance(_ a: RGBImage, _ b: RGBImage) -> Double {
+        precondition(a.pixels.count == b.pixels.count, "images of different sizes")
+        var sum = [Double](repeating: 0, count: 3), squares = [Double](repeating: 0, count: 3)
+        for i in a.pixels.indices {
+            let d = Double(a.pixels[i] - b.pixels[i])
+            sum[i % 3] += d
+            squares[i % 3] += d * d
+        }
+        let n = Double(a.pixels.count / 3)
+        return (0..<3).map { squares[$0] - sum[$0] * sum[$0] / n }.reduce(0, +)
     }
 
     /// Summed squared difference of two images of one size, in SIMD blocks of 16 values, each

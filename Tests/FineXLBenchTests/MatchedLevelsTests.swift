@@ -124,3 +124,15 @@ final class MatchedLevelsTests: XCTestCase {
         }
     }
 }
+
+extension MatchedLevelsTests {
+    func testTheSizeOfAChangeLeavesOutItsMeanShift() {
+        // A uniform shift has no size as noise or rounding; a ±0.1 alternation has 0.01 per value.
+        let base = RGBImage(width: 2, height: 1, pixels: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5])
+        let shifted = RGBImage(width: 2, height: 1, pixels: [0.4, 0.4, 0.4, 0.4, 0.4, 0.4])
+        let alternating = RGBImage(width: 2, height: 1, pixels: [0.6, 0.6, 0.6, 0.4, 0.4, 0.4])
+        XCTAssertEqual(MatchedLevels.changeVariance(shifted, base), 0, accuracy: 1e-12)
+        XCTAssertEqual(MatchedLevels.changeVariance(alternating, base), 0.06, accuracy: 1e-7)
+        XCTAssertEqual(MatchedLevels.squaredDistance(shifted, base), 0.06, accuracy: 1e-7)
+    }
+}
