@@ -68,7 +68,7 @@ package enum MatchedLevels {
         let aspects = Array(Set(edits.map(\.aspect))).sorted()
         let results = Mutex<[String: [Double]]>([:])
         DispatchQueue.concurrentPerform(iterations: aspects.count) { a in
-            guard let aspect = Aspect.all.first(where: { $0.name == aspects[a] }) else {
+            guard let aspect = Aspect.named(aspects[a]) else {
                 preconditionFailure("benchmark edits of \(aspects[a]), which is no built-in aspect")
             }
             let group = edits.filter { $0.aspect == aspects[a] }

@@ -199,11 +199,9 @@ package struct PhotoBenchReport: Sendable {
                 }
             }
             let scale = Self.slope(weights, on: levels)
-            let matched = matchedLevels[edit.id].map { all in
-                runs.map { run in options.levels.firstIndex { abs($0 - run.planted[0].level) < 1e-9 }.map { all[$0] } ?? .nan }
-            } ?? []
+            let matched = matchedLevels[edit.id] == nil ? [] : runs.map { matchedLevel(edit.id, at: $0.planted[0].level) ?? .nan }
             let matchedCovered = zip(runs, matched).filter { $0.covers(edit.aspect, $1) }.count
-            let ceiling = Aspect.all.first { $0.name == edit.aspect }.map(MatchedLevels.ceiling) ?? .infinity
+            let ceiling = Aspect.named(edit.aspect).map(MatchedLevels.ceiling) ?? .infinity
             let covered = runs.filter { $0.covers(edit.aspect, $0.planted[0].level) }.count
             let scaledCovered = runs.filter { $0.covers(edit.aspect, scale * $0.planted[0].level) }.count
             let samplingCovered = runs.filter { $0.covers(edit.aspect, $0.planted[0].level, sampling: true) }.count
@@ -226,7 +224,7 @@ package struct PhotoBenchReport: Sendable {
 
     /// Least-squares slope of `y` on `x` through 0.
     static func slope(_ y: [Double], on x: [Double]) -> Double {
-        zip(x, y).map { $0 * $1 }.reduce(0, +) / max(x.map { $0 * $0 }.reduce(0, +), 1e-12)
+        Vector.dot(x, y) / max(Vector.dot(x, x), 1e-12)
     }
 
     /// `edit`'s matched level at `level`, when measured there.
@@ -322,6 +320,7 @@ package struct PhotoBenchReport: Sendable {
     package var summary: Summary {
         let scores = editScores, pairs = pairScores
         let comparable = scores.filter(\.comparable)
+        let byPixels = scores.filter(\.comparableByPixels), pairsByPixels = pairs.filter(\.comparableByPixels)
         func share(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : .nan }
         func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
         return Summary(
@@ -341,11 +340,10 @@ package struct PhotoBenchReport: Sendable {
             pairByMatchedLevel: share(pairs.compactMap(\.byMatchedLevel).reduce(0, +),
                                       pairs.filter { $0.byMatchedLevel != nil }.map(\.models).reduce(0, +)),
             matchedCoverage: mean(scores.map(\.matchedCoverage).filter { !$0.isNaN }),
-            coverageComparableByPixels: mean(scores.filter(\.comparableByPixels).map(\.coverage)),
-            comparableByPixelsEdits: scores.filter(\.comparableByPixels).count,
-            pairByLevelComparableByPixels: share(pairs.filter(\.comparableByPixels).map(\.byLevel).reduce(0, +),
-                                                 pairs.filter(\.comparableByPixels).map(\.models).reduce(0, +)),
-            comparableByPixelsPairModels: pairs.filter(\.comparableByPixels).map(\.models).reduce(0, +),
+            coverageComparableByPixels: mean(byPixels.map(\.coverage)),
+            comparableByPixelsEdits: byPixels.count,
+            pairByLevelComparableByPixels: share(pairsByPixels.map(\.byLevel).reduce(0, +), pairsByPixels.map(\.models).reduce(0, +)),
+            comparableByPixelsPairModels: pairsByPixels.map(\.models).reduce(0, +),
             matchedEdits: scores.filter { !$0.matched.isEmpty }.count,
             readsNearMatched: scores.filter { $0.readOnMatched >= 0.8 && $0.readOnMatched <= 1.25 }.count)
     }

@@ -14,7 +14,7 @@ final class MatchedLevelsTests: XCTestCase {
         }
     }()
 
-    private static func aspect(_ name: String) -> Aspect { Aspect.all.first { $0.name == name }! }
+    private static func aspect(_ name: String) -> Aspect { Aspect.named(name)! }
 
     /// An edit that is the concept's own canonical rendering at `scale` × the level.
     private static func canonicalEdit(_ name: String, scale: Float) -> PhotoEdit {
