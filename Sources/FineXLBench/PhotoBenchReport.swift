@@ -176,6 +176,9 @@ package struct PhotoBenchReport: Sendable {
     package var matchedLevels: [String: [Double]] = [:]
     /// How long measuring them took.
     package var matchedSeconds: Double = 0
+    /// The control (`PhotoEdits.control`): FineXL's own renderings on the same photos, kept out
+    /// of every score but `controlScores`.
+    package var controlModels: [Model] = []
     package var elapsedSeconds: Double
 
     package var singleModels: [Model] { models.filter { $0.planted.count == 1 } }
@@ -220,6 +223,15 @@ package struct PhotoBenchReport: Sendable {
                              readOnMatched: matched.isEmpty ? .nan : Self.slope(weights, on: matched),
                              misses: misses)
         }
+    }
+
+    /// The control's scores, each concept's own rendering scored as an implementation: how well
+    /// FineXL reads the unit its levels are defined in, on these photos, where the tools' scores
+    /// also carry how far each tool's unit and shape lie from the concept's.
+    package var controlScores: [EditScore] {
+        let aspects = Set(controlModels.flatMap { $0.planted.map(\.aspect) })
+        return PhotoBenchReport(models: controlModels, edits: PhotoEdits.control.filter { aspects.contains($0.aspect) },
+                                options: options, photoCount: photoCount, elapsedSeconds: 0).editScores
     }
 
     /// Least-squares slope of `y` on `x` through 0.
@@ -366,18 +378,7 @@ package struct PhotoBenchReport: Sendable {
         for set in Set(scores.map(\.set)).sorted() {
             lines.append("")
             lines.append(Self.setNames[set] ?? "set \(set)")
-            var rows: [[String]] = []
-            for score in scores where score.set == set {
-                rows.append([score.aspect, score.implementation, String(format: "%.2f", score.rankMAE),
-                             "\(score.identified)/\(score.identifiable)", String(format: "%.2f", score.scale),
-                             String(format: "%.0f %%", score.coverage * 100) + (score.comparable ? "" : "*"),
-                             String(format: "%.0f %%", score.scaledCoverage * 100),
-                             score.matchedScale.isNaN ? "–"
-                                 : String(format: "%.2f", score.matchedScale) + (score.matchedAtCeiling > 0 ? "≥" : ""),
-                             score.matchedCoverage.isNaN ? "–" : String(format: "%.0f %%", score.matchedCoverage * 100),
-                             score.weights.map { String(format: "%.2f", $0) }.joined(separator: " ")])
-            }
-            lines += Self.table(header: header, rows: rows, leftColumns: 2)
+            lines += Self.table(header: header, rows: scores.filter { $0.set == set }.map(Self.row), leftColumns: 2)
             let inSet = scores.filter { $0.set == set }
             let identified = inSet.map(\.identified).reduce(0, +), identifiable = inSet.map(\.identifiable).reduce(0, +)
             let comparable = inSet.filter(\.comparable)
@@ -389,6 +390,19 @@ package struct PhotoBenchReport: Sendable {
                 + "\(coverage) over \(comparable.count) comparable")
         }
         lines.append("scale: slope of the read weight on the planted level; * = not comparable (scale outside 0.8–1.25), its coverage of the planted level means little; scaled cov.: share of scale × level inside the 95 % interval; matched: slope of the matched level (the level of the concept's canonical rendering nearest the edit in pixels; for grain and posterization, with a change of the same size) on the planted level, ≥ where some level reached the rendering's ceiling (the edit may be stronger still); m. cov.: share of matched levels inside the 95 % interval")
+
+        let control = controlScores
+        if !control.isEmpty {
+            lines.append("")
+            lines.append("control, kept out of every score: FineXL's own rendering of each concept (Aspect.canonicalRendering) on the same photos")
+            lines += Self.table(header: header, rows: control.map(Self.row), leftColumns: 2)
+            let scales = control.map(\.scale)
+            lines.append(String(format: "control: identification %.1f %%, scale %.2f–%.2f, coverage %.1f %% over %d concepts",
+                                100 * Double(control.map(\.identified).reduce(0, +)) / Double(max(control.map(\.identifiable).reduce(0, +), 1)),
+                                scales.min()!, scales.max()!,
+                                100 * control.map(\.coverage).reduce(0, +) / Double(control.count), control.count)
+                + " (how well FineXL reads the unit its levels are in; the sets above add how far each tool's unit and shape lie from it)")
+        }
 
         let pairs = pairScores
         if !pairs.isEmpty {
@@ -425,9 +439,21 @@ package struct PhotoBenchReport: Sendable {
             lines.append("against matched levels (each edit's strength as a level of the concept, measured on the pixels): two-aspect by level \(percent(s.pairByMatchedLevel)) (each aspect's matched level measured alone), interval coverage \(percent(s.matchedCoverage)) over the \(s.matchedEdits) implementations measured; FineXL reads within 0.8–1.25× of the matched level for \(s.readsNearMatched) of them")
             lines.append("implementations comparable by their pixels (matched scale 0.8–1.25, not chosen by what FineXL reads): interval coverage \(percent(s.coverageComparableByPixels)) over \(s.comparableByPixelsEdits), two-aspect by level \(percent(s.pairByLevelComparableByPixels)) over \(s.comparableByPixelsPairModels) models")
         }
-        lines.append(String(format: "%d models explained in %.1f s", models.count, elapsedSeconds)
+        lines.append(String(format: "%d models", models.count) + (controlModels.isEmpty ? "" : " and \(controlModels.count) control models")
+            + String(format: " explained in %.1f s", elapsedSeconds)
             + (matchedLevels.isEmpty ? "" : String(format: "; matched levels measured in %.1f s", matchedSeconds)))
         return lines.joined(separator: "\n")
+    }
+
+    /// One implementation's row of the table.
+    static func row(_ score: EditScore) -> [String] {
+        [score.aspect, score.implementation, String(format: "%.2f", score.rankMAE),
+         "\(score.identified)/\(score.identifiable)", String(format: "%.2f", score.scale),
+         String(format: "%.0f %%", score.coverage * 100) + (score.comparable ? "" : "*"),
+         String(format: "%.0f %%", score.scaledCoverage * 100),
+         score.matchedScale.isNaN ? "–" : String(format: "%.2f", score.matchedScale) + (score.matchedAtCeiling > 0 ? "≥" : ""),
+         score.matchedCoverage.isNaN ? "–" : String(format: "%.0f %%", score.matchedCoverage * 100),
+         score.weights.map { String(format: "%.2f", $0) }.joined(separator: " ")]
     }
 
     static func table(header: [String], rows: [[String]], leftColumns: Int) -> [String] {
@@ -462,12 +488,14 @@ package struct PhotoBenchReport: Sendable {
             var matchedSeconds: Double?
             var edits: [Edit]
             var models: [Model]
+            /// The control's models (`PhotoEdits.control`), in no score.
+            var control: [Model]?
         }
         let document = Document(photos: photoCount, levels: options.levels, multiLevels: options.multiLevels,
                                 elapsedSeconds: elapsedSeconds, matchedSeconds: matchedLevels.isEmpty ? nil : matchedSeconds,
                                 edits: edits.map { Edit(aspect: $0.aspect, implementation: $0.implementation, set: $0.set,
                                                         mapping: $0.mapping, matchedLevels: matchedLevels[$0.id]) },
-                                models: models)
+                                models: models, control: controlModels.isEmpty ? nil : controlModels)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(document)

@@ -52,13 +52,13 @@ package enum PhotoBenchmark {
         defer { try? FileManager.default.removeItem(at: cache) }
 
         var models: [PhotoBenchReport.Model] = []
-        func explain(_ planted: [(edit: PhotoEdit, level: Double)]) throws {
+        func explain(_ planted: [(edit: PhotoEdit, level: Double)]) throws -> PhotoBenchReport.Model {
             let source = EditedPhotoPairs(photos: photos, edits: planted)
             let modelStart = Date()
             // As `finexl explain` runs with its default cache: each base photo is embedded once.
             let run = try Analysis.explain(source, encoder: encoder, concepts: .vocabulary(top: options.top),
                                                options: options.explainOptions, cacheDirectory: cache)
-            models.append(PhotoBenchReport.Model(
+            return PhotoBenchReport.Model(
                 planted: planted.map { .init(aspect: $0.edit.aspect, implementation: $0.edit.implementation,
                                              set: $0.edit.set, level: $0.level) },
                 concepts: run.explanation.concepts.map {
@@ -66,12 +66,12 @@ package enum PhotoBenchmark {
                           alternatives: $0.alternatives?.map { .init(name: $0.name, weight: $0.weight, ci: $0.ci, ciSampling: $0.ciSampling) }, ciSampling: $0.ciSampling)
                 },
                 residual: run.explanation.residual.relative,
-                seconds: Date().timeIntervalSince(modelStart)))
+                seconds: Date().timeIntervalSince(modelStart))
         }
 
         for edit in edits {
             progress?("\(edit.id)")
-            for level in options.levels { try explain([(edit, level)]) }
+            for level in options.levels { models.append(try explain([(edit, level)])) }
         }
         for pair in options.aspectPairs {
             for sets in options.pairSets {
@@ -79,16 +79,24 @@ package enum PhotoBenchmark {
                       let second = edits.first(where: { $0.aspect == pair[1] && $0.set == sets.1 }) else { continue }
                 progress?("\(first.id) + \(second.id)")
                 for a in options.multiLevels {
-                    for b in options.multiLevels { try explain([(first, a), (second, b)]) }
+                    for b in options.multiLevels { models.append(try explain([(first, a), (second, b)])) }
                 }
             }
+        }
+        // The control: FineXL's own renderings of the same aspects on the same photos, kept out
+        // of every score above; it tells FineXL's reading apart from the tools' units.
+        var control: [PhotoBenchReport.Model] = []
+        let aspects = Set(edits.map(\.aspect))
+        for edit in PhotoEdits.control where aspects.contains(edit.aspect) {
+            progress?("control: \(edit.id)")
+            for level in options.levels { control.append(try explain([(edit, level)])) }
         }
         progress?("matched levels")
         let matchedStart = Date()
         let matched = MatchedLevels.measure(edits, levels: options.levels, photos: photos)
         let matchedSeconds = Date().timeIntervalSince(matchedStart)
         return PhotoBenchReport(models: models, edits: edits, options: options, photoCount: photos.photos.count,
-                                matchedLevels: matched, matchedSeconds: matchedSeconds,
+                                matchedLevels: matched, matchedSeconds: matchedSeconds, controlModels: control,
                                 elapsedSeconds: Date().timeIntervalSince(start) - matchedSeconds)
     }
 }
@@ -96,4 +104,14 @@ package enum PhotoBenchmark {
 /// Every implementation of every built-in aspect the benchmark applies.
 package enum PhotoEdits {
     package static var all: [PhotoEdit] { ColorEdits.all + ToneEdits.all + DetailEdits.all }
+
+    /// The control, not an implementation: each built-in concept's own canonical rendering
+    /// (`Aspect.canonicalRendering`, set 0), which FineXL should read at its level on any photos.
+    package static var control: [PhotoEdit] {
+        Aspect.all.map { aspect in
+            PhotoEdit(aspect.name, "FineXL's rendering", set: 0, "Aspect.canonicalRendering at level t") { image, t, seed in
+                aspect.canonicalRendering(of: image, level: Double(t), seed: seed)
+            }
+        }
+    }
 }

@@ -233,3 +233,43 @@ extension PhotoBenchReportTests {
         XCTAssertFalse(report.renderTable().contains("against matched levels"))
     }
 }
+
+extension PhotoBenchReportTests {
+    func testTheControlIsScoredApartAndLeftOutOfEveryScore() throws {
+        let levels = PhotoBenchmark.Options().levels
+        let ownWarm = PhotoEdits.control.first { $0.aspect == "warm tones" }!
+        XCTAssertEqual(ownWarm.set, 0)
+        // The tool reads at half its level; FineXL's own rendering at 0.9× its level, and from 0.8 up
+        // beside a larger vivid colors.
+        let tool = levels.map { l in Self.single(Self.warm, l, [("warm tones", l / 2, [l / 2 - 0.02, l / 2 + 0.02])]) }
+        let control = levels.map { l in
+            Self.single(ownWarm, l, [("warm tones", 0.9 * l, [0.85 * l, 0.95 * l]), ("vivid colors", l >= 0.8 ? 1 : 0, [])])
+        }
+        var report = Self.report(tool, edits: [Self.warm])
+        let without = report.summary
+        report.controlModels = control
+        let with = report.summary  // NaN where there are no pairs, so compared field by field
+        XCTAssertEqual(with.identification, without.identification, "the control changes no score")
+        XCTAssertEqual(with.identification, 1)
+        XCTAssertEqual(with.coverageAll, without.coverageAll)
+        XCTAssertEqual(with.scaledCoverage, without.scaledCoverage)
+        XCTAssertEqual(with.rankMAE, without.rankMAE)
+        XCTAssertEqual(report.editScores.count, 1)
+
+        let scores = report.controlScores
+        XCTAssertEqual(scores.count, 1)
+        XCTAssertEqual(scores[0].implementation, "FineXL's rendering")
+        XCTAssertEqual(scores[0].scale, 0.9, accuracy: 1e-12)
+        XCTAssertEqual(scores[0].identified, 5)  // 0.3 … 0.7
+        XCTAssertEqual(scores[0].coverage, 0, "0.9 × the level is never inside ±5 % of it")
+
+        let table = report.renderTable()
+        XCTAssertTrue(table.contains("control: identification 62.5 %, scale 0.90–0.90, coverage 0.0 % over 1 concepts"), table)
+        XCTAssertTrue(table.contains("summary: identification 100.0 %"), "the tool's levels alone: \(table)")
+        XCTAssertTrue(table.contains("10 models and 10 control models explained"), table)
+
+        let object = try JSONSerialization.jsonObject(with: try report.json()) as! [String: Any]
+        XCTAssertEqual((object["control"] as? [Any])?.count, 10)
+        XCTAssertEqual((object["models"] as? [Any])?.count, 10)
+    }
+}
