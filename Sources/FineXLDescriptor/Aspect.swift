@@ -206,11 +206,7 @@ package struct Aspect: Sendable, Hashable {
         case .blurry:
             return ImageFilters.gaussianBlur(image, sigma: Self.blurSigma(image, l))
         case .sharp:
-            let soft = ImageFilters.gaussianBlur(image, sigma: Self.frameScale(image))
-            let amount = Canonical.unsharpAmount * l
-            var out = image.pixels
-            for i in out.indices { out[i] = ImageFilters.clamp01(out[i] + amount * (out[i] - soft.pixels[i])) }
-            return RGBImage(width: image.width, height: image.height, pixels: out)
+            return Self.unsharp(image, radius: Self.frameScale(image), amount: Canonical.unsharpAmount * l)
         case .filmGrain:
             let sigma = Canonical.grainSigma * l
             let cell = Self.grainCell(image)
@@ -373,6 +369,14 @@ package struct Aspect: Sendable, Hashable {
     /// Side in pixels of one grain cell (one independent noise value): one pixel of the
     /// working resolution, so the encoder's box downscale averages each cell on its own.
     static func grainCell(_ image: RGBImage) -> Int { DescriptorStatistics.boxFactor(image) }
+
+    /// `image` plus `amount` × its difference from a Gaussian blur of σ = `radius` px, clamped.
+    static func unsharp(_ image: RGBImage, radius: Float, amount: Float) -> RGBImage {
+        let soft = ImageFilters.gaussianBlur(image, sigma: radius)
+        var out = image.pixels
+        for i in out.indices { out[i] = ImageFilters.clamp01(out[i] + amount * (out[i] - soft.pixels[i])) }
+        return RGBImage(width: image.width, height: image.height, pixels: out)
+    }
 
     /// Blur scale follows the image size so a level means the same look at any resolution.
     static func blurSigma(_ image: RGBImage, _ l: Float) -> Float {

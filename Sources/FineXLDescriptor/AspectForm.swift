@@ -24,6 +24,7 @@ extension Aspect {
         case levelsOutput = "output levels (black raised and white lowered about mid-grey, as a levels output range does)"
         case midtoneFlattening = "midtones flattened about mid-grey, black and white kept (an inverse S-curve, as ImageMagick's +sigmoidal-contrast does)"
         case midGreyStretch = "a stretch about mid-grey (clipped at both ends, as input levels and fixed-pivot contrast sliders do)"
+        case wideUnsharp = "a wide unsharp mask (radius of a few pixels, as clarity and local-contrast sliders do)"
         case colourGrain = "colour grain (each channel its own noise)"
         case clumpedGrain = "clumped grain (clumps of 2–3 px)"
         case faintGrain = "faint grain (the canonical grain measured at a quarter of its level, where its statistics have not yet bent)"
@@ -69,6 +70,7 @@ extension Aspect {
             case .levelsOutput: "low contrast: output levels"
             case .midtoneFlattening: "low contrast: inverse S-curve"
             case .midGreyStretch: "high contrast: about mid-grey"
+            case .wideUnsharp: "sharp: wide radius"
             case .colourGrain: "film grain: per channel"
             case .clumpedGrain: "film grain: clumped"
             case .faintGrain: "film grain: faint"
@@ -92,6 +94,7 @@ extension Aspect {
             case .sepiaMatrix, .sepiaGradientMap: .sepia
             case .fadedBlacks, .levelsOutput, .midtoneFlattening: .lowContrast
             case .midGreyStretch: .highContrast
+            case .wideUnsharp: .sharp
             case .colourGrain, .clumpedGrain, .faintGrain: .filmGrain
             case .flooredLevels, .diffusedLevels, .orderedLevels: .posterized
             case .raisedOffset, .clippedExposure: .bright
@@ -129,6 +132,9 @@ extension Aspect {
         /// at mid-grey is 1.5, so the curve's is 1 − dℓ/2 there, and d = 2 × low contrast's cut
         /// gives the canonical mid-tone slope 1 − 0.4ℓ.
         static let flatteningDepth: Float = 2 * Canonical.lowContrast
+
+        /// The wide unsharp mask's radius, in pixels of the working resolution (the canonical one's is 1).
+        static let wideUnsharpRadius: Float = 3
 
         /// The gradient map's stops: luma → sRGB colour, linear between them.
         static let gradientStops: [(Float, Float, Float, Float)] = [
@@ -176,6 +182,9 @@ extension Aspect {
             case .midGreyStretch:
                 "per sRGB channel v → 0.5 + (v − 0.5)(1 + \(Canonical.highContrast)ℓ), clipped: the slope of high contrast, "
                     + "pivoted at mid-grey whatever the picture's mean (input levels, a fixed-pivot contrast slider)"
+            case .wideUnsharp:
+                "unsharp mask, amount \(Aspect.short(Canonical.unsharpAmount))ℓ as the canonical one, Gaussian radius "
+                    + "σ = \(Aspect.short(Self.wideUnsharpRadius)) px of the descriptor's working resolution instead of 1"
             case .colourGrain: "Gaussian grain of σ = \(Canonical.grainSigma)·ℓ drawn for each channel apart"
             case .flooredLevels: "each sRGB channel floored to 2^(8 − \(Canonical.posterizeBits)ℓ) steps of 256 / 2^(8 − \(Canonical.posterizeBits)ℓ)"
             case .diffusedLevels:
@@ -239,6 +248,8 @@ extension Aspect {
             return ImageFilters.mapPixels(image) { r, g, b in (1 - (1 - r) * slope, 1 - (1 - g) * slope, 1 - (1 - b) * slope) }
         case .midGreyStretch:
             return Self.channelContrast(image, 1 + Canonical.highContrast * l, about: 0.5)
+        case .wideUnsharp:
+            return Self.unsharp(image, radius: Form.wideUnsharpRadius * Self.frameScale(image), amount: Canonical.unsharpAmount * l)
         case .levelsOutput:
             return Self.channelContrast(image, 1 - Canonical.lowContrast * l, about: 0.5)
         case .midtoneFlattening:

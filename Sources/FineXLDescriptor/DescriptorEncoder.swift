@@ -10,7 +10,7 @@ import Foundation
 /// its canonical rendering causes on the reference images, so weights read as levels.
 package struct DescriptorEncoder: ImageEncoder {
     /// Bumped whenever a statistic, its standardization, the reference set or a canonical rendering changes.
-    static let version = "finexl.descriptor/15"
+    static let version = "finexl.descriptor/16"
 
     package init() {}
 

@@ -1,5 +1,7 @@
 import FineXLCore
+import FineXLDescriptor
 import FineXLImage
+import FineXLPipeline
 import FineXLSupport
 import XCTest
 @testable import FineXLBench
@@ -77,5 +79,22 @@ final class PhotoBenchmarkRunTests: XCTestCase {
         XCTAssertEqual(stated.weight, 0.3, accuracy: 0.1)
         XCTAssertTrue(model.covers("black and white", 0.3), "\(stated)")
         XCTAssertFalse(model.covers("black and white", 0.3, alternatives: false))
+    }
+
+    /// A wide unsharp mask (σ 2.5 px on these 128 px photos, amount 0.8: a clarity-like edit,
+    /// made here with the benchmark's own pixel arithmetic) is sharpening: it read film grain
+    /// first until sharp's wide-radius form.
+    func testAWideUnsharpMaskReadsAsSharpNotFilmGrain() throws {
+        let wide = PhotoEdit("sharp", "wide unsharp mask", set: 9, "σ = 2.5 px, amount 0.8t") { image, t, _ in
+            let blurred = PixelMath.separable(image, kernel: PixelMath.gaussian(sigma: 2.5))
+            return image.combined(with: blurred) { v, soft in v + 0.8 * t * (v - soft) }
+        }
+        let source = EditedPhotoPairs(photos: try eightPhotos(), edits: [(wide, 1)])
+        var options = ExplainOptions()
+        options.bootstrapResamples = 50
+        let run = try Analysis.explain(source, encoder: DescriptorEncoder(), concepts: .vocabulary(top: 20), options: options, cacheDirectory: nil)
+        let concepts = run.explanation.concepts
+        XCTAssertEqual(concepts.first?.name, "sharp", concepts.map { "\($0.name) \($0.weight)" }.joined(separator: ", "))
+        XCTAssertLessThan(concepts.first { $0.name == "film grain" }?.weight ?? 0, 0.15)
     }
 }

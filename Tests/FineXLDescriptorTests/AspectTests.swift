@@ -148,6 +148,20 @@ final class AspectTests: XCTestCase {
         XCTAssertEqual(Aspect(.highContrast).apply(.midGreyStretch, to: dark, level: 1).pixels[0], 0, accuracy: 1e-6)
         XCTAssertEqual(Aspect(.highContrast).apply(to: dark, level: 1).pixels[0], 0.1, accuracy: 1e-6)
         XCTAssertEqual(Aspect(.highContrast).forms, [.midGreyStretch])
+        // The wide unsharp mask: the canonical amount at three times the radius, so a step's
+        // overshoot reaches about three times as far from the edge (and is taller there, the
+        // wider blur being further from the step).
+        XCTAssertEqual(Aspect(.sharp).forms, [.wideUnsharp])
+        let step = RGBImage(width: 64, height: 1, pixels: (0..<64).flatMap { x -> [Float] in
+            let v: Float = x < 32 ? 0.3 : 0.7
+            return [v, v, v]
+        })
+        let narrow = Aspect(.sharp).apply(to: step, level: 1).pixels, wide = Aspect(.sharp).apply(.wideUnsharp, to: step, level: 1).pixels
+        func reach(_ p: [Float]) -> Int { (32..<64).filter { p[$0 * 3] > 0.705 }.count }
+        XCTAssertEqual(reach(narrow), 2)
+        XCTAssertGreaterThanOrEqual(reach(wide), 6)
+        XCTAssertGreaterThan(wide[32 * 3], narrow[32 * 3])
+        XCTAssertEqual(wide[63 * 3], 0.7, accuracy: 1e-3, "far from the edge nothing moves")
         // Every form belongs to the aspect that lists it.
         for aspect in Aspect.all { XCTAssertTrue(aspect.forms.allSatisfy { $0.aspect == aspect.kind }) }
         XCTAssertEqual(Aspect(.filmGrain).forms, [.colourGrain, .clumpedGrain, .faintGrain])
