@@ -173,8 +173,42 @@ MAGICK = {
     "-ordered-dither o4x4,6": "posterized",
     "-modulate 130": "bright",  # HSL lightness ×1.3: read as bright's clipped-exposure form (was vivid colors + sepia)
 }
+# A held-out sweep (stop 27): settings and operators none of the cases above use, chosen before
+# FineXL read them; 35 of 38 were named first. The wide unsharp mask (a clarity-like σ of 3 px)
+# read film grain 0.60 + sharp 0.42 until sharp's wide-radius form.
+MAGICK_HELD_OUT = {
+    "-modulate 100,120": "vivid colors",
+    "-modulate 100,70": "muted colors",
+    "-fill #ffaa44 -tint 60": "warm tones",
+    "-fill #4488ff -colorize 10%": "cool tones",
+    "-grayscale Rec709Luma": "black and white",
+    "-brightness-contrast 15x0": "bright",
+    "-brightness-contrast -15x0": "dark",
+    "-brightness-contrast 0x25": "high contrast",
+    "-brightness-contrast 0x-25": "low contrast",
+    "-evaluate multiply 1.2": "bright",
+    "-evaluate multiply 0.8": "dark",
+    "-gamma 1.4": "bright",
+    "-contrast-stretch 3%x3%": "high contrast",
+    "-gaussian-blur 0x1.2": "blurry",
+    "-motion-blur 0x6+30": "blurry",
+    "-sharpen 0x1": "sharp",
+    "-unsharp 0x3+0.8+0": "sharp",
+    "-adaptive-sharpen 0x2": "sharp",
+    "-attenuate 0.3 +noise Laplacian": "film grain",
+    "-background #202020 -vignette 0x30+10+10": "vignette",
+    "+dither -colors 12": "posterized",
+    "-colors 24": "posterized",
+}
+MAGICK.update(MAGICK_HELD_OUT)
+
 MAGICK_MISREAD = {
     "-sepia-tone 80%": "sepia",  # reads high contrast + bright: toning, normalize and contrast in one
+    # Held out (stop 27): the same toning at 60 % reads warm tones 3.22 + bright 1.15; a vignette
+    # to white lightens the corners, which FineXL's vignette (a falloff to black) does not span:
+    # bright 1.68 + low contrast 0.53.
+    "-sepia-tone 60%": "sepia",
+    "-background white -vignette 0x40": "vignette",
 }
 
 
