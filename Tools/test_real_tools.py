@@ -67,6 +67,8 @@ def explain(workspace, base, personal):
     return json.loads(run.stdout)
 
 
+KNOWN = "a known misreading, listed in the README under 'Outside the benchmark'"
+
 OPPOSITES = [{"warm tones", "cool tones"}, {"vivid colors", "muted colors"}, {"high contrast", "low contrast"},
              {"bright", "dark"}, {"blurry", "sharp"}]
 
@@ -127,14 +129,96 @@ PILLOW = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(PILLOW))
-def test_pillow_edit_is_named_first(workspace, name):
-    edit, expected = PILLOW[name]
+def pixels(formula):
+    """An edit written on the photo's sRGB values in 0…1 with numpy, rounded back to 8 bits."""
+    def edit(image):
+        a = np.asarray(image).astype(np.float64) / 255
+        return Image.fromarray((np.clip(formula(a), 0, 1) * 255).round().astype(np.uint8))
+    return edit
+
+
+def ycbcr_chroma(factor):
+    def edit(image):
+        y, cb, cr = image.convert("YCbCr").split()
+        scale = lambda v: round(min(255, max(0, 128 + (v - 128) * factor)))  # noqa: E731
+        return Image.merge("YCbCr", (y, cb.point(scale), cr.point(scale))).convert("RGB")
+    return edit
+
+
+def radial_darkening(a):
+    """Corners multiplied by 0.5, the centre kept: a quadratic falloff from 30 % of the half-diagonal."""
+    x, y = np.meshgrid(np.linspace(-1, 1, a.shape[1]), np.linspace(-1, 1, a.shape[0]))
+    t = np.clip((np.hypot(x, y) / np.sqrt(2) - 0.3) / 0.7, 0, 1)
+    return a * (1 - 0.5 * t ** 2)[..., None]
+
+
+def salt_and_pepper(share):
+    def edit(image):
+        a = np.asarray(image).copy()
+        draw = np.random.default_rng(sum(image.tobytes()[:4096])).random(a.shape[:2])
+        a[draw < share / 2] = 0
+        a[draw > 1 - share / 2] = 255
+        return Image.fromarray(a)
+    return edit
+
+
+# A held-out sweep (stop 27) of other Pillow filters and numpy arithmetic, chosen before FineXL
+# read them: 19 of 21 named first. The two not named: ImageOps.autocontrast(cutoff=2), whose
+# stretch is the picture's own (nothing on some photos, ×7 contrast and +87 levels on the dark
+# astronomy crops) and reads bright 0.61 + film grain 0.31 with no consistent look to name, not
+# tested; and 2 % salt-and-pepper noise, held as a known misreading below.
+PILLOW_HELD_OUT = {
+    "ImageEnhance.Sharpness(2.5)": (lambda im: ImageEnhance.Sharpness(im).enhance(2.5), "sharp"),
+    "ImageEnhance.Sharpness(0)": (lambda im: ImageEnhance.Sharpness(im).enhance(0.0), "blurry"),
+    "ImageFilter.EDGE_ENHANCE": (lambda im: im.filter(ImageFilter.EDGE_ENHANCE), "sharp"),
+    "ImageFilter.DETAIL": (lambda im: im.filter(ImageFilter.DETAIL), "sharp"),
+    "BoxBlur(2)": (lambda im: im.filter(ImageFilter.BoxBlur(2)), "blurry"),
+    "MedianFilter(5)": (lambda im: im.filter(ImageFilter.MedianFilter(5)), "blurry"),
+    "down 3× and up, bilinear": (
+        lambda im: im.resize((im.width // 3, im.height // 3), Image.BILINEAR).resize(im.size, Image.BILINEAR), "blurry"),
+    "point gamma 0.8": (lambda im: im.point(lambda v: round(255 * (v / 255) ** 0.8)), "bright"),
+    "point gamma 1.3": (lambda im: im.point(lambda v: round(255 * (v / 255) ** 1.3)), "dark"),
+    "numpy warm matrix": (pixels(lambda a: a @ np.array([[1.08, 0, 0], [0.03, 1.0, 0], [0, 0, 0.85]]).T), "warm tones"),
+    "numpy cool matrix": (pixels(lambda a: a @ np.array([[0.9, 0, 0], [0, 1.0, 0.02], [0, 0, 1.1]]).T), "cool tones"),
+    "YCbCr chroma ×1.4": (ycbcr_chroma(1.4), "vivid colors"),
+    "YCbCr chroma ×0.5": (ycbcr_chroma(0.5), "muted colors"),
+    "convert('LA')": (lambda im: im.convert("LA").convert("RGB"), "black and white"),
+    "colorize brown to ivory, blended 70 %": (
+        lambda im: Image.blend(im, ImageOps.colorize(ImageOps.grayscale(im), black="#3a2410", white="#f5e6c8"), 0.7),
+        "sepia"),
+    "uniform luminance noise ±20": (
+        pixels(lambda a: a + np.random.default_rng(7).uniform(-20, 20, a.shape[:2])[..., None] / 255), "film grain"),
+    "numpy radial darkening": (pixels(radial_darkening), "vignette"),
+    "quantize(16) median cut, no dither": (
+        lambda im: im.quantize(16, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).convert("RGB"), "posterized"),
+    "quantize(32) fast octree": (lambda im: im.quantize(32, method=Image.Quantize.FASTOCTREE).convert("RGB"), "posterized"),
+}
+PILLOW.update(PILLOW_HELD_OUT)
+
+PILLOW_MISREAD = {
+    # Impulse noise reads sharp 0.72 + low contrast 0.22: isolated black and white pixels raise the
+    # 1-px gradient energies as sharpening does, and FineXL's grain is Gaussian-like.
+    "2 % salt and pepper": (salt_and_pepper(0.02), "film grain"),
+}
+
+
+def pillow_case(workspace, edit, expected, name):
     out = workspace / ("pillow-" + "".join(c if c.isalnum() else "-" for c in name))
     out.mkdir()
     for photo in sorted((workspace / "base").glob("*.png")):
         edit(Image.open(photo).convert("RGB")).save(out / photo.name)
     check_named_first(explain(workspace, workspace / "base", out), expected)
+
+
+@pytest.mark.parametrize("name", sorted(PILLOW))
+def test_pillow_edit_is_named_first(workspace, name):
+    pillow_case(workspace, *PILLOW[name], name)
+
+
+@pytest.mark.xfail(strict=True, reason=KNOWN)
+@pytest.mark.parametrize("name", sorted(PILLOW_MISREAD))
+def test_pillow_edit_known_to_be_misread(workspace, name):
+    pillow_case(workspace, *PILLOW_MISREAD[name], name)
 
 
 def test_jpeg_files_on_both_sides(workspace):
@@ -155,7 +239,6 @@ def test_jpeg_files_on_both_sides(workspace):
 
 # --- ImageMagick ----------------------------------------------------------------------------
 
-KNOWN = "a known misreading, listed in the README under 'Outside the benchmark'"
 MAGICK = {
     "-fill #ff8800 -colorize 15%": "warm tones",
     "-fill #0066ff -colorize 15%": "cool tones",
