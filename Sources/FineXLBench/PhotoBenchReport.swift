@@ -397,11 +397,13 @@ package struct PhotoBenchReport: Sendable {
             lines.append("control, kept out of every score: FineXL's own rendering of each concept (Aspect.canonicalRendering) on the same photos")
             lines += Self.table(header: header, rows: control.map(Self.row), leftColumns: 2)
             let scales = control.map(\.scale)
-            lines.append(String(format: "control: identification %.1f %%, scale %.2f–%.2f, coverage %.1f %% over %d concepts",
+            lines.append(String(format: "control: identification %.1f %%, scale %.2f–%.2f, coverage %.1f %% over %d concept",
                                 100 * Double(control.map(\.identified).reduce(0, +)) / Double(max(control.map(\.identifiable).reduce(0, +), 1)),
                                 scales.min()!, scales.max()!,
                                 100 * control.map(\.coverage).reduce(0, +) / Double(control.count), control.count)
-                + " (how well FineXL reads the unit its levels are in; the sets above add how far each tool's unit and shape lie from it)")
+                + (control.count == 1 ? "" : "s")
+                + " (a self-consistency check: the in-context directions are measured from these renderings on these photos, so it"
+                + " shows the fit, the response and the intervals giving a rendering back at its level, not the reading of a tool)")
         }
 
         let pairs = pairScores

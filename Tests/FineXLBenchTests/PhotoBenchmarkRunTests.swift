@@ -58,6 +58,7 @@ final class PhotoBenchmarkRunTests: XCTestCase {
         XCTAssertNil(report.pairScores[0].byMatchedLevel, "the pair's level 0.9 was not measured alone, so no claim")
         // The control: each benchmarked aspect's own rendering, explained the same way, at its level.
         XCTAssertEqual(report.controlModels.map { $0.planted[0].aspect }, ["warm tones", "warm tones", "blurry", "blurry"])
+        XCTAssertEqual(report.controlScores.map(\.aspect), ["warm tones", "blurry"])
         for control in report.controlScores {
             XCTAssertEqual(control.identified, 2, control.aspect)
             XCTAssertEqual(control.weights[1], 1, accuracy: 0.2, control.aspect)
