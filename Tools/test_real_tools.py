@@ -93,11 +93,15 @@ def gains(r, g, b):
     return edit
 
 
+def photo_seed(image):
+    """A seed of the photo's own: noise differs from photo to photo and is the same on every run."""
+    return sum(image.tobytes()[:4096]) % (2**32)
+
+
 def grain(sigma):
     def edit(image):
         a = np.asarray(image).astype(np.float64)
-        seed = sum(image.tobytes()[:4096]) % (2**32)
-        noise = np.random.default_rng(seed).normal(0, sigma, a.shape[:2])[..., None]
+        noise = np.random.default_rng(photo_seed(image)).normal(0, sigma, a.shape[:2])[..., None]
         return Image.fromarray(np.clip(a + noise, 0, 255).round().astype(np.uint8))
     return edit
 
@@ -155,7 +159,7 @@ def radial_darkening(a):
 def salt_and_pepper(share):
     def edit(image):
         a = np.asarray(image).copy()
-        draw = np.random.default_rng(sum(image.tobytes()[:4096])).random(a.shape[:2])
+        draw = np.random.default_rng(photo_seed(image)).random(a.shape[:2])
         a[draw < share / 2] = 0
         a[draw > 1 - share / 2] = 255
         return Image.fromarray(a)

@@ -225,9 +225,9 @@ package struct PhotoBenchReport: Sendable {
         }
     }
 
-    /// The control's scores, each concept's own rendering scored as an implementation: how well
-    /// FineXL reads the unit its levels are defined in, on these photos, where the tools' scores
-    /// also carry how far each tool's unit and shape lie from the concept's.
+    /// The control's scores, each concept's own rendering scored as an implementation: a
+    /// self-consistency check (the in-context directions are measured from these renderings on
+    /// these photos), that the fit, the response and the intervals give a rendering back at its level.
     package var controlScores: [EditScore] {
         let aspects = Set(controlModels.flatMap { $0.planted.map(\.aspect) })
         return PhotoBenchReport(models: controlModels, edits: PhotoEdits.control.filter { aspects.contains($0.aspect) },
@@ -378,8 +378,8 @@ package struct PhotoBenchReport: Sendable {
         for set in Set(scores.map(\.set)).sorted() {
             lines.append("")
             lines.append(Self.setNames[set] ?? "set \(set)")
-            lines += Self.table(header: header, rows: scores.filter { $0.set == set }.map(Self.row), leftColumns: 2)
             let inSet = scores.filter { $0.set == set }
+            lines += Self.table(header: header, rows: inSet.map(Self.row), leftColumns: 2)
             let identified = inSet.map(\.identified).reduce(0, +), identifiable = inSet.map(\.identifiable).reduce(0, +)
             let comparable = inSet.filter(\.comparable)
             let coverage = comparable.isEmpty ? "n/a"

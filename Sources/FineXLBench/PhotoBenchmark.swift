@@ -84,7 +84,7 @@ package enum PhotoBenchmark {
             }
         }
         // The control: FineXL's own renderings of the same aspects on the same photos, kept out
-        // of every score above; it tells FineXL's reading apart from the tools' units.
+        // of every score above (a self-consistency check: the directions come from these renderings).
         var control: [PhotoBenchReport.Model] = []
         let aspects = Set(edits.map(\.aspect))
         for edit in PhotoEdits.control where aspects.contains(edit.aspect) {
