@@ -159,6 +159,12 @@ package struct PhotoBenchReport: Sendable {
         /// Both read levels nearest the matched level (`MatchedLevels`) of their true tier among
         /// the matched levels of the pair's three tiers; nil when not measured.
         package var byMatchedLevel: Int?
+        /// Both read levels nearest the level the same implementation reads alone at their true
+        /// tier, among its readings alone at the pair's three tiers: whether a second aspect
+        /// leaves the first's reading where it was (the separation the decomposition owes),
+        /// whatever the tool's scale; nil when a tier was not explained alone. It also counts the
+        /// change one edit makes to the other's look (a contrast cut after a cast shrinks the cast).
+        package var byAloneLevel: Int?
         /// Whether both implementations are comparable by their pixels (`EditScore.comparableByPixels`).
         package var comparableByPixels: Bool
         /// Whether both implementations are comparable (`EditScore.comparable`): only then can a
@@ -245,6 +251,13 @@ package struct PhotoBenchReport: Sendable {
         return all[i]
     }
 
+    /// What FineXL reads for `aspect` in the single-aspect model of `implementation` at `level`, if explained.
+    func aloneReading(_ aspect: String, _ implementation: String, at level: Double) -> Double? {
+        singleModels.first {
+            $0.planted[0].aspect == aspect && $0.planted[0].implementation == implementation && abs($0.planted[0].level - level) < 1e-9
+        }?.weight(of: aspect)
+    }
+
     package var pairScores: [PairScore] {
         var groups: [String: [Model]] = [:]
         var order: [String] = []
@@ -269,6 +282,11 @@ package struct PhotoBenchReport: Sendable {
             // The matched levels of each implementation at the pair's levels, when all were measured.
             let matchedA = levels.compactMap { matchedLevel(idA, at: $0) }, matchedB = levels.compactMap { matchedLevel(idB, at: $0) }
             let hasMatched = matchedA.count == levels.count && matchedB.count == levels.count
+            // Each implementation's readings alone at the pair's levels, when all were explained.
+            let aloneA = levels.compactMap { aloneReading(a.aspect, a.implementation, at: $0) }
+            let aloneB = levels.compactMap { aloneReading(b.aspect, b.implementation, at: $0) }
+            let hasAlone = aloneA.count == levels.count && aloneB.count == levels.count
+            var byAloneLevel = 0
             func nearestTier(_ w: Double, _ matched: [Double]) -> Int { matched.indices.min { abs(matched[$0] - w) < abs(matched[$1] - w) }! }
             var misses: [String] = []
             for (k, run) in runs.enumerated() {
@@ -278,6 +296,10 @@ package struct PhotoBenchReport: Sendable {
                    nearestTier(readA[k], matchedA) == tierA && nearestTier(readB[k], matchedB) == tierB {
                     byMatchedLevel += 1
                 }
+                if hasAlone, let tierA = levels.firstIndex(of: truthA), let tierB = levels.firstIndex(of: truthB),
+                   nearestTier(readA[k], aloneA) == tierA && nearestTier(readB[k], aloneB) == tierB {
+                    byAloneLevel += 1
+                }
                 if tierA[k] == truthA && tierB[k] == truthB {
                     byRank += 1
                 } else {
@@ -286,6 +308,7 @@ package struct PhotoBenchReport: Sendable {
             }
             return PairScore(first: idA, second: idB, models: runs.count, byLevel: byLevel, byRank: byRank,
                              byMatchedLevel: hasMatched ? byMatchedLevel : nil,
+                             byAloneLevel: hasAlone ? byAloneLevel : nil,
                              comparableByPixels: comparableByPixels.contains(idA) && comparableByPixels.contains(idB),
                              comparable: comparable.contains(idA) && comparable.contains(idB),
                              misses: misses)
@@ -315,6 +338,8 @@ package struct PhotoBenchReport: Sendable {
         package var keptCoverageComparable: Double
         /// Two aspects by matched level (`PairScore.byMatchedLevel`), NaN when not measured.
         package var pairByMatchedLevel: Double = .nan
+        /// Two aspects by the levels each implementation reads alone (`PairScore.byAloneLevel`), NaN when not explained.
+        package var pairByAloneLevel: Double = .nan
         /// Coverage of the matched level over every implementation, NaN when not measured.
         package var matchedCoverage: Double = .nan
         /// Coverage of the planted level over the implementations comparable by their pixels, and how many.
@@ -351,6 +376,8 @@ package struct PhotoBenchReport: Sendable {
             keptCoverageComparable: mean(comparable.map(\.keptCoverage)),
             pairByMatchedLevel: share(pairs.compactMap(\.byMatchedLevel).reduce(0, +),
                                       pairs.filter { $0.byMatchedLevel != nil }.map(\.models).reduce(0, +)),
+            pairByAloneLevel: share(pairs.compactMap(\.byAloneLevel).reduce(0, +),
+                                    pairs.filter { $0.byAloneLevel != nil }.map(\.models).reduce(0, +)),
             matchedCoverage: mean(scores.map(\.matchedCoverage).filter { !$0.isNaN }),
             coverageComparableByPixels: mean(byPixels.map(\.coverage)),
             comparableByPixelsEdits: byPixels.count,
@@ -413,10 +440,11 @@ package struct PhotoBenchReport: Sendable {
             let rows = pairs.map { pair in
                 ["\(pair.first) + \(pair.second)", "\(pair.byRank)/\(pair.models)",
                  "\(pair.byLevel)/\(pair.models)" + (pair.comparable ? "" : "*"),
-                 pair.byMatchedLevel.map { "\($0)/\(pair.models)" } ?? "–"]
+                 pair.byMatchedLevel.map { "\($0)/\(pair.models)" } ?? "–",
+                 pair.byAloneLevel.map { "\($0)/\(pair.models)" } ?? "–"]
             }
-            lines += Self.table(header: ["pair", "by rank", "by level", "by matched level"], rows: rows, leftColumns: 1)
-            lines.append("* = at least one of the two implementations is not comparable: its levels are on another scale; by matched level: both read levels nearest the matched level of their true tier among the three tiers' matched levels")
+            lines += Self.table(header: ["pair", "by rank", "by level", "by matched level", "as read alone"], rows: rows, leftColumns: 1)
+            lines.append("* = at least one of the two implementations is not comparable: its levels are on another scale; by matched level: both read levels nearest the matched level of their true tier among the three tiers' matched levels; as read alone: both read levels nearest what FineXL reads for the same implementation alone at their true tier (does the second aspect leave the first's reading where it was?)")
         }
 
         let failing = scores.filter { !$0.misses.isEmpty }
@@ -437,6 +465,9 @@ package struct PhotoBenchReport: Sendable {
             + " \(s.comparablePairModels) models of pairs of comparable implementations), interval coverage \(percent(s.coverageComparable))"
             + " over \(s.comparableEdits) comparable implementations (≥ 90 %; \(percent(s.keptCoverageComparable)) by kept readings"
             + " alone, without a stated alternative's interval; \(percent(s.samplingCoverageComparable)) by the sampling intervals alone; \(percent(s.coverageAll)) over all \(editScores.count)), scaled coverage \(percent(s.scaledCoverage))")
+        if !s.pairByAloneLevel.isNaN {
+            lines.append("two aspects as read alone: \(percent(s.pairByAloneLevel)) of the pair models read both aspects in the tier the same implementations read alone (what by level misses beyond this is each tool's scale as FineXL reads it alone, in the implementation table; what this misses is a second aspect moving the first's reading, or one edit changing the other's look)")
+        }
         if !s.pairByMatchedLevel.isNaN || !s.matchedCoverage.isNaN {
             lines.append("against matched levels (each edit's strength as a level of the concept, measured on the pixels): two-aspect by level \(percent(s.pairByMatchedLevel)) (each aspect's matched level measured alone), interval coverage \(percent(s.matchedCoverage)) over the \(s.matchedEdits) implementations measured; FineXL reads within 0.8–1.25× of the matched level for \(s.readsNearMatched) of them")
             lines.append("implementations comparable by their pixels (matched scale 0.8–1.25, not chosen by what FineXL reads): interval coverage \(percent(s.coverageComparableByPixels)) over \(s.comparableByPixelsEdits), two-aspect by level \(percent(s.pairByLevelComparableByPixels)) over \(s.comparableByPixelsPairModels) models")

@@ -273,3 +273,42 @@ extension PhotoBenchReportTests {
         XCTAssertEqual((object["models"] as? [Any])?.count, 10)
     }
 }
+
+extension PhotoBenchReportTests {
+    func testPairsAreAlsoHeldToWhatEachImplementationReadsAlone() {
+        let levels = PhotoBenchmark.Options().levels
+        // Warm read at twice its level alone (another scale); blur at its level alone.
+        let warmAlone = levels.map { l in Self.single(Self.warm, l, [("warm tones", 2 * l, [])]) }
+        let blurAlone = levels.map { l in Self.single(Self.blur, l, [("blurry", l, [])]) }
+        func pairModels(warmRead: @escaping (Double, Double) -> Double) -> [Model] {
+            [0.3, 0.6, 0.9].flatMap { a in
+                [0.3, 0.6, 0.9].map { b in
+                    Model(planted: [.init(aspect: "warm tones", implementation: Self.warm.implementation, set: 1, level: a),
+                                    .init(aspect: "blurry", implementation: Self.blur.implementation, set: 2, level: b)],
+                          concepts: [.init(name: "warm tones", weight: warmRead(a, b), ci: []), .init(name: "blurry", weight: b, ci: [])],
+                          residual: 0.1, seconds: 0)
+                }
+            }
+        }
+        // The pair leaves warm where it reads alone: right by what it reads alone, wrong by level
+        // but at 0.9 (1.8 is nearest 0.9; 0.6 and 1.2 are nearest 0.6 and 0.9).
+        let separated = Self.report(warmAlone + blurAlone + pairModels { a, _ in 2 * a }, edits: [Self.warm, Self.blur])
+        XCTAssertEqual(separated.pairScores[0].byAloneLevel, 9)
+        XCTAssertEqual(separated.pairScores[0].byLevel, 3, "only warm 0.9 (read 1.8) is nearest its planted level")
+        XCTAssertEqual(separated.summary.pairByAloneLevel, 1)
+
+        // Blur at its strongest tier erases half of warm: warm reads a instead of 2a there, nearest
+        // what a lower tier reads alone (0.6 is warm alone at 0.3) or, at a = 0.3, no tier's reading
+        // but the lowest (0.3 is nearer 0.6 than 1.2): the 0.3 model keeps its tier.
+        let erased = Self.report(warmAlone + blurAlone + pairModels { a, b in b == 0.9 ? a : 2 * a }, edits: [Self.warm, Self.blur])
+        XCTAssertEqual(erased.pairScores[0].byAloneLevel, 7, "two of the models with blur 0.9 move warm out of its tier")
+        XCTAssertEqual(erased.summary.pairByAloneLevel, 7.0 / 9.0, accuracy: 1e-12)
+        XCTAssertTrue(erased.renderTable().contains("two aspects as read alone: 77.8 %"), erased.renderTable())
+
+        // Without the single-aspect models there is nothing to hold the pair to.
+        let pairsOnly = Self.report(pairModels { a, _ in 2 * a }, edits: [Self.warm, Self.blur])
+        XCTAssertNil(pairsOnly.pairScores[0].byAloneLevel)
+        XCTAssertTrue(pairsOnly.summary.pairByAloneLevel.isNaN)
+        XCTAssertFalse(pairsOnly.renderTable().contains("two aspects as read alone:"))
+    }
+}
