@@ -30,7 +30,7 @@ package enum Explainer {
         var excluded: [Int: String] = [:]
         var trace: Explanation.FilterTrace, decided: [Int: [Explanation.Alternative]]
         var kept: [Concept], fit: Decomposer.Result, contributions: [[Double]]
-        var usedIndices: [Int], effective: [[Double]], evidence: [PairedEvidence]
+        var usedIndices: [Int], effective: [[Double]], evidence: [PairedEvidence], shared: [PairedEvidence]
         repeat {
             trace = filter.visit(candidates, divergence: divergence.vector, excluded: excluded)
             guard !trace.kept.isEmpty else {
@@ -46,11 +46,16 @@ package enum Explainer {
             effective = kept.indices.map { i in
                 Self.effectiveDirection(directions[i], contribution: contributions[i], parts: fit.parts[i])
             }
-            evidence = PairedEvidence.pairCoefficients(
+            shared = PairedEvidence.pairCoefficients(
                 pairDifferences: divergence.pairDifferences, directions: usedIndices.map { effective[$0] }, metric: whitening)
                 .map { PairedEvidence.evidence(coefficients: $0) }
+            let perPair = usedIndices.map { Self.perPairDirection(kept[$0], parts: fit.parts[$0], pairs: divergence.pairs) }
+            evidence = perPair.allSatisfy({ $0 == nil }) ? shared : PairedEvidence.pairCoefficients(
+                pairDifferences: divergence.pairDifferences, directions: usedIndices.map { effective[$0] },
+                perPair: perPair, metric: whitening)
+                .map { PairedEvidence.evidence(coefficients: $0) }
         } while options.method != .paper
-            && Self.excludeUnsupported(trace: trace, used: usedIndices, evidence: evidence,
+            && Self.excludeUnsupported(trace: trace, used: usedIndices, evidence: evidence, shared: shared,
                                        pairs: divergence.pairs, into: &excluded)
         let filtered = trace.rejected
         let resamplesMisfit = Self.resamplesMisfit(decomposer, kept)
@@ -126,17 +131,31 @@ package enum Explainer {
     /// Why a concept fewer than half of the pairs move along is set aside.
     package static let unsupported = "fewer than half of the pairs move along it"
 
-    /// Adds to `excluded` the used concept the fewest pairs move along (`evidence` in the order
-    /// of `used`), when that is fewer than half of them (the median pair does not move along it,
-    /// so its weight is a few pictures' change, not the personalization's) and another used
-    /// concept remains; returns whether it did. Needs `supportPairs` pairs.
-    static func excludeUnsupported(trace: Explanation.FilterTrace, used: [Int], evidence: [PairedEvidence], pairs: Int,
-                                   into excluded: inout [Int: String]) -> Bool {
+    /// Per-pair evidence this strong keeps a concept whatever the shared directions say.
+    package static let rescueP = 0.001
+
+    /// Adds to `excluded` the used concept the fewest pairs move along, when that is fewer than
+    /// half of them (the median pair does not move along it, so its weight is a few pictures'
+    /// change, not the personalization's) and another used concept remains; returns whether it
+    /// did. Needs `supportPairs` pairs. Both evidences are in the order of `used`: `evidence`
+    /// fits each pair over the looks as measured on its own picture (when they were), `shared`
+    /// over their mean directions. A concept is supported when at least half of the pairs move
+    /// along it by both, or when `evidence` alone is decisive (most pairs, paired p < `rescueP`):
+    /// a contrast cut beside a cast changes each picture's colour statistics its own way, which
+    /// mean directions leave in every pair's residual, and only each picture's own directions
+    /// show the cast moving in every pair. A concept only the per-picture fit supports, and not
+    /// decisively, is set aside: a tool's systematic misfit with the concept's rendering points
+    /// the same way in every pair once each picture's own look is fitted away.
+    static func excludeUnsupported(trace: Explanation.FilterTrace, used: [Int], evidence: [PairedEvidence],
+                                   shared: [PairedEvidence], pairs: Int, into excluded: inout [Int: String]) -> Bool {
         guard pairs >= supportPairs, used.count > 1 else { return false }
-        guard let weakest = evidence.indices.min(by: { evidence[$0].share < evidence[$1].share }),
-              evidence[weakest].share < 0.5 else { return false }
-        let shown = evidence[weakest]
-        excluded[trace.kept[used[weakest]]] = unsupported
+        func weakest(_ i: Int) -> PairedEvidence { evidence[i].share <= shared[i].share ? evidence[i] : shared[i] }
+        let weak = evidence.indices.filter { i in
+            weakest(i).share < 0.5 && !(evidence[i].share > 0.5 && evidence[i].p < rescueP)
+        }
+        guard let chosen = weak.min(by: { weakest($0).share < weakest($1).share }) else { return false }
+        let shown = weakest(chosen)
+        excluded[trace.kept[used[chosen]]] = unsupported
             + " (\(Int((shown.share * 100).rounded())) % of \(pairs), paired p \(String(format: "%.2g", shown.p))): "
             + "its weight came from a few pictures"
         return true
@@ -147,6 +166,23 @@ package enum Explainer {
     static func effectiveDirection(_ direction: [Double], contribution: [Double], parts: [Double]) -> [Double] {
         guard parts.dropFirst().contains(where: { $0 > 0 }) else { return direction }
         return Vector.scale(contribution, 1 / parts.reduce(0, +))
+    }
+
+    /// The concept's effective direction (`effectiveDirection`) on each pair's own base image, when
+    /// it was measured on those images in pair order (in-context directions over ≤ 40 pairs); nil
+    /// otherwise, or when a form it used was not measured on them.
+    static func perPairDirection(_ concept: Concept, parts: [Double], pairs: Int) -> [[Double]]? {
+        guard let own = concept.perImage, own.count == pairs else { return nil }
+        let used = (concept.forms ?? []).indices.filter { $0 + 1 < parts.count && parts[$0 + 1] > 0 }
+        guard !used.isEmpty else { return own }
+        let forms = concept.forms!
+        guard used.allSatisfy({ forms[$0].perImage?.count == pairs }) else { return nil }
+        let total = parts.reduce(0, +)
+        return (0..<pairs).map { k in
+            var mixed = Vector.scale(own[k], parts[0] / total)
+            for j in used { mixed = Vector.add(mixed, Vector.scale(forms[j].perImage![k], parts[j + 1] / total)) }
+            return mixed
+        }
     }
 
     /// V_div ≈ 0 has no direction to explain: say so instead of dividing by it.

@@ -24,13 +24,24 @@ package struct PairedEvidence: Sendable, Codable, Equatable {
 
     /// Per-pair coefficients of each concept: pair k's difference `d_k` fitted by least squares
     /// over the concepts' directions (all of them at once, so a shared component goes to the
-    /// concept that explains it, not to every concept it touches). Their mean is the
-    /// unconstrained weight of V_div. `metric` (whitening) is applied to both sides first.
+    /// concept that explains it, not to every concept it touches). `metric` (whitening) is
+    /// applied to both sides first.
+    /// `perPair[i]`, when given, is concept i's direction measured on each pair's own base image
+    /// (in pair order): pair k is then fitted over what each look does to that very picture, not
+    /// over its mean over all of them. The same edit moves the statistics of a warm and of a grey
+    /// picture differently (a contrast cut about grey also cools a warm picture), and a mean
+    /// direction leaves that difference in each pair's residual, where it can outweigh a smaller
+    /// second look in one pair after another.
     package static func pairCoefficients(pairDifferences: [[Double]], directions: [[Double]],
-                                        metric: Whitening? = nil) -> [[Double]] {
-        let columns = directions.map { metric?.apply($0) ?? $0 }
+                                        perPair: [[[Double]]?]? = nil, metric: Whitening? = nil) -> [[Double]] {
+        let shared = directions.map { metric?.apply($0) ?? $0 }
+        let own = directions.indices.map { i -> [[Double]]? in
+            guard let rows = perPair?[i], rows.count == pairDifferences.count else { return nil }
+            return rows.map { metric?.apply($0) ?? $0 }
+        }
         var perConcept = [[Double]](repeating: [], count: directions.count)
-        for difference in pairDifferences {
+        for (k, difference) in pairDifferences.enumerated() {
+            let columns = directions.indices.map { own[$0]?[k] ?? shared[$0] }
             let weights = LeastSquares.solve(columns: columns, target: metric?.apply(difference) ?? difference)
             for (i, w) in weights.enumerated() { perConcept[i].append(w) }
         }

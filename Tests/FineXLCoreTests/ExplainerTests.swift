@@ -167,6 +167,63 @@ final class ExplainerTests: XCTestCase {
         XCTAssertEqual(Set(few.concepts.map(\.name)), ["a", "b"])
     }
 
+    /// `count` base embeddings that differ from one another (what they are does not enter a paired fit).
+    static func variedBase(_ count: Int) -> [[Double]] {
+        (0..<count).map { (i: Int) -> [Double] in
+            (0..<6).map { (j: Int) -> Double in Double((i * 5 + j * 3) % 7) / 7 }
+        }
+    }
+
+    /// A look whose effect depends on the picture (a contrast cut changes each picture's colour
+    /// statistics its own way) hides a small second look from a per-pair fit over mean directions;
+    /// fitted over what each look does to each pair's own picture, every pair shows it.
+    func testPerPictureDirectionsKeepASecondLookThatMeanDirectionsSetAside() throws {
+        // The contrast look moves axis 0 by 1 and axis 1 by −1 on 12 pictures, +1.2 on 8 (mean
+        // −0.12); every pair also carries a cast of 0.3 along axis 1.
+        let colourShift = (0..<20).map { $0 < 12 ? -1.0 : 1.2 }
+        let perImage = colourShift.map { Vector.add(axis(0), Vector.scale(axis(1), $0)) }
+        let base = Self.variedBase(20)
+        let personal = zip(base, perImage).map { b, look in Vector.add(Vector.add(b, look), Vector.scale(axis(1), 0.3)) }
+        let divergence = try Divergence(base: base, personal: personal)
+        var contrast = concept("contrast", Vector.mean(perImage))
+        contrast.perImage = perImage
+        let options = ExplainOptions(method: .nnls, bootstrapResamples: 0)
+
+        // Over the mean directions the cast's per-pair coefficient is shift + 0.42: negative in 12 of 20 pairs.
+        let shared = try Explainer.explain(divergence: divergence, candidates: [concept("contrast", Vector.mean(perImage)), concept("cast", axis(1))],
+                                           unrepresentable: [], encoder: encoder, options: options)
+        XCTAssertEqual(shared.concepts.map(\.name), ["contrast"])
+        let setAside = try XCTUnwrap(shared.rejected.first { $0.name == "cast" })
+        XCTAssertTrue(setAside.reason.hasPrefix(Explainer.unsupported + " (40 % of 20"), setAside.reason)
+
+        // Over each picture's own direction it is exactly 0.3 in every pair.
+        let own = try Explainer.explain(divergence: divergence, candidates: [contrast, concept("cast", axis(1))],
+                                        unrepresentable: [], encoder: encoder, options: options)
+        XCTAssertEqual(own.concepts.map(\.name), ["contrast", "cast"])
+        XCTAssertEqual(own.concepts[1].weight, 0.3, accuracy: 1e-9)
+        XCTAssertEqual(own.concepts[1].paired.share, 1)
+        XCTAssertLessThan(own.concepts[1].paired.p, Explainer.rescueP)
+        XCTAssertEqual(own.concepts[0].paired.share, 1)
+    }
+
+    /// A concept only the per-picture fit supports, and not decisively, is still set aside.
+    func testPerPictureSupportMustBeDecisiveToOverruleTheMeanDirections() throws {
+        // As above, but the cast is 0.3 in 13 pairs and −0.1 in 7: per picture 65 % of the pairs
+        // move along it (signed-rank p well above 0.001); over the mean directions fewer than half.
+        let colourShift = (0..<20).map { $0 < 12 ? -1.0 : 1.2 }
+        let cast = (0..<20).map { $0 % 3 == 0 ? -0.1 : 0.3 }
+        let perImage = colourShift.map { Vector.add(axis(0), Vector.scale(axis(1), $0)) }
+        let base = Self.variedBase(20)
+        let personal = (0..<20).map { k in Vector.add(Vector.add(base[k], perImage[k]), Vector.scale(axis(1), cast[k])) }
+        var contrast = concept("contrast", Vector.mean(perImage))
+        contrast.perImage = perImage
+        let e = try Explainer.explain(divergence: try Divergence(base: base, personal: personal),
+                                      candidates: [contrast, concept("cast", axis(1))], unrepresentable: [],
+                                      encoder: encoder, options: ExplainOptions(method: .nnls, bootstrapResamples: 0))
+        XCTAssertEqual(e.concepts.map(\.name), ["contrast"])
+        XCTAssertNotNil(e.rejected.first { $0.name == "cast" && $0.reason.hasPrefix(Explainer.unsupported) })
+    }
+
     /// A kept concept most pairs move along, but whose paired test does not reach 5 %, is named
     /// with a warning saying the pairs do not show it; one every pair moves along gets none.
     func testAConceptThePairsDoNotShowIsNamedWithAWarning() throws {
