@@ -255,6 +255,15 @@ PILLOW_PAIRS = {
         then(gains(0.88, 1.0, 1.14), lambda im: ImageEnhance.Contrast(im).enhance(0.6)), {"cool tones", "low contrast"}),
     "Contrast(0.6), then cool gains": (
         then(lambda im: ImageEnhance.Contrast(im).enhance(0.6), gains(0.88, 1.0, 1.14)), {"cool tones", "low contrast"}),
+    # A held-out sweep (stop 30), chosen before FineXL read them, with the ImageMagick chains below:
+    # 9 of 10 read both aspects.
+    "colorize sepia, then GaussianBlur(2)": (
+        then(lambda im: ImageOps.colorize(ImageOps.grayscale(im), black="#2b1a0e", white="#fff3d6"),
+             lambda im: im.filter(ImageFilter.GaussianBlur(2))), {"sepia", "blurry"}),
+    "Contrast(1.5), then radial gradient vignette": (
+        then(lambda im: ImageEnhance.Contrast(im).enhance(1.5), vignette), {"high contrast", "vignette"}),
+    "Color(1.5), then luminance noise σ 12": (
+        then(lambda im: ImageEnhance.Color(im).enhance(1.5), grain(12)), {"vivid colors", "film grain"}),
 }
 
 PILLOW_PAIRS_MISREAD = {
@@ -414,6 +423,35 @@ def test_imagemagick_edit_is_named_first(workspace, arguments):
 @pytest.mark.parametrize("arguments", sorted(MAGICK_MISREAD))
 def test_imagemagick_edit_known_to_be_misread(workspace, arguments):
     magick_case(workspace, arguments, MAGICK_MISREAD[arguments])
+
+
+# Two ImageMagick operators in one `convert` call, applied in order (the held-out sweep of stop 30).
+MAGICK_PAIRS = {
+    "-modulate 100,50 -blur 0x2": {"muted colors", "blurry"},
+    "-sigmoidal-contrast 5x50% -attenuate 0.5 +noise Gaussian": {"high contrast", "film grain"},
+    "-fill #ff8800 -colorize 15% -posterize 6": {"warm tones", "posterized"},
+    "-gamma 0.7 -unsharp 0x1.5+1.5+0": {"dark", "sharp"},
+    "-level 0%,80% -modulate 100,150": {"bright", "vivid colors"},
+    "-fill #0066ff -colorize 15% -sharpen 0x1": {"cool tones", "sharp"},
+}
+
+MAGICK_PAIRS_MISREAD = {
+    # Grey, then a strong vignette to black: vignette 7.24 + dark 1.48 + black and white 0.94. Black
+    # and white is read at its level, but third: at 7× its canonical strength the vignette's
+    # darkening goes beyond what its direction spans, and the rest reads as dark.
+    "-colorspace Gray -background black -vignette 0x40": {"black and white", "vignette"},
+}
+
+
+@pytest.mark.parametrize("arguments", sorted(MAGICK_PAIRS))
+def test_imagemagick_two_operators_are_both_named(workspace, arguments):
+    check_both_named(magick_explain(workspace, arguments), MAGICK_PAIRS[arguments])
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN)
+@pytest.mark.parametrize("arguments", sorted(MAGICK_PAIRS_MISREAD))
+def test_imagemagick_two_operators_known_to_be_misread(workspace, arguments):
+    check_both_named(magick_explain(workspace, arguments), MAGICK_PAIRS_MISREAD[arguments])
 
 
 def _srgb_to_linear(v):
