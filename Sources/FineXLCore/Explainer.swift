@@ -131,7 +131,9 @@ package enum Explainer {
     /// Why a concept fewer than half of the pairs move along is set aside.
     package static let unsupported = "fewer than half of the pairs move along it"
 
-    /// Per-pair evidence this strong keeps a concept whatever the shared directions say.
+    /// Per-picture evidence this strong (nearly every pair moves along the concept, paired p under
+    /// `rescueP`) keeps a concept whatever the mean directions say.
+    package static let rescueShare = 0.95
     package static let rescueP = 0.001
 
     /// Adds to `excluded` the used concept the fewest pairs move along, when that is fewer than
@@ -140,7 +142,8 @@ package enum Explainer {
     /// did. Needs `supportPairs` pairs. Both evidences are in the order of `used`: `evidence`
     /// fits each pair over the looks as measured on its own picture (when they were), `shared`
     /// over their mean directions. A concept is supported when at least half of the pairs move
-    /// along it by both, or when `evidence` alone is decisive (most pairs, paired p < `rescueP`):
+    /// along it by both, or when `evidence` alone is decisive (`rescueShare` of the pairs, paired
+    /// p < `rescueP`):
     /// a contrast cut beside a cast changes each picture's colour statistics its own way, which
     /// mean directions leave in every pair's residual, and only each picture's own directions
     /// show the cast moving in every pair. A concept only the per-picture fit supports, and not
@@ -151,7 +154,7 @@ package enum Explainer {
         guard pairs >= supportPairs, used.count > 1 else { return false }
         func weakest(_ i: Int) -> PairedEvidence { evidence[i].share <= shared[i].share ? evidence[i] : shared[i] }
         let weak = evidence.indices.filter { i in
-            weakest(i).share < 0.5 && !(evidence[i].share > 0.5 && evidence[i].p < rescueP)
+            weakest(i).share < 0.5 && !(evidence[i].share >= rescueShare && evidence[i].p < rescueP)
         }
         guard let chosen = weak.min(by: { weakest($0).share < weakest($1).share }) else { return false }
         let shown = weakest(chosen)
