@@ -207,12 +207,17 @@ PILLOW_MISREAD = {
 }
 
 
-def pillow_case(workspace, edit, expected, name):
+def pillow_explain(workspace, edit, name):
+    """Every photo edited by `edit` (a function of a Pillow image), explained against the originals."""
     out = workspace / ("pillow-" + "".join(c if c.isalnum() else "-" for c in name))
     out.mkdir()
     for photo in sorted((workspace / "base").glob("*.png")):
         edit(Image.open(photo).convert("RGB")).save(out / photo.name)
-    check_named_first(explain(workspace, workspace / "base", out), expected)
+    return explain(workspace, workspace / "base", out)
+
+
+def pillow_case(workspace, edit, expected, name):
+    check_named_first(pillow_explain(workspace, edit, name), expected)
 
 
 @pytest.mark.parametrize("name", sorted(PILLOW))
@@ -287,11 +292,7 @@ def check_both_named(explanation, expected):
 
 
 def pillow_pair_case(workspace, edit, expected, name):
-    out = workspace / ("pillow-pair-" + "".join(c if c.isalnum() else "-" for c in name))
-    out.mkdir()
-    for photo in sorted((workspace / "base").glob("*.png")):
-        edit(Image.open(photo).convert("RGB")).save(out / photo.name)
-    check_both_named(explain(workspace, workspace / "base", out), expected)
+    check_both_named(pillow_explain(workspace, edit, "pair " + name), expected)
 
 
 @pytest.mark.parametrize("name", sorted(PILLOW_PAIRS))
