@@ -277,29 +277,28 @@ package struct PhotoBenchReport: Sendable {
             let readA = runs.map { $0.weight(of: a.aspect) }, readB = runs.map { $0.weight(of: b.aspect) }
             let tierA = DescriptorBenchmark.tiers(readA, levels: levels)
             let tierB = DescriptorBenchmark.tiers(readB, levels: levels)
-            var byLevel = 0, byRank = 0, byMatchedLevel = 0
+            var byLevel = 0, byRank = 0
             let idA = "\(a.aspect) / \(a.implementation)", idB = "\(b.aspect) / \(b.implementation)"
-            // The matched levels of each implementation at the pair's levels, when all were measured.
-            let matchedA = levels.compactMap { matchedLevel(idA, at: $0) }, matchedB = levels.compactMap { matchedLevel(idB, at: $0) }
-            let hasMatched = matchedA.count == levels.count && matchedB.count == levels.count
-            // Each implementation's readings alone at the pair's levels, when all were explained.
-            let aloneA = levels.compactMap { aloneReading(a.aspect, a.implementation, at: $0) }
-            let aloneB = levels.compactMap { aloneReading(b.aspect, b.implementation, at: $0) }
-            let hasAlone = aloneA.count == levels.count && aloneB.count == levels.count
-            var byAloneLevel = 0
-            func nearestTier(_ w: Double, _ matched: [Double]) -> Int { matched.indices.min { abs(matched[$0] - w) < abs(matched[$1] - w) }! }
+            // How many models read both aspects nearest the reference level of their true tier,
+            // among each implementation's references at the pair's levels; nil when one is missing.
+            func bothNearest(_ referenceA: [Double?], _ referenceB: [Double?]) -> Int? {
+                let refA = referenceA.compactMap { $0 }, refB = referenceB.compactMap { $0 }
+                guard refA.count == levels.count, refB.count == levels.count else { return nil }
+                func nearestTier(_ w: Double, _ refs: [Double]) -> Int { refs.indices.min { abs(refs[$0] - w) < abs(refs[$1] - w) }! }
+                return runs.indices.filter { k in
+                    guard let tierA = levels.firstIndex(of: runs[k].planted[0].level),
+                          let tierB = levels.firstIndex(of: runs[k].planted[1].level) else { return false }
+                    return nearestTier(readA[k], refA) == tierA && nearestTier(readB[k], refB) == tierB
+                }.count
+            }
+            // Against each implementation's matched levels, and against what it reads alone.
+            let byMatchedLevel = bothNearest(levels.map { matchedLevel(idA, at: $0) }, levels.map { matchedLevel(idB, at: $0) })
+            let byAloneLevel = bothNearest(levels.map { aloneReading(a.aspect, a.implementation, at: $0) },
+                                           levels.map { aloneReading(b.aspect, b.implementation, at: $0) })
             var misses: [String] = []
             for (k, run) in runs.enumerated() {
                 let truthA = run.planted[0].level, truthB = run.planted[1].level
                 if nearest(readA[k]) == truthA && nearest(readB[k]) == truthB { byLevel += 1 }
-                if hasMatched, let tierA = levels.firstIndex(of: truthA), let tierB = levels.firstIndex(of: truthB),
-                   nearestTier(readA[k], matchedA) == tierA && nearestTier(readB[k], matchedB) == tierB {
-                    byMatchedLevel += 1
-                }
-                if hasAlone, let tierA = levels.firstIndex(of: truthA), let tierB = levels.firstIndex(of: truthB),
-                   nearestTier(readA[k], aloneA) == tierA && nearestTier(readB[k], aloneB) == tierB {
-                    byAloneLevel += 1
-                }
                 if tierA[k] == truthA && tierB[k] == truthB {
                     byRank += 1
                 } else {
@@ -307,8 +306,7 @@ package struct PhotoBenchReport: Sendable {
                 }
             }
             return PairScore(first: idA, second: idB, models: runs.count, byLevel: byLevel, byRank: byRank,
-                             byMatchedLevel: hasMatched ? byMatchedLevel : nil,
-                             byAloneLevel: hasAlone ? byAloneLevel : nil,
+                             byMatchedLevel: byMatchedLevel, byAloneLevel: byAloneLevel,
                              comparableByPixels: comparableByPixels.contains(idA) && comparableByPixels.contains(idB),
                              comparable: comparable.contains(idA) && comparable.contains(idB),
                              misses: misses)

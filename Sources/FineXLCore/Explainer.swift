@@ -46,14 +46,17 @@ package enum Explainer {
             effective = kept.indices.map { i in
                 Self.effectiveDirection(directions[i], contribution: contributions[i], parts: fit.parts[i])
             }
-            shared = PairedEvidence.pairCoefficients(
-                pairDifferences: divergence.pairDifferences, directions: usedIndices.map { effective[$0] }, metric: whitening)
-                .map { PairedEvidence.evidence(coefficients: $0) }
+            // Each pair fitted over the used concepts' mean directions, and over each one as measured
+            // on the pair's own picture where it was (`excludeUnsupported` weighs both).
+            let usedDirections = usedIndices.map { effective[$0] }
+            func pairedEvidence(_ perPair: [[[Double]]?]? = nil) -> [PairedEvidence] {
+                PairedEvidence.pairCoefficients(pairDifferences: divergence.pairDifferences, directions: usedDirections,
+                                                perPair: perPair, metric: whitening)
+                    .map { PairedEvidence.evidence(coefficients: $0) }
+            }
+            shared = pairedEvidence()
             let perPair = usedIndices.map { Self.perPairDirection(kept[$0], parts: fit.parts[$0], pairs: divergence.pairs) }
-            evidence = perPair.allSatisfy({ $0 == nil }) ? shared : PairedEvidence.pairCoefficients(
-                pairDifferences: divergence.pairDifferences, directions: usedIndices.map { effective[$0] },
-                perPair: perPair, metric: whitening)
-                .map { PairedEvidence.evidence(coefficients: $0) }
+            evidence = perPair.allSatisfy({ $0 == nil }) ? shared : pairedEvidence(perPair)
         } while options.method != .paper
             && Self.excludeUnsupported(trace: trace, used: usedIndices, evidence: evidence, shared: shared,
                                        pairs: divergence.pairs, into: &excluded)
@@ -180,11 +183,11 @@ package enum Explainer {
         guard !used.isEmpty else { return own }
         let forms = concept.forms!
         guard used.allSatisfy({ forms[$0].perImage?.count == pairs }) else { return nil }
-        let total = parts.reduce(0, +)
+        // As `Decomposer.contributions` mixes a concept's columns by its parts, per picture.
+        let weights = [parts[0]] + used.map { parts[$0 + 1] }
         return (0..<pairs).map { k in
-            var mixed = Vector.scale(own[k], parts[0] / total)
-            for j in used { mixed = Vector.add(mixed, Vector.scale(forms[j].perImage![k], parts[j + 1] / total)) }
-            return mixed
+            let columns = [own[k]] + used.map { forms[$0].perImage![k] }
+            return Vector.scale(Vector.combination(columns, weights: weights, dimension: own[k].count), 1 / parts.reduce(0, +))
         }
     }
 

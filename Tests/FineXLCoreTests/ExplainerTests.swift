@@ -167,38 +167,40 @@ final class ExplainerTests: XCTestCase {
         XCTAssertEqual(Set(few.concepts.map(\.name)), ["a", "b"])
     }
 
-    /// `count` base embeddings that differ from one another (what they are does not enter a paired fit).
-    static func variedBase(_ count: Int) -> [[Double]] {
-        (0..<count).map { (i: Int) -> [Double] in
+    /// A contrast look whose colour change depends on the picture, measured on each: it moves
+    /// axis 0 by 1, and axis 1 by −1 on 12 of 20 pictures and by +1.2 on the other 8 (mean −0.12).
+    static let pictureDependentContrast: Concept = {
+        let perImage = (0..<20).map { Vector.add(axis(0), Vector.scale(axis(1), $0 < 12 ? -1.0 : 1.2)) }
+        var contrast = concept("contrast", Vector.mean(perImage))
+        contrast.perImage = perImage
+        return contrast
+    }()
+
+    /// 20 pairs carrying that contrast look and `cast[k]` along axis 1, explained over `candidates` (NNLS).
+    static func explainContrast(withCast cast: [Double], over candidates: [Concept]) throws -> Explanation {
+        let perImage = pictureDependentContrast.perImage!
+        let base = (0..<20).map { (i: Int) -> [Double] in
             (0..<6).map { (j: Int) -> Double in Double((i * 5 + j * 3) % 7) / 7 }
         }
+        let personal = (0..<20).map { k in Vector.add(Vector.add(base[k], perImage[k]), Vector.scale(axis(1), cast[k])) }
+        return try Explainer.explain(divergence: try Divergence(base: base, personal: personal), candidates: candidates,
+                                     unrepresentable: [], encoder: encoder,
+                                     options: ExplainOptions(method: .nnls, bootstrapResamples: 0))
     }
 
     /// A look whose effect depends on the picture (a contrast cut changes each picture's colour
     /// statistics its own way) hides a small second look from a per-pair fit over mean directions;
     /// fitted over what each look does to each pair's own picture, every pair shows it.
     func testPerPictureDirectionsKeepASecondLookThatMeanDirectionsSetAside() throws {
-        // The contrast look moves axis 0 by 1 and axis 1 by −1 on 12 pictures, +1.2 on 8 (mean
-        // −0.12); every pair also carries a cast of 0.3 along axis 1.
-        let colourShift = (0..<20).map { $0 < 12 ? -1.0 : 1.2 }
-        let perImage = colourShift.map { Vector.add(axis(0), Vector.scale(axis(1), $0)) }
-        let base = Self.variedBase(20)
-        let personal = zip(base, perImage).map { b, look in Vector.add(Vector.add(b, look), Vector.scale(axis(1), 0.3)) }
-        let divergence = try Divergence(base: base, personal: personal)
-        var contrast = concept("contrast", Vector.mean(perImage))
-        contrast.perImage = perImage
-        let options = ExplainOptions(method: .nnls, bootstrapResamples: 0)
-
+        let contrast = Self.pictureDependentContrast, cast = [Double](repeating: 0.3, count: 20)
         // Over the mean directions the cast's per-pair coefficient is shift + 0.42: negative in 12 of 20 pairs.
-        let shared = try Explainer.explain(divergence: divergence, candidates: [concept("contrast", Vector.mean(perImage)), concept("cast", axis(1))],
-                                           unrepresentable: [], encoder: encoder, options: options)
+        let shared = try Self.explainContrast(withCast: cast, over: [concept("contrast", contrast.direction), concept("cast", axis(1))])
         XCTAssertEqual(shared.concepts.map(\.name), ["contrast"])
         let setAside = try XCTUnwrap(shared.rejected.first { $0.name == "cast" })
         XCTAssertTrue(setAside.reason.hasPrefix(Explainer.unsupported + " (40 % of 20"), setAside.reason)
 
         // Over each picture's own direction it is exactly 0.3 in every pair.
-        let own = try Explainer.explain(divergence: divergence, candidates: [contrast, concept("cast", axis(1))],
-                                        unrepresentable: [], encoder: encoder, options: options)
+        let own = try Self.explainContrast(withCast: cast, over: [contrast, concept("cast", axis(1))])
         XCTAssertEqual(own.concepts.map(\.name), ["contrast", "cast"])
         XCTAssertEqual(own.concepts[1].weight, 0.3, accuracy: 1e-9)
         XCTAssertEqual(own.concepts[1].paired.share, 1)
@@ -209,16 +211,8 @@ final class ExplainerTests: XCTestCase {
     /// A concept only the per-picture fit supports, and not decisively, is still set aside: a
     /// systematic misfit also moves most pairs the same way once each picture's look is fitted.
     func testPerPictureSupportMustBeDecisiveToOverruleTheMeanDirections() throws {
-        let colourShift = (0..<20).map { $0 < 12 ? -1.0 : 1.2 }
-        let perImage = colourShift.map { Vector.add(axis(0), Vector.scale(axis(1), $0)) }
-        var contrast = concept("contrast", Vector.mean(perImage))
-        contrast.perImage = perImage
         func explain(cast: [Double]) throws -> Explanation {
-            let base = Self.variedBase(20)
-            let personal = (0..<20).map { k in Vector.add(Vector.add(base[k], perImage[k]), Vector.scale(axis(1), cast[k])) }
-            return try Explainer.explain(divergence: try Divergence(base: base, personal: personal),
-                                         candidates: [contrast, concept("cast", axis(1))], unrepresentable: [],
-                                         encoder: encoder, options: ExplainOptions(method: .nnls, bootstrapResamples: 0))
+            try Self.explainContrast(withCast: cast, over: [Self.pictureDependentContrast, concept("cast", axis(1))])
         }
         // 0.3 in 13 pairs, −0.1 in 7: 65 % of the pairs per picture, not significant at 0.001.
         let mixed = try explain(cast: (0..<20).map { $0 % 3 == 0 ? -0.1 : 0.3 })
