@@ -165,6 +165,15 @@ package struct PhotoBenchReport: Sendable {
         /// whatever the tool's scale; nil when a tier was not explained alone. It also counts the
         /// change one edit makes to the other's look (a contrast cut after a cast shrinks the cast).
         package var byAloneLevel: Int?
+        /// By level for a reader of the pixels: both aspects read exactly at their matched levels
+        /// (`MatchedLevels`, each measured alone), on the concepts' own scale; nil when not
+        /// measured. What any method that reads each edit's strength off the pixels would score
+        /// by level: the part of `byLevel` that is the tools' dials, not FineXL's reading.
+        package var pixelReaderByLevel: Int?
+        /// The same reader with each aspect's matched levels divided by the matched scale of the
+        /// aspect's other implementations (their geometric mean): a concept scale calibrated to
+        /// the common tools' dials and held out from the tool it reads; nil when there is none.
+        package var calibratedPixelReaderByLevel: Int?
         /// Whether both implementations are comparable by their pixels (`EditScore.comparableByPixels`).
         package var comparableByPixels: Bool
         /// Whether both implementations are comparable (`EditScore.comparable`): only then can a
@@ -271,6 +280,12 @@ package struct PhotoBenchReport: Sendable {
         let comparable = Set(scores.filter(\.comparable).map { "\($0.aspect) / \($0.implementation)" })
         let comparableByPixels = Set(scores.filter(\.comparableByPixels).map { "\($0.aspect) / \($0.implementation)" })
         func nearest(_ w: Double) -> Double { levels.min { abs($0 - w) < abs($1 - w) }! }
+        // The concept scale the aspect's other implementations calibrate (the geometric mean of their matched scales).
+        func heldOutScale(_ aspect: String, besides implementation: String) -> Double? {
+            let others = scores.filter { $0.aspect == aspect && $0.implementation != implementation && $0.matchedScale > 0 }
+            guard !others.isEmpty else { return nil }
+            return exp(others.map { log($0.matchedScale) }.reduce(0, +) / Double(others.count))
+        }
         return order.map { key in
             let runs = groups[key]!
             let a = runs[0].planted[0], b = runs[0].planted[1]
@@ -295,6 +310,18 @@ package struct PhotoBenchReport: Sendable {
             let byMatchedLevel = bothNearest(levels.map { matchedLevel(idA, at: $0) }, levels.map { matchedLevel(idB, at: $0) })
             let byAloneLevel = bothNearest(levels.map { aloneReading(a.aspect, a.implementation, at: $0) },
                                            levels.map { aloneReading(b.aspect, b.implementation, at: $0) })
+            // A reader of the pixels, as is and calibrated on the aspect's other implementations.
+            func pixelReader(scaleA: Double?, scaleB: Double?) -> Int? {
+                guard let scaleA, let scaleB else { return nil }
+                let read = runs.map { run in (matchedLevel(idA, at: run.planted[0].level), matchedLevel(idB, at: run.planted[1].level)) }
+                guard read.allSatisfy({ $0.0 != nil && $0.1 != nil }) else { return nil }
+                return zip(runs, read).filter { run, read in
+                    nearest(read.0! / scaleA) == run.planted[0].level && nearest(read.1! / scaleB) == run.planted[1].level
+                }.count
+            }
+            let pixelReaderByLevel = pixelReader(scaleA: 1, scaleB: 1)
+            let calibratedPixelReaderByLevel = pixelReader(scaleA: heldOutScale(a.aspect, besides: a.implementation),
+                                                           scaleB: heldOutScale(b.aspect, besides: b.implementation))
             var misses: [String] = []
             for (k, run) in runs.enumerated() {
                 let truthA = run.planted[0].level, truthB = run.planted[1].level
@@ -307,6 +334,7 @@ package struct PhotoBenchReport: Sendable {
             }
             return PairScore(first: idA, second: idB, models: runs.count, byLevel: byLevel, byRank: byRank,
                              byMatchedLevel: byMatchedLevel, byAloneLevel: byAloneLevel,
+                             pixelReaderByLevel: pixelReaderByLevel, calibratedPixelReaderByLevel: calibratedPixelReaderByLevel,
                              comparableByPixels: comparableByPixels.contains(idA) && comparableByPixels.contains(idB),
                              comparable: comparable.contains(idA) && comparable.contains(idB),
                              misses: misses)
@@ -338,6 +366,10 @@ package struct PhotoBenchReport: Sendable {
         package var pairByMatchedLevel: Double = .nan
         /// Two aspects by the levels each implementation reads alone (`PairScore.byAloneLevel`), NaN when not explained.
         package var pairByAloneLevel: Double = .nan
+        /// Two aspects by level for a reader of the pixels (`PairScore.pixelReaderByLevel`), and
+        /// calibrated on each aspect's other implementations (`calibratedPixelReaderByLevel`), NaN when not measured.
+        package var pairByLevelPixelReader: Double = .nan
+        package var pairByLevelCalibratedPixelReader: Double = .nan
         /// Coverage of the matched level over every implementation, NaN when not measured.
         package var matchedCoverage: Double = .nan
         /// Coverage of the planted level over the implementations comparable by their pixels, and how many.
@@ -376,6 +408,10 @@ package struct PhotoBenchReport: Sendable {
                                       pairs.filter { $0.byMatchedLevel != nil }.map(\.models).reduce(0, +)),
             pairByAloneLevel: share(pairs.compactMap(\.byAloneLevel).reduce(0, +),
                                     pairs.filter { $0.byAloneLevel != nil }.map(\.models).reduce(0, +)),
+            pairByLevelPixelReader: share(pairs.compactMap(\.pixelReaderByLevel).reduce(0, +),
+                                          pairs.filter { $0.pixelReaderByLevel != nil }.map(\.models).reduce(0, +)),
+            pairByLevelCalibratedPixelReader: share(pairs.compactMap(\.calibratedPixelReaderByLevel).reduce(0, +),
+                                                    pairs.filter { $0.calibratedPixelReaderByLevel != nil }.map(\.models).reduce(0, +)),
             matchedCoverage: mean(scores.map(\.matchedCoverage).filter { !$0.isNaN }),
             coverageComparableByPixels: mean(byPixels.map(\.coverage)),
             comparableByPixelsEdits: byPixels.count,
@@ -435,14 +471,15 @@ package struct PhotoBenchReport: Sendable {
         if !pairs.isEmpty {
             lines.append("")
             lines.append("two aspects at \(options.multiLevels.map { String(format: "%.1f", $0) }.joined(separator: "/")) × the same (by rank: both in their true tier among the pair's models; by level: both nearest their true level)")
-            let rows = pairs.map { pair in
-                ["\(pair.first) + \(pair.second)", "\(pair.byRank)/\(pair.models)",
-                 "\(pair.byLevel)/\(pair.models)" + (pair.comparable ? "" : "*"),
-                 pair.byMatchedLevel.map { "\($0)/\(pair.models)" } ?? "–",
-                 pair.byAloneLevel.map { "\($0)/\(pair.models)" } ?? "–"]
+            let rows = pairs.map { pair -> [String] in
+                func count(_ n: Int?) -> String { n.map { "\($0)/\(pair.models)" } ?? "–" }
+                return ["\(pair.first) + \(pair.second)", count(pair.byRank), count(pair.byLevel) + (pair.comparable ? "" : "*"),
+                        count(pair.byMatchedLevel), count(pair.byAloneLevel), count(pair.pixelReaderByLevel),
+                        count(pair.calibratedPixelReaderByLevel)]
             }
-            lines += Self.table(header: ["pair", "by rank", "by level", "by matched level", "as read alone"], rows: rows, leftColumns: 1)
-            lines.append("* = at least one of the two implementations is not comparable: its levels are on another scale; by matched level: both read levels nearest the matched level of their true tier among the three tiers' matched levels; as read alone: both read levels nearest what FineXL reads for the same implementation alone at their true tier (does the second aspect leave the first's reading where it was?)")
+            lines += Self.table(header: ["pair", "by rank", "by level", "by matched level", "as read alone", "pixels", "pixels, calibrated"],
+                                rows: rows, leftColumns: 1)
+            lines.append("* = at least one of the two implementations is not comparable: its levels are on another scale; by matched level: both read levels nearest the matched level of their true tier among the three tiers' matched levels; as read alone: both read levels nearest what FineXL reads for the same implementation alone at their true tier (does the second aspect leave the first's reading where it was?); pixels: by level for a reader that reads each aspect exactly at its matched level, as the concept's scale is; calibrated: the same with each concept's scale set by the aspect's other implementations")
         }
 
         let failing = scores.filter { !$0.misses.isEmpty }
@@ -469,6 +506,9 @@ package struct PhotoBenchReport: Sendable {
         if !s.pairByMatchedLevel.isNaN || !s.matchedCoverage.isNaN {
             lines.append("against matched levels (each edit's strength as a level of the concept, measured on the pixels): two-aspect by level \(percent(s.pairByMatchedLevel)) (each aspect's matched level measured alone), interval coverage \(percent(s.matchedCoverage)) over the \(s.matchedEdits) implementations measured; FineXL reads within 0.8–1.25× of the matched level for \(s.readsNearMatched) of them")
             lines.append("implementations comparable by their pixels (matched scale 0.8–1.25, not chosen by what FineXL reads): interval coverage \(percent(s.coverageComparableByPixels)) over \(s.comparableByPixelsEdits), two-aspect by level \(percent(s.pairByLevelComparableByPixels)) over \(s.comparableByPixelsPairModels) models")
+        }
+        if !s.pairByLevelPixelReader.isNaN {
+            lines.append("a reader of the pixels (each aspect read exactly at its matched level): two-aspect by level \(percent(s.pairByLevelPixelReader)) on the concepts' scale, \(percent(s.pairByLevelCalibratedPixelReader)) with each concept's scale calibrated on the aspect's other implementations (held out from the tool read): what by level can be for a method that reads each edit's strength off the pixels; the rest is each tool's dial")
         }
         lines.append(String(format: "%d models", models.count) + (controlModels.isEmpty ? "" : " and \(controlModels.count) control models")
             + String(format: " explained in %.1f s", elapsedSeconds)

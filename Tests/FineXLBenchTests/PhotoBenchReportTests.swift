@@ -14,6 +14,21 @@ final class PhotoBenchReportTests: XCTestCase {
               concepts: readings.map { .init(name: $0.0, weight: $0.1, ci: $0.2) }, residual: 0.1, seconds: 0)
     }
 
+    /// The 3 × 3 pair models of `warm` + `blur`, with warm and blur read as the two functions of
+    /// their planted levels (warm's, blur's) say.
+    private static func warmBlurPairs(warm readWarm: (Double, Double) -> Double,
+                                      blur readBlur: (Double, Double) -> Double = { _, b in b }) -> [Model] {
+        [0.3, 0.6, 0.9].flatMap { a in
+            [0.3, 0.6, 0.9].map { b in
+                Model(planted: [.init(aspect: "warm tones", implementation: warm.implementation, set: 1, level: a),
+                                .init(aspect: "blurry", implementation: blur.implementation, set: 2, level: b)],
+                      concepts: [.init(name: "warm tones", weight: readWarm(a, b), ci: []),
+                                 .init(name: "blurry", weight: readBlur(a, b), ci: [])],
+                      residual: 0.1, seconds: 0)
+            }
+        }
+    }
+
     private static func report(_ models: [Model], edits: [PhotoEdit]) -> PhotoBenchReport {
         PhotoBenchReport(models: models, edits: edits, options: PhotoBenchmark.Options(), photoCount: 2, elapsedSeconds: 1)
     }
@@ -74,20 +89,9 @@ final class PhotoBenchReportTests: XCTestCase {
     }
 
     func testPairRecoveryByTierAndByLevel() {
-        let grid = [0.3, 0.6, 0.9]
-        var models: [Model] = []
-        for a in grid {
-            for b in grid {
-                // Warm read 0.1 low everywhere (tiers right, levels right); blur read flat at 0.5 for the
-                // 0.6 and 0.9 levels, so its tiers of those six models cannot be told apart.
-                let readBlur = b == 0.3 ? 0.2 : 0.5
-                models.append(Model(
-                    planted: [.init(aspect: "warm tones", implementation: Self.warm.implementation, set: 1, level: a),
-                              .init(aspect: "blurry", implementation: Self.blur.implementation, set: 2, level: b)],
-                    concepts: [.init(name: "warm tones", weight: a - 0.1, ci: []), .init(name: "blurry", weight: readBlur, ci: [])],
-                    residual: 0.1, seconds: 0))
-            }
-        }
+        // Warm read 0.1 low everywhere (tiers right, levels right); blur read flat at 0.5 for the
+        // 0.6 and 0.9 levels, so its tiers of those six models cannot be told apart.
+        let models = Self.warmBlurPairs(warm: { a, _ in a - 0.1 }, blur: { _, b in b == 0.3 ? 0.2 : 0.5 })
         let pair = Self.report(models, edits: [Self.warm, Self.blur]).pairScores[0]
         XCTAssertEqual(pair.models, 9)
         XCTAssertEqual(pair.byRank, 3, "only the blur-0.3 models sit in their tier")
@@ -97,20 +101,10 @@ final class PhotoBenchReportTests: XCTestCase {
 
     func testByLevelIsAlsoCountedOverPairsOfComparableImplementations() {
         let levels = PhotoBenchmark.Options().levels
-        func pairModels(blurRead: (Double) -> Double) -> [Model] {
-            [0.3, 0.6, 0.9].flatMap { a in
-                [0.3, 0.6, 0.9].map { b in
-                    Model(planted: [.init(aspect: "warm tones", implementation: Self.warm.implementation, set: 1, level: a),
-                                    .init(aspect: "blurry", implementation: Self.blur.implementation, set: 2, level: b)],
-                          concepts: [.init(name: "warm tones", weight: a, ci: []), .init(name: "blurry", weight: blurRead(b), ci: [])],
-                          residual: 0.1, seconds: 0)
-                }
-            }
-        }
         let warmAlone = levels.map { l in Self.single(Self.warm, l, [("warm tones", l, [])]) }
         // Blur read at twice its level, alone and in the pairs: in order, but on another scale.
         let doubled = Self.report(warmAlone + levels.map { l in Self.single(Self.blur, l, [("blurry", 2 * l, [])]) }
-                                  + pairModels { 2 * $0 }, edits: [Self.warm, Self.blur])
+                                  + Self.warmBlurPairs(warm: { a, _ in a }, blur: { _, b in 2 * b }), edits: [Self.warm, Self.blur])
         XCTAssertFalse(doubled.pairScores[0].comparable)
         XCTAssertEqual(doubled.pairScores[0].byRank, 9)
         XCTAssertEqual(doubled.pairScores[0].byLevel, 3, "only blur 0.9 is right: 1.8 is nearest 0.9; 0.6 and 1.2 are nearest 0.6 and 0.9")
@@ -119,7 +113,7 @@ final class PhotoBenchReportTests: XCTestCase {
         XCTAssertTrue(doubled.renderTable().contains("3/9*"), doubled.renderTable())
 
         let matched = Self.report(warmAlone + levels.map { l in Self.single(Self.blur, l, [("blurry", l, [])]) }
-                                  + pairModels { $0 }, edits: [Self.warm, Self.blur])
+                                  + Self.warmBlurPairs(warm: { a, _ in a }), edits: [Self.warm, Self.blur])
         XCTAssertTrue(matched.pairScores[0].comparable)
         XCTAssertEqual(matched.summary.comparablePairModels, 9)
         XCTAssertEqual(matched.summary.pairByLevelComparable, 1)
@@ -196,14 +190,7 @@ extension PhotoBenchReportTests {
         // level and read at it.
         let warmAlone = levels.map { l in Self.single(Self.warm, l, [("warm tones", 2 * l, [1.9 * l, 2.1 * l])]) }
         let blurAlone = levels.map { l in Self.single(Self.blur, l, [("blurry", l, [0.9 * l, 1.1 * l])]) }
-        let pairs = [0.3, 0.6, 0.9].flatMap { a in
-            [0.3, 0.6, 0.9].map { b in
-                Model(planted: [.init(aspect: "warm tones", implementation: Self.warm.implementation, set: 1, level: a),
-                                .init(aspect: "blurry", implementation: Self.blur.implementation, set: 2, level: b)],
-                      concepts: [.init(name: "warm tones", weight: 2 * a, ci: []), .init(name: "blurry", weight: b, ci: [])],
-                      residual: 0.1, seconds: 0)
-            }
-        }
+        let pairs = Self.warmBlurPairs(warm: { a, _ in 2 * a })
         var report = Self.report(warmAlone + blurAlone + pairs, edits: [Self.warm, Self.blur])
         report.matchedLevels = [Self.warm.id: levels.map { 2 * $0 }, Self.blur.id: levels]
         let warm = report.editScores[0], blur = report.editScores[1]
@@ -280,19 +267,9 @@ extension PhotoBenchReportTests {
         // Warm read at twice its level alone (another scale); blur at its level alone.
         let warmAlone = levels.map { l in Self.single(Self.warm, l, [("warm tones", 2 * l, [])]) }
         let blurAlone = levels.map { l in Self.single(Self.blur, l, [("blurry", l, [])]) }
-        func pairModels(warmRead: @escaping (Double, Double) -> Double) -> [Model] {
-            [0.3, 0.6, 0.9].flatMap { a in
-                [0.3, 0.6, 0.9].map { b in
-                    Model(planted: [.init(aspect: "warm tones", implementation: Self.warm.implementation, set: 1, level: a),
-                                    .init(aspect: "blurry", implementation: Self.blur.implementation, set: 2, level: b)],
-                          concepts: [.init(name: "warm tones", weight: warmRead(a, b), ci: []), .init(name: "blurry", weight: b, ci: [])],
-                          residual: 0.1, seconds: 0)
-                }
-            }
-        }
         // The pair leaves warm where it reads alone: right by what it reads alone, wrong by level
         // but at 0.9 (1.8 is nearest 0.9; 0.6 and 1.2 are nearest 0.6 and 0.9).
-        let separated = Self.report(warmAlone + blurAlone + pairModels { a, _ in 2 * a }, edits: [Self.warm, Self.blur])
+        let separated = Self.report(warmAlone + blurAlone + Self.warmBlurPairs(warm: { a, _ in 2 * a }), edits: [Self.warm, Self.blur])
         XCTAssertEqual(separated.pairScores[0].byAloneLevel, 9)
         XCTAssertEqual(separated.pairScores[0].byLevel, 3, "only warm 0.9 (read 1.8) is nearest its planted level")
         XCTAssertEqual(separated.summary.pairByAloneLevel, 1)
@@ -300,15 +277,52 @@ extension PhotoBenchReportTests {
         // Blur at its strongest tier erases half of warm: warm reads a instead of 2a there, nearest
         // what a lower tier reads alone (0.6 is warm alone at 0.3) or, at a = 0.3, no tier's reading
         // but the lowest (0.3 is nearer 0.6 than 1.2): the 0.3 model keeps its tier.
-        let erased = Self.report(warmAlone + blurAlone + pairModels { a, b in b == 0.9 ? a : 2 * a }, edits: [Self.warm, Self.blur])
+        let erased = Self.report(warmAlone + blurAlone + Self.warmBlurPairs(warm: { a, b in b == 0.9 ? a : 2 * a }), edits: [Self.warm, Self.blur])
         XCTAssertEqual(erased.pairScores[0].byAloneLevel, 7, "two of the models with blur 0.9 move warm out of its tier")
         XCTAssertEqual(erased.summary.pairByAloneLevel, 7.0 / 9.0, accuracy: 1e-12)
         XCTAssertTrue(erased.renderTable().contains("two aspects as read alone: 77.8 %"), erased.renderTable())
 
         // Without the single-aspect models there is nothing to hold the pair to.
-        let pairsOnly = Self.report(pairModels { a, _ in 2 * a }, edits: [Self.warm, Self.blur])
+        let pairsOnly = Self.report(Self.warmBlurPairs(warm: { a, _ in 2 * a }), edits: [Self.warm, Self.blur])
         XCTAssertNil(pairsOnly.pairScores[0].byAloneLevel)
         XCTAssertTrue(pairsOnly.summary.pairByAloneLevel.isNaN)
         XCTAssertFalse(pairsOnly.renderTable().contains("two aspects as read alone:"))
+    }
+}
+
+extension PhotoBenchReportTests {
+    func testAReaderOfThePixelsBoundsByLevelAtTheConceptsScaleAndCalibrated() {
+        let levels = PhotoBenchmark.Options().levels
+        let labWarm = PhotoEdits.all.first { $0.aspect == "warm tones" && $0.set == 2 }!
+        let gaussian = PhotoEdits.all.first { $0.aspect == "blurry" && $0.set == 1 }!
+        // Warm gains are twice the concept on the pixels, the Lab shift 1.8×; blur by lens disk at
+        // its level, Gaussian blur 1.1×. FineXL reads the pair as the pixels are.
+        let singles = [(Self.warm, 2.0), (labWarm, 1.8), (Self.blur, 1.0), (gaussian, 1.1)].flatMap { edit, scale in
+            levels.map { l in Self.single(edit, l, [(edit.aspect, scale * l, [])]) }
+        }
+        let pairs = Self.warmBlurPairs(warm: { a, _ in 2 * a })
+        var report = Self.report(singles + pairs, edits: [Self.warm, labWarm, Self.blur, gaussian])
+        report.matchedLevels = [Self.warm.id: levels.map { 2 * $0 }, labWarm.id: levels.map { 1.8 * $0 },
+                                Self.blur.id: levels, gaussian.id: levels.map { 1.1 * $0 }]
+        let pair = report.pairScores[0]
+        XCTAssertEqual(pair.byLevel, 3)
+        XCTAssertEqual(pair.pixelReaderByLevel, 3, "warm read at its matched 2a is nearest its planted level only at 0.9")
+        XCTAssertEqual(pair.calibratedPixelReaderByLevel, 9, "2a / 1.8 and b / 1.1 are each nearest their planted level")
+        XCTAssertEqual(report.summary.pairByLevelPixelReader, 1.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual(report.summary.pairByLevelCalibratedPixelReader, 1)
+        let table = report.renderTable()
+        XCTAssertTrue(table.contains("a reader of the pixels (each aspect read exactly at its matched level): two-aspect by level 33.3 % on the concepts' scale, 100.0 % with each concept's scale calibrated"), table)
+
+        // Held out means the tool's own scale is never used: with no other warm implementation
+        // there is nothing to calibrate on.
+        report.matchedLevels[labWarm.id] = nil
+        XCTAssertEqual(report.pairScores[0].pixelReaderByLevel, 3)
+        XCTAssertNil(report.pairScores[0].calibratedPixelReaderByLevel)
+        XCTAssertTrue(report.summary.pairByLevelCalibratedPixelReader.isNaN)
+
+        // Without matched levels there is no reader of the pixels.
+        report.matchedLevels = [:]
+        XCTAssertNil(report.pairScores[0].pixelReaderByLevel)
+        XCTAssertFalse(report.renderTable().contains("a reader of the pixels"))
     }
 }
