@@ -12,6 +12,10 @@ own implementations, and FineXL never sees these files or these tools' code othe
 Edits FineXL is known to misread are marked xfail (strict): when one starts to pass, the test
 says so, and the README's list of known misreadings must change with it.
 
+FINEXL_PHOTOS=folder runs every case on other pictures instead, such as the held-out set that
+Tools/make_held_out_pictures.py makes (a known misreading that passes there is an XPASS, not a
+failure).
+
 Needs Pillow and numpy; the ImageMagick cases are skipped without `convert`.
 The binary: FINEXL_BIN, else .build/release/finexl, else .build/debug/finexl (slow: about 25 s
 a case in a debug build, 1–2 s in release).
@@ -34,7 +38,8 @@ Image = pytest.importorskip("PIL.Image")
 from PIL import ImageEnhance, ImageFilter, ImageOps  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-PHOTOS = ROOT / "BenchData/photos"
+# FINEXL_PHOTOS runs the same checks on another folder of pictures (PNG or JPEG).
+PHOTOS = pathlib.Path(os.environ.get("FINEXL_PHOTOS", ROOT / "BenchData/photos"))
 
 
 def finexl_binary():
@@ -53,8 +58,8 @@ def workspace():
     folder = pathlib.Path(tempfile.mkdtemp(prefix="finexl-real-tools-"))
     base = folder / "base"
     base.mkdir()
-    for photo in sorted(PHOTOS.glob("*.png")):
-        Image.open(photo).convert("RGB").save(base / photo.name)
+    for photo in sorted(p for p in PHOTOS.iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg")):
+        Image.open(photo).convert("RGB").save(base / (photo.stem + ".png"))
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -69,6 +74,10 @@ def explain(workspace, base, personal):
 
 
 KNOWN = "a known misreading, listed in the README under 'Outside the benchmark'"
+# Strict on the shipped photos: a known misreading that starts to pass fails the run, and the
+# README's list must change. On other pictures (FINEXL_PHOTOS) one that passes is reported as
+# XPASS, not a failure: the list is of what the shipped photos show.
+known_misreading = pytest.mark.xfail(strict="FINEXL_PHOTOS" not in os.environ, raises=AssertionError, reason=KNOWN)
 
 OPPOSITES = [{"warm tones", "cool tones"}, {"vivid colors", "muted colors"}, {"high contrast", "low contrast"},
              {"bright", "dark"}, {"blurry", "sharp"}]
@@ -225,7 +234,7 @@ def test_pillow_edit_is_named_first(workspace, name):
     pillow_case(workspace, *PILLOW[name], name)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN)
+@known_misreading
 @pytest.mark.parametrize("name", sorted(PILLOW_MISREAD))
 def test_pillow_edit_known_to_be_misread(workspace, name):
     pillow_case(workspace, *PILLOW_MISREAD[name], name)
@@ -280,11 +289,15 @@ PILLOW_PAIRS_MISREAD = {
 }
 
 
-def check_both_named(explanation, expected):
+def check_both_named(explanation, expected, also=frozenset()):
+    """Both aspects in `expected` outweigh every other concept but those in `also`, which the
+    edits make as well (a blend toward a fixed colour also lowers contrast by its share)."""
     concepts = explanation["concepts"]
     reading = ", ".join(f"{c['name']} {c['weight']:.2f}" for c in concepts[:4])
-    largest = {c["name"] for c in sorted(concepts, key=lambda c: -c["weight"])[:2]}
-    assert largest == expected, f"expected {' + '.join(sorted(expected))}, read {reading}"
+    weights = {c["name"]: c["weight"] for c in concepts}
+    rivals = [w for name, w in weights.items() if name not in expected | also]
+    beaten = [name for name in expected if weights.get(name, 0) <= max(rivals, default=0)]
+    assert not beaten, f"expected {' + '.join(sorted(expected))}, read {reading}"
     named = {c["name"] for c in concepts}
     assert not any(pair <= named for pair in OPPOSITES), f"two opposite looks named together: {reading}"
     weak = [c["name"] for c in concepts if c["name"] in expected and c["paired"]["p"] >= 0.01]
@@ -300,7 +313,7 @@ def test_pillow_two_edits_are_both_named(workspace, name):
     pillow_pair_case(workspace, *PILLOW_PAIRS[name], name)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN)
+@known_misreading
 @pytest.mark.parametrize("name", sorted(PILLOW_PAIRS_MISREAD))
 def test_pillow_two_edits_known_to_be_misread(workspace, name):
     pillow_pair_case(workspace, *PILLOW_PAIRS_MISREAD[name], name)
@@ -420,7 +433,7 @@ def test_imagemagick_edit_is_named_first(workspace, arguments):
     magick_case(workspace, arguments, MAGICK[arguments])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN)
+@known_misreading
 @pytest.mark.parametrize("arguments", sorted(MAGICK_MISREAD))
 def test_imagemagick_edit_known_to_be_misread(workspace, arguments):
     magick_case(workspace, arguments, MAGICK_MISREAD[arguments])
@@ -444,15 +457,26 @@ MAGICK_PAIRS_MISREAD = {
 }
 
 
+# What an operator makes besides its own aspect. `-colorize p%` blends p % of a fixed colour into
+# every pixel, v → (1 − p)v + p·c: a cast, and every slope cut by p. On the held-out pictures of
+# Tools/make_held_out_pictures.py the blue colorize + sharpen reads cool tones 1.52, low contrast
+# 0.46, sharp 0.46: sharp at its level alone (0.45), the contrast cut where 15 % puts it.
+ALSO_MADE = {"-colorize": {"low contrast"}}
+
+
+def also_made(arguments):
+    return frozenset().union(*(ALSO_MADE.get(word, set()) for word in arguments.split()))
+
+
 @pytest.mark.parametrize("arguments", sorted(MAGICK_PAIRS))
 def test_imagemagick_two_operators_are_both_named(workspace, arguments):
-    check_both_named(magick_explain(workspace, arguments), MAGICK_PAIRS[arguments])
+    check_both_named(magick_explain(workspace, arguments), MAGICK_PAIRS[arguments], also_made(arguments))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN)
+@known_misreading
 @pytest.mark.parametrize("arguments", sorted(MAGICK_PAIRS_MISREAD))
 def test_imagemagick_two_operators_known_to_be_misread(workspace, arguments):
-    check_both_named(magick_explain(workspace, arguments), MAGICK_PAIRS_MISREAD[arguments])
+    check_both_named(magick_explain(workspace, arguments), MAGICK_PAIRS_MISREAD[arguments], also_made(arguments))
 
 
 def _srgb_to_linear(v):
@@ -533,7 +557,7 @@ def test_imagemagick_levels_read_at_their_level(workspace, arguments):
     magick_level_case(workspace, arguments, *MAGICK_LEVELS[arguments])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN)
+@known_misreading
 @pytest.mark.parametrize("arguments", sorted(MAGICK_LEVELS_MISREAD))
 def test_imagemagick_levels_known_to_be_misread(workspace, arguments):
     magick_level_case(workspace, arguments, *MAGICK_LEVELS_MISREAD[arguments])
