@@ -391,7 +391,7 @@ package struct PhotoBenchReport: Sendable {
         func share(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : .nan }
         func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
         return Summary(
-            identification: share(scores.map(\.identified).reduce(0, +), scores.map(\.identifiable).reduce(0, +)),
+            identification: scores.identification,
             identificationStated: share(scores.map(\.identifiedOrStated).reduce(0, +), scores.map(\.identifiable).reduce(0, +)),
             rankMAE: mean(scores.map(\.rankMAE)),
             pairByRank: share(pairs.map(\.byRank).reduce(0, +), pairs.map(\.models).reduce(0, +)),
@@ -399,10 +399,10 @@ package struct PhotoBenchReport: Sendable {
             pairByLevelComparable: share(pairs.filter(\.comparable).map(\.byLevel).reduce(0, +),
                                          pairs.filter(\.comparable).map(\.models).reduce(0, +)),
             comparablePairModels: pairs.filter(\.comparable).map(\.models).reduce(0, +),
-            coverageComparable: mean(comparable.map(\.coverage)), comparableEdits: comparable.count,
+            coverageComparable: comparable.meanCoverage, comparableEdits: comparable.count,
             scaledCoverage: mean(scores.map(\.scaledCoverage)),
             samplingCoverageComparable: mean(comparable.map(\.samplingCoverage)),
-            coverageAll: mean(scores.map(\.coverage)),
+            coverageAll: scores.meanCoverage,
             keptCoverageComparable: mean(comparable.map(\.keptCoverage)),
             pairByMatchedLevel: share(pairs.compactMap(\.byMatchedLevel).reduce(0, +),
                                       pairs.filter { $0.byMatchedLevel != nil }.map(\.models).reduce(0, +)),
@@ -413,7 +413,7 @@ package struct PhotoBenchReport: Sendable {
             pairByLevelCalibratedPixelReader: share(pairs.compactMap(\.calibratedPixelReaderByLevel).reduce(0, +),
                                                     pairs.filter { $0.calibratedPixelReaderByLevel != nil }.map(\.models).reduce(0, +)),
             matchedCoverage: mean(scores.map(\.matchedCoverage).filter { !$0.isNaN }),
-            coverageComparableByPixels: mean(byPixels.map(\.coverage)),
+            coverageComparableByPixels: byPixels.meanCoverage,
             comparableByPixelsEdits: byPixels.count,
             pairByLevelComparableByPixels: share(pairsByPixels.map(\.byLevel).reduce(0, +), pairsByPixels.map(\.models).reduce(0, +)),
             comparableByPixelsPairModels: pairsByPixels.map(\.models).reduce(0, +),
@@ -441,13 +441,10 @@ package struct PhotoBenchReport: Sendable {
             lines.append(Self.setNames[set] ?? "set \(set)")
             let inSet = scores.filter { $0.set == set }
             lines += Self.table(header: header, rows: inSet.map(Self.row), leftColumns: 2)
-            let identified = inSet.map(\.identified).reduce(0, +), identifiable = inSet.map(\.identifiable).reduce(0, +)
             let comparable = inSet.filter(\.comparable)
-            let coverage = comparable.isEmpty ? "n/a"
-                : String(format: "%.0f %%", 100 * comparable.map(\.coverage).reduce(0, +) / Double(comparable.count))
+            let coverage = comparable.isEmpty ? "n/a" : String(format: "%.0f %%", 100 * comparable.meanCoverage)
             lines.append(String(format: "set %d: identification %.1f %%, rank MAE %.2f, coverage ", set,
-                                100 * Double(identified) / Double(max(identifiable, 1)),
-                                inSet.map(\.rankMAE).reduce(0, +) / Double(inSet.count))
+                                100 * inSet.identification, inSet.map(\.rankMAE).reduce(0, +) / Double(inSet.count))
                 + "\(coverage) over \(comparable.count) comparable")
         }
         lines.append("scale: slope of the read weight on the planted level; * = not comparable (scale outside 0.8–1.25), its coverage of the planted level means little; scaled cov.: share of scale × level inside the 95 % interval; matched: slope of the matched level (the level of the concept's canonical rendering nearest the edit in pixels; for grain and posterization, with a change of the same size) on the planted level, ≥ where some level reached the rendering's ceiling (the edit may be stronger still); m. cov.: share of matched levels inside the 95 % interval")
@@ -459,9 +456,7 @@ package struct PhotoBenchReport: Sendable {
             lines += Self.table(header: header, rows: control.map(Self.row), leftColumns: 2)
             let scales = control.map(\.scale)
             lines.append(String(format: "control: identification %.1f %%, scale %.2f–%.2f, coverage %.1f %% over %d concept",
-                                100 * Double(control.map(\.identified).reduce(0, +)) / Double(max(control.map(\.identifiable).reduce(0, +), 1)),
-                                scales.min()!, scales.max()!,
-                                100 * control.map(\.coverage).reduce(0, +) / Double(control.count), control.count)
+                                100 * control.identification, scales.min()!, scales.max()!, 100 * control.meanCoverage, control.count)
                 + (control.count == 1 ? "" : "s")
                 + " (a self-consistency check: the in-context directions are measured from these renderings on these photos, so it"
                 + " shows the fit, the response and the intervals giving a rendering back at its level, not the reading of a tool)")
@@ -571,4 +566,15 @@ package struct PhotoBenchReport: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(document)
     }
+}
+
+extension [PhotoBenchReport.EditScore] {
+    /// Share of the identifiable levels whose largest weight names the aspect, NaN when none is.
+    var identification: Double {
+        let identifiable = map(\.identifiable).reduce(0, +)
+        return identifiable > 0 ? Double(map(\.identified).reduce(0, +)) / Double(identifiable) : .nan
+    }
+
+    /// Mean coverage of the planted level, NaN when empty.
+    var meanCoverage: Double { isEmpty ? .nan : map(\.coverage).reduce(0, +) / Double(count) }
 }
