@@ -5,15 +5,17 @@
 and FineXL's rules were chosen while looking at them. This builds another set to run the same
 checks on: 12 nature photographs (macro flowers, leaves, grass, a storm, wood, water drops)
 and 10 digital illustrations, from the wallpaper packages of Debian 12, two crops of each
-photograph (the whole picture reduced to 256 px, and a detail at 200 px) and the whole of each
-illustration at 256 px. Their licences (GPL-2+, CC BY-SA) allow use but not the public-domain
+photograph (the centre square of the shorter side reduced to 256 px, and a detail at 200 px) and
+the centre square of each illustration at 256 px. Their licences (GPL-2+, CC BY-SA) allow use but not the public-domain
 terms of the shipped set, so they are not committed: make them where they are needed.
 
     python3 Tools/make_held_out_pictures.py /tmp/held        # apt-get download, then crops
     finexl bench photos --photos /tmp/held
     FINEXL_PHOTOS=/tmp/held python3 -m pytest -q Tools/test_real_tools.py
 
-Reproducible: the package versions are pinned below; the same packages give the same crops.
+Reproducible: the package versions are pinned below (Debian 12 "bookworm"; elsewhere fetch the
+same .deb files from snapshot.debian.org and pass their folder as a second argument); the same
+packages give the same crops. FOLDER must be new or empty.
 """
 import os
 import subprocess
@@ -67,12 +69,17 @@ def crops_of(path, illustration):
     return [(f"{stem}_{suffix}.png", (suffix, share, centre, size)) for suffix, share, centre, size in PHOTO_CROPS]
 
 
-def unpack(work):
-    specs = [f"{name}={version}" for name, version in PACKAGES.items()]
-    subprocess.run(["apt-get", "download"] + specs, cwd=work, check=True)
-    for deb in os.listdir(work):
-        if deb.endswith(".deb"):
-            subprocess.run(["dpkg-deb", "-x", deb, "root"], cwd=work, check=True)
+def unpack(work, debs=None):
+    """Extracts the packages (downloaded with apt-get, or the .deb files in `debs`) under work/root."""
+    if debs is None:
+        debs = work
+        specs = [f"{name}={version}" for name, version in PACKAGES.items()]
+        subprocess.run(["apt-get", "download"] + specs, cwd=work, check=True)
+    for name, version in PACKAGES.items():
+        deb = os.path.join(debs, f"{name}_{version}_all.deb")
+        if not os.path.exists(deb):
+            sys.exit(f"error: {deb}: not found")
+        subprocess.run(["dpkg-deb", "-x", deb, os.path.join(work, "root")], check=True)
     root = os.path.join(work, "root")
     missing = [p for p in list(PHOTOGRAPHS) + list(ILLUSTRATIONS) if not os.path.exists(os.path.join(root, p))]
     if missing:
@@ -112,11 +119,14 @@ def make(root, out):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: make_held_out_pictures.py FOLDER")
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: make_held_out_pictures.py FOLDER [FOLDER_OF_DEB_FILES]")
     out = sys.argv[1]
+    if os.path.exists(out) and os.listdir(out):
+        sys.exit(f"error: {out}: not empty (a picture left from before would not be in its README.md)")
+    debs = os.path.abspath(sys.argv[2]) if len(sys.argv) == 3 else None
     with tempfile.TemporaryDirectory() as work:
-        count = make(unpack(work), out)
+        count = make(unpack(work, debs), out)
     print(f"wrote {count} pictures and README.md to {out}")
 
 

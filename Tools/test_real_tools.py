@@ -39,7 +39,8 @@ from PIL import ImageEnhance, ImageFilter, ImageOps  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # FINEXL_PHOTOS runs the same checks on another folder of pictures (PNG or JPEG).
-PHOTOS = pathlib.Path(os.environ.get("FINEXL_PHOTOS", ROOT / "BenchData/photos"))
+SHIPPED = ROOT / "BenchData/photos"
+PHOTOS = pathlib.Path(os.environ.get("FINEXL_PHOTOS") or SHIPPED).resolve()
 
 
 def finexl_binary():
@@ -77,7 +78,7 @@ KNOWN = "a known misreading, listed in the README under 'Outside the benchmark'"
 # Strict on the shipped photos: a known misreading that starts to pass fails the run, and the
 # README's list must change. On other pictures (FINEXL_PHOTOS) one that passes is reported as
 # XPASS, not a failure: the list is of what the shipped photos show.
-known_misreading = pytest.mark.xfail(strict="FINEXL_PHOTOS" not in os.environ, raises=AssertionError, reason=KNOWN)
+known_misreading = pytest.mark.xfail(strict=PHOTOS == SHIPPED.resolve(), raises=AssertionError, reason=KNOWN)
 
 OPPOSITES = [{"warm tones", "cool tones"}, {"vivid colors", "muted colors"}, {"high contrast", "low contrast"},
              {"bright", "dark"}, {"blurry", "sharp"}]
@@ -291,12 +292,15 @@ PILLOW_PAIRS_MISREAD = {
 
 def check_both_named(explanation, expected, also=frozenset()):
     """Both aspects in `expected` outweigh every other concept but those in `also`, which the
-    edits make as well (a blend toward a fixed colour also lowers contrast by its share)."""
+    edits make as well (a blend toward a fixed colour also lowers contrast by its share), and
+    are at least half as large as those."""
     concepts = explanation["concepts"]
     reading = ", ".join(f"{c['name']} {c['weight']:.2f}" for c in concepts[:4])
     weights = {c["name"]: c["weight"] for c in concepts}
     rivals = [w for name, w in weights.items() if name not in expected | also]
-    beaten = [name for name in expected if weights.get(name, 0) <= max(rivals, default=0)]
+    side = [w for name, w in weights.items() if name in also - expected]
+    beaten = [name for name in expected
+              if weights.get(name, 0) <= max(rivals, default=0) or weights.get(name, 0) < 0.5 * max(side, default=0)]
     assert not beaten, f"expected {' + '.join(sorted(expected))}, read {reading}"
     named = {c["name"] for c in concepts}
     assert not any(pair <= named for pair in OPPOSITES), f"two opposite looks named together: {reading}"
@@ -460,7 +464,8 @@ MAGICK_PAIRS_MISREAD = {
 # What an operator makes besides its own aspect. `-colorize p%` blends p % of a fixed colour into
 # every pixel, v → (1 − p)v + p·c: a cast, and every slope cut by p. On the held-out pictures of
 # Tools/make_held_out_pictures.py the blue colorize + sharpen reads cool tones 1.52, low contrast
-# 0.46, sharp 0.46: sharp at its level alone (0.45), the contrast cut where 15 % puts it.
+# 0.46, sharp 0.46: sharp at its level alone (0.45), the contrast cut where 15 % puts it. (Added
+# after that run, which is why the held-out pass of this case is not independent evidence.)
 ALSO_MADE = {"-colorize": {"low contrast"}}
 
 

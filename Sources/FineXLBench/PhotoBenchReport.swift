@@ -314,7 +314,7 @@ package struct PhotoBenchReport: Sendable {
             func pixelReader(scaleA: Double?, scaleB: Double?) -> Int? {
                 guard let scaleA, let scaleB else { return nil }
                 let read = runs.map { run in (matchedLevel(idA, at: run.planted[0].level), matchedLevel(idB, at: run.planted[1].level)) }
-                guard read.allSatisfy({ $0.0 != nil && $0.1 != nil }) else { return nil }
+                guard read.allSatisfy({ $0.0?.isFinite == true && $0.1?.isFinite == true }) else { return nil }
                 return zip(runs, read).filter { run, read in
                     nearest(read.0! / scaleA) == run.planted[0].level && nearest(read.1! / scaleB) == run.planted[1].level
                 }.count

@@ -294,31 +294,39 @@ extension PhotoBenchReportTests {
     func testAReaderOfThePixelsBoundsByLevelAtTheConceptsScaleAndCalibrated() {
         let levels = PhotoBenchmark.Options().levels
         let labWarm = PhotoEdits.all.first { $0.aspect == "warm tones" && $0.set == 2 }!
+        let balanceWarm = PhotoEdits.all.first { $0.aspect == "warm tones" && $0.set == 3 }!
         let gaussian = PhotoEdits.all.first { $0.aspect == "blurry" && $0.set == 1 }!
-        // Warm gains are twice the concept on the pixels, the Lab shift 1.8×; blur by lens disk at
-        // its level, Gaussian blur 1.1×. FineXL reads the pair as the pixels are.
-        let singles = [(Self.warm, 2.0), (labWarm, 1.8), (Self.blur, 1.0), (gaussian, 1.1)].flatMap { edit, scale in
-            levels.map { l in Self.single(edit, l, [(edit.aspect, scale * l, [])]) }
-        }
+        // Warm gains are twice the concept on the pixels; the other two warm tools 1× and 4×
+        // (geometric mean 2, arithmetic 2.5); blur by lens disk at its level, Gaussian blur 1.1×.
+        // FineXL reads the pair as the pixels are.
+        let scales = [(Self.warm, 2.0), (labWarm, 1.0), (balanceWarm, 4.0), (Self.blur, 1.0), (gaussian, 1.1)]
+        let singles = scales.flatMap { edit, scale in levels.map { l in Self.single(edit, l, [(edit.aspect, scale * l, [])]) } }
         let pairs = Self.warmBlurPairs(warm: { a, _ in 2 * a })
-        var report = Self.report(singles + pairs, edits: [Self.warm, labWarm, Self.blur, gaussian])
-        report.matchedLevels = [Self.warm.id: levels.map { 2 * $0 }, labWarm.id: levels.map { 1.8 * $0 },
-                                Self.blur.id: levels, gaussian.id: levels.map { 1.1 * $0 }]
+        var report = Self.report(singles + pairs, edits: scales.map(\.0))
+        report.matchedLevels = Dictionary(uniqueKeysWithValues: scales.map { edit, scale in (edit.id, levels.map { scale * $0 }) })
         let pair = report.pairScores[0]
         XCTAssertEqual(pair.byLevel, 3)
         XCTAssertEqual(pair.pixelReaderByLevel, 3, "warm read at its matched 2a is nearest its planted level only at 0.9")
-        XCTAssertEqual(pair.calibratedPixelReaderByLevel, 9, "2a / 1.8 and b / 1.1 are each nearest their planted level")
+        XCTAssertEqual(pair.calibratedPixelReaderByLevel, 9,
+                       "2a / 2 and b / 1.1 are each nearest their planted level (by the arithmetic mean, 2a / 2.5 at 0.9 is 0.72, nearer 0.6)")
         XCTAssertEqual(report.summary.pairByLevelPixelReader, 1.0 / 3.0, accuracy: 1e-12)
         XCTAssertEqual(report.summary.pairByLevelCalibratedPixelReader, 1)
         let table = report.renderTable()
         XCTAssertTrue(table.contains("a reader of the pixels (each aspect read exactly at its matched level): two-aspect by level 33.3 % on the concepts' scale, 100.0 % with each concept's scale calibrated"), table)
+        let row = table.split(separator: "\n").first { $0.hasPrefix("warm tones / channel gains + blurry") }
+        XCTAssertEqual(row?.split(separator: " ").suffix(2), ["3/9", "9/9"], "the pixels columns: \(row ?? "")")
 
         // Held out means the tool's own scale is never used: with no other warm implementation
-        // there is nothing to calibrate on.
+        // measured there is nothing to calibrate on.
         report.matchedLevels[labWarm.id] = nil
+        report.matchedLevels[balanceWarm.id] = nil
         XCTAssertEqual(report.pairScores[0].pixelReaderByLevel, 3)
         XCTAssertNil(report.pairScores[0].calibratedPixelReaderByLevel)
         XCTAssertTrue(report.summary.pairByLevelCalibratedPixelReader.isNaN)
+
+        // A matched level that is not a number counts for nothing (NaN would be "nearest" 0.3).
+        report.matchedLevels[Self.warm.id]![2] = .nan
+        XCTAssertNil(report.pairScores[0].pixelReaderByLevel)
 
         // Without matched levels there is no reader of the pixels.
         report.matchedLevels = [:]
