@@ -292,7 +292,7 @@ package struct PhotoBenchReport: Sendable {
             let readA = runs.map { $0.weight(of: a.aspect) }, readB = runs.map { $0.weight(of: b.aspect) }
             let tierA = DescriptorBenchmark.tiers(readA, levels: levels)
             let tierB = DescriptorBenchmark.tiers(readB, levels: levels)
-            var byLevel = 0, byRank = 0
+            var byRank = 0
             let idA = "\(a.aspect) / \(a.implementation)", idB = "\(b.aspect) / \(b.implementation)"
             // How many models read both aspects nearest the reference level of their true tier,
             // among each implementation's references at the pair's levels; nil when one is missing.
@@ -306,6 +306,10 @@ package struct PhotoBenchReport: Sendable {
                     return nearestTier(readA[k], refA) == tierA && nearestTier(readB[k], refB) == tierB
                 }.count
             }
+            // How many models read both aspects nearest their planted level among the pair's levels.
+            func atPlantedLevel(_ levelA: [Double], _ levelB: [Double]) -> Int {
+                runs.indices.filter { nearest(levelA[$0]) == runs[$0].planted[0].level && nearest(levelB[$0]) == runs[$0].planted[1].level }.count
+            }
             // Against each implementation's matched levels, and against what it reads alone.
             let byMatchedLevel = bothNearest(levels.map { matchedLevel(idA, at: $0) }, levels.map { matchedLevel(idB, at: $0) })
             let byAloneLevel = bothNearest(levels.map { aloneReading(a.aspect, a.implementation, at: $0) },
@@ -313,11 +317,10 @@ package struct PhotoBenchReport: Sendable {
             // A reader of the pixels, as is and calibrated on the aspect's other implementations.
             func pixelReader(scaleA: Double?, scaleB: Double?) -> Int? {
                 guard let scaleA, let scaleB else { return nil }
-                let read = runs.map { run in (matchedLevel(idA, at: run.planted[0].level), matchedLevel(idB, at: run.planted[1].level)) }
-                guard read.allSatisfy({ $0.0?.isFinite == true && $0.1?.isFinite == true }) else { return nil }
-                return zip(runs, read).filter { run, read in
-                    nearest(read.0! / scaleA) == run.planted[0].level && nearest(read.1! / scaleB) == run.planted[1].level
-                }.count
+                let matchedA = runs.compactMap { matchedLevel(idA, at: $0.planted[0].level) }.filter(\.isFinite)
+                let matchedB = runs.compactMap { matchedLevel(idB, at: $0.planted[1].level) }.filter(\.isFinite)
+                guard matchedA.count == runs.count, matchedB.count == runs.count else { return nil }
+                return atPlantedLevel(matchedA.map { $0 / scaleA }, matchedB.map { $0 / scaleB })
             }
             let pixelReaderByLevel = pixelReader(scaleA: 1, scaleB: 1)
             let calibratedPixelReaderByLevel = pixelReader(scaleA: heldOutScale(a.aspect, besides: a.implementation),
@@ -325,14 +328,13 @@ package struct PhotoBenchReport: Sendable {
             var misses: [String] = []
             for (k, run) in runs.enumerated() {
                 let truthA = run.planted[0].level, truthB = run.planted[1].level
-                if nearest(readA[k]) == truthA && nearest(readB[k]) == truthB { byLevel += 1 }
                 if tierA[k] == truthA && tierB[k] == truthB {
                     byRank += 1
                 } else {
                     misses.append(String(format: "%.1f/%.1f → %.2f, %.2f (%@)", truthA, truthB, readA[k], readB[k], run.describeTop()))
                 }
             }
-            return PairScore(first: idA, second: idB, models: runs.count, byLevel: byLevel, byRank: byRank,
+            return PairScore(first: idA, second: idB, models: runs.count, byLevel: atPlantedLevel(readA, readB), byRank: byRank,
                              byMatchedLevel: byMatchedLevel, byAloneLevel: byAloneLevel,
                              pixelReaderByLevel: pixelReaderByLevel, calibratedPixelReaderByLevel: calibratedPixelReaderByLevel,
                              comparableByPixels: comparableByPixels.contains(idA) && comparableByPixels.contains(idB),
@@ -390,6 +392,10 @@ package struct PhotoBenchReport: Sendable {
         let byPixels = scores.filter(\.comparableByPixels), pairsByPixels = pairs.filter(\.comparableByPixels)
         func share(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : .nan }
         func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+        // A pair count that may be missing, over the models of the pairs that have it.
+        func measuredShare(_ count: KeyPath<PairScore, Int?>) -> Double {
+            share(pairs.compactMap { $0[keyPath: count] }.reduce(0, +), pairs.filter { $0[keyPath: count] != nil }.map(\.models).reduce(0, +))
+        }
         return Summary(
             identification: scores.identification,
             identificationStated: share(scores.map(\.identifiedOrStated).reduce(0, +), scores.map(\.identifiable).reduce(0, +)),
@@ -404,14 +410,10 @@ package struct PhotoBenchReport: Sendable {
             samplingCoverageComparable: mean(comparable.map(\.samplingCoverage)),
             coverageAll: scores.meanCoverage,
             keptCoverageComparable: mean(comparable.map(\.keptCoverage)),
-            pairByMatchedLevel: share(pairs.compactMap(\.byMatchedLevel).reduce(0, +),
-                                      pairs.filter { $0.byMatchedLevel != nil }.map(\.models).reduce(0, +)),
-            pairByAloneLevel: share(pairs.compactMap(\.byAloneLevel).reduce(0, +),
-                                    pairs.filter { $0.byAloneLevel != nil }.map(\.models).reduce(0, +)),
-            pairByLevelPixelReader: share(pairs.compactMap(\.pixelReaderByLevel).reduce(0, +),
-                                          pairs.filter { $0.pixelReaderByLevel != nil }.map(\.models).reduce(0, +)),
-            pairByLevelCalibratedPixelReader: share(pairs.compactMap(\.calibratedPixelReaderByLevel).reduce(0, +),
-                                                    pairs.filter { $0.calibratedPixelReaderByLevel != nil }.map(\.models).reduce(0, +)),
+            pairByMatchedLevel: measuredShare(\.byMatchedLevel),
+            pairByAloneLevel: measuredShare(\.byAloneLevel),
+            pairByLevelPixelReader: measuredShare(\.pixelReaderByLevel),
+            pairByLevelCalibratedPixelReader: measuredShare(\.calibratedPixelReaderByLevel),
             matchedCoverage: mean(scores.map(\.matchedCoverage).filter { !$0.isNaN }),
             coverageComparableByPixels: byPixels.meanCoverage,
             comparableByPixelsEdits: byPixels.count,
